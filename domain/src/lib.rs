@@ -1,0 +1,7 @@
+//! Rekindle's pure logic: no I/O, no database, no web framework.
+//!
+//! Everything here is a plain function of its inputs, so it can be tested exhaustively and shared
+//! by the api and the worker.
+
+pub mod catalog;
+pub mod jobs;

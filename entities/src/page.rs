@@ -1,0 +1,72 @@
+//! Keyset pagination over a unique, ordered text column, in the shape Relay connections need.
+
+/// Which slice of an ordered list to read: after/before are exclusive bounds on the sort key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageRequest {
+    pub after: Option<String>,
+    pub before: Option<String>,
+    /// How many rows at most.
+    pub limit: u64,
+    /// Take the last `limit` rows of the window instead of the first.
+    pub from_end: bool,
+}
+
+/// One page of rows, in ascending order, with whether more lie beyond either edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub has_previous: bool,
+    pub has_next: bool,
+    pub total_count: u64,
+}
+
+impl PageRequest {
+    /// Trims rows fetched with `limit + 1` (in query order) into a page in ascending order.
+    pub fn finish<T>(&self, mut rows: Vec<T>, total_count: u64) -> Page<T> {
+        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        let more = rows.len() > limit;
+        rows.truncate(limit);
+        if self.from_end {
+            rows.reverse();
+        }
+        let (has_previous, has_next) = if self.from_end {
+            (more, self.before.is_some())
+        } else {
+            (self.after.is_some(), more)
+        };
+        Page {
+            rows,
+            has_previous,
+            has_next,
+            total_count,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forward_pages_report_more_after_them() {
+        let req = PageRequest { limit: 2, ..Default::default() };
+        let page = req.finish(vec![1, 2, 3], 5);
+        assert_eq!(page.rows, vec![1, 2]);
+        assert!(page.has_next);
+        assert!(!page.has_previous);
+    }
+
+    #[test]
+    fn backward_pages_come_back_in_ascending_order() {
+        let req = PageRequest {
+            limit: 2,
+            from_end: true,
+            before: Some("k".into()),
+            ..Default::default()
+        };
+        let page = req.finish(vec![9, 8, 7], 5);
+        assert_eq!(page.rows, vec![8, 9]);
+        assert!(page.has_previous);
+        assert!(page.has_next);
+    }
+}

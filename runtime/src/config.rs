@@ -1,0 +1,284 @@
+//! Typed configuration, read once from `REKINDLE_*` environment variables and passed down.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use base64::Engine;
+use rand::RngCore;
+
+/// A value that must never be printed: Debug and Display show a placeholder.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Bounds on what one GraphQL request may ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlLimits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_batch: usize,
+    pub max_body_bytes: usize,
+}
+
+impl Default for GraphqlLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 12,
+            max_complexity: 1_000,
+            max_aliases: 30,
+            max_batch: 10,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// Where the application's data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// The embedded default: a SQLite file, created on start.
+    SqliteFile(PathBuf),
+    /// A server given by URL (`postgres://…`, or `sqlite://…` for a file of your choosing).
+    Url(Secret),
+}
+
+/// Where jobs are queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueTarget {
+    /// The embedded default: an apalis SQLite queue in its own file, never the application's.
+    SqliteFile(PathBuf),
+    Redis(Secret),
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub env: Environment,
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub database: DatabaseTarget,
+    pub queue: QueueTarget,
+    /// Prefix of every queue name and Redis key, so several deployments can share one Redis.
+    pub queue_prefix: String,
+    pub jwt_secret: Secret,
+    pub log_format: LogFormat,
+    pub migrate_on_start: bool,
+    /// Whether `rekindle-api` also runs the worker in its own process.
+    pub embedded_worker: bool,
+    pub shutdown_timeout: Duration,
+    pub db_max_connections: u32,
+    pub graphql: GraphqlLimits,
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, which answers a variable's value by name.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let var = |name: &str| {
+            lookup(&format!("REKINDLE_{name}"))
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let env = match var("ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                bail!("REKINDLE_ENV must be `development` or `production`, not `{other}`")
+            }
+        };
+        let log_format = match var("LOG_FORMAT").as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("REKINDLE_LOG_FORMAT must be `pretty` or `json`, not `{other}`"),
+        };
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database = match var("DATABASE_URL") {
+            Some(url) => DatabaseTarget::Url(Secret::new(url)),
+            None => DatabaseTarget::SqliteFile(data_dir.join("rekindle.db")),
+        };
+        let queue = match var("REDIS_URL") {
+            Some(url) => QueueTarget::Redis(Secret::new(url)),
+            None => QueueTarget::SqliteFile(data_dir.join("queue.db")),
+        };
+        let jwt_secret = match (var("JWT_SECRET"), env) {
+            (Some(secret), _) if secret.len() >= 32 => Secret::new(secret),
+            (Some(_), _) => bail!("REKINDLE_JWT_SECRET must be at least 32 characters long"),
+            (None, Environment::Production) => bail!(
+                "REKINDLE_JWT_SECRET is required when REKINDLE_ENV=production: set it to a random string of at least 32 characters"
+            ),
+            (None, Environment::Development) => generated_secret(),
+        };
+        let embedded_default = matches!(queue, QueueTarget::SqliteFile(_));
+        let graphql_default = GraphqlLimits::default();
+        Ok(Self {
+            env,
+            bind: var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir,
+            database,
+            queue,
+            queue_prefix: var("QUEUE_PREFIX").unwrap_or_else(|| "rekindle".into()),
+            jwt_secret,
+            log_format,
+            migrate_on_start: parse_bool(&var, "MIGRATE_ON_START", env == Environment::Development)?,
+            embedded_worker: parse_bool(&var, "EMBEDDED_WORKER", embedded_default)?,
+            shutdown_timeout: Duration::from_secs(parse_num(&var, "SHUTDOWN_TIMEOUT_SECS", 30)?),
+            db_max_connections: parse_num(&var, "DB_MAX_CONNECTIONS", 10)?,
+            graphql: GraphqlLimits {
+                max_depth: parse_num(&var, "GRAPHQL_MAX_DEPTH", graphql_default.max_depth)?,
+                max_complexity: parse_num(
+                    &var,
+                    "GRAPHQL_MAX_COMPLEXITY",
+                    graphql_default.max_complexity,
+                )?,
+                max_aliases: parse_num(&var, "GRAPHQL_MAX_ALIASES", graphql_default.max_aliases)?,
+                max_batch: parse_num(&var, "GRAPHQL_MAX_BATCH", graphql_default.max_batch)?,
+                max_body_bytes: parse_num(
+                    &var,
+                    "GRAPHQL_MAX_BODY_BYTES",
+                    graphql_default.max_body_bytes,
+                )?,
+            },
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.env == Environment::Production
+    }
+
+    /// True when the JWT secret was generated because none was configured.
+    pub fn jwt_secret_generated(&self) -> bool {
+        self.jwt_secret.expose().starts_with(GENERATED_PREFIX)
+    }
+}
+
+const GENERATED_PREFIX: &str = "generated-";
+
+fn generated_secret() -> Secret {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    Secret::new(format!(
+        "{GENERATED_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    ))
+}
+
+fn parse_bool(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: bool,
+) -> anyhow::Result<bool> {
+    match var(name).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some("0" | "false" | "no") => Ok(false),
+        Some(other) => bail!("REKINDLE_{name} must be true or false, not `{other}`"),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+) -> anyhow::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .parse()
+            .with_context(|| format!("REKINDLE_{name} must be a whole number, not `{raw}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn nothing_set_means_embedded_development() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.env, Environment::Development);
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.database, DatabaseTarget::SqliteFile("./data/rekindle.db".into()));
+        assert_eq!(s.queue, QueueTarget::SqliteFile("./data/queue.db".into()));
+        assert!(s.embedded_worker);
+        assert!(s.migrate_on_start);
+        assert!(s.jwt_secret_generated());
+    }
+
+    #[test]
+    fn production_without_a_secret_refuses_to_start() {
+        let err = settings(&[("REKINDLE_ENV", "production")]).unwrap_err();
+        assert!(err.to_string().contains("REKINDLE_JWT_SECRET is required"), "{err}");
+    }
+
+    #[test]
+    fn redis_url_moves_the_worker_out_of_the_api_process() {
+        let s = settings(&[
+            ("REKINDLE_ENV", "production"),
+            ("REKINDLE_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+            ("REKINDLE_DATABASE_URL", "postgres://localhost/rekindle"),
+            ("REKINDLE_REDIS_URL", "redis://127.0.0.1/"),
+        ])
+        .unwrap();
+        assert!(!s.embedded_worker);
+        assert!(!s.migrate_on_start);
+        assert!(!s.jwt_secret_generated());
+        assert!(matches!(s.queue, QueueTarget::Redis(_)));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let err = settings(&[("REKINDLE_GRAPHQL_MAX_DEPTH", "deep")]).unwrap_err();
+        assert!(err.to_string().contains("REKINDLE_GRAPHQL_MAX_DEPTH"), "{err}");
+        let err = settings(&[("REKINDLE_LOG_FORMAT", "xml")]).unwrap_err();
+        assert!(err.to_string().contains("REKINDLE_LOG_FORMAT"), "{err}");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = settings(&[("REKINDLE_DATABASE_URL", "postgres://u:hunter2@db/x")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,12 @@
+//! Start-up plumbing shared by `rekindle-api` and `rekindle-worker`: typed settings, telemetry,
+//! connections to the database and the job queue, and the metrics registry.
+
+pub mod config;
+pub mod metrics;
+pub mod queue;
+pub mod store;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use metrics::Metrics;
+pub use queue::JobQueue;
