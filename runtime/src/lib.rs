@@ -4,6 +4,7 @@
 pub mod config;
 pub mod metrics;
 pub mod queue;
+pub mod shutdown;
 pub mod store;
 pub mod telemetry;
 

@@ -1,0 +1,95 @@
+//! Rekindle's worker: cron ticks and queued jobs, run by one apalis Monitor.
+//!
+//! `rekindle-worker` runs it as its own process; in embedded mode `rekindle-api` runs it
+//! in-process. Either way [`run`] is the entry point.
+
+pub mod jobs;
+
+use std::future::Future;
+
+use chrono::Utc;
+use entities::worker_heartbeat;
+use runtime::{JobQueue, Metrics, Settings};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+/// What every job handler can reach.
+#[derive(Clone)]
+pub struct JobState {
+    pub db: DatabaseConnection,
+    pub queue: JobQueue,
+    pub metrics: Metrics,
+    pub identity: WorkerIdentity,
+}
+
+/// Who this worker process is, as recorded in its heartbeat row.
+#[derive(Debug, Clone)]
+pub struct WorkerIdentity {
+    pub worker_id: Uuid,
+    pub host: String,
+    pub version: String,
+    pub started_at: chrono::DateTime<Utc>,
+}
+
+impl WorkerIdentity {
+    pub fn new() -> Self {
+        Self {
+            worker_id: Uuid::new_v4(),
+            host: host_name(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            started_at: Utc::now(),
+        }
+    }
+
+    /// The heartbeat row for this worker, seen now.
+    pub fn heartbeat(&self) -> worker_heartbeat::Model {
+        worker_heartbeat::Model {
+            worker_id: self.worker_id,
+            host: self.host.clone(),
+            version: self.version.clone(),
+            started_at: self.started_at,
+            last_seen_at: Utc::now(),
+        }
+    }
+}
+
+impl Default for WorkerIdentity {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Runs every worker until `shutdown` resolves, then lets in-flight jobs finish within the
+/// configured shutdown timeout.
+pub async fn run(
+    settings: &Settings,
+    state: JobState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    // Beat once before the first tick so the worker is listed from its first second.
+    worker_heartbeat::beat(&state.db, &state.identity.heartbeat()).await?;
+    tracing::info!(
+        worker.id = %state.identity.worker_id,
+        queue.backend = state.queue.backend_name(),
+        "worker started"
+    );
+    let monitor = jobs::monitor(state.clone(), settings.shutdown_timeout)?;
+    monitor
+        .run_with_signal(async move {
+            shutdown.await;
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("worker monitor stopped with an error: {e}"))?;
+    tracing::info!(worker.id = %state.identity.worker_id, "worker stopped");
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! The API's one error type, and the fixed set of codes clients can rely on.
+//!
+//! Every error that reaches a client carries `extensions.code` from [`ErrorCode`] and a human
+//! message; internal details are logged once, here, and never sent.
+
+use async_graphql::{ErrorExtensionValues, ServerError};
+use sea_orm::DbErr;
+
+/// The stable error codes, following the ones GraphQL clients already know (Apollo's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    GraphqlParseFailed,
+    GraphqlValidationFailed,
+    BadUserInput,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    RateLimited,
+    InternalServerError,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::InternalServerError => "INTERNAL_SERVER_ERROR",
+        }
+    }
+}
+
+/// The message every internal failure answers with.
+pub const INTERNAL_MESSAGE: &str = "something went wrong on our side; it has been logged";
+
+/// An error a resolver or handler answers with. Deliberately not `Display`, so it can only
+/// become a GraphQL error through [`From<ApiError>`], which keeps its code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::BadUserInput, message)
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+    }
+
+    /// Logs `cause` with its detail and answers the generic internal error.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(ErrorCode::InternalServerError, INTERNAL_MESSAGE)
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        Self::internal(&err)
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        let mut extensions = ErrorExtensionValues::default();
+        extensions.set("code", err.code.as_str());
+        async_graphql::Error {
+            message: err.message,
+            source: None,
+            extensions: Some(extensions),
+        }
+    }
+}
+
+/// Sets `code` on a server error unless it already has one.
+pub fn with_code(mut err: ServerError, code: ErrorCode) -> ServerError {
+    if code_of(&err).is_none() {
+        err.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code.as_str());
+    }
+    err
+}
+
+/// The code an error already carries, if any.
+pub fn code_of(err: &ServerError) -> Option<&async_graphql::Value> {
+    err.extensions.as_ref().and_then(|ext| ext.get("code"))
+}
+
+/// A request-level error body (for failures before GraphQL execution), shaped like GraphQL's.
+pub fn error_body(code: ErrorCode, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
+    })
+}

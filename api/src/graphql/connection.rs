@@ -1,0 +1,102 @@
+//! Relay cursor connections: argument checks and the page request they become.
+
+use async_graphql::SimpleObject;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use entities::page::PageRequest;
+
+use crate::error::ApiError;
+
+/// Page size when the client names neither `first` nor `last`.
+pub const DEFAULT_PAGE: u64 = 20;
+/// The largest page a client may ask for.
+pub const MAX_PAGE: u64 = 100;
+
+/// Fields every connection carries besides edges and pageInfo.
+#[derive(SimpleObject)]
+pub struct ConnectionTotals {
+    /// How many items match, across all pages.
+    pub total_count: u64,
+}
+
+/// The standard connection arguments, as the client sent them.
+#[derive(Debug, Default)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+impl PageArgs {
+    /// Checks the arguments and turns them into a page request over sort keys.
+    pub fn into_request(self) -> Result<PageRequest, ApiError> {
+        let size = |name: &str, value: i32| -> Result<u64, ApiError> {
+            u64::try_from(value)
+                .ok()
+                .filter(|v| *v <= MAX_PAGE)
+                .ok_or_else(|| {
+                    ApiError::bad_input(format!("`{name}` must be between 0 and {MAX_PAGE}"))
+                })
+        };
+        let (limit, from_end) = match (self.first, self.last) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::bad_input(
+                    "pass `first` or `last`, not both: a page is read from one end",
+                ));
+            }
+            (Some(first), None) => (size("first", first)?, false),
+            (None, Some(last)) => (size("last", last)?, true),
+            (None, None) => (DEFAULT_PAGE, false),
+        };
+        Ok(PageRequest {
+            after: self.after.as_deref().map(decode_cursor).transpose()?,
+            before: self.before.as_deref().map(decode_cursor).transpose()?,
+            limit,
+            from_end,
+        })
+    }
+}
+
+const CURSOR_PREFIX: &str = "cursor:";
+
+/// An opaque cursor for a sort key.
+pub fn encode_cursor(key: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{key}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
+        .ok_or_else(|| ApiError::bad_input(format!("`{cursor}` is not a valid cursor")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip() {
+        assert_eq!(decode_cursor(&encode_cursor("six_second_kiss")).unwrap(), "six_second_kiss");
+        assert!(decode_cursor("six_second_kiss").is_err());
+    }
+
+    #[test]
+    fn page_arguments_are_checked() {
+        let req = PageArgs::default().into_request().unwrap();
+        assert_eq!((req.limit, req.from_end), (DEFAULT_PAGE, false));
+        let req = PageArgs { last: Some(5), ..Default::default() }.into_request().unwrap();
+        assert_eq!((req.limit, req.from_end), (5, true));
+        for bad in [
+            PageArgs { first: Some(1), last: Some(1), ..Default::default() },
+            PageArgs { first: Some(-1), ..Default::default() },
+            PageArgs { last: Some(101), ..Default::default() },
+            PageArgs { after: Some("junk".into()), ..Default::default() },
+        ] {
+            assert!(bad.into_request().is_err());
+        }
+    }
+}

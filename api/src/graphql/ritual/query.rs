@@ -1,0 +1,93 @@
+//! Reading the ritual catalog.
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{Context, Object};
+use entities::ritual;
+
+use super::types::{Ritual, RitualCadence, RitualCategory};
+use crate::error::ApiError;
+use crate::graphql::connection::{ConnectionTotals, PageArgs, encode_cursor};
+use crate::state::AppState;
+
+/// Longest search text accepted.
+const MAX_SEARCH_CHARS: usize = 100;
+
+pub type RitualConnection = Connection<String, Ritual, ConnectionTotals, EmptyFields>;
+
+#[derive(Default)]
+pub struct RitualQuery;
+
+#[Object]
+impl RitualQuery {
+    /// The ritual catalog, ordered by key, optionally filtered.
+    #[graphql(complexity = "first.or(last).map_or(20, |n| n.max(0) as usize) * child_complexity")]
+    #[allow(clippy::too_many_arguments)]
+    async fn rituals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many rituals from the start (0 to 100; default 20).")]
+        first: Option<i32>,
+        #[graphql(desc = "Only rituals after this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many rituals from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Only rituals before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only rituals of this category.")] category: Option<RitualCategory>,
+        #[graphql(desc = "Only rituals with this default cadence.")] cadence: Option<
+            RitualCadence,
+        >,
+        #[graphql(desc = "Only rituals whose key, title or summary contain this text, ignoring case.")]
+        search: Option<String>,
+    ) -> async_graphql::Result<RitualConnection> {
+        let state = ctx.data::<AppState>()?;
+        let page = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        }
+        .into_request()?;
+        let search = search.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        if search
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > MAX_SEARCH_CHARS)
+        {
+            return Err(ApiError::bad_input(format!(
+                "`search` is limited to {MAX_SEARCH_CHARS} characters"
+            ))
+            .into());
+        }
+        let filter = ritual::Filter {
+            category: category.map(|c| domain::catalog::RitualCategory::from(c).as_str().to_owned()),
+            cadence: cadence.map(|c| domain::catalog::DefaultCadence::from(c).as_str().to_owned()),
+            search,
+        };
+        let found = ritual::list(&state.db, &filter, &page)
+            .await
+            .map_err(ApiError::from)?;
+        let mut connection = Connection::with_additional_fields(
+            found.has_previous,
+            found.has_next,
+            ConnectionTotals {
+                total_count: found.total_count,
+            },
+        );
+        connection.edges = found
+            .rows
+            .into_iter()
+            .map(|row| Edge::new(encode_cursor(&row.key), Ritual(row)))
+            .collect();
+        Ok(connection)
+    }
+
+    /// One ritual by its key; null when there is none.
+    async fn ritual(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The ritual's stable key, such as `six_second_kiss`.")] key: String,
+    ) -> async_graphql::Result<Option<Ritual>> {
+        let state = ctx.data::<AppState>()?;
+        let found = ritual::find_by_key(&state.db, &key)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(found.map(Ritual))
+    }
+}

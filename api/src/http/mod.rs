@@ -1,0 +1,28 @@
+//! HTTP routes: GraphQL (POST, GET, WebSocket), health, readiness, metrics and the schema file.
+
+pub mod graphql;
+pub mod health;
+pub mod observe;
+
+use actix_web::{guard, web};
+
+/// Registers every route; GraphiQL only when `graphiql` is set (development).
+pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool) {
+    cfg.service(
+        web::resource("/graphql")
+            .route(
+                web::get()
+                    .guard(guard::Header("upgrade", "websocket"))
+                    .to(graphql::subscriptions),
+            )
+            .route(web::post().to(graphql::post))
+            .route(web::get().to(graphql::get)),
+    )
+    .route("/healthz", web::get().to(health::healthz))
+    .route("/readyz", web::get().to(health::readyz))
+    .route("/metrics", web::get().to(observe::metrics))
+    .route("/schema.graphql", web::get().to(graphql::schema_file));
+    if graphiql {
+        cfg.route("/graphiql", web::get().to(graphql::graphiql));
+    }
+}

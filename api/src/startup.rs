@@ -1,0 +1,126 @@
+//! Building and running the application: stores, schema, HTTP server and, in embedded mode,
+//! the worker in the same process.
+
+use std::future::Future;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use runtime::{JobQueue, Metrics, Settings, store};
+use tokio::sync::watch;
+use tracing_actix_web::TracingLogger;
+
+use crate::graphql;
+use crate::http;
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to the stores (migrating when configured), binds the listener and builds the
+    /// server. Binding port 0 picks a free port: see [`Application::port`].
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        if settings.jwt_secret_generated() {
+            tracing::warn!(
+                "REKINDLE_JWT_SECRET is not set: using a random secret, so sessions end when the process stops"
+            );
+        }
+        let db = store::connect_database(&settings).await?;
+        if settings.migrate_on_start {
+            store::migrate(&db).await?;
+        }
+        let queue = JobQueue::connect(&settings).await?;
+        let state = AppState {
+            settings: Arc::new(settings),
+            db,
+            queue,
+            metrics: Metrics::new(),
+        };
+        Self::with_state(state)
+    }
+
+    /// Builds the server around stores that are already open.
+    pub fn with_state(state: AppState) -> anyhow::Result<Self> {
+        let settings = &state.settings;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {} (REKINDLE_BIND)", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let schema = graphql::build_schema(&state);
+        let graphiql = !settings.is_production();
+        let app_state = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(app_state.clone()))
+                .app_data(web::Data::new(schema.clone()))
+                .wrap(from_fn(http::observe::observe))
+                .wrap(TracingLogger::default())
+                .configure(|cfg| http::routes(cfg, graphiql))
+        })
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        // Signals are handled in `run_until_stopped`, so the worker stops with the server.
+        .disable_signals()
+        .listen(listener)?
+        .run();
+        Ok(Self {
+            port,
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then stops taking connections, lets in-flight
+    /// requests finish, and stops the embedded worker (which lets its jobs finish too).
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Self { server, state, .. } = self;
+        let (stop_worker, worker_stopped) = watch::channel(false);
+        let worker = if state.settings.embedded_worker {
+            let job_state = worker::JobState {
+                db: state.db.clone(),
+                queue: state.queue.clone(),
+                metrics: state.metrics.clone(),
+                identity: worker::WorkerIdentity::new(),
+            };
+            let settings = Arc::clone(&state.settings);
+            let mut stopped = worker_stopped;
+            Some(tokio::spawn(async move {
+                worker::run(&settings, job_state, async move {
+                    // An error means the sender is gone, which also means stop.
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                })
+                .await
+            }))
+        } else {
+            None
+        };
+        let handle = server.handle();
+        let serving = tokio::spawn(server);
+        shutdown.await;
+        tracing::info!("stopping: finishing in-flight requests");
+        handle.stop(true).await;
+        let served = serving.await.context("the HTTP server task failed")?;
+        // Nobody may still be listening; a closed channel is fine.
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker {
+            worker.await.context("the embedded worker task failed")??;
+        }
+        served.context("the HTTP server stopped with an error")
+    }
+}
