@@ -18,7 +18,12 @@ configuration comes from REKINDLE_* environment variables: see README.md";
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [] | ["serve"] => serve().await,
         ["migrate"] => migrate().await,
         ["schema"] => {
@@ -41,7 +46,9 @@ async fn serve() -> anyhow::Result<()> {
     telemetry::init(settings.log_format);
     let app = Application::build(settings).await?;
     let bind = app.state().settings.bind.clone();
-    let host = bind.rsplit_once(':').map_or(bind.as_str(), |(host, _)| host);
+    let host = bind
+        .rsplit_once(':')
+        .map_or(bind.as_str(), |(host, _)| host);
     let base = format!("http://{host}:{}", app.port());
     tracing::info!(url = %format!("{base}/graphql"), "serving");
     println!("Rekindle is serving GraphQL at {base}/graphql");

@@ -243,7 +243,17 @@ mod tests {
         for good in ["six_second_kiss", "abc", "honesty_hour2"] {
             assert!(RitualKey::parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "ab", "Six", "_kiss", "kiss_", "a__b", "1abc", "six-second", "ü_kiss"] {
+        for bad in [
+            "",
+            "ab",
+            "Six",
+            "_kiss",
+            "kiss_",
+            "a__b",
+            "1abc",
+            "six-second",
+            "ü_kiss",
+        ] {
             assert_eq!(
                 RitualKey::parse(bad),
                 Err(CatalogError::InvalidKey(bad.into())),
@@ -266,13 +276,28 @@ mod tests {
     #[test]
     fn validation_refuses_blank_text_bad_durations_and_duplicate_keys() {
         assert_eq!(ritual().validate(), Ok(()));
-        let blank = Ritual { title: "  ".into(), ..ritual() };
+        let blank = Ritual {
+            title: "  ".into(),
+            ..ritual()
+        };
         assert_eq!(blank.validate(), Err(CatalogError::Empty("title")));
-        let padded = Ritual { summary: " x".into(), ..ritual() };
-        assert_eq!(padded.validate(), Err(CatalogError::UntrimmedText("summary")));
-        let zero = Ritual { duration_minutes: 0, ..ritual() };
+        let padded = Ritual {
+            summary: " x".into(),
+            ..ritual()
+        };
+        assert_eq!(
+            padded.validate(),
+            Err(CatalogError::UntrimmedText("summary"))
+        );
+        let zero = Ritual {
+            duration_minutes: 0,
+            ..ritual()
+        };
         assert_eq!(zero.validate(), Err(CatalogError::DurationOutOfRange(0)));
-        let empty_step = Ritual { steps: vec!["".into()], ..ritual() };
+        let empty_step = Ritual {
+            steps: vec!["".into()],
+            ..ritual()
+        };
         assert_eq!(empty_step.validate(), Err(CatalogError::Empty("step")));
         assert_eq!(
             validate_catalog(&[ritual(), ritual()]),

@@ -49,7 +49,10 @@ mod tests {
 
     #[test]
     fn forward_pages_report_more_after_them() {
-        let req = PageRequest { limit: 2, ..Default::default() };
+        let req = PageRequest {
+            limit: 2,
+            ..Default::default()
+        };
         let page = req.finish(vec![1, 2, 3], 5);
         assert_eq!(page.rows, vec![1, 2]);
         assert!(page.has_next);

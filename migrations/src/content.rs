@@ -32,14 +32,30 @@ mod tests {
         assert!(rituals.len() >= 20, "only {} rituals", rituals.len());
         for key in [
             // the seven micro-rituals
-            "six_second_kiss", "morning_gratitude", "evening_check_in", "weekly_adventure",
-            "gratitude_post_its", "tech_free_meal", "cuddle_countdown",
+            "six_second_kiss",
+            "morning_gratitude",
+            "evening_check_in",
+            "weekly_adventure",
+            "gratitude_post_its",
+            "tech_free_meal",
+            "cuddle_countdown",
             // priority actions and long-haul habits
-            "honesty_hour", "micro_gratitude", "monthly_new_experience", "role_swap_week",
-            "bedtime_connection", "argument_debrief", "how_are_we_doing",
+            "honesty_hour",
+            "micro_gratitude",
+            "monthly_new_experience",
+            "role_swap_week",
+            "bedtime_connection",
+            "argument_debrief",
+            "how_are_we_doing",
             // touch, intimacy builders, unconventional practices
-            "touch_ladder", "reading_aloud", "shared_playlists", "learn_skill_together",
-            "adventure_therapy", "silent_retreat", "improv_class", "art_therapy",
+            "touch_ladder",
+            "reading_aloud",
+            "shared_playlists",
+            "learn_skill_together",
+            "adventure_therapy",
+            "silent_retreat",
+            "improv_class",
+            "art_therapy",
             "couples_volunteering",
         ] {
             find(&rituals, key);

@@ -54,7 +54,7 @@ impl Default for GraphqlLimits {
     fn default() -> Self {
         Self {
             max_depth: 12,
-            max_complexity: 1_000,
+            max_complexity: 2_000,
             max_aliases: 30,
             max_batch: 10,
             max_body_bytes: 64 * 1024,
@@ -151,7 +151,11 @@ impl Settings {
             queue_prefix: var("QUEUE_PREFIX").unwrap_or_else(|| "rekindle".into()),
             jwt_secret,
             log_format,
-            migrate_on_start: parse_bool(&var, "MIGRATE_ON_START", env == Environment::Development)?,
+            migrate_on_start: parse_bool(
+                &var,
+                "MIGRATE_ON_START",
+                env == Environment::Development,
+            )?,
             embedded_worker: parse_bool(&var, "EMBEDDED_WORKER", embedded_default)?,
             shutdown_timeout: Duration::from_secs(parse_num(&var, "SHUTDOWN_TIMEOUT_SECS", 30)?),
             db_max_connections: parse_num(&var, "DB_MAX_CONNECTIONS", 10)?,
@@ -230,8 +234,10 @@ mod tests {
     use super::*;
 
     fn settings(vars: &[(&str, &str)]) -> anyhow::Result<Settings> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -240,7 +246,10 @@ mod tests {
         let s = settings(&[]).unwrap();
         assert_eq!(s.env, Environment::Development);
         assert_eq!(s.bind, "127.0.0.1:8080");
-        assert_eq!(s.database, DatabaseTarget::SqliteFile("./data/rekindle.db".into()));
+        assert_eq!(
+            s.database,
+            DatabaseTarget::SqliteFile("./data/rekindle.db".into())
+        );
         assert_eq!(s.queue, QueueTarget::SqliteFile("./data/queue.db".into()));
         assert!(s.embedded_worker);
         assert!(s.migrate_on_start);
@@ -250,7 +259,10 @@ mod tests {
     #[test]
     fn production_without_a_secret_refuses_to_start() {
         let err = settings(&[("REKINDLE_ENV", "production")]).unwrap_err();
-        assert!(err.to_string().contains("REKINDLE_JWT_SECRET is required"), "{err}");
+        assert!(
+            err.to_string().contains("REKINDLE_JWT_SECRET is required"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -271,7 +283,10 @@ mod tests {
     #[test]
     fn bad_values_name_the_variable() {
         let err = settings(&[("REKINDLE_GRAPHQL_MAX_DEPTH", "deep")]).unwrap_err();
-        assert!(err.to_string().contains("REKINDLE_GRAPHQL_MAX_DEPTH"), "{err}");
+        assert!(
+            err.to_string().contains("REKINDLE_GRAPHQL_MAX_DEPTH"),
+            "{err}"
+        );
         let err = settings(&[("REKINDLE_LOG_FORMAT", "xml")]).unwrap_err();
         assert!(err.to_string().contains("REKINDLE_LOG_FORMAT"), "{err}");
     }

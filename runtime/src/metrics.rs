@@ -171,9 +171,17 @@ mod tests {
         assert!(text.contains(
             "rekindle_http_requests_total{route=\"/graphql\",method=\"POST\",status=\"200\"} 2"
         ));
-        assert!(text.contains("rekindle_http_request_duration_seconds_bucket{route=\"/graphql\",le=\"0.005\"} 1"));
-        assert!(text.contains("rekindle_http_request_duration_seconds_bucket{route=\"/graphql\",le=\"0.5\"} 2"));
-        assert!(text.contains("rekindle_graphql_operations_total{operation=\"Rituals\",outcome=\"ok\"} 1"));
+        assert!(text.contains(
+            "rekindle_http_request_duration_seconds_bucket{route=\"/graphql\",le=\"0.005\"} 1"
+        ));
+        assert!(text.contains(
+            "rekindle_http_request_duration_seconds_bucket{route=\"/graphql\",le=\"0.5\"} 2"
+        ));
+        assert!(
+            text.contains(
+                "rekindle_graphql_operations_total{operation=\"Rituals\",outcome=\"ok\"} 1"
+            )
+        );
         assert!(text.contains("rekindle_jobs_total{queue=\"rekindle:prune\",outcome=\"error\"} 1"));
     }
 

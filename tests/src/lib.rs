@@ -1,0 +1,389 @@
+//! The end-to-end test harness: the real server and worker, on a random port, against a fresh
+//! database (a temporary SQLite file, or a fresh PostgreSQL database when TEST_DATABASE_URL is
+//! set) and a fresh queue (the embedded SQLite queue, or a fresh Redis namespace when
+//! TEST_REDIS_URL is set).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod proxy;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use api::Application;
+use runtime::{JobQueue, Metrics, Settings};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// PostgreSQL to create a fresh database in, when the suite runs against it.
+pub fn test_database_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// Redis to use with a fresh namespace, when the suite runs against it.
+pub fn test_redis_url() -> Option<String> {
+    std::env::var("TEST_REDIS_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// Says plainly that a test is skipped, and why.
+pub fn skip(test: &str, why: &str) {
+    eprintln!("SKIPPED {test}: {why}");
+}
+
+/// Where a test app's stores are: made fresh for each app.
+pub struct Stores {
+    pub data_dir: PathBuf,
+    /// The PostgreSQL URL of this test's own database, if on PostgreSQL.
+    pub database_url: Option<String>,
+    pub redis_url: Option<String>,
+    pub queue_prefix: String,
+}
+
+impl Stores {
+    pub async fn fresh() -> Self {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let data_dir = std::env::temp_dir().join(format!("rekindle-test-{id}"));
+        let database_url = match test_database_url() {
+            Some(admin_url) => {
+                let name = format!("rekindle_test_{id}");
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect TEST_DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create the test database");
+                admin.close().await.ok();
+                Some(replace_database_name(&admin_url, &name))
+            }
+            None => None,
+        };
+        Self {
+            data_dir,
+            database_url,
+            redis_url: test_redis_url(),
+            queue_prefix: format!("test-{id}"),
+        }
+    }
+
+    /// The environment a process on these stores would get.
+    pub fn env(&self) -> HashMap<String, String> {
+        let mut env = HashMap::from([
+            ("REKINDLE_BIND".to_owned(), "127.0.0.1:0".to_owned()),
+            (
+                "REKINDLE_DATA_DIR".to_owned(),
+                self.data_dir.display().to_string(),
+            ),
+            (
+                "REKINDLE_QUEUE_PREFIX".to_owned(),
+                self.queue_prefix.clone(),
+            ),
+            ("REKINDLE_MIGRATE_ON_START".to_owned(), "true".to_owned()),
+            ("REKINDLE_SHUTDOWN_TIMEOUT_SECS".to_owned(), "5".to_owned()),
+        ]);
+        if let Some(url) = &self.database_url {
+            env.insert("REKINDLE_DATABASE_URL".into(), url.clone());
+        }
+        if let Some(url) = &self.redis_url {
+            env.insert("REKINDLE_REDIS_URL".into(), url.clone());
+        }
+        env
+    }
+}
+
+/// The socket address a store URL (`postgres://…`, `redis://…`) points at.
+pub fn url_target(url: &str, default_port: u16) -> std::net::SocketAddr {
+    use std::net::ToSocketAddrs;
+    let authority = authority(url);
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+    let with_port = if host_port.contains(':') {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:{default_port}")
+    };
+    with_port
+        .to_socket_addrs()
+        .expect("resolvable store address")
+        .next()
+        .expect("an address")
+}
+
+/// The same URL pointed at 127.0.0.1:`port` instead.
+pub fn url_via_port(url: &str, port: u16) -> String {
+    let authority = authority(url);
+    let replacement = match authority.rsplit_once('@') {
+        Some((user, _)) => format!("{user}@127.0.0.1:{port}"),
+        None => format!("127.0.0.1:{port}"),
+    };
+    url.replacen(authority, &replacement, 1)
+}
+
+fn authority(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?']).next().unwrap_or(rest)
+}
+
+/// Swaps the database name at the end of a PostgreSQL URL.
+fn replace_database_name(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[after_scheme..].find('/') {
+        Some(slash) => &base[..after_scheme + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// Builds settings from an environment map, as the binaries do from the process environment.
+pub fn settings_from(env: &HashMap<String, String>) -> Settings {
+    Settings::from_lookup(|name| env.get(name).cloned()).expect("valid test settings")
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub db: DatabaseConnection,
+    pub settings: Settings,
+    pub queue: JobQueue,
+    pub client: awc::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Options for [`TestApp::spawn_with`].
+#[derive(Default)]
+pub struct Options {
+    /// Environment entries added to (or replacing) the stores' environment.
+    pub env: Vec<(String, String)>,
+}
+
+impl TestApp {
+    /// The app as `rekindle-api` runs it on fresh stores.
+    pub async fn spawn() -> Self {
+        let stores = Stores::fresh().await;
+        Self::spawn_on(&stores, Options::default()).await
+    }
+
+    pub async fn spawn_on(stores: &Stores, options: Options) -> Self {
+        let mut env = stores.env();
+        env.extend(options.env);
+        let settings = settings_from(&env);
+        let app = Application::build(settings.clone())
+            .await
+            .expect("the application starts");
+        let port = app.port();
+        let db = app.state().db.clone();
+        let queue = app.state().queue.clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(app.run_until_stopped(async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+            port,
+            db,
+            settings,
+            queue,
+            client: awc::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .finish(),
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// POSTs a GraphQL request and answers the HTTP status and the JSON body.
+    pub async fn graphql_status(&self, query: &str, variables: Value) -> (u16, Value) {
+        self.post_json(
+            "/graphql",
+            &json!({ "query": query, "variables": variables }),
+        )
+        .await
+    }
+
+    /// POSTs a GraphQL request that must succeed at the HTTP level.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let (status, body) = self.graphql_status(query, variables).await;
+        assert_eq!(status, 200, "unexpected status; body: {body}");
+        body
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.post_raw(path, &body.to_string()).await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: &str) -> (u16, Value) {
+        let mut res = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .insert_header(("content-type", "application/json"))
+            .send_body(body.to_owned())
+            .await
+            .expect("request sent");
+        let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body read");
+        let json = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("body is not JSON: {}", String::from_utf8_lossy(&bytes)));
+        (res.status().as_u16(), json)
+    }
+
+    /// GETs a path; answers status, headers and body text.
+    pub async fn get(&self, path: &str) -> (u16, awc::http::header::HeaderMap, String) {
+        let mut res = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent");
+        let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body read");
+        (
+            res.status().as_u16(),
+            res.headers().clone(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    /// Stops the app as SIGTERM would, and waits until it has stopped.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("app task").expect("app stopped cleanly");
+        }
+    }
+}
+
+/// A worker running on the given stores as `rekindle-worker` would: its own connections,
+/// its own identity.
+pub struct TestWorker {
+    pub worker_id: uuid::Uuid,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestWorker {
+    pub async fn spawn_on(stores: &Stores) -> Self {
+        let settings = settings_from(&stores.env());
+        let db = runtime::store::connect_database(&settings).await.unwrap();
+        runtime::store::migrate(&db).await.unwrap();
+        let queue = JobQueue::connect(&settings).await.unwrap();
+        let identity = worker::WorkerIdentity::new();
+        let worker_id = identity.worker_id;
+        let state = worker::JobState {
+            db,
+            queue,
+            metrics: Metrics::new(),
+            identity,
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            worker::run(&settings, state, async move {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        Self {
+            worker_id,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("worker task")
+                .expect("worker stopped cleanly");
+        }
+    }
+}
+
+/// Polls `check` until it answers `Some`, or fails the test after `deadline`.
+pub async fn eventually<T, F, Fut>(what: &str, deadline: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(
+            start.elapsed() < deadline,
+            "timed out after {deadline:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The `extensions.code` of every error in a GraphQL response body.
+pub fn error_codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("(none)")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_names_are_swapped_in_urls() {
+        assert_eq!(
+            replace_database_name("postgres://u@h:5432/postgres", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            replace_database_name("postgres://u@h/postgres?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            replace_database_name("postgres://u@h", "x"),
+            "postgres://u@h/x"
+        );
+    }
+
+    #[test]
+    fn store_urls_are_pointed_at_a_proxy() {
+        assert_eq!(url_target("redis://127.0.0.1/", 6379).port(), 6379);
+        assert_eq!(
+            url_target("postgres://u:p@127.0.0.1:5433/db", 5432).port(),
+            5433
+        );
+        assert_eq!(
+            url_via_port("postgres://u:p@localhost:5432/db?x=1", 9),
+            "postgres://u:p@127.0.0.1:9/db?x=1"
+        );
+        assert_eq!(
+            url_via_port("redis://127.0.0.1:6379/", 9),
+            "redis://127.0.0.1:9/"
+        );
+    }
+}

@@ -1,8 +1,8 @@
 //! `rekindle-worker`: runs Rekindle's jobs as a process of its own.
 
 use anyhow::Context;
-use runtime::{JobQueue, Metrics, Settings, shutdown, store, telemetry};
 use rekindle_worker::{JobState, WorkerIdentity};
+use runtime::{JobQueue, Metrics, Settings, shutdown, store, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

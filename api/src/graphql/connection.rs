@@ -80,7 +80,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        assert_eq!(decode_cursor(&encode_cursor("six_second_kiss")).unwrap(), "six_second_kiss");
+        assert_eq!(
+            decode_cursor(&encode_cursor("six_second_kiss")).unwrap(),
+            "six_second_kiss"
+        );
         assert!(decode_cursor("six_second_kiss").is_err());
     }
 
@@ -88,13 +91,31 @@ mod tests {
     fn page_arguments_are_checked() {
         let req = PageArgs::default().into_request().unwrap();
         assert_eq!((req.limit, req.from_end), (DEFAULT_PAGE, false));
-        let req = PageArgs { last: Some(5), ..Default::default() }.into_request().unwrap();
+        let req = PageArgs {
+            last: Some(5),
+            ..Default::default()
+        }
+        .into_request()
+        .unwrap();
         assert_eq!((req.limit, req.from_end), (5, true));
         for bad in [
-            PageArgs { first: Some(1), last: Some(1), ..Default::default() },
-            PageArgs { first: Some(-1), ..Default::default() },
-            PageArgs { last: Some(101), ..Default::default() },
-            PageArgs { after: Some("junk".into()), ..Default::default() },
+            PageArgs {
+                first: Some(1),
+                last: Some(1),
+                ..Default::default()
+            },
+            PageArgs {
+                first: Some(-1),
+                ..Default::default()
+            },
+            PageArgs {
+                last: Some(101),
+                ..Default::default()
+            },
+            PageArgs {
+                after: Some("junk".into()),
+                ..Default::default()
+            },
         ] {
             assert!(bad.into_request().is_err());
         }

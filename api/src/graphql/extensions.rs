@@ -4,12 +4,15 @@
 use std::sync::Arc;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextSubscribe,
+    NextValidation,
 };
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Selection, SelectionSet,
 };
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use runtime::Metrics;
 use runtime::metrics::Outcome;
 
@@ -48,6 +51,20 @@ struct RequestPolicyExtension {
 
 #[async_trait::async_trait]
 impl Extension for RequestPolicyExtension {
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: BoxStream<'s, Response>,
+        next: NextSubscribe<'_>,
+    ) -> BoxStream<'s, Response> {
+        next.run(ctx, stream)
+            .map(|mut response| {
+                response.errors = response.errors.into_iter().map(classify).collect();
+                response
+            })
+            .boxed()
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,

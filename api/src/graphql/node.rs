@@ -81,7 +81,12 @@ mod tests {
         let uuid = Uuid::new_v4();
         let id = global_id(NodeKind::Ritual, uuid);
         assert_eq!(decode_global_id(&id).unwrap(), (NodeKind::Ritual, uuid));
-        for bad in ["", "not base64!", "Q291cGxlOjEyMw", &URL_SAFE_NO_PAD.encode("Ritual:nope")] {
+        for bad in [
+            "",
+            "not base64!",
+            "Q291cGxlOjEyMw",
+            &URL_SAFE_NO_PAD.encode("Ritual:nope"),
+        ] {
             assert!(decode_global_id(&ID(bad.to_owned())).is_err(), "{bad}");
         }
     }

@@ -55,14 +55,14 @@ pub async fn post(
             );
         }
     };
-    if let BatchRequest::Batch(requests) = &batch {
-        if requests.is_empty() || requests.len() > limits.max_batch {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                ErrorCode::BadUserInput,
-                &format!("a batch holds 1 to {} requests", limits.max_batch),
-            );
-        }
+    if let BatchRequest::Batch(requests) = &batch
+        && (requests.is_empty() || requests.len() > limits.max_batch)
+    {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            &format!("a batch holds 1 to {} requests", limits.max_batch),
+        );
     }
     HttpResponse::Ok().json(schema.execute_batch(batch).await)
 }
@@ -102,9 +102,7 @@ fn is_mutation(request: &Request) -> bool {
             Some(name) => ops
                 .get(name.as_str())
                 .is_some_and(|op| op.node.ty == OperationType::Mutation),
-            None => ops
-                .values()
-                .any(|op| op.node.ty == OperationType::Mutation),
+            None => ops.values().any(|op| op.node.ty == OperationType::Mutation),
         },
     }
 }

@@ -33,11 +33,11 @@ pub async fn observe(
     if let Some(metrics) = metrics {
         metrics.http_request(&route, &method, res.status().as_u16(), started.elapsed());
     }
-    if let Some(id) = request_id {
-        if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
-            res.headers_mut()
-                .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
-        }
+    if let Some(id) = request_id
+        && let Ok(value) = HeaderValue::from_str(&id.to_string())
+    {
+        res.headers_mut()
+            .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
     Ok(res)
 }

@@ -80,7 +80,7 @@ macro_rules! register_queue {
             let (s, name) = ($state.clone(), $name.clone());
             $monitor.register(move |_| {
                 WorkerBuilder::new(name.as_str())
-                    .backend(storage.clone())
+                    .backend(storage.clone().poll_with_interval(POLL_INTERVAL))
                     .retry(RetryPolicy::retries(RETRIES))
                     .timeout(JOB_TIMEOUT)
                     .catch_panic()

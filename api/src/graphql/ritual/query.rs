@@ -20,7 +20,9 @@ pub struct RitualQuery;
 #[Object]
 impl RitualQuery {
     /// The ritual catalog, ordered by key, optionally filtered.
-    #[graphql(complexity = "first.or(last).map_or(20, |n| n.max(0) as usize) * child_complexity")]
+    #[graphql(
+        complexity = "first.or(last).map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn rituals(
         &self,
@@ -31,10 +33,10 @@ impl RitualQuery {
         #[graphql(desc = "At most this many rituals from the end (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Only rituals before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only rituals of this category.")] category: Option<RitualCategory>,
-        #[graphql(desc = "Only rituals with this default cadence.")] cadence: Option<
-            RitualCadence,
-        >,
-        #[graphql(desc = "Only rituals whose key, title or summary contain this text, ignoring case.")]
+        #[graphql(desc = "Only rituals with this default cadence.")] cadence: Option<RitualCadence>,
+        #[graphql(
+            desc = "Only rituals whose key, title or summary contain this text, ignoring case."
+        )]
         search: Option<String>,
     ) -> async_graphql::Result<RitualConnection> {
         let state = ctx.data::<AppState>()?;
@@ -45,7 +47,9 @@ impl RitualQuery {
             before,
         }
         .into_request()?;
-        let search = search.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let search = search
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
         if search
             .as_ref()
             .is_some_and(|s| s.chars().count() > MAX_SEARCH_CHARS)
@@ -56,7 +60,8 @@ impl RitualQuery {
             .into());
         }
         let filter = ritual::Filter {
-            category: category.map(|c| domain::catalog::RitualCategory::from(c).as_str().to_owned()),
+            category: category
+                .map(|c| domain::catalog::RitualCategory::from(c).as_str().to_owned()),
             cadence: cadence.map(|c| domain::catalog::DefaultCadence::from(c).as_str().to_owned()),
             search,
         };

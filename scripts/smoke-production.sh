@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Production-mode smoke run: `rekindle-api migrate`, then rekindle-api and two rekindle-worker
+# processes on PostgreSQL + Redis; checks readiness, the catalog, the workers' heartbeats, and
+# that SIGTERM stops every process cleanly. Used by .ci/run; runnable by hand.
+#   PG_URL=postgres://… REDIS_URL=redis://… BIN_DIR=target/debug bash scripts/smoke-production.sh
+set -euo pipefail
+export PGOPTIONS="-c client_min_messages=warning"
+
+: "${PG_URL:?set PG_URL to a PostgreSQL server URL (its database is used to create one)}"
+: "${REDIS_URL:?set REDIS_URL}"
+BIN_DIR=${BIN_DIR:-target/debug}
+DB=rekindle_ci_smoke
+PORT=${SMOKE_PORT:-18181}
+WORK=$(mktemp -d)
+pids=()
+
+cleanup() {
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail() { echo "smoke: FAILED: $*" >&2; for f in "$WORK"/*.log; do echo "--- $f"; tail -n 30 "$f"; done >&2; exit 1; }
+
+psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+psql "$PG_URL" -qc "CREATE DATABASE $DB"
+DB_URL="${PG_URL%/*}/$DB"
+
+export REKINDLE_ENV=production
+export REKINDLE_JWT_SECRET=smoke-test-secret-0123456789abcdef0123
+export REKINDLE_DATABASE_URL="$DB_URL"
+export REKINDLE_REDIS_URL="$REDIS_URL"
+export REKINDLE_QUEUE_PREFIX=ci-smoke
+export REKINDLE_BIND="127.0.0.1:$PORT"
+export REKINDLE_DATA_DIR="$WORK/data"
+export REKINDLE_LOG_FORMAT=json
+
+"$BIN_DIR/rekindle-api" migrate > "$WORK/migrate.log" 2>&1 || fail "migrate"
+"$BIN_DIR/rekindle-api" > "$WORK/api.log" 2>&1 & pids+=($!)
+"$BIN_DIR/rekindle-worker" > "$WORK/worker1.log" 2>&1 & pids+=($!)
+"$BIN_DIR/rekindle-worker" > "$WORK/worker2.log" 2>&1 & pids+=($!)
+
+ready=""
+for _ in $(seq 1 60); do
+  if curl -fsS "http://127.0.0.1:$PORT/readyz" > /dev/null 2>&1; then ready=1; break; fi
+  sleep 0.5
+done
+[ -n "$ready" ] || fail "/readyz never answered 200"
+
+body=$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
+  -d '{"query":"{ rituals(first: 50) { totalCount edges { node { key steps } } } }"}')
+echo "$body" | python3 -c '
+import json, sys
+data = json.load(sys.stdin)["data"]["rituals"]
+keys = {e["node"]["key"]: e["node"]["steps"] for e in data["edges"]}
+assert data["totalCount"] >= 20, data["totalCount"]
+assert "six_second_kiss" in keys
+assert len(keys["honesty_hour"]) == 9
+' || fail "catalog query: $body"
+
+workers=""
+for _ in $(seq 1 40); do
+  workers=$(psql "$DB_URL" -Atc "SELECT count(*) FROM worker_heartbeats")
+  [ "$workers" = 2 ] && break
+  sleep 0.5
+done
+[ "$workers" = 2 ] || fail "expected 2 worker heartbeats, found $workers"
+
+for pid in "${pids[@]}"; do kill -TERM "$pid"; done
+for pid in "${pids[@]}"; do
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then fail "process $pid ignored SIGTERM"; fi
+  wait "$pid" || fail "process $pid exited with an error after SIGTERM"
+done
+pids=()
+echo "smoke: api + 2 workers on PostgreSQL and Redis: ready, catalog served, heartbeats recorded, clean SIGTERM"

@@ -1,0 +1,102 @@
+//! Subscriptions over WebSocket with the graphql-transport-ws protocol.
+
+use std::time::Duration;
+
+use awc::ws::{Frame, Message};
+use futures_util::{SinkExt, StreamExt};
+use rekindle_tests::TestApp;
+use serde_json::{Value, json};
+
+async fn next_json<S>(framed: &mut S) -> Value
+where
+    S: futures_util::Stream<Item = Result<Frame, awc::error::WsProtocolError>> + Unpin,
+{
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), framed.next())
+            .await
+            .expect("a message within 10 s")
+            .expect("the socket is open")
+            .expect("a valid frame");
+        if let Frame::Text(bytes) = frame {
+            return serde_json::from_slice(&bytes).unwrap();
+        }
+    }
+}
+
+#[actix_web::test]
+async fn server_time_streams_over_graphql_transport_ws() {
+    let app = TestApp::spawn().await;
+    let (response, mut socket) = app
+        .client
+        .ws(format!("{}/graphql", app.address.replace("http", "ws")))
+        .protocols(["graphql-transport-ws"])
+        .connect()
+        .await
+        .expect("the WebSocket upgrade succeeds");
+    assert_eq!(response.status().as_u16(), 101);
+    let send = |value: Value| Message::Text(value.to_string().into());
+    socket
+        .send(send(json!({ "type": "connection_init" })))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    socket
+        .send(send(json!({
+            "id": "1",
+            "type": "subscribe",
+            "payload": { "query": "subscription { serverTime(intervalSeconds: 1) }" }
+        })))
+        .await
+        .unwrap();
+    let mut times = Vec::new();
+    while times.len() < 2 {
+        let message = next_json(&mut socket).await;
+        assert_eq!(message["type"], "next", "{message}");
+        assert_eq!(message["id"], "1");
+        let time = message["payload"]["data"]["serverTime"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        times.push(chrono::DateTime::parse_from_rfc3339(&time).expect("an RFC 3339 instant"));
+    }
+    assert!(times[1] > times[0], "the clock moves forward");
+    socket
+        .send(send(json!({ "id": "1", "type": "complete" })))
+        .await
+        .unwrap();
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn a_bad_subscription_argument_is_refused_with_a_code() {
+    let app = TestApp::spawn().await;
+    let (_, mut socket) = app
+        .client
+        .ws(format!("{}/graphql", app.address.replace("http", "ws")))
+        .protocols(["graphql-transport-ws"])
+        .connect()
+        .await
+        .unwrap();
+    let send = |value: Value| Message::Text(value.to_string().into());
+    socket
+        .send(send(json!({ "type": "connection_init" })))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    socket
+        .send(send(json!({
+            "id": "9",
+            "type": "subscribe",
+            "payload": { "query": "subscription { serverTime(intervalSeconds: 0) }" }
+        })))
+        .await
+        .unwrap();
+    let message = next_json(&mut socket).await;
+    assert_eq!(message["type"], "next", "{message}");
+    assert_eq!(message["payload"]["data"], Value::Null, "{message}");
+    assert_eq!(
+        message["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{message}"
+    );
+    app.stop().await;
+}
