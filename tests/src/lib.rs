@@ -32,9 +32,11 @@ pub fn test_redis_url() -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Says plainly that a test is skipped, and why.
+/// Says plainly that a test is skipped, and why. Written straight to stderr, past the test
+/// harness's output capture, so it shows even when the test passes.
 pub fn skip(test: &str, why: &str) {
-    eprintln!("SKIPPED {test}: {why}");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
 }
 
 /// Where a test app's stores are: made fresh for each app.

@@ -7,12 +7,33 @@ use futures_util::{SinkExt, StreamExt};
 use rekindle_tests::TestApp;
 use serde_json::{Value, json};
 
-async fn next_json<S>(framed: &mut S) -> Value
-where
-    S: futures_util::Stream<Item = Result<Frame, awc::error::WsProtocolError>> + Unpin,
-{
+type Socket = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
+
+fn send(value: Value) -> Message {
+    Message::Text(value.to_string().into())
+}
+
+/// Opens a graphql-transport-ws socket and completes the connection handshake.
+async fn connect(app: &TestApp) -> Socket {
+    let (response, mut socket) = app
+        .client
+        .ws(format!("{}/graphql", app.address.replace("http", "ws")))
+        .protocols(["graphql-transport-ws"])
+        .connect()
+        .await
+        .expect("the WebSocket upgrade succeeds");
+    assert_eq!(response.status().as_u16(), 101);
+    socket
+        .send(send(json!({ "type": "connection_init" })))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    socket
+}
+
+async fn next_json(socket: &mut Socket) -> Value {
     loop {
-        let frame = tokio::time::timeout(Duration::from_secs(10), framed.next())
+        let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
             .expect("a message within 10 s")
             .expect("the socket is open")
@@ -23,31 +44,25 @@ where
     }
 }
 
+async fn subscribe(socket: &mut Socket, id: &str, query: &str) {
+    socket
+        .send(send(
+            json!({ "id": id, "type": "subscribe", "payload": { "query": query } }),
+        ))
+        .await
+        .unwrap();
+}
+
 #[actix_web::test]
 async fn server_time_streams_over_graphql_transport_ws() {
     let app = TestApp::spawn().await;
-    let (response, mut socket) = app
-        .client
-        .ws(format!("{}/graphql", app.address.replace("http", "ws")))
-        .protocols(["graphql-transport-ws"])
-        .connect()
-        .await
-        .expect("the WebSocket upgrade succeeds");
-    assert_eq!(response.status().as_u16(), 101);
-    let send = |value: Value| Message::Text(value.to_string().into());
-    socket
-        .send(send(json!({ "type": "connection_init" })))
-        .await
-        .unwrap();
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
-    socket
-        .send(send(json!({
-            "id": "1",
-            "type": "subscribe",
-            "payload": { "query": "subscription { serverTime(intervalSeconds: 1) }" }
-        })))
-        .await
-        .unwrap();
+    let mut socket = connect(&app).await;
+    subscribe(
+        &mut socket,
+        "1",
+        "subscription { serverTime(intervalSeconds: 1) }",
+    )
+    .await;
     let mut times = Vec::new();
     while times.len() < 2 {
         let message = next_json(&mut socket).await;
@@ -64,33 +79,20 @@ async fn server_time_streams_over_graphql_transport_ws() {
         .send(send(json!({ "id": "1", "type": "complete" })))
         .await
         .unwrap();
+    socket.close().await.unwrap();
     app.stop().await;
 }
 
 #[actix_web::test]
 async fn a_bad_subscription_argument_is_refused_with_a_code() {
     let app = TestApp::spawn().await;
-    let (_, mut socket) = app
-        .client
-        .ws(format!("{}/graphql", app.address.replace("http", "ws")))
-        .protocols(["graphql-transport-ws"])
-        .connect()
-        .await
-        .unwrap();
-    let send = |value: Value| Message::Text(value.to_string().into());
-    socket
-        .send(send(json!({ "type": "connection_init" })))
-        .await
-        .unwrap();
-    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
-    socket
-        .send(send(json!({
-            "id": "9",
-            "type": "subscribe",
-            "payload": { "query": "subscription { serverTime(intervalSeconds: 0) }" }
-        })))
-        .await
-        .unwrap();
+    let mut socket = connect(&app).await;
+    subscribe(
+        &mut socket,
+        "9",
+        "subscription { serverTime(intervalSeconds: 0) }",
+    )
+    .await;
     let message = next_json(&mut socket).await;
     assert_eq!(message["type"], "next", "{message}");
     assert_eq!(message["payload"]["data"], Value::Null, "{message}");
@@ -98,5 +100,6 @@ async fn a_bad_subscription_argument_is_refused_with_a_code() {
         message["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
         "{message}"
     );
+    socket.close().await.unwrap();
     app.stop().await;
 }

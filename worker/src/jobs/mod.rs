@@ -60,34 +60,30 @@ pub fn monitor(state: JobState, shutdown_timeout: Duration) -> anyhow::Result<Mo
     Ok(monitor)
 }
 
-/// Registers a worker for one queued job on whichever backend the queue uses.
+/// Registers a worker for one queued job on whichever backend the queue uses; every queued job
+/// gets the same polling, retry policy, timeout, panic catching and tracing.
 macro_rules! register_queue {
     ($monitor:expr, $state:expr, $name:expr, $job:ty, $handler:path) => {{
+        macro_rules! register_on {
+            ($storage:expr) => {{
+                let (storage, s, name) = ($storage, $state.clone(), $name.clone());
+                $monitor.register(move |_| {
+                    WorkerBuilder::new(name.as_str())
+                        .backend(storage.clone().poll_with_interval(POLL_INTERVAL))
+                        .retry(RetryPolicy::retries(RETRIES))
+                        .timeout(JOB_TIMEOUT)
+                        .catch_panic()
+                        .enable_tracing()
+                        .data(s.clone())
+                        .build($handler)
+                })
+            }};
+        }
         let queue = $state.queue.clone();
         if let Some(storage) = queue.sqlite_storage::<$job>(<$job>::QUEUE) {
-            let (s, name) = ($state.clone(), $name.clone());
-            $monitor.register(move |_| {
-                WorkerBuilder::new(name.as_str())
-                    .backend(storage.clone().poll_with_interval(POLL_INTERVAL))
-                    .retry(RetryPolicy::retries(RETRIES))
-                    .timeout(JOB_TIMEOUT)
-                    .catch_panic()
-                    .enable_tracing()
-                    .data(s.clone())
-                    .build($handler)
-            })
+            register_on!(storage)
         } else if let Some(storage) = queue.redis_storage::<$job>(<$job>::QUEUE) {
-            let (s, name) = ($state.clone(), $name.clone());
-            $monitor.register(move |_| {
-                WorkerBuilder::new(name.as_str())
-                    .backend(storage.clone().poll_with_interval(POLL_INTERVAL))
-                    .retry(RetryPolicy::retries(RETRIES))
-                    .timeout(JOB_TIMEOUT)
-                    .catch_panic()
-                    .enable_tracing()
-                    .data(s.clone())
-                    .build($handler)
-            })
+            register_on!(storage)
         } else {
             $monitor
         }
