@@ -45,6 +45,8 @@ pub const INTERNAL_MESSAGE: &str = "something went wrong on our side; it has bee
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// For RATE_LIMITED: seconds until another attempt is allowed.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -52,7 +54,17 @@ impl ApiError {
         Self {
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, message)
     }
 
     pub fn bad_input(message: impl Into<String>) -> Self {
@@ -76,10 +88,25 @@ impl From<DbErr> for ApiError {
     }
 }
 
+impl From<domain::account::AccountError> for ApiError {
+    fn from(err: domain::account::AccountError) -> Self {
+        Self::bad_input(err.to_string())
+    }
+}
+
+impl From<domain::couple::CoupleError> for ApiError {
+    fn from(err: domain::couple::CoupleError) -> Self {
+        Self::bad_input(err.to_string())
+    }
+}
+
 impl From<ApiError> for async_graphql::Error {
     fn from(err: ApiError) -> Self {
         let mut extensions = ErrorExtensionValues::default();
         extensions.set("code", err.code.as_str());
+        if let Some(seconds) = err.retry_after {
+            extensions.set("retryAfter", seconds);
+        }
         async_graphql::Error {
             message: err.message,
             source: None,

@@ -1,6 +1,7 @@
 //! Rekindle's GraphQL API server as a library: `main.rs` only wires it up, and the end-to-end
 //! tests start the very same [`startup::Application`] on a random port.
 
+pub mod auth;
 pub mod error;
 pub mod graphql;
 pub mod http;

@@ -11,6 +11,9 @@ commands:
   serve            serve the API (the default); with no REKINDLE_REDIS_URL the worker runs in-process
   migrate          apply pending database migrations, then exit
   schema [PATH]    write the GraphQL schema (SDL) to PATH, or to standard output
+  user create --email EMAIL --display-name NAME [--role admin|coach|member] [--timezone TZ]
+                   create an account (the only way to make an admin or a coach); the password
+                   is read from REKINDLE_NEW_USER_PASSWORD, or else from the first line of stdin
   help             show this text
 
 configuration comes from REKINDLE_* environment variables: see README.md";
@@ -33,6 +36,7 @@ async fn main() -> anyhow::Result<()> {
         ["schema", path] => {
             std::fs::write(path, graphql::sdl()).with_context(|| format!("writing {path}"))
         }
+        ["user", "create", rest @ ..] => create_user(rest).await,
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -64,5 +68,58 @@ async fn migrate() -> anyhow::Result<()> {
     let db = store::connect_database(&settings).await?;
     store::migrate(&db).await?;
     tracing::info!("migrations applied");
+    Ok(())
+}
+
+async fn create_user(args: &[&str]) -> anyhow::Result<()> {
+    use domain::account::{DisplayName, Email, Password, Role, Timezone};
+    use std::str::FromStr;
+
+    let flag = |name: &str| -> Option<String> {
+        args.iter()
+            .position(|a| *a == name)
+            .and_then(|i| args.get(i + 1))
+            .map(|v| (*v).to_owned())
+    };
+    let email = Email::parse(&flag("--email").context("--email is required")?)?;
+    let display_name = DisplayName::parse(&flag("--display-name").context("--display-name is required")?)?;
+    let role = Role::from_str(&flag("--role").unwrap_or_else(|| "admin".into()))?;
+    let timezone = Timezone::parse(&flag("--timezone").unwrap_or_else(|| "UTC".into()))?;
+    let password = match std::env::var("REKINDLE_NEW_USER_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let password = Password::parse(&password)?;
+
+    let settings = Settings::from_env()?;
+    telemetry::init(settings.log_format);
+    let db = store::connect_database(&settings).await?;
+    if settings.migrate_on_start {
+        store::migrate(&db).await?;
+    }
+    let hasher = rekindle_api::auth::password::Hasher::new(&settings.auth)?;
+    let password_hash = hasher.hash(password.expose()).await?;
+    let created = entities::user::create(
+        &db,
+        entities::user::NewUser {
+            email: email.as_str().to_owned(),
+            password_hash,
+            display_name: display_name.as_str().to_owned(),
+            timezone: timezone.name().to_owned(),
+            role: role.as_str().to_owned(),
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        entities::user::CreateError::EmailTaken => anyhow::anyhow!("an account with that email already exists"),
+        entities::user::CreateError::Db(e) => anyhow::Error::from(e),
+    })?;
+    println!("created {} account {} ({})", role.as_str(), created.email, created.id);
     Ok(())
 }

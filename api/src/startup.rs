@@ -9,10 +9,14 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use runtime::config::QueueTarget;
 use runtime::{JobQueue, Metrics, Settings, store};
 use tokio::sync::watch;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::jwt::Keys;
+use crate::auth::password::Hasher;
+use crate::auth::rate_limit::RateLimiter;
 use crate::graphql;
 use crate::http;
 use crate::state::AppState;
@@ -37,7 +41,20 @@ impl Application {
             store::migrate(&db).await?;
         }
         let queue = JobQueue::connect(&settings).await?;
+        let limiter = match &settings.queue {
+            QueueTarget::Redis(url) => {
+                RateLimiter::redis(settings.rate_limits.clone(), &settings.queue_prefix, url.expose())
+                    .await
+                    .context("connecting the rate limiter to Redis")?
+            }
+            QueueTarget::SqliteFile(_) => {
+                RateLimiter::in_memory(settings.rate_limits.clone(), &settings.queue_prefix)
+            }
+        };
         let state = AppState {
+            keys: Arc::new(Keys::new(&settings.auth)),
+            hasher: Hasher::new(&settings.auth)?,
+            limiter,
             settings: Arc::new(settings),
             db,
             queue,

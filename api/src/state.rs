@@ -5,10 +5,17 @@ use std::sync::Arc;
 use runtime::{JobQueue, Metrics, Settings};
 use sea_orm::DatabaseConnection;
 
+use crate::auth::jwt::Keys;
+use crate::auth::password::Hasher;
+use crate::auth::rate_limit::RateLimiter;
+
 #[derive(Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
     pub queue: JobQueue,
     pub metrics: Metrics,
+    pub keys: Arc<Keys>,
+    pub hasher: Hasher,
+    pub limiter: RateLimiter,
 }

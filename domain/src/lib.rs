@@ -3,5 +3,7 @@
 //! Everything here is a plain function of its inputs, so it can be tested exhaustively and shared
 //! by the api and the worker.
 
+pub mod account;
 pub mod catalog;
+pub mod couple;
 pub mod jobs;

@@ -1,6 +1,12 @@
 //! sea-orm entities (one module per table) and the queries the api and worker share.
 
+pub mod couple;
+pub mod couple_member;
+pub mod invite;
 pub mod page;
+pub mod refresh_token;
+pub mod session;
+pub mod user;
 pub mod ritual;
 pub mod worker_heartbeat;
 

@@ -43,6 +43,26 @@ impl PageRequest {
     }
 }
 
+impl PageRequest {
+    /// Pages through rows already in memory and sorted ascending by `key`.
+    pub fn slice<T>(&self, rows: Vec<T>, key: impl Fn(&T) -> String) -> Page<T> {
+        let total_count = rows.len() as u64;
+        let mut window: Vec<T> = rows
+            .into_iter()
+            .filter(|row| {
+                let k = key(row);
+                self.after.as_ref().is_none_or(|a| k > *a) && self.before.as_ref().is_none_or(|b| k < *b)
+            })
+            .collect();
+        let limit = usize::try_from(self.limit.saturating_add(1)).unwrap_or(usize::MAX);
+        if self.from_end {
+            window.reverse();
+        }
+        window.truncate(limit);
+        self.finish(window, total_count)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,6 +77,18 @@ mod tests {
         assert_eq!(page.rows, vec![1, 2]);
         assert!(page.has_next);
         assert!(!page.has_previous);
+    }
+
+    #[test]
+    fn in_memory_rows_page_like_queried_ones() {
+        let rows: Vec<u32> = (1..=5).collect();
+        let key = |n: &u32| format!("{n:03}");
+        let first = PageRequest { limit: 2, ..Default::default() }.slice(rows.clone(), key);
+        assert_eq!((first.rows.clone(), first.has_next, first.total_count), (vec![1, 2], true, 5));
+        let last = PageRequest { limit: 2, from_end: true, ..Default::default() }.slice(rows.clone(), key);
+        assert_eq!((last.rows, last.has_previous), (vec![4, 5], true));
+        let after = PageRequest { limit: 9, after: Some(key(&3)), ..Default::default() }.slice(rows, key);
+        assert_eq!((after.rows, after.has_previous, after.has_next), (vec![4, 5], true, false));
     }
 
     #[test]

@@ -7,6 +7,12 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_create_rituals;
 mod m20261127_000002_seed_builtin_rituals;
 mod m20261127_000003_create_worker_heartbeats;
+mod m20261127_000004_create_users;
+mod m20261127_000005_create_sessions;
+mod m20261127_000006_create_refresh_tokens;
+mod m20261127_000007_create_couples;
+mod m20261127_000008_create_couple_members;
+mod m20261127_000009_create_invites;
 
 pub mod content;
 
@@ -19,6 +25,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_create_rituals::Migration),
             Box::new(m20261127_000002_seed_builtin_rituals::Migration),
             Box::new(m20261127_000003_create_worker_heartbeats::Migration),
+            Box::new(m20261127_000004_create_users::Migration),
+            Box::new(m20261127_000005_create_sessions::Migration),
+            Box::new(m20261127_000006_create_refresh_tokens::Migration),
+            Box::new(m20261127_000007_create_couples::Migration),
+            Box::new(m20261127_000008_create_couple_members::Migration),
+            Box::new(m20261127_000009_create_invites::Migration),
         ]
     }
 }

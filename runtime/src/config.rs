@@ -62,6 +62,30 @@ impl Default for GraphqlLimits {
     }
 }
 
+/// Sign-in and token settings.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// Signs new access tokens (HS256).
+    pub jwt_secret: Secret,
+    /// Still verifies tokens signed before a rotation; never signs.
+    pub jwt_previous_secret: Option<Secret>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+}
+
+/// Attempts allowed per window for login, register and joinCouple.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    pub per_account: u32,
+    pub per_ip: u32,
+    pub window: Duration,
+}
+
 /// Where the application's data lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseTarget {
@@ -88,7 +112,8 @@ pub struct Settings {
     pub queue: QueueTarget,
     /// Prefix of every queue name and Redis key, so several deployments can share one Redis.
     pub queue_prefix: String,
-    pub jwt_secret: Secret,
+    pub auth: AuthSettings,
+    pub rate_limits: RateLimits,
     pub log_format: LogFormat,
     pub migrate_on_start: bool,
     /// Whether `rekindle-api` also runs the worker in its own process.
@@ -149,7 +174,28 @@ impl Settings {
             database,
             queue,
             queue_prefix: var("QUEUE_PREFIX").unwrap_or_else(|| "rekindle".into()),
-            jwt_secret,
+            auth: AuthSettings {
+                jwt_secret,
+                jwt_previous_secret: match var("JWT_PREVIOUS_SECRET") {
+                    Some(s) if s.len() >= 32 => Some(Secret::new(s)),
+                    Some(_) => bail!("REKINDLE_JWT_PREVIOUS_SECRET must be at least 32 characters long"),
+                    None => None,
+                },
+                jwt_issuer: var("JWT_ISSUER").unwrap_or_else(|| "rekindle".into()),
+                jwt_audience: var("JWT_AUDIENCE").unwrap_or_else(|| "rekindle-api".into()),
+                access_token_ttl: Duration::from_secs(parse_num(&var, "ACCESS_TOKEN_TTL_SECS", 900)?),
+                refresh_token_ttl: Duration::from_secs(
+                    parse_num::<u64>(&var, "REFRESH_TOKEN_TTL_DAYS", 30)? * 24 * 60 * 60,
+                ),
+                argon2_memory_kib: parse_num(&var, "ARGON2_MEMORY_KIB", 19_456)?,
+                argon2_iterations: parse_num(&var, "ARGON2_ITERATIONS", 2)?,
+                argon2_parallelism: parse_num(&var, "ARGON2_PARALLELISM", 1)?,
+            },
+            rate_limits: RateLimits {
+                per_account: parse_num(&var, "RATE_LIMIT_PER_ACCOUNT", 10)?,
+                per_ip: parse_num(&var, "RATE_LIMIT_PER_IP", 30)?,
+                window: Duration::from_secs(parse_num(&var, "RATE_LIMIT_WINDOW_SECS", 60)?),
+            },
             log_format,
             migrate_on_start: parse_bool(
                 &var,
@@ -183,7 +229,7 @@ impl Settings {
 
     /// True when the JWT secret was generated because none was configured.
     pub fn jwt_secret_generated(&self) -> bool {
-        self.jwt_secret.expose().starts_with(GENERATED_PREFIX)
+        self.auth.jwt_secret.expose().starts_with(GENERATED_PREFIX)
     }
 }
 

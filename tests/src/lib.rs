@@ -18,6 +18,9 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// The signing secret test apps use, so tests can forge tokens to attack them.
+pub const TEST_JWT_SECRET: &str = "test-signing-secret-0123456789abcdef0123";
+
 /// PostgreSQL to create a fresh database in, when the suite runs against it.
 pub fn test_database_url() -> Option<String> {
     std::env::var("TEST_DATABASE_URL")
@@ -89,6 +92,13 @@ impl Stores {
             ),
             ("REKINDLE_MIGRATE_ON_START".to_owned(), "true".to_owned()),
             ("REKINDLE_SHUTDOWN_TIMEOUT_SECS".to_owned(), "5".to_owned()),
+            // Cheap hashing: tests sign in often and the parameters are not what they check.
+            ("REKINDLE_ARGON2_MEMORY_KIB".to_owned(), "1024".to_owned()),
+            ("REKINDLE_ARGON2_ITERATIONS".to_owned(), "1".to_owned()),
+            ("REKINDLE_JWT_SECRET".to_owned(), TEST_JWT_SECRET.to_owned()),
+            // Generous limits: the rate-limit tests set their own.
+            ("REKINDLE_RATE_LIMIT_PER_ACCOUNT".to_owned(), "1000".to_owned()),
+            ("REKINDLE_RATE_LIMIT_PER_IP".to_owned(), "100000".to_owned()),
         ]);
         if let Some(url) = &self.database_url {
             env.insert("REKINDLE_DATABASE_URL".into(), url.clone());

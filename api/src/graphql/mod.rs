@@ -1,29 +1,42 @@
 //! The GraphQL schema: per-object resolvers merged at the roots, plus the request policy.
 
+pub mod account;
 pub mod connection;
+pub mod couple;
 pub mod extensions;
 pub mod node;
 pub mod ritual;
 pub mod system;
 
-use async_graphql::{EmptyMutation, MergedObject, MergedSubscription, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use crate::state::AppState;
 
 /// The root of every query.
 #[derive(MergedObject, Default)]
-pub struct Query(node::NodeQuery, ritual::query::RitualQuery);
+pub struct Query(
+    node::NodeQuery,
+    account::query::AccountQuery,
+    ritual::query::RitualQuery,
+);
+
+/// The root of every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    account::mutation::AccountMutation,
+    couple::mutation::CoupleMutation,
+);
 
 /// The root of every subscription.
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(system::SystemSubscription);
 
-pub type AppSchema = Schema<Query, EmptyMutation, Subscription>;
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema with the request limits and policy from the settings.
 pub fn build_schema(state: &AppState) -> AppSchema {
     let limits = &state.settings.graphql;
-    let mut builder = Schema::build(Query::default(), EmptyMutation, Subscription::default())
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
         .data(state.clone())
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
@@ -40,6 +53,6 @@ pub fn build_schema(state: &AppState) -> AppSchema {
 
 /// The schema's SDL, exactly as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query::default(), EmptyMutation, Subscription::default()).finish();
+    let schema = Schema::build(Query::default(), Mutation::default(), Subscription::default()).finish();
     schema.sdl()
 }

@@ -6,6 +6,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
 use crate::error::ApiError;
+use crate::auth::Caller;
+use crate::auth::policy;
+use crate::graphql::account::types::User;
+use crate::graphql::couple::types::Couple;
 use crate::graphql::ritual::types::Ritual;
 use crate::state::AppState;
 
@@ -13,18 +17,27 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind {
     Ritual,
+    User,
+    Couple,
+    Session,
 }
 
 impl NodeKind {
     fn prefix(self) -> &'static str {
         match self {
             NodeKind::Ritual => "Ritual",
+            NodeKind::User => "User",
+            NodeKind::Couple => "Couple",
+            NodeKind::Session => "Session",
         }
     }
 
     fn from_prefix(prefix: &str) -> Option<Self> {
         match prefix {
             "Ritual" => Some(NodeKind::Ritual),
+            "User" => Some(NodeKind::User),
+            "Couple" => Some(NodeKind::Couple),
+            "Session" => Some(NodeKind::Session),
             _ => None,
         }
     }
@@ -33,6 +46,14 @@ impl NodeKind {
 /// Encodes a global ID: opaque to clients, stable for the object's life.
 pub fn global_id(kind: NodeKind, id: Uuid) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", kind.prefix(), id.simple())))
+}
+
+/// Decodes a global ID that must be of `kind`; another kind is as unknown as a missing object.
+pub fn decode_id_of(id: &ID, kind: NodeKind, what: &str) -> Result<Uuid, ApiError> {
+    match decode_global_id(id)? {
+        (found, uuid) if found == kind => Ok(uuid),
+        _ => Err(ApiError::not_found(what)),
+    }
 }
 
 /// Decodes a global ID; anything that is not one of ours is bad input.
@@ -51,6 +72,8 @@ pub fn decode_global_id(id: &ID) -> Result<(NodeKind, Uuid), ApiError> {
 #[graphql(field(name = "id", ty = "ID", desc = "The object's global, opaque ID."))]
 pub enum Node {
     Ritual(Ritual),
+    User(User),
+    Couple(Couple),
 }
 
 #[derive(Default)]
@@ -58,15 +81,31 @@ pub struct NodeQuery;
 
 #[Object]
 impl NodeQuery {
-    /// Fetches any object by its global ID; null when no such object is visible to the caller.
+    /// Fetches any object by its global ID; null when no such object exists or the caller may
+    /// not see it (the two look the same).
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
         let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
         let (kind, uuid) = decode_global_id(&id)?;
         let node = match kind {
             NodeKind::Ritual => entities::ritual::find_by_id(&state.db, uuid)
                 .await
                 .map_err(ApiError::from)?
                 .map(|model| Node::Ritual(Ritual(model))),
+            NodeKind::User if policy::can_view_account(caller, uuid) => {
+                entities::user::find_by_id(&state.db, uuid)
+                    .await
+                    .map_err(ApiError::from)?
+                    .map(|model| Node::User(User(model)))
+            }
+            NodeKind::Couple if caller.user.is_some() => {
+                match policy::readable_couple(&state.db, caller, uuid).await {
+                    Ok(access) => Some(Node::Couple(Couple::from(access))),
+                    Err(err) if err.code == crate::error::ErrorCode::NotFound => None,
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            NodeKind::User | NodeKind::Couple | NodeKind::Session => None,
         };
         Ok(node)
     }

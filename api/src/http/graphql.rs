@@ -9,6 +9,7 @@ use async_graphql::{BatchRequest, Request};
 use async_graphql_actix_web::GraphQLSubscription;
 use futures_util::StreamExt;
 
+use crate::auth::{self, ClientInfo};
 use crate::error::{ErrorCode, error_body};
 use crate::graphql::AppSchema;
 use crate::state::AppState;
@@ -21,6 +22,7 @@ fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
 pub async fn post(
     state: web::Data<AppState>,
     schema: web::Data<AppSchema>,
+    req: HttpRequest,
     mut payload: web::Payload,
 ) -> HttpResponse {
     let limits = &state.settings.graphql;
@@ -64,11 +66,34 @@ pub async fn post(
             &format!("a batch holds 1 to {} requests", limits.max_batch),
         );
     }
+    let caller = auth::authenticate(&state, authorization(&req)).await;
+    let batch = batch.data(caller).data(client_info(&req));
     HttpResponse::Ok().json(schema.execute_batch(batch).await)
 }
 
+fn authorization(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+}
+
+fn client_info(req: &HttpRequest) -> ClientInfo {
+    ClientInfo {
+        ip: req.peer_addr().map(|addr| addr.ip()),
+        user_agent: req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
 /// GET /graphql: queries only, from the query string.
-pub async fn get(schema: web::Data<AppSchema>, req: HttpRequest) -> HttpResponse {
+pub async fn get(
+    state: web::Data<AppState>,
+    schema: web::Data<AppSchema>,
+    req: HttpRequest,
+) -> HttpResponse {
     let request = match async_graphql::http::parse_query_string(req.query_string()) {
         Ok(request) => request,
         Err(err) => {
@@ -87,6 +112,8 @@ pub async fn get(schema: web::Data<AppSchema>, req: HttpRequest) -> HttpResponse
                 "mutations must be sent with POST, never GET",
             ));
     }
+    let caller = auth::authenticate(&state, authorization(&req)).await;
+    let request = request.data(caller).data(client_info(&req));
     HttpResponse::Ok().json(schema.execute(request).await)
 }
 
@@ -107,13 +134,39 @@ fn is_mutation(request: &Request) -> bool {
     }
 }
 
-/// GET /graphql with `Upgrade: websocket`: subscriptions over graphql-transport-ws.
+/// GET /graphql with `Upgrade: websocket`: subscriptions over graphql-transport-ws. The access
+/// token comes in the `connection_init` payload, as `{"Authorization": "Bearer <token>"}` (or
+/// `{"accessToken": "<token>"}`).
 pub async fn subscriptions(
+    state: web::Data<AppState>,
     schema: web::Data<AppSchema>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> actix_web::Result<HttpResponse> {
-    GraphQLSubscription::new(AppSchema::clone(&schema)).start(&req, payload)
+    let client = client_info(&req);
+    let state = AppState::clone(&state);
+    GraphQLSubscription::new(AppSchema::clone(&schema))
+        .on_connection_init(move |init: serde_json::Value| {
+            let (state, client) = (state.clone(), client.clone());
+            async move {
+                let header = init
+                    .get("Authorization")
+                    .or_else(|| init.get("authorization"))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+                    .or_else(|| {
+                        init.get("accessToken")
+                            .and_then(|v| v.as_str())
+                            .map(|t| format!("Bearer {t}"))
+                    });
+                let caller = auth::authenticate(&state, header.as_deref()).await;
+                let mut data = async_graphql::Data::default();
+                data.insert(caller);
+                data.insert(client);
+                Ok(data)
+            }
+        })
+        .start(&req, payload)
 }
 
 /// GET /schema.graphql: the published contract.

@@ -1,0 +1,95 @@
+//! Who is calling: access-token verification, password hashing, refresh tokens, rate limits,
+//! and the one authorization policy every resolver goes through.
+
+pub mod jwt;
+pub mod password;
+pub mod policy;
+pub mod rate_limit;
+pub mod secret_token;
+pub mod sessions;
+
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use chrono::Utc;
+use domain::account::Role;
+use entities::session;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+/// A signed-in user, as their access token and live session vouch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthUser {
+    pub id: Uuid,
+    pub role: Role,
+    pub session_id: Uuid,
+}
+
+/// The caller of one request.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    pub user: Option<AuthUser>,
+    /// A credential was presented and refused (bad, expired, or its session revoked).
+    pub credential_rejected: bool,
+}
+
+impl Caller {
+    fn rejected() -> Self {
+        Self {
+            user: None,
+            credential_rejected: true,
+        }
+    }
+}
+
+/// Where a request came from, for rate limits and the session list.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<IpAddr>,
+    pub user_agent: Option<String>,
+}
+
+/// Resolves an `Authorization` header (or a WebSocket init payload's token) into a caller.
+/// Never fails the request by itself: fields that need a user answer UNAUTHENTICATED.
+pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Caller {
+    let Some(header) = authorization.map(str::trim).filter(|h| !h.is_empty()) else {
+        return Caller::default();
+    };
+    let Some(token) = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+    else {
+        tracing::debug!("authorization header is not a bearer token");
+        return Caller::rejected();
+    };
+    let claims = match state.keys.verify(token.trim()) {
+        Ok(claims) => claims,
+        Err(reason) => {
+            tracing::debug!(reason, "access token refused");
+            return Caller::rejected();
+        }
+    };
+    let Ok(role) = Role::from_str(&claims.role) else {
+        tracing::debug!("access token names an unknown role");
+        return Caller::rejected();
+    };
+    match session::find(&state.db, claims.sid).await {
+        Ok(Some(s)) if s.user_id == claims.sub && s.is_live(Utc::now()) => Caller {
+            user: Some(AuthUser {
+                id: claims.sub,
+                role,
+                session_id: claims.sid,
+            }),
+            credential_rejected: false,
+        },
+        Ok(_) => {
+            tracing::debug!(session.id = %claims.sid, "access token of a revoked or unknown session");
+            Caller::rejected()
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not check the caller's session");
+            Caller::rejected()
+        }
+    }
+}

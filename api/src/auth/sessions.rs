@@ -1,0 +1,108 @@
+//! Sign-in sessions: starting one, rotating its refresh token, and catching a stolen token.
+
+use chrono::{DateTime, Utc};
+use entities::{refresh_token, session, user};
+use sea_orm::TransactionTrait;
+
+use super::ClientInfo;
+use super::secret_token::{digest, new_refresh_token};
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+/// What a client keeps after signing in or refreshing.
+pub struct IssuedTokens {
+    pub access_token: String,
+    pub access_token_expires_at: DateTime<Utc>,
+    pub refresh_token: String,
+    pub session: session::Model,
+}
+
+const USER_AGENT_MAX: usize = 255;
+
+fn invalid_refresh_token() -> ApiError {
+    ApiError::new(
+        ErrorCode::Unauthenticated,
+        "the refresh token is invalid, expired or revoked; sign in again",
+    )
+}
+
+/// Starts a new session for `user` and issues its first tokens.
+pub async fn start(
+    state: &AppState,
+    user: &user::Model,
+    client: &ClientInfo,
+) -> Result<IssuedTokens, ApiError> {
+    let expires_at = Utc::now()
+        + chrono::Duration::from_std(state.settings.auth.refresh_token_ttl)
+            .unwrap_or_else(|_| chrono::Duration::days(30));
+    let user_agent = client
+        .user_agent
+        .as_ref()
+        .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
+    let txn = state.db.begin().await?;
+    let session = session::create(&txn, user.id, user_agent, expires_at).await?;
+    let refresh_token = new_refresh_token();
+    refresh_token::insert(&txn, digest(&refresh_token), session.id).await?;
+    txn.commit().await?;
+    issue(state, user, session, refresh_token)
+}
+
+fn issue(
+    state: &AppState,
+    user: &user::Model,
+    session: session::Model,
+    refresh_token: String,
+) -> Result<IssuedTokens, ApiError> {
+    let (access_token, access_token_expires_at) = state
+        .keys
+        .issue(user.id, &user.role, session.id)
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(IssuedTokens {
+        access_token,
+        access_token_expires_at,
+        refresh_token,
+        session,
+    })
+}
+
+/// Trades a refresh token for new tokens. A token is good once: presenting a used one means it
+/// was copied, so the whole session (every token of that sign-in) is revoked.
+pub async fn rotate(state: &AppState, presented: &str) -> Result<IssuedTokens, ApiError> {
+    let hash = digest(presented.trim());
+    let token = refresh_token::find(&state.db, &hash)
+        .await?
+        .ok_or_else(invalid_refresh_token)?;
+    let session = session::find(&state.db, token.session_id)
+        .await?
+        .filter(|s| s.is_live(Utc::now()))
+        .ok_or_else(invalid_refresh_token)?;
+    let txn = state.db.begin().await?;
+    if !refresh_token::mark_used(&txn, &hash).await? {
+        txn.rollback().await?;
+        session::revoke(&state.db, session.id, "refresh_token_reuse").await?;
+        tracing::warn!(
+            session.id = %session.id,
+            user.id = %session.user_id,
+            "a used refresh token was presented again: session revoked"
+        );
+        return Err(invalid_refresh_token());
+    }
+    let next = new_refresh_token();
+    refresh_token::insert(&txn, digest(&next), session.id).await?;
+    session::touch(&txn, session.id).await?;
+    txn.commit().await?;
+    let user = user::find_by_id(&state.db, session.user_id)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(invalid_refresh_token)?;
+    issue(state, &user, session, next)
+}
+
+/// Ends the session a refresh token belongs to; answers whether one was ended.
+pub async fn end(state: &AppState, presented: &str) -> Result<bool, ApiError> {
+    let hash = digest(presented.trim());
+    match refresh_token::find(&state.db, &hash).await? {
+        Some(token) => Ok(session::revoke(&state.db, token.session_id, "logout").await?),
+        None => Ok(false),
+    }
+}

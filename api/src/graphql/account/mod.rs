@@ -1,0 +1,5 @@
+//! Accounts and sessions: registering, signing in, refreshing, and the caller's own profile.
+
+pub mod mutation;
+pub mod query;
+pub mod types;

@@ -1,0 +1,350 @@
+//! Registering, signing in and out, refreshing, and changing one's own account.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use domain::account::{DisplayName, Email, Password, QuietHours, Role, Timezone, format_hhmm};
+use entities::{session, user};
+
+use super::types::{QuietHoursInput, Session, User};
+use crate::auth::rate_limit::Subject;
+use crate::auth::sessions::{self, IssuedTokens};
+use crate::auth::{Caller, ClientInfo, policy};
+use crate::error::{ApiError, ErrorCode};
+use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::state::AppState;
+
+/// Tokens a client keeps after signing in or refreshing.
+#[derive(SimpleObject)]
+pub struct SessionTokens {
+    /// Sent as `Authorization: Bearer <accessToken>`; short-lived.
+    pub access_token: String,
+    /// When the access token stops working.
+    pub access_token_expires_at: DateTime<Utc>,
+    /// Trades for new tokens with `refreshSession`, once; keep it secret.
+    pub refresh_token: String,
+    /// The signed-in user.
+    pub user: User,
+}
+
+impl SessionTokens {
+    fn new(tokens: IssuedTokens, user: user::Model) -> Self {
+        Self {
+            access_token: tokens.access_token,
+            access_token_expires_at: tokens.access_token_expires_at,
+            refresh_token: tokens.refresh_token,
+            user: User(user),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct RegisterInput {
+    /// The sign-in email; case does not matter.
+    pub email: String,
+    /// At least 10 characters, and not a commonly used password.
+    pub password: String,
+    /// The name the partner sees.
+    pub display_name: String,
+    /// An IANA time zone name such as "Europe/London".
+    pub timezone: String,
+}
+
+/// A new account, signed in.
+#[derive(SimpleObject)]
+pub struct RegisterPayload {
+    #[graphql(flatten)]
+    pub tokens: SessionTokens,
+}
+
+#[derive(InputObject)]
+pub struct LoginInput {
+    pub email: String,
+    pub password: String,
+}
+
+/// A new session.
+#[derive(SimpleObject)]
+pub struct LoginPayload {
+    #[graphql(flatten)]
+    pub tokens: SessionTokens,
+}
+
+#[derive(InputObject)]
+pub struct RefreshSessionInput {
+    /// The refresh token last issued to this session.
+    pub refresh_token: String,
+}
+
+/// New tokens for the same session; the refresh token presented no longer works.
+#[derive(SimpleObject)]
+pub struct RefreshSessionPayload {
+    #[graphql(flatten)]
+    pub tokens: SessionTokens,
+}
+
+#[derive(InputObject)]
+pub struct LogoutInput {
+    /// The refresh token of the session to end.
+    pub refresh_token: String,
+}
+
+#[derive(SimpleObject)]
+pub struct LogoutPayload {
+    /// Whether a live session was ended (false when the token was unknown or already ended).
+    pub revoked: bool,
+}
+
+#[derive(InputObject)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    /// At least 10 characters, and not a commonly used password.
+    pub new_password: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ChangePasswordPayload {
+    pub user: User,
+    /// How many other sessions were signed out.
+    pub revoked_sessions: u64,
+}
+
+#[derive(InputObject)]
+pub struct UpdateProfileInput {
+    /// A new display name; omitted keeps the current one.
+    pub display_name: Option<String>,
+    /// A new IANA time zone; omitted keeps the current one.
+    pub timezone: Option<String>,
+    /// New quiet hours; null clears them, omitted keeps them.
+    pub quiet_hours: MaybeUndefined<QuietHoursInput>,
+}
+
+#[derive(SimpleObject)]
+pub struct UpdateProfilePayload {
+    pub user: User,
+}
+
+#[derive(InputObject)]
+pub struct RevokeSessionInput {
+    /// A session's ID, from `sessions`.
+    pub session_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct RevokeSessionPayload {
+    pub session: Session,
+}
+
+fn wrong_credentials() -> ApiError {
+    ApiError::new(ErrorCode::Unauthenticated, "the email or password is incorrect")
+}
+
+fn client_subjects<'a>(client: &ClientInfo, account: &'a str) -> Vec<Subject<'a>> {
+    let mut subjects = vec![Subject::Account(account)];
+    if let Some(ip) = client.ip {
+        subjects.push(Subject::Ip(ip));
+    }
+    subjects
+}
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Creates a member account and signs it in.
+    async fn register(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterInput,
+    ) -> async_graphql::Result<RegisterPayload> {
+        let state = ctx.data::<AppState>()?;
+        let client = ctx.data::<ClientInfo>()?;
+        let email = Email::parse(&input.email).map_err(ApiError::from)?;
+        state
+            .limiter
+            .attempt("register", &client_subjects(client, email.as_str()))
+            .await?;
+        let password = Password::parse(&input.password).map_err(ApiError::from)?;
+        let display_name = DisplayName::parse(&input.display_name).map_err(ApiError::from)?;
+        let timezone = Timezone::parse(&input.timezone).map_err(ApiError::from)?;
+        let password_hash = state
+            .hasher
+            .hash(password.expose())
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+        let created = user::create(
+            &state.db,
+            user::NewUser {
+                email: email.as_str().to_owned(),
+                password_hash,
+                display_name: display_name.as_str().to_owned(),
+                timezone: timezone.name().to_owned(),
+                role: Role::Member.as_str().to_owned(),
+            },
+        )
+        .await
+        .map_err(|err| match err {
+            user::CreateError::EmailTaken => {
+                ApiError::conflict("an account with this email already exists")
+            }
+            user::CreateError::Db(err) => ApiError::from(err),
+        })?;
+        tracing::info!(user.id = %created.id, "account registered");
+        let tokens = sessions::start(state, &created, client).await?;
+        Ok(RegisterPayload {
+            tokens: SessionTokens::new(tokens, created),
+        })
+    }
+
+    /// Signs in with email and password, starting a new session.
+    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> async_graphql::Result<LoginPayload> {
+        let state = ctx.data::<AppState>()?;
+        let client = ctx.data::<ClientInfo>()?;
+        let email = input.email.trim().to_lowercase();
+        state
+            .limiter
+            .attempt("login", &client_subjects(client, &email))
+            .await?;
+        let found = user::find_by_email(&state.db, &email)
+            .await
+            .map_err(ApiError::from)?;
+        let matched = state
+            .hasher
+            .verify(&input.password, found.as_ref().map(|u| u.password_hash.as_str()))
+            .await;
+        let user = found
+            .filter(|u| matched && !u.disabled)
+            .ok_or_else(wrong_credentials)?;
+        let tokens = sessions::start(state, &user, client).await?;
+        Ok(LoginPayload {
+            tokens: SessionTokens::new(tokens, user),
+        })
+    }
+
+    /// Trades a refresh token for new tokens. Each refresh token works once: presenting one
+    /// again ends its whole session.
+    async fn refresh_session(
+        &self,
+        ctx: &Context<'_>,
+        input: RefreshSessionInput,
+    ) -> async_graphql::Result<RefreshSessionPayload> {
+        let state = ctx.data::<AppState>()?;
+        let tokens = sessions::rotate(state, &input.refresh_token).await?;
+        let user = user::find_by_id(&state.db, tokens.session.user_id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "sign in again"))?;
+        Ok(RefreshSessionPayload {
+            tokens: SessionTokens::new(tokens, user),
+        })
+    }
+
+    /// Ends the session the refresh token belongs to; its access tokens stop working too.
+    async fn logout(&self, ctx: &Context<'_>, input: LogoutInput) -> async_graphql::Result<LogoutPayload> {
+        let state = ctx.data::<AppState>()?;
+        let revoked = sessions::end(state, &input.refresh_token).await?;
+        Ok(LogoutPayload { revoked })
+    }
+
+    /// Changes the caller's password and signs out every other session.
+    async fn change_password(
+        &self,
+        ctx: &Context<'_>,
+        input: ChangePasswordInput,
+    ) -> async_graphql::Result<ChangePasswordPayload> {
+        let state = ctx.data::<AppState>()?;
+        let caller = policy::require_user(ctx.data::<Caller>()?)?;
+        let current = user::find_by_id(&state.db, caller.id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(|| ApiError::not_found("user"))?;
+        if !state
+            .hasher
+            .verify(&input.current_password, Some(&current.password_hash))
+            .await
+        {
+            return Err(ApiError::new(ErrorCode::Forbidden, "the current password is incorrect").into());
+        }
+        let password = Password::parse(&input.new_password).map_err(ApiError::from)?;
+        let hash = state
+            .hasher
+            .hash(password.expose())
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+        let updated = user::set_password_hash(&state.db, current, hash)
+            .await
+            .map_err(ApiError::from)?;
+        let revoked_sessions = session::revoke_all_for_user(
+            &state.db,
+            caller.id,
+            Some(caller.session_id),
+            "password_changed",
+        )
+        .await
+        .map_err(ApiError::from)?;
+        Ok(ChangePasswordPayload {
+            user: User(updated),
+            revoked_sessions,
+        })
+    }
+
+    /// Changes the caller's display name, time zone or quiet hours.
+    async fn update_profile(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateProfileInput,
+    ) -> async_graphql::Result<UpdateProfilePayload> {
+        let state = ctx.data::<AppState>()?;
+        let caller = policy::require_user(ctx.data::<Caller>()?)?;
+        let mut change = user::ProfileChange::default();
+        if let Some(name) = &input.display_name {
+            change.display_name = Some(DisplayName::parse(name).map_err(ApiError::from)?.as_str().to_owned());
+        }
+        if let Some(tz) = &input.timezone {
+            change.timezone = Some(Timezone::parse(tz).map_err(ApiError::from)?.name().to_owned());
+        }
+        change.quiet_hours = match input.quiet_hours {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(q) => {
+                let quiet = QuietHours::parse(&q.start, &q.end).map_err(ApiError::from)?;
+                Some(Some((format_hhmm(quiet.start), format_hhmm(quiet.end))))
+            }
+        };
+        let current = user::find_by_id(&state.db, caller.id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(|| ApiError::not_found("user"))?;
+        let updated = user::update_profile(&state.db, current, change)
+            .await
+            .map_err(ApiError::from)?;
+        Ok(UpdateProfilePayload { user: User(updated) })
+    }
+
+    /// Ends one of the caller's sessions.
+    async fn revoke_session(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeSessionInput,
+    ) -> async_graphql::Result<RevokeSessionPayload> {
+        let state = ctx.data::<AppState>()?;
+        let caller = policy::require_user(ctx.data::<Caller>()?)?;
+        let id = decode_id_of(&input.session_id, NodeKind::Session, "session")?;
+        let found = session::find(&state.db, id)
+            .await
+            .map_err(ApiError::from)?
+            .filter(|s| s.user_id == caller.id)
+            .ok_or_else(|| ApiError::not_found("session"))?;
+        session::revoke(&state.db, found.id, "revoked_by_user")
+            .await
+            .map_err(ApiError::from)?;
+        let model = session::find(&state.db, id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(|| ApiError::not_found("session"))?;
+        let current = model.id == caller.session_id;
+        Ok(RevokeSessionPayload {
+            session: Session { model, current },
+        })
+    }
+}

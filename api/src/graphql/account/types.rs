@@ -1,0 +1,155 @@
+//! GraphQL types for accounts and sessions.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::{session, user};
+
+use crate::auth::Caller;
+use crate::auth::policy;
+use crate::graphql::couple::types::Couple;
+use crate::graphql::node::{NodeKind, global_id};
+use crate::state::AppState;
+
+/// What a user may do beyond their own couple's data.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::account::Role")]
+pub enum Role {
+    /// A member of a couple (everyone who registers).
+    Member,
+    /// A coach, who sees couples only with their consent.
+    Coach,
+    /// An operator: accounts and operations, never intimate content.
+    Admin,
+}
+
+/// A daily window in which no reminder fires, in the user's local time.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct QuietHours {
+    /// Start, as "HH:MM".
+    pub start: String,
+    /// End, as "HH:MM"; before the start when the window runs past midnight.
+    pub end: String,
+}
+
+/// Quiet hours as a client sets them.
+#[derive(InputObject, Clone, Debug)]
+pub struct QuietHoursInput {
+    /// Start, as "HH:MM" (24-hour clock).
+    pub start: String,
+    /// End, as "HH:MM" (24-hour clock); may be before the start (22:00 to 07:00).
+    pub end: String,
+}
+
+/// An account. Visible to its owner and to administrators.
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    /// The user's global, opaque ID.
+    pub async fn id(&self) -> ID {
+        global_id(NodeKind::User, self.0.id)
+    }
+
+    /// The sign-in email, lower-cased.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// The name the partner sees.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    /// IANA time zone in which the user's reminders and days are computed.
+    async fn timezone(&self) -> &str {
+        &self.0.timezone
+    }
+
+    /// When reminders must not fire; null when none are set.
+    async fn quiet_hours(&self) -> Option<QuietHours> {
+        match (&self.0.quiet_hours_start, &self.0.quiet_hours_end) {
+            (Some(start), Some(end)) => Some(QuietHours {
+                start: start.clone(),
+                end: end.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The user's role.
+    async fn role(&self) -> Role {
+        self.0
+            .role
+            .parse::<domain::account::Role>()
+            .unwrap_or(domain::account::Role::Member)
+            .into()
+    }
+
+    /// When the account was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// The couple this user is currently in. Only the user themself sees it: null for anyone
+    /// else, administrators included.
+    async fn couple(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Couple>> {
+        let caller = ctx.data::<Caller>()?;
+        if caller.user.as_ref().is_none_or(|u| u.id != self.0.id) {
+            return Ok(None);
+        }
+        let state = ctx.data::<AppState>()?;
+        let Some(couple) = entities::couple::active_for_user(&state.db, self.0.id)
+            .await
+            .map_err(crate::error::ApiError::from)?
+        else {
+            return Ok(None);
+        };
+        let access = policy::readable_couple(&state.db, caller, couple.id).await?;
+        Ok(Some(Couple::from(access)))
+    }
+}
+
+/// One sign-in: a device or app holding a refresh token.
+pub struct Session {
+    pub model: session::Model,
+    /// Whether the request was made with this session's access token.
+    pub current: bool,
+}
+
+#[Object]
+impl Session {
+    /// The session's opaque ID, for `revokeSession`.
+    async fn id(&self) -> ID {
+        global_id(NodeKind::Session, self.model.id)
+    }
+
+    /// When the user signed in.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.model.created_at
+    }
+
+    /// When a token of this session was last refreshed.
+    async fn last_used_at(&self) -> DateTime<Utc> {
+        self.model.last_used_at
+    }
+
+    /// When the session ends unless it is refreshed or revoked first.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.model.expires_at
+    }
+
+    /// The client's User-Agent at sign-in, if it sent one.
+    async fn user_agent(&self) -> Option<&str> {
+        self.model.user_agent.as_deref()
+    }
+
+    /// Whether this is the session making the request.
+    async fn current(&self) -> bool {
+        self.current
+    }
+
+    /// When the session was revoked, if it was.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.model.revoked_at
+    }
+}

@@ -1,0 +1,125 @@
+//! The `users` table: accounts.
+
+use sea_orm::entity::prelude::*;
+use sea_orm::{Set, SqlErr};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Lower-cased.
+    #[sea_orm(unique)]
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub timezone: String,
+    /// "HH:MM" local time, or none.
+    pub quiet_hours_start: Option<String>,
+    pub quiet_hours_end: Option<String>,
+    pub role: String,
+    pub disabled: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// What a new account is made of; the email is already lower-cased, the password hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub timezone: String,
+    pub role: String,
+}
+
+#[derive(Debug)]
+pub enum CreateError {
+    EmailTaken,
+    Db(DbErr),
+}
+
+impl From<DbErr> for CreateError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => CreateError::EmailTaken,
+            _ => CreateError::Db(err),
+        }
+    }
+}
+
+pub async fn create<C: ConnectionTrait>(db: &C, new: NewUser) -> Result<Model, CreateError> {
+    let now = chrono::Utc::now();
+    let row = ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(new.email),
+        password_hash: Set(new.password_hash),
+        display_name: Set(new.display_name),
+        timezone: Set(new.timezone),
+        quiet_hours_start: Set(None),
+        quiet_hours_end: Set(None),
+        role: Set(new.role),
+        disabled: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    Ok(row.insert(db).await?)
+}
+
+pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}
+
+/// Looks an account up by an already lower-cased email.
+pub async fn find_by_email<C: ConnectionTrait>(
+    db: &C,
+    email: &str,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find().filter(Column::Email.eq(email)).one(db).await
+}
+
+/// The profile fields a member may change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    pub display_name: Option<String>,
+    pub timezone: Option<String>,
+    /// `Some(None)` clears quiet hours.
+    pub quiet_hours: Option<Option<(String, String)>>,
+}
+
+pub async fn update_profile<C: ConnectionTrait>(
+    db: &C,
+    user: Model,
+    change: ProfileChange,
+) -> Result<Model, DbErr> {
+    let mut row: ActiveModel = user.into();
+    if let Some(name) = change.display_name {
+        row.display_name = Set(name);
+    }
+    if let Some(tz) = change.timezone {
+        row.timezone = Set(tz);
+    }
+    if let Some(quiet) = change.quiet_hours {
+        let (start, end) = quiet.map_or((None, None), |(s, e)| (Some(s), Some(e)));
+        row.quiet_hours_start = Set(start);
+        row.quiet_hours_end = Set(end);
+    }
+    row.updated_at = Set(chrono::Utc::now());
+    row.update(db).await
+}
+
+pub async fn set_password_hash<C: ConnectionTrait>(
+    db: &C,
+    user: Model,
+    password_hash: String,
+) -> Result<Model, DbErr> {
+    let mut row: ActiveModel = user.into();
+    row.password_hash = Set(password_hash);
+    row.updated_at = Set(chrono::Utc::now());
+    row.update(db).await
+}
