@@ -37,6 +37,8 @@ export REKINDLE_DATA_DIR="$WORK/data"
 export REKINDLE_LOG_FORMAT=json
 
 "$BIN_DIR/rekindle-api" migrate > "$WORK/migrate.log" 2>&1 || fail "migrate"
+REKINDLE_NEW_USER_PASSWORD="smoke admin passphrase" "$BIN_DIR/rekindle-api" user create \
+  --email admin@smoke.test --display-name Operator --role admin > "$WORK/admin.log" 2>&1 || fail "user create"
 "$BIN_DIR/rekindle-api" > "$WORK/api.log" 2>&1 & pids+=($!)
 "$BIN_DIR/rekindle-worker" > "$WORK/worker1.log" 2>&1 & pids+=($!)
 "$BIN_DIR/rekindle-worker" > "$WORK/worker2.log" 2>&1 & pids+=($!)
@@ -59,6 +61,10 @@ assert "six_second_kiss" in keys
 assert len(keys["honesty_hour"]) == 9
 ' || fail "catalog query: $body"
 
+login=$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
+  -d '{"query":"mutation { login(input: { email: \"ADMIN@smoke.test\", password: \"smoke admin passphrase\" }) { user { role } } }"}')
+echo "$login" | grep -q '"role":"ADMIN"' || fail "the admin made by 'user create' cannot sign in: $login"
+
 workers=""
 for _ in $(seq 1 40); do
   workers=$(psql "$DB_URL" -Atc "SELECT count(*) FROM worker_heartbeats")
@@ -74,4 +80,4 @@ for pid in "${pids[@]}"; do
   wait "$pid" || fail "process $pid exited with an error after SIGTERM"
 done
 pids=()
-echo "smoke: api + 2 workers on PostgreSQL and Redis: ready, catalog served, heartbeats recorded, clean SIGTERM"
+echo "smoke: api + 2 workers on PostgreSQL and Redis: ready, catalog served, admin created and signed in, heartbeats recorded, clean SIGTERM"

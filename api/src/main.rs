@@ -82,7 +82,8 @@ async fn create_user(args: &[&str]) -> anyhow::Result<()> {
             .map(|v| (*v).to_owned())
     };
     let email = Email::parse(&flag("--email").context("--email is required")?)?;
-    let display_name = DisplayName::parse(&flag("--display-name").context("--display-name is required")?)?;
+    let display_name =
+        DisplayName::parse(&flag("--display-name").context("--display-name is required")?)?;
     let role = Role::from_str(&flag("--role").unwrap_or_else(|| "admin".into()))?;
     let timezone = Timezone::parse(&flag("--timezone").unwrap_or_else(|| "UTC".into()))?;
     let password = match std::env::var("REKINDLE_NEW_USER_PASSWORD") {
@@ -117,9 +118,16 @@ async fn create_user(args: &[&str]) -> anyhow::Result<()> {
     )
     .await
     .map_err(|e| match e {
-        entities::user::CreateError::EmailTaken => anyhow::anyhow!("an account with that email already exists"),
+        entities::user::CreateError::EmailTaken => {
+            anyhow::anyhow!("an account with that email already exists")
+        }
         entities::user::CreateError::Db(e) => anyhow::Error::from(e),
     })?;
-    println!("created {} account {} ({})", role.as_str(), created.email, created.id);
+    println!(
+        "created {} account {} ({})",
+        role.as_str(),
+        created.email,
+        created.id
+    );
     Ok(())
 }

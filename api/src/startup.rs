@@ -42,11 +42,13 @@ impl Application {
         }
         let queue = JobQueue::connect(&settings).await?;
         let limiter = match &settings.queue {
-            QueueTarget::Redis(url) => {
-                RateLimiter::redis(settings.rate_limits.clone(), &settings.queue_prefix, url.expose())
-                    .await
-                    .context("connecting the rate limiter to Redis")?
-            }
+            QueueTarget::Redis(url) => RateLimiter::redis(
+                settings.rate_limits.clone(),
+                &settings.queue_prefix,
+                url.expose(),
+            )
+            .await
+            .context("connecting the rate limiter to Redis")?,
             QueueTarget::SqliteFile(_) => {
                 RateLimiter::in_memory(settings.rate_limits.clone(), &settings.queue_prefix)
             }

@@ -49,16 +49,65 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 
 /// Passwords of at least ten characters that attackers try first; compared ignoring case.
 const COMMON_PASSWORDS: &[&str] = &[
-    "0987654321", "1111111111", "1122334455", "1234512345", "1234567890", "12345678910",
-    "123456789a", "1234567890a", "1q2w3e4r5t", "1q2w3e4r5t6y", "1qaz2wsx3edc", "a1234567890",
-    "abc1234567", "abcd123456", "abcdefghij", "asdfghjkl1", "asdfghjkl;", "baseball123",
-    "changeme123", "football12", "football123", "iloveyou12", "iloveyou123", "letmein123",
-    "liverpool1", "mypassword", "mypassword1", "passw0rd12", "password01", "password12",
-    "password123", "password1234", "password12345", "password!1", "princess12", "q1w2e3r4t5",
-    "qazwsxedc1", "qazwsxedcrfv", "qwerty1234", "qwerty12345", "qwerty123456", "qwertyuiop",
-    "qwertyuiop1", "starwars12", "sunshine12", "superman12", "trustno1234", "welcome123",
-    "welcome1234", "zaq12wsxcde", "zxcvbnm123", "zxcvbnmasd", "0000000000", "9876543210",
-    "aaaaaaaaaa", "administrator", "rekindle123", "rekindle1234", "loveyou1234",
+    "0987654321",
+    "1111111111",
+    "1122334455",
+    "1234512345",
+    "1234567890",
+    "12345678910",
+    "123456789a",
+    "1234567890a",
+    "1q2w3e4r5t",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "a1234567890",
+    "abc1234567",
+    "abcd123456",
+    "abcdefghij",
+    "asdfghjkl1",
+    "asdfghjkl;",
+    "baseball123",
+    "changeme123",
+    "football12",
+    "football123",
+    "iloveyou12",
+    "iloveyou123",
+    "letmein123",
+    "liverpool1",
+    "mypassword",
+    "mypassword1",
+    "passw0rd12",
+    "password01",
+    "password12",
+    "password123",
+    "password1234",
+    "password12345",
+    "password!1",
+    "princess12",
+    "q1w2e3r4t5",
+    "qazwsxedc1",
+    "qazwsxedcrfv",
+    "qwerty1234",
+    "qwerty12345",
+    "qwerty123456",
+    "qwertyuiop",
+    "qwertyuiop1",
+    "starwars12",
+    "sunshine12",
+    "superman12",
+    "trustno1234",
+    "welcome123",
+    "welcome1234",
+    "zaq12wsxcde",
+    "zxcvbnm123",
+    "zxcvbnmasd",
+    "0000000000",
+    "9876543210",
+    "aaaaaaaaaa",
+    "administrator",
+    "rekindle123",
+    "rekindle1234",
+    "loveyou1234",
 ];
 
 /// A password that passed the policy; it never prints.
@@ -75,7 +124,7 @@ impl Password {
             return Err(AccountError::PasswordTooLong);
         }
         let lower = raw.to_lowercase();
-        let one_repeated = lower.chars().all(|c| Some(c) == lower.chars().next());
+        let one_repeated = lower.chars().all(|c| lower.starts_with(c));
         if one_repeated || COMMON_PASSWORDS.contains(&lower.as_str()) {
             return Err(AccountError::PasswordTooCommon);
         }
@@ -234,8 +283,19 @@ mod tests {
 
     #[test]
     fn emails_are_case_insensitive_and_checked() {
-        assert_eq!(Email::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@ex..com"] {
+        assert_eq!(
+            Email::parse("  Ana@Example.COM ").unwrap().as_str(),
+            "ana@example.com"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "ana@ex..com",
+        ] {
             assert_eq!(Email::parse(bad), Err(AccountError::InvalidEmail), "{bad}");
         }
     }
@@ -243,15 +303,29 @@ mod tests {
     #[test]
     fn passwords_must_be_long_and_uncommon() {
         assert!(Password::parse("correct horse battery").is_ok());
-        assert_eq!(Password::parse("short").unwrap_err(), AccountError::PasswordTooShort);
-        assert_eq!(Password::parse("Password123").unwrap_err(), AccountError::PasswordTooCommon);
-        assert_eq!(Password::parse("zzzzzzzzzzzz").unwrap_err(), AccountError::PasswordTooCommon);
-        assert!(!format!("{:?}", Password::parse("correct horse battery").unwrap()).contains("horse"));
+        assert_eq!(
+            Password::parse("short").unwrap_err(),
+            AccountError::PasswordTooShort
+        );
+        assert_eq!(
+            Password::parse("Password123").unwrap_err(),
+            AccountError::PasswordTooCommon
+        );
+        assert_eq!(
+            Password::parse("zzzzzzzzzzzz").unwrap_err(),
+            AccountError::PasswordTooCommon
+        );
+        assert!(
+            !format!("{:?}", Password::parse("correct horse battery").unwrap()).contains("horse")
+        );
     }
 
     #[test]
     fn timezones_are_iana_names() {
-        assert_eq!(Timezone::parse("Europe/London").unwrap().name(), "Europe/London");
+        assert_eq!(
+            Timezone::parse("Europe/London").unwrap().name(),
+            "Europe/London"
+        );
         assert!(Timezone::parse("Mars/Olympus").is_err());
         assert!(Timezone::parse("GMT+25").is_err());
     }
@@ -265,7 +339,10 @@ mod tests {
         let nap = QuietHours::parse("13:00", "14:00").unwrap();
         assert!(nap.contains(parse_hhmm("13:00").unwrap()));
         assert!(!nap.contains(parse_hhmm("14:00").unwrap()));
-        assert_eq!(QuietHours::parse("08:00", "08:00"), Err(AccountError::EmptyQuietHours));
+        assert_eq!(
+            QuietHours::parse("08:00", "08:00"),
+            Err(AccountError::EmptyQuietHours)
+        );
         assert!(parse_hhmm("8:00").is_err());
         assert!(parse_hhmm("24:00").is_err());
     }

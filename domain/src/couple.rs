@@ -119,8 +119,8 @@ impl InviteCode {
             .filter(|c| !c.is_whitespace() && *c != '-')
             .map(|c| c.to_ascii_uppercase())
             .collect();
-        let valid = code.len() == INVITE_CODE_LEN
-            && code.bytes().all(|b| INVITE_ALPHABET.contains(&b));
+        let valid =
+            code.len() == INVITE_CODE_LEN && code.bytes().all(|b| INVITE_ALPHABET.contains(&b));
         if valid {
             Ok(Self(code))
         } else {
@@ -162,7 +162,11 @@ mod tests {
         for ambiguous in ['0', 'O', '1', 'I', 'L', '2', 'Z', '5', 'S', '8', 'B'] {
             assert!(!INVITE_ALPHABET.contains(&(ambiguous as u8)), "{ambiguous}");
         }
-        let typed = format!(" {}-{} ", &code.as_str()[..5].to_lowercase(), &code.as_str()[5..]);
+        let typed = format!(
+            " {}-{} ",
+            &code.as_str()[..5].to_lowercase(),
+            &code.as_str()[5..]
+        );
         assert_eq!(InviteCode::parse(&typed).unwrap(), code);
         assert!(InviteCode::parse("0000000000").is_err());
         assert!(InviteCode::parse("ACD").is_err());

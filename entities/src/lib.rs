@@ -5,9 +5,9 @@ pub mod couple_member;
 pub mod invite;
 pub mod page;
 pub mod refresh_token;
+pub mod ritual;
 pub mod session;
 pub mod user;
-pub mod ritual;
 pub mod worker_heartbeat;
 
 pub use sea_orm;

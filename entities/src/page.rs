@@ -51,7 +51,8 @@ impl PageRequest {
             .into_iter()
             .filter(|row| {
                 let k = key(row);
-                self.after.as_ref().is_none_or(|a| k > *a) && self.before.as_ref().is_none_or(|b| k < *b)
+                self.after.as_ref().is_none_or(|a| k > *a)
+                    && self.before.as_ref().is_none_or(|b| k < *b)
             })
             .collect();
         let limit = usize::try_from(self.limit.saturating_add(1)).unwrap_or(usize::MAX);
@@ -83,12 +84,32 @@ mod tests {
     fn in_memory_rows_page_like_queried_ones() {
         let rows: Vec<u32> = (1..=5).collect();
         let key = |n: &u32| format!("{n:03}");
-        let first = PageRequest { limit: 2, ..Default::default() }.slice(rows.clone(), key);
-        assert_eq!((first.rows.clone(), first.has_next, first.total_count), (vec![1, 2], true, 5));
-        let last = PageRequest { limit: 2, from_end: true, ..Default::default() }.slice(rows.clone(), key);
+        let first = PageRequest {
+            limit: 2,
+            ..Default::default()
+        }
+        .slice(rows.clone(), key);
+        assert_eq!(
+            (first.rows.clone(), first.has_next, first.total_count),
+            (vec![1, 2], true, 5)
+        );
+        let last = PageRequest {
+            limit: 2,
+            from_end: true,
+            ..Default::default()
+        }
+        .slice(rows.clone(), key);
         assert_eq!((last.rows, last.has_previous), (vec![4, 5], true));
-        let after = PageRequest { limit: 9, after: Some(key(&3)), ..Default::default() }.slice(rows, key);
-        assert_eq!((after.rows, after.has_previous, after.has_next), (vec![4, 5], true, false));
+        let after = PageRequest {
+            limit: 9,
+            after: Some(key(&3)),
+            ..Default::default()
+        }
+        .slice(rows, key);
+        assert_eq!(
+            (after.rows, after.has_previous, after.has_next),
+            (vec![4, 5], true, false)
+        );
     }
 
     #[test]

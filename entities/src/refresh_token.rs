@@ -1,8 +1,8 @@
 //! The `refresh_tokens` table: every refresh token issued, stored only as its SHA-256.
 
 use chrono::Utc;
-use sea_orm::entity::prelude::*;
 use sea_orm::Set;
+use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]

@@ -20,7 +20,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Couples::CreatedAt))
                     .col(timestamp_with_time_zone(Couples::UpdatedAt))
                     .col(timestamp_with_time_zone_null(Couples::ArchivedAt))
-                    .col(timestamp_with_time_zone_null(Couples::SharedDataDeleteAfter))
+                    .col(timestamp_with_time_zone_null(
+                        Couples::SharedDataDeleteAfter,
+                    ))
                     .to_owned(),
             )
             .await

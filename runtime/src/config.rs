@@ -178,12 +178,18 @@ impl Settings {
                 jwt_secret,
                 jwt_previous_secret: match var("JWT_PREVIOUS_SECRET") {
                     Some(s) if s.len() >= 32 => Some(Secret::new(s)),
-                    Some(_) => bail!("REKINDLE_JWT_PREVIOUS_SECRET must be at least 32 characters long"),
+                    Some(_) => {
+                        bail!("REKINDLE_JWT_PREVIOUS_SECRET must be at least 32 characters long")
+                    }
                     None => None,
                 },
                 jwt_issuer: var("JWT_ISSUER").unwrap_or_else(|| "rekindle".into()),
                 jwt_audience: var("JWT_AUDIENCE").unwrap_or_else(|| "rekindle-api".into()),
-                access_token_ttl: Duration::from_secs(parse_num(&var, "ACCESS_TOKEN_TTL_SECS", 900)?),
+                access_token_ttl: Duration::from_secs(parse_num(
+                    &var,
+                    "ACCESS_TOKEN_TTL_SECS",
+                    900,
+                )?),
                 refresh_token_ttl: Duration::from_secs(
                     parse_num::<u64>(&var, "REFRESH_TOKEN_TTL_DAYS", 30)? * 24 * 60 * 60,
                 ),

@@ -4,6 +4,7 @@
 //! TEST_REDIS_URL is set).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod logs;
 pub mod proxy;
 
 use std::collections::HashMap;
@@ -97,7 +98,10 @@ impl Stores {
             ("REKINDLE_ARGON2_ITERATIONS".to_owned(), "1".to_owned()),
             ("REKINDLE_JWT_SECRET".to_owned(), TEST_JWT_SECRET.to_owned()),
             // Generous limits: the rate-limit tests set their own.
-            ("REKINDLE_RATE_LIMIT_PER_ACCOUNT".to_owned(), "1000".to_owned()),
+            (
+                "REKINDLE_RATE_LIMIT_PER_ACCOUNT".to_owned(),
+                "1000".to_owned(),
+            ),
             ("REKINDLE_RATE_LIMIT_PER_IP".to_owned(), "100000".to_owned()),
         ]);
         if let Some(url) = &self.database_url {
@@ -232,6 +236,72 @@ impl TestApp {
         body
     }
 
+    /// POSTs a GraphQL request with `Authorization: Bearer <token>` when a token is given.
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .insert_header(("content-type", "application/json"));
+        if let Some(token) = token {
+            req = req.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        let mut res = req
+            .send_body(json!({ "query": query, "variables": variables }).to_string())
+            .await
+            .expect("request sent");
+        assert_eq!(res.status().as_u16(), 200);
+        let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body read");
+        serde_json::from_slice(&bytes).expect("a JSON body")
+    }
+
+    /// Registers a member through the API.
+    pub async fn register(&self, email: &str, display_name: &str) -> Account {
+        let password = format!("pw-{}", uuid::Uuid::new_v4().simple());
+        let body = self
+            .graphql(
+                REGISTER,
+                json!({ "input": {
+                    "email": email, "password": password,
+                    "displayName": display_name, "timezone": "Europe/London"
+                }}),
+            )
+            .await;
+        Account::from_tokens(&body["data"]["register"], email, &password)
+            .unwrap_or_else(|| panic!("register failed: {body}"))
+    }
+
+    /// Signs an existing account in through the API.
+    pub async fn login(&self, email: &str, password: &str) -> Account {
+        let body = self
+            .graphql(
+                LOGIN,
+                json!({ "input": { "email": email, "password": password } }),
+            )
+            .await;
+        Account::from_tokens(&body["data"]["login"], email, password)
+            .unwrap_or_else(|| panic!("login failed: {body}"))
+    }
+
+    /// Creates an account with any role the way `rekindle-api user create` does, then signs in.
+    pub async fn create_with_role(&self, email: &str, role: &str) -> Account {
+        let password = format!("pw-{}", uuid::Uuid::new_v4().simple());
+        let hasher = api::auth::password::Hasher::new(&self.settings.auth).unwrap();
+        entities::user::create(
+            &self.db,
+            entities::user::NewUser {
+                email: email.to_owned(),
+                password_hash: hasher.hash(&password).await.unwrap(),
+                display_name: role.to_owned(),
+                timezone: "UTC".to_owned(),
+                role: role.to_owned(),
+            },
+        )
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .unwrap();
+        self.login(email, &password).await
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
         self.post_raw(path, &body.to_string()).await
     }
@@ -323,6 +393,45 @@ impl TestWorker {
                 .expect("worker stopped cleanly");
         }
     }
+}
+
+const REGISTER: &str = "mutation($input: RegisterInput!) {
+  register(input: $input) { accessToken refreshToken accessTokenExpiresAt user { id email } }
+}";
+const LOGIN: &str = "mutation($input: LoginInput!) {
+  login(input: $input) { accessToken refreshToken accessTokenExpiresAt user { id email } }
+}";
+
+/// A signed-in account, as a client holds it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl Account {
+    /// Reads a register/login/refreshSession payload.
+    pub fn from_tokens(payload: &Value, email: &str, password: &str) -> Option<Self> {
+        Some(Self {
+            id: payload["user"]["id"].as_str()?.to_owned(),
+            email: email.to_owned(),
+            password: password.to_owned(),
+            access_token: payload["accessToken"].as_str()?.to_owned(),
+            refresh_token: payload["refreshToken"].as_str()?.to_owned(),
+        })
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        Some(&self.access_token)
+    }
+}
+
+/// A unique email for a test's account.
+pub fn email(name: &str) -> String {
+    format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
 
 /// Polls `check` until it answers `Some`, or fails the test after `deadline`.

@@ -148,7 +148,10 @@ mod tests {
         let (user, session) = (Uuid::new_v4(), Uuid::new_v4());
         let (token, expires_at) = keys.issue(user, "member", session).unwrap();
         let claims = keys.verify(&token).unwrap();
-        assert_eq!((claims.sub, claims.sid, claims.role.as_str()), (user, session, "member"));
+        assert_eq!(
+            (claims.sub, claims.sid, claims.role.as_str()),
+            (user, session, "member")
+        );
         assert_eq!(claims.exp, expires_at.timestamp());
         assert_eq!(claims.exp - claims.iat, 900);
     }
@@ -156,7 +159,9 @@ mod tests {
     #[test]
     fn the_previous_key_verifies_during_a_rotation_and_not_after() {
         let before = Keys::new(&settings(OLD, None));
-        let (token, _) = before.issue(Uuid::new_v4(), "member", Uuid::new_v4()).unwrap();
+        let (token, _) = before
+            .issue(Uuid::new_v4(), "member", Uuid::new_v4())
+            .unwrap();
         let during = Keys::new(&settings(NEW, Some(OLD)));
         assert!(during.verify(&token).is_ok());
         let after = Keys::new(&settings(NEW, None));

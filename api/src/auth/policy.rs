@@ -29,7 +29,10 @@ pub fn require_admin(caller: &Caller) -> Result<&AuthUser, ApiError> {
     if user.role == Role::Admin {
         Ok(user)
     } else {
-        Err(ApiError::new(ErrorCode::Forbidden, "only an administrator may do this"))
+        Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "only an administrator may do this",
+        ))
     }
 }
 

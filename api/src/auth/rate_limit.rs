@@ -61,7 +61,9 @@ impl RateLimiter {
         let retry_after = window - now % window;
         for subject in subjects {
             let (kind, value, limit) = match subject {
-                Subject::Account(account) => ("account", (*account).to_owned(), self.limits.per_account),
+                Subject::Account(account) => {
+                    ("account", (*account).to_owned(), self.limits.per_account)
+                }
                 Subject::Ip(ip) => ("ip", ip.to_string(), self.limits.per_ip),
             };
             let key = format!("{}:ratelimit:{action}:{kind}:{value}:{index}", self.prefix);

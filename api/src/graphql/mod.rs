@@ -36,15 +36,19 @@ pub type AppSchema = Schema<Query, Mutation, Subscription>;
 /// Builds the schema with the request limits and policy from the settings.
 pub fn build_schema(state: &AppState) -> AppSchema {
     let limits = &state.settings.graphql;
-    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription::default())
-        .data(state.clone())
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .limit_directives(10)
-        .extension(extensions::RequestPolicy::new(
-            state.metrics.clone(),
-            limits.max_aliases,
-        ));
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .data(state.clone())
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .limit_directives(10)
+    .extension(extensions::RequestPolicy::new(
+        state.metrics.clone(),
+        limits.max_aliases,
+    ));
     if state.settings.is_production() {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -53,6 +57,11 @@ pub fn build_schema(state: &AppState) -> AppSchema {
 
 /// The schema's SDL, exactly as `schema.graphql` holds it.
 pub fn sdl() -> String {
-    let schema = Schema::build(Query::default(), Mutation::default(), Subscription::default()).finish();
+    let schema = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .finish();
     schema.sdl()
 }

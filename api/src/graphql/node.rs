@@ -5,9 +5,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
-use crate::error::ApiError;
 use crate::auth::Caller;
 use crate::auth::policy;
+use crate::error::ApiError;
 use crate::graphql::account::types::User;
 use crate::graphql::couple::types::Couple;
 use crate::graphql::ritual::types::Ritual;

@@ -1,12 +1,18 @@
 //! End-to-end tests: each starts the real app on a random port against fresh stores.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod accounts;
+mod authorization;
 mod catalog;
 mod compose;
+mod couples;
 mod health;
 mod node;
+mod rate_limits;
 mod readiness;
 mod request_errors;
 mod schema;
+mod secrets_in_logs;
+mod sessions;
 mod subscriptions;
 mod worker;

@@ -7,14 +7,19 @@ use futures_util::{SinkExt, StreamExt};
 use rekindle_tests::TestApp;
 use serde_json::{Value, json};
 
-type Socket = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
+pub type Socket = actix_codec::Framed<awc::BoxedSocket, awc::ws::Codec>;
 
-fn send(value: Value) -> Message {
+pub fn send(value: Value) -> Message {
     Message::Text(value.to_string().into())
 }
 
-/// Opens a graphql-transport-ws socket and completes the connection handshake.
+/// Opens a graphql-transport-ws socket and completes the connection handshake, anonymously.
 async fn connect(app: &TestApp) -> Socket {
+    connect_as(app, None).await
+}
+
+/// Opens a socket whose `connection_init` carries the access token, if any.
+pub async fn connect_as(app: &TestApp, token: Option<&str>) -> Socket {
     let (response, mut socket) = app
         .client
         .ws(format!("{}/graphql", app.address.replace("http", "ws")))
@@ -23,15 +28,19 @@ async fn connect(app: &TestApp) -> Socket {
         .await
         .expect("the WebSocket upgrade succeeds");
     assert_eq!(response.status().as_u16(), 101);
-    socket
-        .send(send(json!({ "type": "connection_init" })))
-        .await
-        .unwrap();
+    let init = match token {
+        Some(token) => json!({
+            "type": "connection_init",
+            "payload": { "Authorization": format!("Bearer {token}") }
+        }),
+        None => json!({ "type": "connection_init" }),
+    };
+    socket.send(send(init)).await.unwrap();
     assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
     socket
 }
 
-async fn next_json(socket: &mut Socket) -> Value {
+pub async fn next_json(socket: &mut Socket) -> Value {
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(10), socket.next())
             .await
@@ -44,7 +53,7 @@ async fn next_json(socket: &mut Socket) -> Value {
     }
 }
 
-async fn subscribe(socket: &mut Socket, id: &str, query: &str) {
+pub async fn subscribe(socket: &mut Socket, id: &str, query: &str) {
     socket
         .send(send(
             json!({ "id": id, "type": "subscribe", "payload": { "query": query } }),

@@ -135,7 +135,10 @@ pub struct RevokeSessionPayload {
 }
 
 fn wrong_credentials() -> ApiError {
-    ApiError::new(ErrorCode::Unauthenticated, "the email or password is incorrect")
+    ApiError::new(
+        ErrorCode::Unauthenticated,
+        "the email or password is incorrect",
+    )
 }
 
 fn client_subjects<'a>(client: &ClientInfo, account: &'a str) -> Vec<Subject<'a>> {
@@ -197,7 +200,11 @@ impl AccountMutation {
     }
 
     /// Signs in with email and password, starting a new session.
-    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> async_graphql::Result<LoginPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        input: LoginInput,
+    ) -> async_graphql::Result<LoginPayload> {
         let state = ctx.data::<AppState>()?;
         let client = ctx.data::<ClientInfo>()?;
         let email = input.email.trim().to_lowercase();
@@ -210,7 +217,10 @@ impl AccountMutation {
             .map_err(ApiError::from)?;
         let matched = state
             .hasher
-            .verify(&input.password, found.as_ref().map(|u| u.password_hash.as_str()))
+            .verify(
+                &input.password,
+                found.as_ref().map(|u| u.password_hash.as_str()),
+            )
             .await;
         let user = found
             .filter(|u| matched && !u.disabled)
@@ -240,7 +250,11 @@ impl AccountMutation {
     }
 
     /// Ends the session the refresh token belongs to; its access tokens stop working too.
-    async fn logout(&self, ctx: &Context<'_>, input: LogoutInput) -> async_graphql::Result<LogoutPayload> {
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        input: LogoutInput,
+    ) -> async_graphql::Result<LogoutPayload> {
         let state = ctx.data::<AppState>()?;
         let revoked = sessions::end(state, &input.refresh_token).await?;
         Ok(LogoutPayload { revoked })
@@ -263,7 +277,9 @@ impl AccountMutation {
             .verify(&input.current_password, Some(&current.password_hash))
             .await
         {
-            return Err(ApiError::new(ErrorCode::Forbidden, "the current password is incorrect").into());
+            return Err(
+                ApiError::new(ErrorCode::Forbidden, "the current password is incorrect").into(),
+            );
         }
         let password = Password::parse(&input.new_password).map_err(ApiError::from)?;
         let hash = state
@@ -298,10 +314,20 @@ impl AccountMutation {
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
         let mut change = user::ProfileChange::default();
         if let Some(name) = &input.display_name {
-            change.display_name = Some(DisplayName::parse(name).map_err(ApiError::from)?.as_str().to_owned());
+            change.display_name = Some(
+                DisplayName::parse(name)
+                    .map_err(ApiError::from)?
+                    .as_str()
+                    .to_owned(),
+            );
         }
         if let Some(tz) = &input.timezone {
-            change.timezone = Some(Timezone::parse(tz).map_err(ApiError::from)?.name().to_owned());
+            change.timezone = Some(
+                Timezone::parse(tz)
+                    .map_err(ApiError::from)?
+                    .name()
+                    .to_owned(),
+            );
         }
         change.quiet_hours = match input.quiet_hours {
             MaybeUndefined::Undefined => None,
@@ -318,7 +344,9 @@ impl AccountMutation {
         let updated = user::update_profile(&state.db, current, change)
             .await
             .map_err(ApiError::from)?;
-        Ok(UpdateProfilePayload { user: User(updated) })
+        Ok(UpdateProfilePayload {
+            user: User(updated),
+        })
     }
 
     /// Ends one of the caller's sessions.

@@ -65,7 +65,10 @@ impl AccountQuery {
             .into_iter()
             .map(|model| {
                 let current = model.id == caller.session_id;
-                Edge::new(encode_cursor(&model.id.to_string()), Session { model, current })
+                Edge::new(
+                    encode_cursor(&model.id.to_string()),
+                    Session { model, current },
+                )
             })
             .collect();
         Ok(connection)

@@ -162,7 +162,10 @@ impl CoupleMutation {
             .map_err(ApiError::from)?
             .ok_or_else(|| ApiError::not_found("user"))?;
         let timezone = match &input.timezone {
-            Some(tz) => Timezone::parse(tz).map_err(ApiError::from)?.name().to_owned(),
+            Some(tz) => Timezone::parse(tz)
+                .map_err(ApiError::from)?
+                .name()
+                .to_owned(),
             None => me.timezone.clone(),
         };
         let profile = couple::Profile {
@@ -234,7 +237,9 @@ impl CoupleMutation {
         }
         state.limiter.attempt("join_couple", &subjects).await?;
         let no_invite = || {
-            ApiError::not_found("invite (it may have expired, been used, or been replaced by a newer code)")
+            ApiError::not_found(
+                "invite (it may have expired, been used, or been replaced by a newer code)",
+            )
         };
         let code = InviteCode::parse(&input.code).map_err(|_| no_invite())?;
         let txn = state.db.begin().await.map_err(ApiError::from)?;
@@ -295,7 +300,10 @@ impl CoupleMutation {
                 None => couple::Model::strings(&current.distractions),
             },
             timezone: match &input.timezone {
-                Some(tz) => Timezone::parse(tz).map_err(ApiError::from)?.name().to_owned(),
+                Some(tz) => Timezone::parse(tz)
+                    .map_err(ApiError::from)?
+                    .name()
+                    .to_owned(),
                 None => current.timezone.clone(),
             },
         };

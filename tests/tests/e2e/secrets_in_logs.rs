@@ -1,0 +1,73 @@
+//! No password, token, refresh token or hash ever reaches the logs.
+
+use entities::user;
+use rekindle_tests::{Account, TestApp, email, logs};
+use serde_json::json;
+
+#[actix_web::test]
+async fn logs_of_register_login_refresh_and_password_change_hold_no_secrets() {
+    logs::start();
+    let app = TestApp::spawn().await;
+    let address = email("secretive");
+    let ana = app.register(&address, "Ana").await;
+    let session = app.login(&ana.email, &ana.password).await;
+    let body = app
+        .graphql(
+            "mutation($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken refreshToken accessTokenExpiresAt user { id email } } }",
+            json!({ "t": session.refresh_token }),
+        )
+        .await;
+    let refreshed =
+        Account::from_tokens(&body["data"]["refreshSession"], &ana.email, &ana.password).unwrap();
+    // A refused login and a reused refresh token log too; they must not echo what was sent.
+    app.graphql(
+        "mutation($e: String!) { login(input: { email: $e, password: \"wrong but secret pw\" }) { accessToken } }",
+        json!({ "e": ana.email }),
+    )
+    .await;
+    app.graphql(
+        "mutation($t: String!) { refreshSession(input: { refreshToken: $t }) { accessToken } }",
+        json!({ "t": session.refresh_token }),
+    )
+    .await;
+    let new_password = "an entirely new passphrase";
+    let changer = app.login(&ana.email, &ana.password).await;
+    app.graphql_as(
+        changer.token(),
+        "mutation($c: String!, $n: String!) { changePassword(input: { currentPassword: $c, newPassword: $n }) { revokedSessions } }",
+        json!({ "c": ana.password, "n": new_password }),
+    )
+    .await;
+    let stored = user::find_by_email(&app.db, &address.to_lowercase())
+        .await
+        .unwrap()
+        .unwrap();
+    app.stop().await;
+
+    let captured = logs::captured();
+    assert!(captured.contains("account registered"), "the capture works");
+    let secrets = [
+        ana.password.as_str(),
+        new_password,
+        "wrong but secret pw",
+        ana.access_token.as_str(),
+        ana.refresh_token.as_str(),
+        session.access_token.as_str(),
+        session.refresh_token.as_str(),
+        refreshed.access_token.as_str(),
+        refreshed.refresh_token.as_str(),
+        changer.access_token.as_str(),
+        stored.password_hash.as_str(),
+    ];
+    for secret in secrets {
+        assert!(!captured.contains(secret), "a secret reached the logs");
+    }
+    // Tokens' signatures alone must not leak either.
+    for token in [&ana.access_token, &refreshed.access_token] {
+        let signature = token.rsplit('.').next().unwrap();
+        assert!(
+            !captured.contains(signature),
+            "a token signature reached the logs"
+        );
+    }
+}
