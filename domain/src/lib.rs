@@ -7,3 +7,5 @@ pub mod account;
 pub mod catalog;
 pub mod couple;
 pub mod jobs;
+pub mod schedule;
+pub mod streak;

@@ -1,0 +1,524 @@
+//! Ritual schedules as pure functions of (schedule, time zone, now).
+//!
+//! A schedule names local dates (every day, weekdays, given weekdays, every n weeks, a day of
+//! the month) and a local time of day, in an IANA time zone. DESIGN.md's rules for daylight
+//! saving: a local time that does not exist (spring forward) fires at the next valid instant;
+//! an ambiguous one (fall back) fires once, at the earlier instant.
+
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc, Weekday,
+};
+use chrono_tz::Tz;
+
+/// Which week of the month, for "the second Tuesday" or "the last Friday".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nth {
+    First,
+    Second,
+    Third,
+    Fourth,
+    Last,
+}
+
+/// The day a monthly ritual falls on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthDay {
+    /// A day of the month, 1 to 31; in a shorter month it falls on the month's last day.
+    Day(u32),
+    /// The nth given weekday of the month.
+    Nth(Nth, Weekday),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cadence {
+    Daily,
+    /// Monday to Friday.
+    Weekdays,
+    /// On the given weekdays of every week.
+    Weekly(Vec<Weekday>),
+    /// On the given weekdays of every `interval`th week, counted from the week the schedule starts.
+    EveryNWeeks {
+        interval: u32,
+        days: Vec<Weekday>,
+    },
+    Monthly(MonthDay),
+}
+
+/// A schedule, checked: see [`Schedule::new`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    cadence: Cadence,
+    local_time: NaiveTime,
+    tz: Tz,
+    starts_on: NaiveDate,
+}
+
+/// One planned occurrence: the local date it belongs to and the instant it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    pub date: NaiveDate,
+    pub at: DateTime<Utc>,
+}
+
+/// A stretch of local dates, `start` inclusive, `end` exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Period {
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.start <= date && date < self.end
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("a weekly schedule needs at least one day of the week")]
+    NoDays,
+    #[error("every-n-weeks takes an interval from 2 to 12 weeks")]
+    BadInterval,
+    #[error("a day of the month is from 1 to 31")]
+    BadDayOfMonth,
+}
+
+/// The Monday of the ISO week holding `date`.
+pub fn week_start(date: NaiveDate) -> NaiveDate {
+    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+}
+
+fn month_start(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+fn next_month_start(date: NaiveDate) -> NaiveDate {
+    let (y, m) = if date.month() == 12 {
+        (date.year() + 1, 1)
+    } else {
+        (date.year(), date.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(date)
+}
+
+fn last_day_of_month(date: NaiveDate) -> u32 {
+    next_month_start(date).pred_opt().map_or(28, |d| d.day())
+}
+
+fn sorted_days(days: Vec<Weekday>) -> Result<Vec<Weekday>, ScheduleError> {
+    let mut days = days;
+    days.sort_by_key(Weekday::num_days_from_monday);
+    days.dedup();
+    if days.is_empty() {
+        Err(ScheduleError::NoDays)
+    } else {
+        Ok(days)
+    }
+}
+
+impl Schedule {
+    /// Checks and normalises a schedule. It has no occurrence before `starts_on`.
+    pub fn new(
+        cadence: Cadence,
+        local_time: NaiveTime,
+        tz: Tz,
+        starts_on: NaiveDate,
+    ) -> Result<Self, ScheduleError> {
+        let cadence = match cadence {
+            Cadence::Weekly(days) => Cadence::Weekly(sorted_days(days)?),
+            Cadence::EveryNWeeks { interval, days } => {
+                if !(2..=12).contains(&interval) {
+                    return Err(ScheduleError::BadInterval);
+                }
+                Cadence::EveryNWeeks {
+                    interval,
+                    days: sorted_days(days)?,
+                }
+            }
+            Cadence::Monthly(MonthDay::Day(day)) if !(1..=31).contains(&day) => {
+                return Err(ScheduleError::BadDayOfMonth);
+            }
+            other => other,
+        };
+        Ok(Self {
+            cadence,
+            local_time,
+            tz,
+            starts_on,
+        })
+    }
+
+    pub fn cadence(&self) -> &Cadence {
+        &self.cadence
+    }
+
+    pub fn local_time(&self) -> NaiveTime {
+        self.local_time
+    }
+
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    pub fn starts_on(&self) -> NaiveDate {
+        self.starts_on
+    }
+
+    /// The local date of an instant in the schedule's time zone.
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.tz).date_naive()
+    }
+
+    fn week_index(&self, date: NaiveDate) -> i64 {
+        (week_start(date) - week_start(self.starts_on)).num_weeks()
+    }
+
+    /// Whether the schedule has an occurrence on this local date.
+    pub fn occurs_on(&self, date: NaiveDate) -> bool {
+        if date < self.starts_on {
+            return false;
+        }
+        let weekday = date.weekday();
+        match &self.cadence {
+            Cadence::Daily => true,
+            Cadence::Weekdays => weekday.num_days_from_monday() < 5,
+            Cadence::Weekly(days) => days.contains(&weekday),
+            Cadence::EveryNWeeks { interval, days } => {
+                self.week_index(date).rem_euclid(i64::from(*interval)) == 0
+                    && days.contains(&weekday)
+            }
+            Cadence::Monthly(MonthDay::Day(day)) => {
+                date.day() == (*day).min(last_day_of_month(date))
+            }
+            Cadence::Monthly(MonthDay::Nth(nth, wanted)) => {
+                if weekday != *wanted {
+                    return false;
+                }
+                let index = (date.day() - 1) / 7;
+                match nth {
+                    Nth::First => index == 0,
+                    Nth::Second => index == 1,
+                    Nth::Third => index == 2,
+                    Nth::Fourth => index == 3,
+                    Nth::Last => date.day() + 7 > last_day_of_month(date),
+                }
+            }
+        }
+    }
+
+    /// The instant the occurrence of a local date fires, with DESIGN.md's DST rules.
+    pub fn instant_on(&self, date: NaiveDate) -> DateTime<Utc> {
+        resolve_local(self.tz, date.and_time(self.local_time))
+    }
+
+    /// The period (the unit streaks count in) that holds a local date: the day for daily and
+    /// weekday rituals, the ISO week for weekly ones, the block of n weeks for every-n-weeks,
+    /// the calendar month for monthly ones.
+    pub fn period_of(&self, date: NaiveDate) -> Period {
+        match &self.cadence {
+            Cadence::Daily | Cadence::Weekdays => Period {
+                start: date,
+                end: date + Duration::days(1),
+            },
+            Cadence::Weekly(_) => {
+                let start = week_start(date);
+                Period {
+                    start,
+                    end: start + Duration::weeks(1),
+                }
+            }
+            Cadence::EveryNWeeks { interval, .. } => {
+                let interval = i64::from(*interval);
+                let block = self.week_index(date).div_euclid(interval);
+                let start = week_start(self.starts_on) + Duration::weeks(block * interval);
+                Period {
+                    start,
+                    end: start + Duration::weeks(interval),
+                }
+            }
+            Cadence::Monthly(_) => Period {
+                start: month_start(date),
+                end: next_month_start(date),
+            },
+        }
+    }
+
+    /// Local dates with an occurrence in `[from, to)`.
+    pub fn dates_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+        from.iter_days()
+            .take_while(|d| *d < to)
+            .filter(|d| self.occurs_on(*d))
+            .collect()
+    }
+
+    /// Occurrences firing strictly after `after`, in order.
+    pub fn occurrences_after(&self, after: DateTime<Utc>) -> impl Iterator<Item = Occurrence> + '_ {
+        // Start a day early: an occurrence shifted by a DST gap may fire on the next local day.
+        let first = (self.local_date(after) - Duration::days(1)).max(self.starts_on);
+        first
+            .iter_days()
+            // Ten years is beyond any schedule's next occurrence; it bounds the search.
+            .take(3_700)
+            .filter(|d| self.occurs_on(*d))
+            .map(|date| Occurrence {
+                date,
+                at: self.instant_on(date),
+            })
+            .filter(move |o| o.at > after)
+    }
+}
+
+/// A local date and time as an instant: the earlier one when it is ambiguous, the first valid
+/// instant after it when it does not exist.
+pub fn resolve_local(tz: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(a, b) => a.min(b).with_timezone(&Utc),
+        LocalResult::None => {
+            // Inside a gap: the first local minute that exists is where the clock jumped to.
+            for minutes in 1..=(48 * 60) {
+                let later = local + Duration::minutes(minutes);
+                match tz.from_local_datetime(&later) {
+                    LocalResult::Single(t) => return t.with_timezone(&Utc),
+                    LocalResult::Ambiguous(a, b) => return a.min(b).with_timezone(&Utc),
+                    LocalResult::None => {}
+                }
+            }
+            // No zone has a gap of two days; treat the wall clock as UTC rather than fail.
+            Utc.from_utc_datetime(&local)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Timelike;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn time(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    fn daily(tz: Tz, at: NaiveTime) -> Schedule {
+        Schedule::new(Cadence::Daily, at, tz, date(2026, 1, 1)).unwrap()
+    }
+
+    #[test]
+    fn a_time_skipped_by_spring_forward_fires_when_the_clock_resumes() {
+        // New York, 8 March 2026: 02:00 jumps to 03:00.
+        let s = daily(chrono_tz::America::New_York, time(2, 30));
+        let at = s.instant_on(date(2026, 3, 8));
+        assert_eq!(
+            at,
+            Utc.with_ymd_and_hms(2026, 3, 8, 7, 0, 0).unwrap(),
+            "03:00 EDT"
+        );
+        // Lord Howe, 4 October 2026: 02:00 jumps to 02:30.
+        let s = daily(chrono_tz::Australia::Lord_Howe, time(2, 15));
+        let local = s
+            .instant_on(date(2026, 10, 4))
+            .with_timezone(&chrono_tz::Australia::Lord_Howe);
+        assert_eq!((local.hour(), local.minute()), (2, 30));
+    }
+
+    #[test]
+    fn an_ambiguous_time_fires_once_at_the_earlier_instant() {
+        // New York, 1 November 2026: 01:30 happens twice.
+        let s = daily(chrono_tz::America::New_York, time(1, 30));
+        assert_eq!(
+            s.instant_on(date(2026, 11, 1)),
+            Utc.with_ymd_and_hms(2026, 11, 1, 5, 30, 0).unwrap()
+        );
+        let fired: Vec<_> = s
+            .occurrences_after(Utc.with_ymd_and_hms(2026, 10, 31, 12, 0, 0).unwrap())
+            .take(2)
+            .collect();
+        assert_eq!(fired[0].date, date(2026, 11, 1));
+        assert_eq!(fired[1].date, date(2026, 11, 2));
+    }
+
+    #[test]
+    fn a_ritual_at_nine_pm_stays_at_nine_pm_across_dst() {
+        let tz = chrono_tz::Europe::London;
+        let s = daily(tz, time(21, 0));
+        for d in [
+            date(2026, 3, 28),
+            date(2026, 3, 29),
+            date(2026, 10, 25),
+            date(2026, 10, 26),
+        ] {
+            let local = s.instant_on(d).with_timezone(&tz);
+            assert_eq!(
+                (local.date_naive(), local.hour(), local.minute()),
+                (d, 21, 0)
+            );
+        }
+    }
+
+    #[test]
+    fn monthly_days_clamp_and_nth_weekdays_are_found() {
+        let end = Schedule::new(
+            Cadence::Monthly(MonthDay::Day(31)),
+            time(9, 0),
+            chrono_tz::UTC,
+            date(2026, 1, 1),
+        )
+        .unwrap();
+        assert_eq!(
+            end.dates_between(date(2026, 2, 1), date(2026, 5, 1)),
+            vec![date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
+        );
+        let last_fri = Schedule::new(
+            Cadence::Monthly(MonthDay::Nth(Nth::Last, Weekday::Fri)),
+            time(9, 0),
+            chrono_tz::UTC,
+            date(2026, 1, 1),
+        )
+        .unwrap();
+        assert_eq!(
+            last_fri.dates_between(date(2026, 1, 1), date(2026, 3, 1)),
+            vec![date(2026, 1, 30), date(2026, 2, 27)]
+        );
+        let second_tue = Schedule::new(
+            Cadence::Monthly(MonthDay::Nth(Nth::Second, Weekday::Tue)),
+            time(9, 0),
+            chrono_tz::UTC,
+            date(2026, 1, 1),
+        )
+        .unwrap();
+        assert_eq!(
+            second_tue.dates_between(date(2026, 1, 1), date(2026, 2, 1)),
+            vec![date(2026, 1, 13)]
+        );
+    }
+
+    #[test]
+    fn every_n_weeks_counts_from_the_starting_week_and_periods_follow_the_cadence() {
+        // 2026-01-07 is a Wednesday; the first block starts Monday 5 January.
+        let s = Schedule::new(
+            Cadence::EveryNWeeks {
+                interval: 2,
+                days: vec![Weekday::Mon, Weekday::Fri],
+            },
+            time(18, 0),
+            chrono_tz::UTC,
+            date(2026, 1, 7),
+        )
+        .unwrap();
+        assert_eq!(
+            s.dates_between(date(2026, 1, 1), date(2026, 1, 31)),
+            vec![date(2026, 1, 9), date(2026, 1, 19), date(2026, 1, 23)]
+        );
+        assert_eq!(
+            s.period_of(date(2026, 1, 14)),
+            Period {
+                start: date(2026, 1, 5),
+                end: date(2026, 1, 19)
+            }
+        );
+        let weekly = Schedule::new(
+            Cadence::Weekly(vec![Weekday::Sun]),
+            time(8, 0),
+            chrono_tz::UTC,
+            date(2026, 1, 1),
+        )
+        .unwrap();
+        assert_eq!(
+            weekly.period_of(date(2026, 1, 1)),
+            Period {
+                start: date(2025, 12, 29),
+                end: date(2026, 1, 5)
+            }
+        );
+        assert_eq!(
+            Schedule::new(
+                Cadence::Weekly(vec![]),
+                time(8, 0),
+                chrono_tz::UTC,
+                date(2026, 1, 1)
+            ),
+            Err(ScheduleError::NoDays)
+        );
+    }
+
+    const ZONES: [Tz; 5] = [
+        chrono_tz::America::New_York,
+        chrono_tz::Europe::London,
+        chrono_tz::Australia::Lord_Howe,
+        chrono_tz::Pacific::Chatham,
+        chrono_tz::Asia::Kolkata,
+    ];
+
+    fn weekday(i: u8) -> Weekday {
+        Weekday::try_from(i % 7).unwrap()
+    }
+
+    fn cadence() -> impl Strategy<Value = Cadence> {
+        let days = proptest::collection::vec(0u8..7, 1..4)
+            .prop_map(|v| v.into_iter().map(weekday).collect::<Vec<_>>());
+        prop_oneof![
+            Just(Cadence::Daily),
+            Just(Cadence::Weekdays),
+            days.clone().prop_map(Cadence::Weekly),
+            (2u32..=4, days).prop_map(|(interval, days)| Cadence::EveryNWeeks { interval, days }),
+            (1u32..=31).prop_map(|d| Cadence::Monthly(MonthDay::Day(d))),
+            (0u8..5, 0u8..7).prop_map(|(n, w)| {
+                let nth =
+                    [Nth::First, Nth::Second, Nth::Third, Nth::Fourth, Nth::Last][usize::from(n)];
+                Cadence::Monthly(MonthDay::Nth(nth, weekday(w)))
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Over a whole year in zones with 1-hour, 30-minute and 45-minute DST shifts (and none):
+        /// occurrences strictly increase, never repeat, land on the requested local time whenever
+        /// it exists, and a daily cadence never skips a local day.
+        #[test]
+        fn a_year_of_occurrences_keeps_the_time_rules(
+            zone in 0usize..5,
+            hour in 0u32..24,
+            minute in prop_oneof![Just(0u32), Just(15), Just(30), Just(45), 0u32..60],
+            start_day in 0i64..365,
+            cadence in cadence(),
+        ) {
+            let tz = ZONES[zone];
+            let starts_on = date(2026, 1, 1) + Duration::days(start_day);
+            let schedule = Schedule::new(cadence.clone(), time(hour, minute), tz, starts_on).unwrap();
+            let from = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+            let until = from + Duration::days(365 + 366);
+            let fired: Vec<Occurrence> = schedule.occurrences_after(from).take_while(|o| o.at < until).collect();
+            prop_assert!(!fired.is_empty());
+            for pair in fired.windows(2) {
+                prop_assert!(pair[0].at < pair[1].at, "strictly increasing: {:?}", pair);
+                prop_assert!(pair[0].date < pair[1].date, "one occurrence per local date: {:?}", pair);
+                if cadence == Cadence::Daily {
+                    prop_assert_eq!(pair[1].date - pair[0].date, Duration::days(1), "a daily ritual skipped a day");
+                }
+            }
+            for o in &fired {
+                prop_assert!(schedule.occurs_on(o.date));
+                prop_assert!(o.date >= starts_on);
+                let local = tz.from_local_datetime(&o.date.and_time(schedule.local_time()));
+                let fired_local = o.at.with_timezone(&tz).naive_local();
+                match local {
+                    LocalResult::Single(t) => prop_assert_eq!(t.with_timezone(&Utc), o.at),
+                    LocalResult::Ambiguous(a, b) => prop_assert_eq!(a.min(b).with_timezone(&Utc), o.at),
+                    LocalResult::None => prop_assert!(
+                        fired_local > o.date.and_time(schedule.local_time()),
+                        "a skipped time fires later, not earlier"
+                    ),
+                }
+                prop_assert!(schedule.period_of(o.date).contains(o.date));
+            }
+        }
+    }
+}
