@@ -7,5 +7,7 @@ pub mod account;
 pub mod catalog;
 pub mod couple;
 pub mod jobs;
+pub mod plan;
+pub mod progress;
 pub mod schedule;
 pub mod streak;

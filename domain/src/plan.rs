@@ -1,0 +1,419 @@
+//! Plans: what a plan item's schedule looks like when stored, who does it, and when an
+//! occurrence may be logged as done.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::account::{Timezone, format_hhmm, parse_hhmm};
+use crate::schedule::{Cadence, MonthDay, Nth, Schedule, ScheduleError};
+
+/// A missed occurrence may be logged this long after it was due.
+pub const LATE_WINDOW_HOURS: i64 = 48;
+/// A completion may be undone this long after it was logged.
+pub const UNDO_WINDOW_HOURS: i64 = 24;
+pub const MAX_NOTE_CHARS: usize = 2_000;
+pub const MAX_PLAN_NAME_CHARS: usize = 80;
+
+/// Who does a plan item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Assignee {
+    /// Each member does it; an occurrence is complete once both have logged it.
+    Both,
+    /// Either member; one completion completes the occurrence.
+    Either,
+    /// One named member.
+    One(Uuid),
+}
+
+impl Assignee {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Assignee::Both => "both",
+            Assignee::Either => "either",
+            Assignee::One(_) => "one",
+        }
+    }
+
+    pub fn member(&self) -> Option<Uuid> {
+        match self {
+            Assignee::One(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    pub fn from_parts(kind: &str, member: Option<Uuid>) -> Option<Self> {
+        match (kind, member) {
+            ("both", _) => Some(Assignee::Both),
+            ("either", _) => Some(Assignee::Either),
+            ("one", Some(id)) => Some(Assignee::One(id)),
+            _ => None,
+        }
+    }
+
+    /// Whether `member` is expected to log this item.
+    pub fn includes(&self, member: Uuid) -> bool {
+        match self {
+            Assignee::Both | Assignee::Either => true,
+            Assignee::One(id) => *id == member,
+        }
+    }
+
+    /// Whether an occurrence is complete given who logged it, for a couple of `members`.
+    pub fn is_complete(&self, logged_by: &[Uuid], members: &[Uuid]) -> bool {
+        match self {
+            Assignee::Both => !members.is_empty() && members.iter().all(|m| logged_by.contains(m)),
+            Assignee::Either => !logged_by.is_empty(),
+            Assignee::One(id) => logged_by.contains(id),
+        }
+    }
+}
+
+/// A schedule as stored (JSON) and as clients send it: plain names, checked on the way in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleSpec {
+    /// daily | weekdays | weekly | every_n_weeks | monthly
+    pub cadence: String,
+    #[serde(default)]
+    pub days_of_week: Vec<String>,
+    #[serde(default)]
+    pub interval_weeks: Option<u32>,
+    #[serde(default)]
+    pub day_of_month: Option<u32>,
+    /// first | second | third | fourth | last, with `nth_weekday_day`.
+    #[serde(default)]
+    pub nth_week: Option<String>,
+    #[serde(default)]
+    pub nth_weekday_day: Option<String>,
+    /// "HH:MM"
+    pub local_time: String,
+    pub timezone: String,
+    pub starts_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("closeness is rated from 1 to 5")]
+    Closeness,
+    #[error("a note has at most {MAX_NOTE_CHARS} characters")]
+    NoteTooLong,
+    #[error("a plan's name has 1 to {MAX_PLAN_NAME_CHARS} characters")]
+    PlanName,
+    #[error("the ritual has no occurrence on {0}")]
+    NotAnOccurrence(NaiveDate),
+    #[error("the occurrence on {0} belongs to a later period and cannot be completed yet")]
+    TooEarly(NaiveDate),
+    #[error(
+        "the occurrence on {0} is more than {LATE_WINDOW_HOURS} hours past and can no longer be logged"
+    )]
+    TooLate(NaiveDate),
+}
+
+fn invalid(message: impl Into<String>) -> PlanError {
+    PlanError::Invalid(message.into())
+}
+
+pub fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "monday",
+        Weekday::Tue => "tuesday",
+        Weekday::Wed => "wednesday",
+        Weekday::Thu => "thursday",
+        Weekday::Fri => "friday",
+        Weekday::Sat => "saturday",
+        Weekday::Sun => "sunday",
+    }
+}
+
+fn parse_weekday(name: &str) -> Result<Weekday, PlanError> {
+    Weekday::from_str(name).map_err(|_| invalid(format!("`{name}` is not a day of the week")))
+}
+
+pub fn nth_name(nth: Nth) -> &'static str {
+    match nth {
+        Nth::First => "first",
+        Nth::Second => "second",
+        Nth::Third => "third",
+        Nth::Fourth => "fourth",
+        Nth::Last => "last",
+    }
+}
+
+fn parse_nth(name: &str) -> Result<Nth, PlanError> {
+    match name {
+        "first" => Ok(Nth::First),
+        "second" => Ok(Nth::Second),
+        "third" => Ok(Nth::Third),
+        "fourth" => Ok(Nth::Fourth),
+        "last" => Ok(Nth::Last),
+        other => Err(invalid(format!(
+            "`{other}` is not first, second, third, fourth or last"
+        ))),
+    }
+}
+
+impl ScheduleSpec {
+    /// Parses the spec into a schedule, checking every field against its cadence.
+    pub fn to_schedule(&self) -> Result<Schedule, PlanError> {
+        let days = || -> Result<Vec<Weekday>, PlanError> {
+            self.days_of_week.iter().map(|d| parse_weekday(d)).collect()
+        };
+        let cadence = match self.cadence.as_str() {
+            "daily" => Cadence::Daily,
+            "weekdays" => Cadence::Weekdays,
+            "weekly" => Cadence::Weekly(days()?),
+            "every_n_weeks" => Cadence::EveryNWeeks {
+                interval: self
+                    .interval_weeks
+                    .ok_or_else(|| invalid("every-n-weeks needs intervalWeeks"))?,
+                days: days()?,
+            },
+            "monthly" => match (self.day_of_month, &self.nth_week, &self.nth_weekday_day) {
+                (Some(day), None, None) => Cadence::Monthly(MonthDay::Day(day)),
+                (None, Some(nth), Some(day)) => {
+                    Cadence::Monthly(MonthDay::Nth(parse_nth(nth)?, parse_weekday(day)?))
+                }
+                _ => {
+                    return Err(invalid(
+                        "a monthly schedule takes either dayOfMonth or nthWeekday, not both",
+                    ));
+                }
+            },
+            other => return Err(invalid(format!("`{other}` is not a cadence"))),
+        };
+        let local_time = parse_hhmm(&self.local_time).map_err(|e| invalid(e.to_string()))?;
+        let tz = Timezone::parse(&self.timezone).map_err(|e| invalid(e.to_string()))?;
+        Ok(Schedule::new(cadence, local_time, tz.tz(), self.starts_on)?)
+    }
+
+    /// The spec of a checked schedule (normalised: sorted, deduplicated days).
+    pub fn from_schedule(schedule: &Schedule) -> Self {
+        let mut spec = ScheduleSpec {
+            cadence: String::new(),
+            days_of_week: Vec::new(),
+            interval_weeks: None,
+            day_of_month: None,
+            nth_week: None,
+            nth_weekday_day: None,
+            local_time: format_hhmm(schedule.local_time()),
+            timezone: schedule.tz().name().to_owned(),
+            starts_on: schedule.starts_on(),
+        };
+        let names = |days: &[Weekday]| days.iter().map(|d| weekday_name(*d).to_owned()).collect();
+        match schedule.cadence() {
+            Cadence::Daily => spec.cadence = "daily".into(),
+            Cadence::Weekdays => spec.cadence = "weekdays".into(),
+            Cadence::Weekly(days) => {
+                spec.cadence = "weekly".into();
+                spec.days_of_week = names(days);
+            }
+            Cadence::EveryNWeeks { interval, days } => {
+                spec.cadence = "every_n_weeks".into();
+                spec.interval_weeks = Some(*interval);
+                spec.days_of_week = names(days);
+            }
+            Cadence::Monthly(MonthDay::Day(day)) => {
+                spec.cadence = "monthly".into();
+                spec.day_of_month = Some(*day);
+            }
+            Cadence::Monthly(MonthDay::Nth(nth, day)) => {
+                spec.cadence = "monthly".into();
+                spec.nth_week = Some(nth_name(*nth).into());
+                spec.nth_weekday_day = Some(weekday_name(*day).into());
+            }
+        }
+        spec
+    }
+}
+
+/// A closeness rating from 1 (distant) to 5 (very close).
+pub fn parse_closeness(value: i32) -> Result<u8, PlanError> {
+    u8::try_from(value)
+        .ok()
+        .filter(|v| (1..=5).contains(v))
+        .ok_or(PlanError::Closeness)
+}
+
+/// A note, trimmed; empty means none.
+pub fn parse_note(raw: Option<&str>) -> Result<Option<String>, PlanError> {
+    let note = raw.map(str::trim).filter(|n| !n.is_empty());
+    match note {
+        Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(PlanError::NoteTooLong),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+pub fn parse_plan_name(raw: &str) -> Result<String, PlanError> {
+    let name = raw.trim();
+    let len = name.chars().count();
+    if len == 0 || len > MAX_PLAN_NAME_CHARS {
+        Err(PlanError::PlanName)
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+/// The occurrence a completion with no date refers to: in the current period, the latest one
+/// already reached today or before, else the period's first (doing a ritual early is fine).
+pub fn default_occurrence(schedule: &Schedule, now: DateTime<Utc>) -> Option<NaiveDate> {
+    let today = schedule.local_date(now);
+    let period = schedule.period_of(today);
+    let dates = schedule.dates_between(period.start, period.end);
+    dates
+        .iter()
+        .rev()
+        .find(|d| **d <= today)
+        .or_else(|| dates.first())
+        .copied()
+}
+
+/// Whether an occurrence may be logged now: it must be one of the schedule's, not in a later
+/// period than today's, and, when its period is over, at most 48 hours past due.
+pub fn check_completable(
+    schedule: &Schedule,
+    occurrence: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), PlanError> {
+    if !schedule.occurs_on(occurrence) {
+        return Err(PlanError::NotAnOccurrence(occurrence));
+    }
+    let current = schedule.period_of(schedule.local_date(now));
+    let period = schedule.period_of(occurrence);
+    if period.start > current.start {
+        return Err(PlanError::TooEarly(occurrence));
+    }
+    if period.start < current.start
+        && now > schedule.instant_on(occurrence) + Duration::hours(LATE_WINDOW_HOURS)
+    {
+        return Err(PlanError::TooLate(occurrence));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn spec(cadence: &str) -> ScheduleSpec {
+        ScheduleSpec {
+            cadence: cadence.into(),
+            days_of_week: vec![],
+            interval_weeks: None,
+            day_of_month: None,
+            nth_week: None,
+            nth_weekday_day: None,
+            local_time: "21:00".into(),
+            timezone: "Europe/London".into(),
+            starts_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        }
+    }
+
+    #[test]
+    fn specs_round_trip_and_refuse_what_does_not_fit_their_cadence() {
+        let weekly = ScheduleSpec {
+            days_of_week: vec!["thursday".into(), "monday".into(), "monday".into()],
+            ..spec("weekly")
+        };
+        let schedule = weekly.to_schedule().unwrap();
+        let back = ScheduleSpec::from_schedule(&schedule);
+        assert_eq!(back.days_of_week, vec!["monday", "thursday"]);
+        assert_eq!(back.to_schedule().unwrap(), schedule);
+        assert!(spec("weekly").to_schedule().is_err(), "no days");
+        assert!(spec("hourly").to_schedule().is_err());
+        assert!(
+            ScheduleSpec {
+                local_time: "9pm".into(),
+                ..spec("daily")
+            }
+            .to_schedule()
+            .is_err()
+        );
+        assert!(
+            ScheduleSpec {
+                timezone: "Moon/Base".into(),
+                ..spec("daily")
+            }
+            .to_schedule()
+            .is_err()
+        );
+        assert!(
+            spec("monthly").to_schedule().is_err(),
+            "monthly needs a day"
+        );
+        assert!(
+            ScheduleSpec {
+                interval_weeks: Some(1),
+                days_of_week: vec!["monday".into()],
+                ..spec("every_n_weeks")
+            }
+            .to_schedule()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn completion_windows() {
+        let daily = spec("daily").to_schedule().unwrap();
+        // Friday 27 November 2026, 10:00 UTC (= London).
+        let now = Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        assert_eq!(default_occurrence(&daily, now), Some(day(27)));
+        assert_eq!(
+            check_completable(&daily, day(27), now),
+            Ok(()),
+            "earlier than planned is fine"
+        );
+        assert_eq!(
+            check_completable(&daily, day(28), now),
+            Err(PlanError::TooEarly(day(28)))
+        );
+        assert_eq!(check_completable(&daily, day(26), now), Ok(()));
+        assert_eq!(
+            check_completable(&daily, day(25), now),
+            Ok(()),
+            "due 25th 21:00, 37 h ago"
+        );
+        assert_eq!(
+            check_completable(&daily, day(24), now),
+            Err(PlanError::TooLate(day(24)))
+        );
+        let weekly = ScheduleSpec {
+            days_of_week: vec!["sunday".into()],
+            ..spec("weekly")
+        }
+        .to_schedule()
+        .unwrap();
+        assert_eq!(
+            default_occurrence(&weekly, now),
+            Some(day(29)),
+            "this week's, though later today"
+        );
+        assert_eq!(check_completable(&weekly, day(29), now), Ok(()));
+        assert_eq!(
+            check_completable(&weekly, day(28), now),
+            Err(PlanError::NotAnOccurrence(day(28)))
+        );
+    }
+
+    #[test]
+    fn who_completes_an_occurrence() {
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let members = [a, b];
+        assert!(!Assignee::Both.is_complete(&[a], &members));
+        assert!(Assignee::Both.is_complete(&[a, b], &members));
+        assert!(Assignee::Either.is_complete(&[b], &members));
+        assert!(!Assignee::One(a).is_complete(&[b], &members));
+        assert!(Assignee::One(a).is_complete(&[a], &members));
+        assert_eq!(parse_closeness(0), Err(PlanError::Closeness));
+        assert_eq!(parse_closeness(5), Ok(5));
+        assert_eq!(parse_note(Some("   ")), Ok(None));
+    }
+}
