@@ -23,6 +23,8 @@ pub struct Model {
     pub steps: Json,
     pub built_in: bool,
     pub created_at: DateTimeUtc,
+    /// The couple a custom ritual belongs to; none for catalog rituals.
+    pub couple_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -52,11 +54,22 @@ pub struct Filter {
     pub cadence: Option<String>,
     /// Case-insensitive text found in the key, title or summary.
     pub search: Option<String>,
+    /// Whose custom rituals are listed besides the catalog's (nobody's when none).
+    pub couple: Option<Uuid>,
+}
+
+/// Catalog rituals, plus the custom rituals of `couple` when given.
+pub fn visible_to(couple: Option<Uuid>) -> Condition {
+    let mut visible = Condition::any().add(Column::CoupleId.is_null());
+    if let Some(couple) = couple {
+        visible = visible.add(Column::CoupleId.eq(couple));
+    }
+    visible
 }
 
 impl Filter {
     fn condition(&self) -> Condition {
-        let mut cond = Condition::all();
+        let mut cond = Condition::all().add(visible_to(self.couple));
         if let Some(category) = &self.category {
             cond = cond.add(Column::Category.eq(category.as_str()));
         }
@@ -112,10 +125,52 @@ pub async fn list<C: ConnectionTrait>(
     Ok(page.finish(rows, total_count))
 }
 
-pub async fn find_by_key<C: ConnectionTrait>(db: &C, key: &str) -> Result<Option<Model>, DbErr> {
-    Entity::find().filter(Column::Key.eq(key)).one(db).await
+/// A ritual by key, if it is a catalog ritual or one of `couple`'s own.
+pub async fn find_by_key<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    couple: Option<Uuid>,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Key.eq(key))
+        .filter(visible_to(couple))
+        .one(db)
+        .await
 }
 
-pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
-    Entity::find_by_id(id).one(db).await
+/// A ritual by ID, if it is a catalog ritual or one of `couple`'s own.
+pub async fn find_by_id<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    couple: Option<Uuid>,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id)
+        .filter(visible_to(couple))
+        .one(db)
+        .await
+}
+
+/// Stores a couple's private custom ritual under a generated key.
+pub async fn create_custom<C: ConnectionTrait>(
+    db: &C,
+    couple: Uuid,
+    ritual: &domain::catalog::Ritual,
+) -> Result<Model, DbErr> {
+    use sea_orm::Set;
+    ActiveModel {
+        id: Set(Uuid::now_v7()),
+        key: Set(ritual.key.as_str().to_owned()),
+        title: Set(ritual.title.clone()),
+        summary: Set(ritual.summary.clone()),
+        why_it_helps: Set(ritual.why_it_helps.clone()),
+        category: Set(ritual.category.as_str().to_owned()),
+        default_cadence: Set(ritual.default_cadence.as_str().to_owned()),
+        duration_minutes: Set(i32::try_from(ritual.duration_minutes).unwrap_or(i32::MAX)),
+        steps: Set(Json::from(ritual.steps.clone())),
+        built_in: Set(false),
+        created_at: Set(chrono::Utc::now()),
+        couple_id: Set(Some(couple)),
+    }
+    .insert(db)
+    .await
 }

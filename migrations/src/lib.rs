@@ -13,6 +13,11 @@ mod m20261127_000006_create_refresh_tokens;
 mod m20261127_000007_create_couples;
 mod m20261127_000008_create_couple_members;
 mod m20261127_000009_create_invites;
+mod m20261127_000010_add_couple_id_to_rituals;
+mod m20261127_000011_create_plans;
+mod m20261127_000012_create_plan_pauses;
+mod m20261127_000013_create_plan_items;
+mod m20261127_000014_create_completions;
 
 pub mod content;
 
@@ -31,6 +36,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_create_couples::Migration),
             Box::new(m20261127_000008_create_couple_members::Migration),
             Box::new(m20261127_000009_create_invites::Migration),
+            Box::new(m20261127_000010_add_couple_id_to_rituals::Migration),
+            Box::new(m20261127_000011_create_plans::Migration),
+            Box::new(m20261127_000012_create_plan_pauses::Migration),
+            Box::new(m20261127_000013_create_plan_items::Migration),
+            Box::new(m20261127_000014_create_completions::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use domain::account::Role;
-use entities::{couple, couple_member};
+use entities::{completion, couple, couple_member, plan, plan_item};
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
@@ -107,5 +107,98 @@ pub async fn writable_couple<C: ConnectionTrait>(
             ErrorCode::Forbidden,
             "this couple is archived: its shared data is read-only until it is deleted",
         )),
+    }
+}
+
+/// The couple whose custom rituals the caller may see: their active couple, if any.
+pub async fn callers_couple<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+) -> Result<Option<Uuid>, ApiError> {
+    match &caller.user {
+        Some(user) => Ok(couple_member::active_for_user(db, user.id)
+            .await?
+            .map(|m| m.couple_id)),
+        None => Ok(None),
+    }
+}
+
+/// A plan the caller may read, with the couple it belongs to.
+pub async fn readable_plan<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<(plan::Model, CoupleAccess), ApiError> {
+    let found = plan::find(db, plan_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("plan"))?;
+    let access = readable_couple(db, caller, found.couple_id)
+        .await
+        .map_err(|e| rename_not_found(e, "plan"))?;
+    Ok((found, access))
+}
+
+/// A plan the caller may change: an active plan of their active couple.
+pub async fn writable_plan<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<(plan::Model, couple::Model), ApiError> {
+    let found = plan::find(db, plan_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("plan"))?;
+    let couple = writable_couple(db, caller, found.couple_id)
+        .await
+        .map_err(|e| rename_not_found(e, "plan"))?;
+    if !found.is_active() {
+        return Err(ApiError::new(ErrorCode::Forbidden, "this plan is archived"));
+    }
+    Ok((found, couple))
+}
+
+/// A plan item the caller may read, with its plan and couple.
+pub async fn readable_item<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    item_id: Uuid,
+) -> Result<(plan_item::Model, plan::Model, CoupleAccess), ApiError> {
+    let item = plan_item::find(db, item_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("plan item"))?;
+    let (plan, access) = readable_plan(db, caller, item.plan_id)
+        .await
+        .map_err(|e| rename_not_found(e, "plan item"))?;
+    Ok((item, plan, access))
+}
+
+/// A plan item the caller may change or log: on an active plan of their active couple.
+pub async fn writable_item<C: ConnectionTrait>(
+    db: &C,
+    caller: &Caller,
+    item_id: Uuid,
+) -> Result<(plan_item::Model, plan::Model, couple::Model), ApiError> {
+    let item = plan_item::find(db, item_id)
+        .await?
+        .filter(|i| i.status == plan_item::ACTIVE)
+        .ok_or_else(|| ApiError::not_found("plan item"))?;
+    let (plan, couple) = writable_plan(db, caller, item.plan_id)
+        .await
+        .map_err(|e| rename_not_found(e, "plan item"))?;
+    Ok((item, plan, couple))
+}
+
+/// A completion's note as `viewer` may read it: its author always, the partner only if shared.
+pub fn visible_note(completion: &completion::Model, viewer: Option<Uuid>) -> Option<String> {
+    let mine = viewer == Some(completion.user_id);
+    (mine || completion.note_shared)
+        .then(|| completion.note.clone())
+        .flatten()
+}
+
+fn rename_not_found(err: ApiError, what: &str) -> ApiError {
+    if err.code == ErrorCode::NotFound {
+        ApiError::not_found(what)
+    } else {
+        err
     }
 }

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod couple;
 pub mod extensions;
 pub mod node;
+pub mod plan;
 pub mod ritual;
 pub mod system;
 
@@ -25,6 +26,7 @@ pub struct Query(
 pub struct Mutation(
     account::mutation::AccountMutation,
     couple::mutation::CoupleMutation,
+    plan::mutation::PlanMutation,
 );
 
 /// The root of every subscription.

@@ -10,6 +10,7 @@ use crate::auth::policy;
 use crate::error::ApiError;
 use crate::graphql::account::types::User;
 use crate::graphql::couple::types::Couple;
+use crate::graphql::plan::types::{Plan, PlanItem};
 use crate::graphql::ritual::types::Ritual;
 use crate::state::AppState;
 
@@ -20,6 +21,9 @@ pub enum NodeKind {
     User,
     Couple,
     Session,
+    Plan,
+    PlanItem,
+    Completion,
 }
 
 impl NodeKind {
@@ -29,6 +33,9 @@ impl NodeKind {
             NodeKind::User => "User",
             NodeKind::Couple => "Couple",
             NodeKind::Session => "Session",
+            NodeKind::Plan => "Plan",
+            NodeKind::PlanItem => "PlanItem",
+            NodeKind::Completion => "Completion",
         }
     }
 
@@ -38,6 +45,9 @@ impl NodeKind {
             "User" => Some(NodeKind::User),
             "Couple" => Some(NodeKind::Couple),
             "Session" => Some(NodeKind::Session),
+            "Plan" => Some(NodeKind::Plan),
+            "PlanItem" => Some(NodeKind::PlanItem),
+            "Completion" => Some(NodeKind::Completion),
             _ => None,
         }
     }
@@ -74,6 +84,8 @@ pub enum Node {
     Ritual(Ritual),
     User(User),
     Couple(Couple),
+    Plan(Plan),
+    PlanItem(PlanItem),
 }
 
 #[derive(Default)]
@@ -88,10 +100,13 @@ impl NodeQuery {
         let caller = ctx.data::<Caller>()?;
         let (kind, uuid) = decode_global_id(&id)?;
         let node = match kind {
-            NodeKind::Ritual => entities::ritual::find_by_id(&state.db, uuid)
-                .await
-                .map_err(ApiError::from)?
-                .map(|model| Node::Ritual(Ritual(model))),
+            NodeKind::Ritual => {
+                let couple = policy::callers_couple(&state.db, caller).await?;
+                entities::ritual::find_by_id(&state.db, uuid, couple)
+                    .await
+                    .map_err(ApiError::from)?
+                    .map(|model| Node::Ritual(Ritual(model)))
+            }
             NodeKind::User if policy::can_view_account(caller, uuid) => {
                 entities::user::find_by_id(&state.db, uuid)
                     .await
@@ -105,7 +120,26 @@ impl NodeQuery {
                     Err(err) => return Err(err.into()),
                 }
             }
-            NodeKind::User | NodeKind::Couple | NodeKind::Session => None,
+            NodeKind::Plan if caller.user.is_some() => {
+                match policy::readable_plan(&state.db, caller, uuid).await {
+                    Ok((plan, _)) => Some(Node::Plan(Plan(plan))),
+                    Err(err) if err.code == crate::error::ErrorCode::NotFound => None,
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            NodeKind::PlanItem if caller.user.is_some() => {
+                match policy::readable_item(&state.db, caller, uuid).await {
+                    Ok((item, plan, _)) => Some(Node::PlanItem(PlanItem { item, plan })),
+                    Err(err) if err.code == crate::error::ErrorCode::NotFound => None,
+                    Err(err) => return Err(err.into()),
+                }
+            }
+            NodeKind::User
+            | NodeKind::Couple
+            | NodeKind::Session
+            | NodeKind::Plan
+            | NodeKind::PlanItem
+            | NodeKind::Completion => None,
         };
         Ok(node)
     }

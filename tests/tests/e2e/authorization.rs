@@ -79,6 +79,9 @@ struct World {
     couple_id: String,
     subject_session_id: String,
     pending_code: String,
+    plan_id: String,
+    item_id: String,
+    subject_completion_id: String,
 }
 
 impl World {
@@ -91,6 +94,14 @@ impl World {
         let couple_id = pair(app, &subject, &partner).await;
         pair(app, &other, &others_partner).await;
         let (_, pending_code) = create_couple(app, &pending).await;
+        let (plan_id, item_id) = crate::plans::plan_with_item(app, &subject, "EITHER").await;
+        let completion = app
+            .graphql_as(
+                subject.token(),
+                "mutation($id: ID!) { completeRitual(input: { planItemId: $id, closeness: 4 }) { completion { id } } }",
+                json!({ "id": item_id }),
+            )
+            .await;
         let sessions = app
             .graphql_as(
                 subject.token(),
@@ -110,6 +121,12 @@ impl World {
             other,
             couple_id,
             pending_code,
+            subject_completion_id: completion["data"]["completeRitual"]["completion"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{completion}"))
+                .to_owned(),
+            plan_id,
+            item_id,
         }
     }
 
@@ -280,6 +297,86 @@ fn cases() -> Vec<Case> {
             variables: |w, _| json!({ "id": w.couple_id }),
             expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok, Ok],
             fresh_world_per_actor: true,
+        },
+        Case {
+            root: Root::Query,
+            field: "node",
+            query: "query($id: ID!) { node(id: $id) { id ... on PlanItem { streak { current } } } }",
+            variables: |w, _| json!({ "id": w.item_id }),
+            expect: [Null, Null, Null, Null, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "createPlan",
+            query: "mutation { createPlan(input: { name: \"Ours\" }) { plan { id } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, CONFLICT, CONFLICT],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "addPlanItem",
+            query: "mutation($id: ID!) { addPlanItem(input: { planId: $id, ritualKey: \"cuddle_countdown\", assignee: BOTH, schedule: { cadence: DAILY, localTime: \"22:00\" } }) { item { id } } }",
+            variables: |w, _| json!({ "id": w.plan_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "updatePlanItem",
+            query: "mutation($id: ID!) { updatePlanItem(input: { planItemId: $id, assignee: BOTH }) { item { id } } }",
+            variables: |w, _| json!({ "id": w.item_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "removePlanItem",
+            query: "mutation($id: ID!) { removePlanItem(input: { planItemId: $id }) { plan { id } } }",
+            variables: |w, _| json!({ "id": w.item_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok, Ok],
+            fresh_world_per_actor: true,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "pausePlan",
+            query: "mutation($id: ID!, $until: DateTime!) { pausePlan(input: { planId: $id, until: $until }) { plan { pausedUntil } } }",
+            variables: |w, _| json!({ "id": w.plan_id, "until": (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339() }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "resumePlan",
+            query: "mutation($id: ID!) { resumePlan(input: { planId: $id }) { plan { id } } }",
+            variables: |w, _| json!({ "id": w.plan_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "archivePlan",
+            query: "mutation($id: ID!) { archivePlan(input: { planId: $id }) { plan { active } } }",
+            variables: |w, _| json!({ "id": w.plan_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok, Ok],
+            fresh_world_per_actor: true,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "completeRitual",
+            query: "mutation($id: ID!) { completeRitual(input: { planItemId: $id, closeness: 5 }) { completion { id } } }",
+            variables: |w, _| json!({ "id": w.item_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok, CONFLICT],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "undoCompletion",
+            query: "mutation($id: ID!) { undoCompletion(input: { completionId: $id }) { completionId } }",
+            variables: |w, _| json!({ "id": w.subject_completion_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, Ok],
+            fresh_world_per_actor: false,
         },
         Case {
             root: Root::Subscription,

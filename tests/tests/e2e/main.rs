@@ -8,6 +8,7 @@ mod compose;
 mod couples;
 mod health;
 mod node;
+mod plans;
 mod rate_limits;
 mod readiness;
 mod request_errors;

@@ -9,6 +9,8 @@ use crate::auth::Caller;
 use crate::auth::policy::{CoupleAccess, Standing};
 use crate::error::ApiError;
 use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::plan::progress::Progress;
+use crate::graphql::plan::types::Plan;
 use crate::state::AppState;
 
 /// A distraction that eats couple time (the guide's five most reported).
@@ -49,6 +51,23 @@ pub struct CoupleMember {
     pub left_at: Option<DateTime<Utc>>,
     /// Whether this member is the caller.
     pub is_me: bool,
+}
+
+impl CoupleMember {
+    pub fn new(
+        member: &entities::couple_member::Model,
+        user: &entities::user::Model,
+        me: Option<uuid::Uuid>,
+    ) -> Self {
+        Self {
+            id: global_id(NodeKind::User, user.id),
+            display_name: user.display_name.clone(),
+            timezone: user.timezone.clone(),
+            joined_at: member.joined_at,
+            left_at: member.left_at,
+            is_me: Some(user.id) == me,
+        }
+    }
 }
 
 /// A single-use code that joins a second member to a couple.
@@ -127,16 +146,29 @@ impl Couple {
             .await
             .map_err(ApiError::from)?;
         Ok(members
-            .into_iter()
-            .map(|(member, user)| CoupleMember {
-                id: global_id(NodeKind::User, user.id),
-                display_name: user.display_name,
-                timezone: user.timezone,
-                joined_at: member.joined_at,
-                left_at: member.left_at,
-                is_me: Some(user.id) == me,
-            })
+            .iter()
+            .map(|(member, user)| CoupleMember::new(member, user, me))
             .collect())
+    }
+
+    /// The couple's active plan, if they have one.
+    async fn active_plan(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Plan>> {
+        let state = ctx.data::<AppState>()?;
+        Ok(entities::plan::active_for_couple(&state.db, self.model.id)
+            .await
+            .map_err(ApiError::from)?
+            .map(Plan))
+    }
+
+    /// Progress over the last `weeks` ISO weeks (1 to 52) in the couple's time zone.
+    async fn progress(
+        &self,
+        #[graphql(default = 12, validator(minimum = 1, maximum = 52))] weeks: i32,
+    ) -> Progress {
+        Progress {
+            couple: self.model.clone(),
+            weeks: u32::try_from(weeks).unwrap_or(12),
+        }
     }
 
     async fn created_at(&self) -> DateTime<Utc> {

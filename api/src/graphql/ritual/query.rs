@@ -5,6 +5,7 @@ use async_graphql::{Context, Object};
 use entities::ritual;
 
 use super::types::{Ritual, RitualCadence, RitualCategory};
+use crate::auth::{Caller, policy};
 use crate::error::ApiError;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, encode_cursor};
 use crate::state::AppState;
@@ -19,7 +20,8 @@ pub struct RitualQuery;
 
 #[Object]
 impl RitualQuery {
-    /// The ritual catalog, ordered by key, optionally filtered.
+    /// The ritual catalog (and the caller's couple's own custom rituals), ordered by key,
+    /// optionally filtered.
     #[graphql(
         complexity = "first.or(last).map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity"
     )]
@@ -40,6 +42,7 @@ impl RitualQuery {
         search: Option<String>,
     ) -> async_graphql::Result<RitualConnection> {
         let state = ctx.data::<AppState>()?;
+        let couple = policy::callers_couple(&state.db, ctx.data::<Caller>()?).await?;
         let page = PageArgs {
             first,
             after,
@@ -64,6 +67,7 @@ impl RitualQuery {
                 .map(|c| domain::catalog::RitualCategory::from(c).as_str().to_owned()),
             cadence: cadence.map(|c| domain::catalog::DefaultCadence::from(c).as_str().to_owned()),
             search,
+            couple,
         };
         let found = ritual::list(&state.db, &filter, &page)
             .await
@@ -83,14 +87,15 @@ impl RitualQuery {
         Ok(connection)
     }
 
-    /// One ritual by its key; null when there is none.
+    /// One ritual by its key; null when there is none (another couple's custom ritual is none).
     async fn ritual(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The ritual's stable key, such as `six_second_kiss`.")] key: String,
     ) -> async_graphql::Result<Option<Ritual>> {
         let state = ctx.data::<AppState>()?;
-        let found = ritual::find_by_key(&state.db, &key)
+        let couple = policy::callers_couple(&state.db, ctx.data::<Caller>()?).await?;
+        let found = ritual::find_by_key(&state.db, &key, couple)
             .await
             .map_err(ApiError::from)?;
         Ok(found.map(Ritual))
