@@ -40,7 +40,7 @@ export REKINDLE_LOG_FORMAT=json
 REKINDLE_NEW_USER_PASSWORD="smoke admin passphrase" "$BIN_DIR/rekindle-api" user create \
   --email admin@smoke.test --display-name Operator --role admin > "$WORK/admin.log" 2>&1 || fail "user create"
 "$BIN_DIR/rekindle-api" > "$WORK/api.log" 2>&1 & pids+=($!)
-"$BIN_DIR/rekindle-worker" > "$WORK/worker1.log" 2>&1 & pids+=($!)
+REKINDLE_WORKER_BIND="127.0.0.1:$((PORT + 1))" "$BIN_DIR/rekindle-worker" > "$WORK/worker1.log" 2>&1 & pids+=($!)
 "$BIN_DIR/rekindle-worker" > "$WORK/worker2.log" 2>&1 & pids+=($!)
 
 ready=""
@@ -64,6 +64,13 @@ assert len(keys["honesty_hour"]) == 9
 login=$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
   -d '{"query":"mutation { login(input: { email: \"ADMIN@smoke.test\", password: \"smoke admin passphrase\" }) { user { role } } }"}')
 echo "$login" | grep -q '"role":"ADMIN"' || fail "the admin made by 'user create' cannot sign in: $login"
+
+worker_up=""
+for _ in $(seq 1 40); do
+  if curl -fsS "http://127.0.0.1:$((PORT + 1))/metrics" | grep -q rekindle_jobs_total; then worker_up=1; break; fi
+  sleep 0.5
+done
+[ -n "$worker_up" ] || fail "the worker's /metrics (REKINDLE_WORKER_BIND) did not answer"
 
 workers=""
 for _ in $(seq 1 40); do

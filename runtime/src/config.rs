@@ -119,7 +119,11 @@ pub struct Settings {
     /// Whether `rekindle-api` also runs the worker in its own process.
     pub embedded_worker: bool,
     pub shutdown_timeout: Duration,
+    /// `rekindle-worker` only: where it serves its own /healthz and /metrics, if anywhere.
+    pub worker_bind: Option<String>,
     pub db_max_connections: u32,
+    /// How forgiving streaks are: misses forgiven per window of days.
+    pub streak_rules: domain::streak::StreakRules,
     pub graphql: GraphqlLimits,
 }
 
@@ -210,7 +214,12 @@ impl Settings {
             )?,
             embedded_worker: parse_bool(&var, "EMBEDDED_WORKER", embedded_default)?,
             shutdown_timeout: Duration::from_secs(parse_num(&var, "SHUTDOWN_TIMEOUT_SECS", 30)?),
+            worker_bind: var("WORKER_BIND"),
             db_max_connections: parse_num(&var, "DB_MAX_CONNECTIONS", 10)?,
+            streak_rules: domain::streak::StreakRules {
+                graces_per_window: parse_num(&var, "STREAK_GRACES", 1)?,
+                grace_window_days: parse_num(&var, "STREAK_GRACE_WINDOW_DAYS", 28)?,
+            },
             graphql: GraphqlLimits {
                 max_depth: parse_num(&var, "GRAPHQL_MAX_DEPTH", graphql_default.max_depth)?,
                 max_complexity: parse_num(

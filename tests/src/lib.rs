@@ -351,6 +351,10 @@ impl TestApp {
 /// its own identity.
 pub struct TestWorker {
     pub worker_id: uuid::Uuid,
+    /// Where the worker serves /healthz and /metrics, as `rekindle-worker` does with
+    /// REKINDLE_WORKER_BIND.
+    pub metrics_address: String,
+    server: actix_web::dev::ServerHandle,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -363,10 +367,14 @@ impl TestWorker {
         let queue = JobQueue::connect(&settings).await.unwrap();
         let identity = worker::WorkerIdentity::new();
         let worker_id = identity.worker_id;
+        let metrics = Metrics::new();
+        let (server, port) = worker::http::serve("127.0.0.1:0", metrics.clone()).unwrap();
+        let handle = server.handle();
+        tokio::spawn(server);
         let state = worker::JobState {
             db,
             queue,
-            metrics: Metrics::new(),
+            metrics,
             identity,
         };
         let (stop, stopped) = oneshot::channel::<()>();
@@ -378,6 +386,8 @@ impl TestWorker {
         });
         Self {
             worker_id,
+            metrics_address: format!("http://127.0.0.1:{port}"),
+            server: handle,
             stop: Some(stop),
             task: Some(task),
         }
@@ -392,6 +402,18 @@ impl TestWorker {
                 .expect("worker task")
                 .expect("worker stopped cleanly");
         }
+        self.server.stop(true).await;
+    }
+
+    /// The worker's /metrics text.
+    pub async fn metrics(&self) -> String {
+        let mut res = awc::Client::default()
+            .get(format!("{}/metrics", self.metrics_address))
+            .send()
+            .await
+            .expect("metrics answered");
+        assert_eq!(res.status().as_u16(), 200);
+        String::from_utf8_lossy(&res.body().await.expect("metrics body")).into_owned()
     }
 }
 

@@ -13,13 +13,28 @@ async fn main() -> anyhow::Result<()> {
         store::migrate(&db).await?;
     }
     let queue = JobQueue::connect(&settings).await?;
+    let metrics = Metrics::new();
+    let server = match &settings.worker_bind {
+        Some(bind) => {
+            let (server, port) = rekindle_worker::http::serve(bind, metrics.clone())?;
+            tracing::info!(port, "worker metrics at /metrics");
+            let handle = server.handle();
+            tokio::spawn(server);
+            Some(handle)
+        }
+        None => None,
+    };
     let state = JobState {
         db,
         queue,
-        metrics: Metrics::new(),
+        metrics,
         identity: WorkerIdentity::new(),
     };
-    rekindle_worker::run(&settings, state, shutdown::signal())
+    let result = rekindle_worker::run(&settings, state, shutdown::signal())
         .await
-        .context("running the worker")
+        .context("running the worker");
+    if let Some(handle) = server {
+        handle.stop(true).await;
+    }
+    result
 }

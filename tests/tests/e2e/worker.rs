@@ -95,6 +95,16 @@ async fn separate_workers_beat_and_share_the_queue_the_api_pushes_to() {
         },
     )
     .await;
+    let counted = "rekindle_jobs_total{queue=\"prune_worker_heartbeats\",outcome=\"ok\"} 1";
+    eventually(
+        "the job counted on a worker's /metrics",
+        Duration::from_secs(10),
+        || async {
+            let texts = [one.metrics().await, two.metrics().await];
+            texts.iter().any(|t| t.contains(counted)).then_some(())
+        },
+    )
+    .await;
     assert!(
         heartbeat_of(&app, one.worker_id).await.is_some(),
         "live workers stay"

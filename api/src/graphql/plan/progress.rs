@@ -4,7 +4,6 @@ use async_graphql::{Context, Object, SimpleObject};
 use chrono::{Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::progress::{BALANCED, ItemHistory, balance, couple_streak, weekly_progress};
-use domain::streak::StreakRules;
 use entities::{couple, plan, plan_item};
 
 use super::history::{counted_members, item_history};
@@ -113,7 +112,7 @@ impl Progress {
         let state = ctx.data::<AppState>()?;
         let loaded = self.load(state).await?;
         let now = Utc::now();
-        let rules = StreakRules::default();
+        let rules = state.settings.streak_rules;
         let c = couple_streak(&loaded.histories, self.tz(), now, &rules);
         let items = loaded
             .active

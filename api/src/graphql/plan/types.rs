@@ -5,7 +5,6 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use domain::plan::{Assignee as DomainAssignee, ScheduleSpec};
 use domain::schedule::{Cadence as DomainCadence, MonthDay, Nth as DomainNth};
-use domain::streak::StreakRules;
 use entities::{completion, plan, plan_item, ritual};
 
 use super::history::{assignee_of, counted_members, item_history, schedule_of};
@@ -441,7 +440,7 @@ impl PlanItem {
         let state = ctx.data::<AppState>()?;
         let members = counted_members(&state.db, self.plan.couple_id).await?;
         let history = item_history(&state.db, &self.item, &self.plan, &members).await?;
-        let s = history.streak(Utc::now(), &StreakRules::default());
+        let s = history.streak(Utc::now(), &state.settings.streak_rules);
         Ok(Streak {
             current: s.current,
             longest: s.longest,
