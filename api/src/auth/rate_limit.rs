@@ -30,6 +30,17 @@ pub enum Subject<'a> {
     Ip(std::net::IpAddr),
 }
 
+impl<'a> Subject<'a> {
+    /// The account, and the client's address when known.
+    pub fn account_and_ip(account: &'a str, client: &super::ClientInfo) -> Vec<Subject<'a>> {
+        let mut subjects = vec![Subject::Account(account)];
+        if let Some(ip) = client.ip {
+            subjects.push(Subject::Ip(ip));
+        }
+        subjects
+    }
+}
+
 impl RateLimiter {
     pub fn in_memory(limits: RateLimits, prefix: &str) -> Self {
         Self {

@@ -141,14 +141,6 @@ fn wrong_credentials() -> ApiError {
     )
 }
 
-fn client_subjects<'a>(client: &ClientInfo, account: &'a str) -> Vec<Subject<'a>> {
-    let mut subjects = vec![Subject::Account(account)];
-    if let Some(ip) = client.ip {
-        subjects.push(Subject::Ip(ip));
-    }
-    subjects
-}
-
 #[derive(Default)]
 pub struct AccountMutation;
 
@@ -165,7 +157,7 @@ impl AccountMutation {
         let email = Email::parse(&input.email).map_err(ApiError::from)?;
         state
             .limiter
-            .attempt("register", &client_subjects(client, email.as_str()))
+            .attempt("register", &Subject::account_and_ip(email.as_str(), client))
             .await?;
         let password = Password::parse(&input.password).map_err(ApiError::from)?;
         let display_name = DisplayName::parse(&input.display_name).map_err(ApiError::from)?;
@@ -210,7 +202,7 @@ impl AccountMutation {
         let email = input.email.trim().to_lowercase();
         state
             .limiter
-            .attempt("login", &client_subjects(client, &email))
+            .attempt("login", &Subject::account_and_ip(&email, client))
             .await?;
         let found = user::find_by_email(&state.db, &email)
             .await

@@ -231,11 +231,10 @@ impl CoupleMutation {
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
         require_member(caller)?;
         let account = caller.id.to_string();
-        let mut subjects = vec![Subject::Account(&account)];
-        if let Some(ip) = client.ip {
-            subjects.push(Subject::Ip(ip));
-        }
-        state.limiter.attempt("join_couple", &subjects).await?;
+        state
+            .limiter
+            .attempt("join_couple", &Subject::account_and_ip(&account, client))
+            .await?;
         let no_invite = || {
             ApiError::not_found(
                 "invite (it may have expired, been used, or been replaced by a newer code)",

@@ -406,12 +406,8 @@ impl PlanMutation {
             .await
             .map_err(ApiError::from)?;
         txn.commit().await.map_err(ApiError::from)?;
-        let updated = plan::find(&state.db, found.id)
-            .await
-            .map_err(ApiError::from)?
-            .unwrap_or(found);
         Ok(PausePlanPayload {
-            plan: Plan(updated),
+            plan: reloaded(state, found).await?,
         })
     }
 
@@ -433,12 +429,8 @@ impl PlanMutation {
             .await
             .map_err(ApiError::from)?;
         txn.commit().await.map_err(ApiError::from)?;
-        let updated = plan::find(&state.db, found.id)
-            .await
-            .map_err(ApiError::from)?
-            .unwrap_or(found);
         Ok(ResumePlanPayload {
-            plan: Plan(updated),
+            plan: reloaded(state, found).await?,
         })
     }
 
@@ -455,12 +447,8 @@ impl PlanMutation {
         plan::archive(&state.db, found.id)
             .await
             .map_err(ApiError::from)?;
-        let updated = plan::find(&state.db, found.id)
-            .await
-            .map_err(ApiError::from)?
-            .unwrap_or(found);
         Ok(ArchivePlanPayload {
-            plan: Plan(updated),
+            plan: reloaded(state, found).await?,
         })
     }
 
@@ -567,6 +555,13 @@ impl PlanMutation {
             item: PlanItem { item, plan },
         })
     }
+}
+
+/// The plan as stored now (after a change), or as it was if it vanished meanwhile.
+async fn reloaded(state: &AppState, found: plan::Model) -> Result<Plan, ApiError> {
+    Ok(Plan(
+        plan::find(&state.db, found.id).await?.unwrap_or(found),
+    ))
 }
 
 async fn member_view(
