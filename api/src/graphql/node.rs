@@ -77,6 +77,15 @@ pub fn decode_global_id(id: &ID) -> Result<(NodeKind, Uuid), ApiError> {
     Ok((kind, uuid))
 }
 
+/// A policy answer as `node` gives it: NOT_FOUND (missing or not the caller's) becomes null.
+fn visible<T>(answer: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+    match answer {
+        Ok(found) => Ok(Some(found)),
+        Err(err) if err.code == crate::error::ErrorCode::NotFound => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
 /// An object with a global ID, refetchable through `node(id:)`.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "The object's global, opaque ID."))]
@@ -114,25 +123,16 @@ impl NodeQuery {
                     .map(|model| Node::User(User(model)))
             }
             NodeKind::Couple if caller.user.is_some() => {
-                match policy::readable_couple(&state.db, caller, uuid).await {
-                    Ok(access) => Some(Node::Couple(Couple::from(access))),
-                    Err(err) if err.code == crate::error::ErrorCode::NotFound => None,
-                    Err(err) => return Err(err.into()),
-                }
+                visible(policy::readable_couple(&state.db, caller, uuid).await)?
+                    .map(|access| Node::Couple(Couple::from(access)))
             }
             NodeKind::Plan if caller.user.is_some() => {
-                match policy::readable_plan(&state.db, caller, uuid).await {
-                    Ok((plan, _)) => Some(Node::Plan(Plan(plan))),
-                    Err(err) if err.code == crate::error::ErrorCode::NotFound => None,
-                    Err(err) => return Err(err.into()),
-                }
+                visible(policy::readable_plan(&state.db, caller, uuid).await)?
+                    .map(|(plan, _)| Node::Plan(Plan(plan)))
             }
             NodeKind::PlanItem if caller.user.is_some() => {
-                match policy::readable_item(&state.db, caller, uuid).await {
-                    Ok((item, plan, _)) => Some(Node::PlanItem(PlanItem { item, plan })),
-                    Err(err) if err.code == crate::error::ErrorCode::NotFound => None,
-                    Err(err) => return Err(err.into()),
-                }
+                visible(policy::readable_item(&state.db, caller, uuid).await)?
+                    .map(|(item, plan, _)| Node::PlanItem(PlanItem { item, plan }))
             }
             NodeKind::User
             | NodeKind::Couple
