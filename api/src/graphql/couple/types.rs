@@ -165,10 +165,7 @@ impl Couple {
         &self,
         #[graphql(default = 12, validator(minimum = 1, maximum = 52))] weeks: i32,
     ) -> Progress {
-        Progress {
-            couple: self.model.clone(),
-            weeks: u32::try_from(weeks).unwrap_or(12),
-        }
+        Progress::new(self.model.clone(), u32::try_from(weeks).unwrap_or(12))
     }
 
     async fn created_at(&self) -> DateTime<Utc> {

@@ -7,7 +7,7 @@ use domain::plan::{Assignee, ScheduleSpec};
 use domain::progress::ItemHistory;
 use domain::schedule::Schedule;
 use entities::{completion, couple, plan, plan_item, ritual};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::error::ApiError;
@@ -56,12 +56,13 @@ pub async fn pauses_of<C: ConnectionTrait>(
         .collect())
 }
 
-/// One item's full history.
+/// One item's full history; `pauses` are its plan's, from [`pauses_of`].
 pub async fn item_history<C: ConnectionTrait>(
     db: &C,
     item: &plan_item::Model,
     plan: &plan::Model,
     members: &[Uuid],
+    pauses: &[(DateTime<Utc>, DateTime<Utc>)],
 ) -> Result<ItemHistory, ApiError> {
     let completions = completion::for_item(db, item.id)
         .await?
@@ -83,10 +84,8 @@ pub async fn item_history<C: ConnectionTrait>(
         assignee: assignee_of(item)?,
         members: members.to_vec(),
         completions,
-        pauses: pauses_of(db, plan.id).await?,
+        pauses: pauses.to_vec(),
         ended_at: item.removed_at.or(plan.archived_at),
         category,
     })
 }
-
-use sea_orm::EntityTrait;

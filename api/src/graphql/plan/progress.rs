@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use domain::progress::{BALANCED, ItemHistory, balance, couple_streak, weekly_progress};
 use entities::{couple, plan, plan_item};
 
-use super::history::{counted_members, item_history};
+use super::history::{counted_members, item_history, pauses_of};
 use super::types::{PlanItem, Streak, StreakUnit, unit_of};
 use crate::error::ApiError;
 use crate::graphql::ritual::types::RitualCategory;
@@ -54,6 +54,8 @@ pub struct CategoryShare {
 pub struct Progress {
     pub couple: couple::Model,
     pub weeks: u32,
+    /// The couple's history, loaded once however many of the fields a request asks for.
+    loaded: tokio::sync::OnceCell<Loaded>,
 }
 
 struct Loaded {
@@ -62,13 +64,26 @@ struct Loaded {
 }
 
 impl Progress {
-    async fn load(&self, state: &AppState) -> Result<Loaded, ApiError> {
+    pub fn new(couple: couple::Model, weeks: u32) -> Self {
+        Self {
+            couple,
+            weeks,
+            loaded: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    async fn load(&self, state: &AppState) -> Result<&Loaded, ApiError> {
+        self.loaded.get_or_try_init(|| self.fetch(state)).await
+    }
+
+    async fn fetch(&self, state: &AppState) -> Result<Loaded, ApiError> {
         let members = counted_members(&state.db, self.couple.id).await?;
         let mut histories = Vec::new();
         let mut active = Vec::new();
         for p in plan::all_for_couple(&state.db, self.couple.id).await? {
+            let pauses = pauses_of(&state.db, p.id).await?;
             for item in plan_item::all_for_plan(&state.db, p.id).await? {
-                histories.push(item_history(&state.db, &item, &p, &members).await?);
+                histories.push(item_history(&state.db, &item, &p, &members, &pauses).await?);
                 if p.is_active() && item.status == plan_item::ACTIVE {
                     active.push((
                         PlanItem {
@@ -116,12 +131,12 @@ impl Progress {
         let c = couple_streak(&loaded.histories, self.tz(), now, &rules);
         let items = loaded
             .active
-            .into_iter()
+            .iter()
             .map(|(item, index)| {
-                let history = &loaded.histories[index];
+                let history = &loaded.histories[*index];
                 let s = history.streak(now, &rules);
                 ItemStreak {
-                    item,
+                    item: item.clone(),
                     streak: Streak {
                         current: s.current,
                         longest: s.longest,

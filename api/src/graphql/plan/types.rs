@@ -6,8 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use domain::plan::{Assignee as DomainAssignee, ScheduleSpec};
 use domain::schedule::{Cadence as DomainCadence, MonthDay, Nth as DomainNth};
 use entities::{completion, plan, plan_item, ritual};
+use sea_orm::EntityTrait;
 
-use super::history::{assignee_of, counted_members, item_history, schedule_of};
+use super::history::{assignee_of, counted_members, item_history, pauses_of, schedule_of};
 use crate::auth::{Caller, policy};
 use crate::error::ApiError;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, encode_cursor};
@@ -309,6 +310,7 @@ impl Plan {
 }
 
 /// A ritual on a schedule, with who does it.
+#[derive(Clone)]
 pub struct PlanItem {
     pub item: plan_item::Model,
     pub plan: plan::Model,
@@ -439,7 +441,8 @@ impl PlanItem {
     async fn streak(&self, ctx: &Context<'_>) -> async_graphql::Result<Streak> {
         let state = ctx.data::<AppState>()?;
         let members = counted_members(&state.db, self.plan.couple_id).await?;
-        let history = item_history(&state.db, &self.item, &self.plan, &members).await?;
+        let pauses = pauses_of(&state.db, self.plan.id).await?;
+        let history = item_history(&state.db, &self.item, &self.plan, &members, &pauses).await?;
         let s = history.streak(Utc::now(), &state.settings.streak_rules);
         Ok(Streak {
             current: s.current,
@@ -512,5 +515,3 @@ impl Completion {
         self.model.created_at
     }
 }
-
-use sea_orm::EntityTrait;
