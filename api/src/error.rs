@@ -100,6 +100,19 @@ impl From<domain::couple::CoupleError> for ApiError {
     }
 }
 
+impl From<crate::auth::password::HashError> for ApiError {
+    fn from(err: crate::auth::password::HashError) -> Self {
+        match err {
+            crate::auth::password::HashError::Busy => Self::new(
+                ErrorCode::RateLimited,
+                "the server is busy checking other passwords; try again in a moment",
+            )
+            .with_retry_after(1),
+            crate::auth::password::HashError::Failed(_) => Self::internal(&err),
+        }
+    }
+}
+
 impl From<ApiError> for async_graphql::Error {
     fn from(err: ApiError) -> Self {
         let mut extensions = ErrorExtensionValues::default();

@@ -14,6 +14,8 @@ commands:
   user create --email EMAIL --display-name NAME [--role admin|coach|member] [--timezone TZ]
                    create an account (the only way to make an admin or a coach); the password
                    is read from REKINDLE_NEW_USER_PASSWORD, or else from the first line of stdin
+  user disable --email EMAIL
+                   disable an account and end all its sessions at once
   help             show this text
 
 configuration comes from REKINDLE_* environment variables: see README.md";
@@ -37,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
             std::fs::write(path, graphql::sdl()).with_context(|| format!("writing {path}"))
         }
         ["user", "create", rest @ ..] => create_user(rest).await,
+        ["user", "disable", "--email", email] => disable_user(email).await,
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -104,7 +107,10 @@ async fn create_user(args: &[&str]) -> anyhow::Result<()> {
     if settings.migrate_on_start {
         store::migrate(&db).await?;
     }
-    let hasher = rekindle_api::auth::password::Hasher::new(&settings.auth)?;
+    let hasher = rekindle_api::auth::password::Hasher::new(
+        &settings.auth,
+        rekindle_api::auth::password::HashSlots::unlimited(),
+    )?;
     let password_hash = hasher.hash(password.expose()).await?;
     let created = entities::user::create(
         &db,
@@ -128,6 +134,34 @@ async fn create_user(args: &[&str]) -> anyhow::Result<()> {
         role.as_str(),
         created.email,
         created.id
+    );
+    Ok(())
+}
+
+async fn disable_user(email: &str) -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    telemetry::init(settings.log_format);
+    let db = store::connect_database(&settings).await?;
+    let email = domain::account::Email::parse(email)?;
+    let user = entities::user::find_by_email(&db, email.as_str())
+        .await?
+        .with_context(|| format!("no account has the email {email}"))?;
+    let events = match &settings.queue {
+        runtime::config::QueueTarget::Redis(url) => {
+            rekindle_api::auth::session_events::SessionEvents::redis(
+                url.expose(),
+                &settings.queue_prefix,
+            )
+            .await?
+        }
+        runtime::config::QueueTarget::SqliteFile(_) => {
+            rekindle_api::auth::session_events::SessionEvents::in_process()
+        }
+    };
+    rekindle_api::auth::sessions::disable_user(&db, &events, user.id).await?;
+    println!(
+        "disabled {} ({}); its sessions have ended",
+        user.email, user.id
     );
     Ok(())
 }

@@ -15,8 +15,9 @@ use tokio::sync::watch;
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::jwt::Keys;
-use crate::auth::password::Hasher;
+use crate::auth::password::{HashSlots, Hasher};
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::session_events::SessionEvents;
 use crate::graphql;
 use crate::http;
 use crate::state::AppState;
@@ -25,6 +26,8 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    /// The private /metrics server, when REKINDLE_METRICS_BIND is set, and its port.
+    metrics_server: Option<(Server, u16)>,
 }
 
 impl Application {
@@ -53,14 +56,28 @@ impl Application {
                 RateLimiter::in_memory(settings.rate_limits.clone(), &settings.queue_prefix)
             }
         };
+        let session_events = match &settings.queue {
+            QueueTarget::Redis(url) => SessionEvents::redis(url.expose(), &settings.queue_prefix)
+                .await
+                .context("connecting session events to Redis")?,
+            QueueTarget::SqliteFile(_) => SessionEvents::in_process(),
+        };
+        let metrics = Metrics::new();
+        let slots = HashSlots::new(
+            settings.password_hash_concurrency,
+            settings.password_hash_wait,
+            metrics.clone(),
+        );
         let state = AppState {
             keys: Arc::new(Keys::new(&settings.auth)),
-            hasher: Hasher::new(&settings.auth)?,
+            hasher: Hasher::new(&settings.auth, slots)?,
             limiter,
+            session_events,
+            draining: Arc::default(),
             settings: Arc::new(settings),
             db,
             queue,
-            metrics: Metrics::new(),
+            metrics,
         };
         Self::with_state(state)
     }
@@ -87,15 +104,25 @@ impl Application {
         .disable_signals()
         .listen(listener)?
         .run();
+        let metrics_server = match &settings.metrics.bind {
+            Some(bind) => Some(worker::http::serve(bind, state.metrics.clone())?),
+            None => None,
+        };
         Ok(Self {
             port,
             server,
             state,
+            metrics_server,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the private /metrics server, if one is configured.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_server.as_ref().map(|(_, port)| *port)
     }
 
     pub fn state(&self) -> &AppState {
@@ -108,7 +135,17 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Self { server, state, .. } = self;
+        let Self {
+            server,
+            state,
+            metrics_server,
+            ..
+        } = self;
+        let metrics_handle = metrics_server.map(|(server, _)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let (stop_worker, worker_stopped) = watch::channel(false);
         let worker = if state.settings.embedded_worker {
             let job_state = worker::JobState {
@@ -132,8 +169,22 @@ impl Application {
         let handle = server.handle();
         let serving = tokio::spawn(server);
         shutdown.await;
+        // Readiness fails first, so a load balancer stops sending before the listener closes.
+        state
+            .draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if !state.settings.shutdown_drain.is_zero() {
+            tracing::info!(
+                seconds = state.settings.shutdown_drain.as_secs(),
+                "stopping: readiness is 503 while load balancers drain this instance"
+            );
+            tokio::time::sleep(state.settings.shutdown_drain).await;
+        }
         tracing::info!("stopping: finishing in-flight requests");
         handle.stop(true).await;
+        if let Some(metrics) = metrics_handle {
+            metrics.stop(true).await;
+        }
         let served = serving.await.context("the HTTP server task failed")?;
         // Nobody may still be listening; a closed channel is fine.
         let _ = stop_worker.send(true);

@@ -8,6 +8,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::jwt::Keys;
 use crate::auth::password::Hasher;
 use crate::auth::rate_limit::RateLimiter;
+use crate::auth::session_events::SessionEvents;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,4 +19,7 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     pub hasher: Hasher,
     pub limiter: RateLimiter,
+    pub session_events: SessionEvents,
+    /// Set when the process is stopping: readiness answers 503 so load balancers drain it.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }

@@ -10,22 +10,25 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
+/// The longest email accepted, in bytes (RFC 5321's path limit).
+pub const MAX_EMAIL_BYTES: usize = 254;
+
 impl Email {
+    /// Checks the address with the `email_address` crate (RFC 5322's addr-spec), and asks
+    /// for a dotted domain: an address on a bare host name cannot receive our mail.
     pub fn parse(raw: &str) -> Result<Self, AccountError> {
         let email = raw.trim().to_lowercase();
         let invalid = || AccountError::InvalidEmail;
-        if email.len() > 254 || email.chars().any(char::is_whitespace) {
+        if email.len() > MAX_EMAIL_BYTES {
             return Err(invalid());
         }
-        let (local, domain) = email.rsplit_once('@').ok_or_else(invalid)?;
-        let domain_ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains("..")
-            && domain
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
-        if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
+        let options = email_address::Options::default()
+            .without_display_text()
+            .without_domain_literal();
+        let parsed = email_address::EmailAddress::parse_with_options(&email, options)
+            .map_err(|_| invalid())?;
+        let domain = parsed.domain();
+        if !domain.contains('.') || domain.ends_with('.') {
             return Err(invalid());
         }
         Ok(Self(email))
@@ -150,7 +153,7 @@ impl DisplayName {
     pub fn parse(raw: &str) -> Result<Self, AccountError> {
         let name = raw.trim();
         let len = name.chars().count();
-        if len == 0 || len > 60 || name.chars().any(char::is_control) {
+        if len == 0 || len > 60 || crate::text::check_line(name).is_err() {
             return Err(AccountError::InvalidDisplayName);
         }
         Ok(Self(name.to_owned()))
@@ -265,7 +268,9 @@ pub enum AccountError {
     PasswordTooLong,
     #[error("that password is too common; choose one that is harder to guess")]
     PasswordTooCommon,
-    #[error("a display name has 1 to 60 characters and no control characters")]
+    #[error(
+        "a display name has 1 to 60 visible characters, without control or text-direction characters"
+    )]
     InvalidDisplayName,
     #[error("`{0}` is not an IANA time zone name such as Europe/London")]
     InvalidTimezone(String),

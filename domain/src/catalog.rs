@@ -184,6 +184,9 @@ fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), Catalo
     if value.chars().count() > max {
         return Err(CatalogError::TooLong { field, max });
     }
+    if crate::text::check_multiline(value).is_err() {
+        return Err(CatalogError::BadText(field));
+    }
     Ok(())
 }
 
@@ -219,6 +222,8 @@ pub enum CatalogError {
     TooManySteps(usize),
     #[error("the key `{0}` is used twice")]
     DuplicateKey(String),
+    #[error("{0} holds control, text-direction or only invisible characters")]
+    BadText(&'static str),
 }
 
 #[cfg(test)]

@@ -68,7 +68,10 @@ pub fn parse_goals(raw: &[String]) -> Result<Vec<String>, CoupleError> {
     let mut goals: Vec<String> = Vec::with_capacity(raw.len());
     for goal in raw {
         let goal = goal.trim();
-        if goal.is_empty() || goal.chars().count() > MAX_GOAL_CHARS {
+        if goal.is_empty()
+            || goal.chars().count() > MAX_GOAL_CHARS
+            || crate::text::check_line(goal).is_err()
+        {
             return Err(CoupleError::InvalidGoal);
         }
         if !goals.iter().any(|g| g == goal) {

@@ -11,3 +11,4 @@ pub mod plan;
 pub mod progress;
 pub mod schedule;
 pub mod streak;
+pub mod text;

@@ -15,6 +15,8 @@ pub const LATE_WINDOW_HOURS: i64 = 48;
 /// A completion may be undone this long after it was logged.
 pub const UNDO_WINDOW_HOURS: i64 = 24;
 pub const MAX_NOTE_CHARS: usize = 2_000;
+/// How far from today a schedule's first day may be, either way.
+pub const MAX_START_OFFSET_DAYS: i64 = 366;
 pub const MAX_PLAN_NAME_CHARS: usize = 80;
 
 /// Who does a plan item.
@@ -103,6 +105,10 @@ pub enum PlanError {
     Closeness,
     #[error("a note has at most {MAX_NOTE_CHARS} characters")]
     NoteTooLong,
+    #[error("startsOn {0} is more than {MAX_START_OFFSET_DAYS} days from today")]
+    StartsOn(NaiveDate),
+    #[error("the note {0}")]
+    NoteText(crate::text::TextError),
     #[error("a plan's name has 1 to {MAX_PLAN_NAME_CHARS} characters")]
     PlanName,
     #[error("the ritual has no occurrence on {0}")]
@@ -233,6 +239,16 @@ impl ScheduleSpec {
 }
 
 /// A closeness rating from 1 (distant) to 5 (very close).
+/// A schedule's first day lies within [`MAX_START_OFFSET_DAYS`] of `today`: further back there
+/// is nothing that could be logged, further ahead is no plan.
+pub fn check_starts_on(starts_on: NaiveDate, today: NaiveDate) -> Result<(), PlanError> {
+    let reach = Duration::days(MAX_START_OFFSET_DAYS);
+    if starts_on < today - reach || starts_on > today + reach {
+        return Err(PlanError::StartsOn(starts_on));
+    }
+    Ok(())
+}
+
 pub fn parse_closeness(value: i32) -> Result<u8, PlanError> {
     u8::try_from(value)
         .ok()
@@ -245,14 +261,17 @@ pub fn parse_note(raw: Option<&str>) -> Result<Option<String>, PlanError> {
     let note = raw.map(str::trim).filter(|n| !n.is_empty());
     match note {
         Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(PlanError::NoteTooLong),
-        other => Ok(other.map(str::to_owned)),
+        Some(n) => crate::text::check_multiline(n)
+            .map(|()| Some(n.to_owned()))
+            .map_err(PlanError::NoteText),
+        None => Ok(None),
     }
 }
 
 pub fn parse_plan_name(raw: &str) -> Result<String, PlanError> {
     let name = raw.trim();
     let len = name.chars().count();
-    if len == 0 || len > MAX_PLAN_NAME_CHARS {
+    if len == 0 || len > MAX_PLAN_NAME_CHARS || crate::text::check_line(name).is_err() {
         Err(PlanError::PlanName)
     } else {
         Ok(name.to_owned())

@@ -26,6 +26,10 @@ pub struct ItemHistory {
     /// When the item left the plan, if it did: nothing is due after.
     pub ended_at: Option<DateTime<Utc>>,
     pub category: Option<RitualCategory>,
+    /// The first local date anything of this item could have been logged: its plan's creation
+    /// less the late window. Streaks and progress never walk further back, whatever the
+    /// schedule's first day says.
+    pub history_from: NaiveDate,
 }
 
 /// Stops runaway loops over absurd histories (about 13 years of daily periods).
@@ -40,7 +44,7 @@ impl ItemHistory {
 
     /// Whether the occurrence of `date` was due: scheduled, not paused, not after the item ended.
     pub fn is_due(&self, date: NaiveDate) -> bool {
-        if !self.schedule.occurs_on(date) {
+        if date < self.history_from || !self.schedule.occurs_on(date) {
             return false;
         }
         let at = self.schedule.instant_on(date);
@@ -61,16 +65,22 @@ impl ItemHistory {
             .is_complete(&self.logged_by(date), &self.members)
     }
 
+    /// The history's first day: the schedule's first, or [`Self::history_from`] if later.
+    pub fn first_day(&self) -> NaiveDate {
+        self.schedule.starts_on().max(self.history_from)
+    }
+
     /// Each period from the item's start to now, with how it ended.
     pub fn periods(&self, now: DateTime<Utc>) -> Vec<(NaiveDate, PeriodOutcome)> {
         let today = self.schedule.local_date(now);
         let current = self.schedule.period_of(today);
-        let mut period = self.schedule.period_of(self.schedule.starts_on());
+        let first = self.first_day();
+        let mut period = self.schedule.period_of(first);
         let mut out = Vec::new();
         while period.start <= current.start && out.len() < MAX_PERIODS {
             let due: Vec<NaiveDate> = self
                 .schedule
-                .dates_between(period.start.max(self.schedule.starts_on()), period.end)
+                .dates_between(period.start.max(first), period.end)
                 .into_iter()
                 .filter(|d| self.is_due(*d))
                 .collect();
@@ -199,7 +209,7 @@ pub fn couple_streak(
     now: DateTime<Utc>,
     rules: &StreakRules,
 ) -> Streak {
-    let Some(first) = items.iter().map(|i| i.schedule.starts_on()).min() else {
+    let Some(first) = items.iter().map(ItemHistory::first_day).min() else {
         return Streak::default();
     };
     let current_week = week_start(now.with_timezone(&couple_tz).date_naive());
@@ -294,6 +304,7 @@ mod tests {
             pauses: vec![],
             ended_at: None,
             category: Some(RitualCategory::Physical),
+            history_from: day(1),
         }
     }
 
@@ -355,5 +366,29 @@ mod tests {
         assert_eq!(shares[0], (RitualCategory::Emotional, 0.25));
         assert_eq!(shares[2], (RitualCategory::Physical, 0.75));
         assert_eq!(shares.iter().map(|(_, s)| s).sum::<f64>(), 1.0);
+    }
+
+    #[test]
+    fn history_is_walked_from_the_plan_not_from_a_first_day_in_antiquity() {
+        let mut ancient = item(Assignee::Either, vec![Uuid::new_v4()]);
+        ancient.schedule = Schedule::new(
+            Cadence::Daily,
+            NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+            chrono_tz::UTC,
+            NaiveDate::from_ymd_opt(1, 1, 1).unwrap(),
+        )
+        .unwrap();
+        ancient.history_from = day(20);
+        let now = day(27).and_hms_opt(12, 0, 0).unwrap().and_utc();
+        let periods = ancient.periods(now);
+        assert_eq!(periods.len(), 8, "20th to 27th November");
+        assert_eq!(periods[0].0, day(20));
+        assert!(!ancient.is_due(day(19)));
+        let weeks = weekly_progress(std::slice::from_ref(&ancient), chrono_tz::UTC, 52, now);
+        let planned: u32 = weeks.iter().map(|w| w.planned).sum();
+        assert_eq!(
+            planned, 10,
+            "20th November to the end of the current week, the 29th"
+        );
     }
 }

@@ -20,7 +20,20 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id"
+    )]
+    User,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
 
@@ -53,6 +66,18 @@ pub async fn create<C: ConnectionTrait>(
 
 pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(id).one(db).await
+}
+
+/// A session with its user, in one statement: what every authenticated request checks.
+pub async fn find_with_user<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<(Model, super::user::Model)>, DbErr> {
+    Ok(Entity::find_by_id(id)
+        .find_also_related(super::user::Entity)
+        .one(db)
+        .await?
+        .and_then(|(session, user)| user.map(|user| (session, user))))
 }
 
 /// The user's sessions that are neither revoked nor expired, oldest first.

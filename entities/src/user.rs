@@ -123,3 +123,17 @@ pub async fn set_password_hash<C: ConnectionTrait>(
     row.updated_at = Set(chrono::Utc::now());
     row.update(db).await
 }
+
+/// Disables (or enables again) an account; answers the account, if it exists.
+pub async fn set_disabled<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    disabled: bool,
+) -> Result<Option<Model>, DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Disabled, sea_orm::sea_query::Expr::value(disabled))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    find_by_id(db, id).await
+}

@@ -46,8 +46,15 @@ pub struct GraphqlLimits {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub max_aliases: usize,
+    /// Operations in one batched POST; 0 turns batching off.
     pub max_batch: usize,
     pub max_body_bytes: usize,
+    /// Selections in a document after every fragment is expanded.
+    pub max_selections: usize,
+    /// How long one query or mutation may run before it is stopped.
+    pub operation_timeout: Duration,
+    /// Whether introspection (and /schema.graphql) is served.
+    pub introspection: bool,
 }
 
 impl Default for GraphqlLimits {
@@ -58,6 +65,9 @@ impl Default for GraphqlLimits {
             max_aliases: 30,
             max_batch: 10,
             max_body_bytes: 64 * 1024,
+            max_selections: 2_000,
+            operation_timeout: Duration::from_secs(10),
+            introspection: true,
         }
     }
 }
@@ -78,12 +88,35 @@ pub struct AuthSettings {
     pub argon2_parallelism: u32,
 }
 
-/// Attempts allowed per window for login, register and joinCouple.
+/// Attempts allowed per window for login, register and joinCouple, and failed password checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimits {
+    /// Per account (email); for password checks, failures per account and client address.
     pub per_account: u32,
+    /// Failed password checks per account over all client addresses.
+    pub per_account_ceiling: u32,
     pub per_ip: u32,
     pub window: Duration,
+}
+
+/// Limits on GraphQL WebSocket connections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSocketLimits {
+    /// A socket that sends no `connection_init` in this time is closed (4408).
+    pub init_timeout: Duration,
+    /// Subscriptions one socket may hold at once.
+    pub max_subscriptions: usize,
+    /// How often a socket re-reads its session, besides the session-ended events.
+    pub session_check: Duration,
+}
+
+/// Who may read /metrics.
+#[derive(Debug, Clone)]
+pub struct MetricsAccess {
+    /// Serve /metrics on this address instead of the API's.
+    pub bind: Option<String>,
+    /// On the API's address, require `Authorization: Bearer <token>`.
+    pub token: Option<Secret>,
 }
 
 /// Where the application's data lives.
@@ -125,6 +158,16 @@ pub struct Settings {
     /// How forgiving streaks are: misses forgiven per window of days.
     pub streak_rules: domain::streak::StreakRules,
     pub graphql: GraphqlLimits,
+    pub websocket: WebSocketLimits,
+    pub metrics: MetricsAccess,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// On SIGTERM, how long readiness answers 503 before the listener closes.
+    pub shutdown_drain: Duration,
+    /// Password hashes computed at once; the rest wait.
+    pub password_hash_concurrency: usize,
+    /// How long a request waits for a hashing slot before RATE_LIMITED.
+    pub password_hash_wait: Duration,
 }
 
 impl Settings {
@@ -171,6 +214,8 @@ impl Settings {
         };
         let embedded_default = matches!(queue, QueueTarget::SqliteFile(_));
         let graphql_default = GraphqlLimits::default();
+        let production = env == Environment::Production;
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         Ok(Self {
             env,
             bind: var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
@@ -203,6 +248,7 @@ impl Settings {
             },
             rate_limits: RateLimits {
                 per_account: parse_num(&var, "RATE_LIMIT_PER_ACCOUNT", 10)?,
+                per_account_ceiling: parse_num(&var, "RATE_LIMIT_PER_ACCOUNT_CEILING", 100)?,
                 per_ip: parse_num(&var, "RATE_LIMIT_PER_IP", 30)?,
                 window: Duration::from_secs(parse_num(&var, "RATE_LIMIT_WINDOW_SECS", 60)?),
             },
@@ -228,13 +274,53 @@ impl Settings {
                     graphql_default.max_complexity,
                 )?,
                 max_aliases: parse_num(&var, "GRAPHQL_MAX_ALIASES", graphql_default.max_aliases)?,
-                max_batch: parse_num(&var, "GRAPHQL_MAX_BATCH", graphql_default.max_batch)?,
+                max_batch: parse_num(
+                    &var,
+                    "GRAPHQL_MAX_BATCH",
+                    if production {
+                        0
+                    } else {
+                        graphql_default.max_batch
+                    },
+                )?,
                 max_body_bytes: parse_num(
                     &var,
                     "GRAPHQL_MAX_BODY_BYTES",
                     graphql_default.max_body_bytes,
                 )?,
+                max_selections: parse_num(
+                    &var,
+                    "GRAPHQL_MAX_SELECTIONS",
+                    graphql_default.max_selections,
+                )?,
+                operation_timeout: Duration::from_millis(parse_num(
+                    &var,
+                    "GRAPHQL_TIMEOUT_MS",
+                    10_000,
+                )?),
+                introspection: parse_bool(&var, "GRAPHQL_INTROSPECTION", !production)?,
             },
+            websocket: WebSocketLimits {
+                init_timeout: Duration::from_millis(parse_num(&var, "WS_INIT_TIMEOUT_MS", 10_000)?),
+                max_subscriptions: parse_num(&var, "WS_MAX_SUBSCRIPTIONS", 20)?,
+                session_check: Duration::from_secs(parse_num(&var, "WS_SESSION_CHECK_SECS", 30)?),
+            },
+            metrics: MetricsAccess {
+                bind: var("METRICS_BIND"),
+                token: var("METRICS_TOKEN").map(Secret::new),
+            },
+            trusted_proxies: parse_networks(var("TRUSTED_PROXIES").as_deref())?,
+            shutdown_drain: Duration::from_secs(parse_num(
+                &var,
+                "SHUTDOWN_DRAIN_SECS",
+                if production { 5 } else { 0 },
+            )?),
+            password_hash_concurrency: parse_num(&var, "PASSWORD_HASH_CONCURRENCY", cores)?.max(1),
+            password_hash_wait: Duration::from_secs(parse_num(
+                &var,
+                "PASSWORD_HASH_WAIT_SECS",
+                10,
+            )?),
         })
     }
 
@@ -257,6 +343,26 @@ fn generated_secret() -> Secret {
         "{GENERATED_PREFIX}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     ))
+}
+
+/// A comma-separated list of addresses or CIDR networks (`10.0.0.0/8, 192.168.1.7`).
+fn parse_networks(raw: Option<&str>) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            part.parse::<ipnet::IpNet>()
+                .or_else(|_| part.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .with_context(|| {
+                    format!(
+                        "REKINDLE_TRUSTED_PROXIES: `{part}` is not an address or a CIDR network"
+                    )
+                })
+        })
+        .collect()
 }
 
 fn parse_bool(
@@ -350,6 +456,40 @@ mod tests {
         );
         let err = settings(&[("REKINDLE_LOG_FORMAT", "xml")]).unwrap_err();
         assert!(err.to_string().contains("REKINDLE_LOG_FORMAT"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_networks() {
+        let s = settings(&[("REKINDLE_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1,::1")]).unwrap();
+        assert_eq!(s.trusted_proxies.len(), 3);
+        assert!(s.trusted_proxies[0].contains(&"10.2.3.4".parse::<std::net::IpAddr>().unwrap()));
+        let err = settings(&[("REKINDLE_TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err();
+        assert!(
+            err.to_string().contains("REKINDLE_TRUSTED_PROXIES"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn production_turns_batches_and_introspection_off_unless_configured() {
+        let base = [
+            ("REKINDLE_ENV", "production"),
+            ("REKINDLE_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ];
+        let s = settings(&base).unwrap();
+        assert_eq!(s.graphql.max_batch, 0);
+        assert!(!s.graphql.introspection);
+        let mut on = base.to_vec();
+        on.extend([
+            ("REKINDLE_GRAPHQL_MAX_BATCH", "5"),
+            ("REKINDLE_GRAPHQL_INTROSPECTION", "true"),
+        ]);
+        let s = settings(&on).unwrap();
+        assert_eq!(s.graphql.max_batch, 5);
+        assert!(s.graphql.introspection);
+        let dev = settings(&[]).unwrap();
+        assert_eq!(dev.graphql.max_batch, 10);
+        assert!(dev.graphql.introspection);
     }
 
     #[test]

@@ -23,6 +23,40 @@ struct Registry {
     http_latency: BTreeMap<String, Histogram>,
     graphql_operations: BTreeMap<(String, &'static str), u64>,
     jobs: BTreeMap<(String, &'static str), u64>,
+    password_hashes_running: usize,
+    password_hashes_peak: usize,
+}
+
+impl Registry {
+    fn graphql_operation_names(&self) -> usize {
+        let mut names: Vec<&str> = self
+            .graphql_operations
+            .keys()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| *n != OTHER_OPERATION)
+            .collect();
+        names.dedup();
+        names.len()
+    }
+}
+
+/// Distinct operation names kept as labels; later names count as [`OTHER_OPERATION`].
+pub const MAX_OPERATION_NAMES: usize = 200;
+/// The label of operations whose names are not kept.
+pub const OTHER_OPERATION: &str = "other";
+
+/// Whether a client's operation name may become a label: a GraphQL name of at most 64
+/// characters, or one of our own parenthesised markers.
+fn is_operation_label(name: &str) -> bool {
+    if matches!(name, "(anonymous)" | "(invalid)") {
+        return true;
+    }
+    let mut chars = name.chars();
+    name.len() <= 64
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 #[derive(Default, Clone)]
@@ -77,11 +111,28 @@ impl Metrics {
         });
     }
 
+    /// Counts a GraphQL operation by name. Names come from clients, so only short, well-formed
+    /// ones become labels, and only the first [`MAX_OPERATION_NAMES`]; the rest count as `other`.
     pub fn graphql_operation(&self, name: &str, outcome: Outcome) {
         self.with(|r| {
+            let known = r.graphql_operations.keys().any(|(n, _)| n == name);
+            let distinct = r.graphql_operation_names();
+            let label = if known || (is_operation_label(name) && distinct < MAX_OPERATION_NAMES) {
+                name
+            } else {
+                OTHER_OPERATION
+            };
             *r.graphql_operations
-                .entry((name.to_owned(), outcome.as_str()))
+                .entry((label.to_owned(), outcome.as_str()))
                 .or_default() += 1;
+        });
+    }
+
+    /// Records the number of password hashes running now, and keeps the highest seen.
+    pub fn password_hashes_running(&self, running: usize) {
+        self.with(|r| {
+            r.password_hashes_running = running;
+            r.password_hashes_peak = r.password_hashes_peak.max(running);
         });
     }
 
@@ -135,6 +186,12 @@ impl Metrics {
                     escape(name)
                 );
             }
+            let _ = writeln!(out, "# HELP rekindle_password_hashes_running Password hashes being computed now.");
+            let _ = writeln!(out, "# TYPE rekindle_password_hashes_running gauge");
+            let _ = writeln!(out, "rekindle_password_hashes_running {}", r.password_hashes_running);
+            let _ = writeln!(out, "# HELP rekindle_password_hashes_peak The most password hashes computed at once since start.");
+            let _ = writeln!(out, "# TYPE rekindle_password_hashes_peak gauge");
+            let _ = writeln!(out, "rekindle_password_hashes_peak {}", r.password_hashes_peak);
             let _ = writeln!(out, "# HELP rekindle_jobs_total Jobs run by queue and outcome.");
             let _ = writeln!(out, "# TYPE rekindle_jobs_total counter");
             for ((queue, outcome), n) in &r.jobs {
@@ -186,9 +243,35 @@ mod tests {
     }
 
     #[test]
-    fn label_values_are_escaped() {
+    fn only_well_formed_operation_names_become_labels() {
         let m = Metrics::new();
         m.graphql_operation("a\"b", Outcome::Ok);
-        assert!(m.render().contains("operation=\"a\\\"b\""));
+        m.graphql_operation(&"x".repeat(65), Outcome::Ok);
+        let text = m.render();
+        assert!(
+            text.contains("operation=\"other\",outcome=\"ok\"} 2"),
+            "{text}"
+        );
+        assert!(!text.contains("a\\\"b"));
+    }
+
+    #[test]
+    fn operation_labels_stop_growing_at_the_cap() {
+        let m = Metrics::new();
+        for i in 0..(MAX_OPERATION_NAMES + 50) {
+            m.graphql_operation(&format!("Op{i}"), Outcome::Ok);
+        }
+        m.graphql_operation("Op0", Outcome::Error);
+        let text = m.render();
+        let lines = text
+            .lines()
+            .filter(|l| l.starts_with("rekindle_graphql_operations_total{"))
+            .count();
+        assert_eq!(
+            lines,
+            MAX_OPERATION_NAMES + 2,
+            "the cap, `other`, and Op0's error"
+        );
+        assert!(text.contains("operation=\"other\",outcome=\"ok\"} 50"));
     }
 }

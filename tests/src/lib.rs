@@ -192,6 +192,16 @@ impl TestApp {
         Self::spawn_on(&stores, Options::default()).await
     }
 
+    /// The app on fresh stores with these environment entries added.
+    pub async fn spawn_with(env: &[(&str, &str)]) -> Self {
+        let stores = Stores::fresh().await;
+        let env = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Self::spawn_on(&stores, Options { env }).await
+    }
+
     pub async fn spawn_on(stores: &Stores, options: Options) -> Self {
         let mut env = stores.env();
         env.extend(options.env);
@@ -285,7 +295,11 @@ impl TestApp {
     /// Creates an account with any role the way `rekindle-api user create` does, then signs in.
     pub async fn create_with_role(&self, email: &str, role: &str) -> Account {
         let password = format!("pw-{}", uuid::Uuid::new_v4().simple());
-        let hasher = api::auth::password::Hasher::new(&self.settings.auth).unwrap();
+        let hasher = api::auth::password::Hasher::new(
+            &self.settings.auth,
+            api::auth::password::HashSlots::unlimited(),
+        )
+        .unwrap();
         entities::user::create(
             &self.db,
             entities::user::NewUser {
@@ -322,12 +336,20 @@ impl TestApp {
 
     /// GETs a path; answers status, headers and body text.
     pub async fn get(&self, path: &str) -> (u16, awc::http::header::HeaderMap, String) {
-        let mut res = self
-            .client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .expect("request sent");
+        self.get_with(path, &[]).await
+    }
+
+    /// GETs a path with extra headers; answers status, headers and body text.
+    pub async fn get_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, awc::http::header::HeaderMap, String) {
+        let mut req = self.client.get(format!("{}{path}", self.address));
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        let mut res = req.send().await.expect("request sent");
         let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body read");
         (
             res.status().as_u16(),
@@ -336,11 +358,37 @@ impl TestApp {
         )
     }
 
-    /// Stops the app as SIGTERM would, and waits until it has stopped.
-    pub async fn stop(mut self) {
+    /// POSTs a body with the given headers (no content type unless given); answers status,
+    /// headers and the body as text.
+    pub async fn post_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, awc::http::header::HeaderMap, String) {
+        let mut req = self.client.post(format!("{}{path}", self.address));
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        let mut res = req.send_body(body.to_owned()).await.expect("request sent");
+        let bytes = res.body().limit(16 * 1024 * 1024).await.expect("body read");
+        (
+            res.status().as_u16(),
+            res.headers().clone(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    /// Sends the stop signal (as SIGTERM would) without waiting; see [`TestApp::stop`].
+    pub fn begin_stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+    }
+
+    /// Stops the app as SIGTERM would, and waits until it has stopped.
+    pub async fn stop(mut self) {
+        self.begin_stop();
         if let Some(task) = self.task.take() {
             task.await.expect("app task").expect("app stopped cleanly");
         }

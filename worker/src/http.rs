@@ -21,7 +21,7 @@ async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
 /// Binds `bind` (port 0 picks one) and builds the server; answers it with its port.
 pub fn serve(bind: &str, registry: Metrics) -> anyhow::Result<(Server, u16)> {
     let listener = TcpListener::bind(bind)
-        .with_context(|| format!("binding {bind} (REKINDLE_WORKER_BIND)"))?;
+        .with_context(|| format!("binding {bind} for /healthz and /metrics"))?;
     let port = listener.local_addr()?.port();
     let server = HttpServer::new(move || {
         App::new()

@@ -101,8 +101,9 @@ impl Keys {
     }
 
     /// Verifies a token's signature (with the key its `kid` names), algorithm, audience, issuer
-    /// and expiry. The reason it fails is for logs only.
-    pub fn verify(&self, token: &str) -> Result<Claims, &'static str> {
+    /// and expiry, and that it was not issued in the future nor for longer than the configured
+    /// lifetime. The reason it fails is for logs only.
+    pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, &'static str> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| "malformed token")?;
         if header.alg != Algorithm::HS256 {
             return Err("unexpected algorithm");
@@ -113,9 +114,17 @@ impl Keys {
             .iter()
             .find(|k| k.kid == kid)
             .ok_or("unknown key id")?;
-        jsonwebtoken::decode::<Claims>(token, &key.key, &self.validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &key.key, &self.validation)
             .map(|data| data.claims)
-            .map_err(|_| "invalid signature or claims")
+            .map_err(|_| "invalid signature or claims")?;
+        let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
+        if claims.iat > now.timestamp() + leeway {
+            return Err("token issued in the future");
+        }
+        if claims.exp - claims.iat > self.ttl.num_seconds() {
+            return Err("token lifetime longer than configured");
+        }
+        Ok(claims)
     }
 }
 
@@ -139,6 +148,40 @@ mod tests {
         }
     }
 
+    fn forge(keys: &Keys, iat: i64, exp: i64) -> String {
+        let claims = Claims {
+            sub: Uuid::new_v4(),
+            role: "member".into(),
+            sid: Uuid::new_v4(),
+            iat,
+            exp,
+            iss: "rekindle".into(),
+            aud: "rekindle-api".into(),
+            jti: Uuid::new_v4(),
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(keys.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &keys.signing).unwrap()
+    }
+
+    #[test]
+    fn tokens_from_the_future_or_longer_than_the_ttl_are_refused() {
+        let keys = Keys::new(&settings(NEW, None));
+        let now = Utc::now().timestamp();
+        assert_eq!(
+            keys.verify(&forge(&keys, now + 3600, now + 3600 + 900), Utc::now()),
+            Err("token issued in the future")
+        );
+        assert_eq!(
+            keys.verify(&forge(&keys, now, now + 86_400), Utc::now()),
+            Err("token lifetime longer than configured")
+        );
+        assert!(
+            keys.verify(&forge(&keys, now, now + 900), Utc::now())
+                .is_ok()
+        );
+    }
+
     const OLD: &str = "an-old-secret-that-is-long-enough-000000";
     const NEW: &str = "a-new-secret-that-is-long-enough-1111111";
 
@@ -147,7 +190,7 @@ mod tests {
         let keys = Keys::new(&settings(NEW, None));
         let (user, session) = (Uuid::new_v4(), Uuid::new_v4());
         let (token, expires_at) = keys.issue(user, "member", session).unwrap();
-        let claims = keys.verify(&token).unwrap();
+        let claims = keys.verify(&token, Utc::now()).unwrap();
         assert_eq!(
             (claims.sub, claims.sid, claims.role.as_str()),
             (user, session, "member")
@@ -163,8 +206,8 @@ mod tests {
             .issue(Uuid::new_v4(), "member", Uuid::new_v4())
             .unwrap();
         let during = Keys::new(&settings(NEW, Some(OLD)));
-        assert!(during.verify(&token).is_ok());
+        assert!(during.verify(&token, Utc::now()).is_ok());
         let after = Keys::new(&settings(NEW, None));
-        assert!(after.verify(&token).is_err());
+        assert!(after.verify(&token, Utc::now()).is_err());
     }
 }

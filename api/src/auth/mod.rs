@@ -6,24 +6,28 @@ pub mod password;
 pub mod policy;
 pub mod rate_limit;
 pub mod secret_token;
+pub mod session_events;
 pub mod sessions;
 
 use std::net::IpAddr;
 use std::str::FromStr;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::account::Role;
 use entities::session;
 use uuid::Uuid;
 
 use crate::state::AppState;
 
-/// A signed-in user, as their access token and live session vouch.
+/// A signed-in user, as their access token and live session vouch. The role is the one stored
+/// now, never the token's claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthUser {
     pub id: Uuid,
     pub role: Role,
     pub session_id: Uuid,
+    /// When the access token presented stops working.
+    pub token_expires_at: DateTime<Utc>,
 }
 
 /// The caller of one request.
@@ -50,6 +54,33 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
+/// A WebSocket's credential, kept so that each of its operations authenticates again. When an
+/// operation finds the session over, the socket is told to close.
+pub struct SocketCredential {
+    pub authorization: Option<String>,
+    ended: tokio::sync::watch::Sender<bool>,
+}
+
+impl SocketCredential {
+    pub fn new(authorization: Option<String>) -> (Self, tokio::sync::watch::Receiver<bool>) {
+        let (ended, watch) = tokio::sync::watch::channel(false);
+        (
+            Self {
+                authorization,
+                ended,
+            },
+            watch,
+        )
+    }
+
+    /// Notes what an operation found: a refused credential ends the socket.
+    pub fn observe(&self, caller: &Caller) {
+        if caller.credential_rejected {
+            let _ = self.ended.send(true);
+        }
+    }
+}
+
 /// Resolves an `Authorization` header (or a WebSocket init payload's token) into a caller.
 /// Never fails the request by itself: fields that need a user answer UNAUTHENTICATED.
 pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Caller {
@@ -63,26 +94,36 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
         tracing::debug!("authorization header is not a bearer token");
         return Caller::rejected();
     };
-    let claims = match state.keys.verify(token.trim()) {
+    let claims = match state.keys.verify(token.trim(), Utc::now()) {
         Ok(claims) => claims,
         Err(reason) => {
             tracing::debug!(reason, "access token refused");
             return Caller::rejected();
         }
     };
-    let Ok(role) = Role::from_str(&claims.role) else {
-        tracing::debug!("access token names an unknown role");
+    let Some(token_expires_at) = DateTime::from_timestamp(claims.exp, 0) else {
         return Caller::rejected();
     };
-    match session::find(&state.db, claims.sid).await {
-        Ok(Some(s)) if s.user_id == claims.sub && s.is_live(Utc::now()) => Caller {
-            user: Some(AuthUser {
-                id: claims.sub,
-                role,
-                session_id: claims.sid,
-            }),
-            credential_rejected: false,
-        },
+    match session::find_with_user(&state.db, claims.sid).await {
+        Ok(Some((s, user))) if s.user_id == claims.sub && s.is_live(Utc::now()) => {
+            if user.disabled {
+                tracing::debug!(user.id = %user.id, "access token of a disabled account");
+                return Caller::rejected();
+            }
+            let Ok(role) = Role::from_str(&user.role) else {
+                tracing::error!(user.id = %user.id, table = "users", "stored role is not a known role");
+                return Caller::rejected();
+            };
+            Caller {
+                user: Some(AuthUser {
+                    id: claims.sub,
+                    role,
+                    session_id: claims.sid,
+                    token_expires_at,
+                }),
+                credential_rejected: false,
+            }
+        }
         Ok(_) => {
             tracing::debug!(session.id = %claims.sid, "access token of a revoked or unknown session");
             Caller::rejected()

@@ -1,13 +1,19 @@
-//! Fixed-window rate limits on sign-in, registration and invite redemption, counted per account
-//! and per client address. Counters live in Redis when the deployment has one (so every api
-//! instance shares them) and in this process otherwise.
+//! Fixed-window rate limits. Registration and invite redemption count attempts per account and
+//! per client address. Password checks (login, changePassword) count attempts per address and
+//! *failures* per account-and-address pair, with a higher ceiling per account over all
+//! addresses: a stranger who knows an email cannot lock its owner out from elsewhere. Counters
+//! live in Redis when the deployment has one (so every api instance shares them) and in this
+//! process otherwise. The address is always checked first, and accounts are keyed by a digest,
+//! so a limited address cannot make the store grow and no email is written to it.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use redis::aio::ConnectionManager;
 use runtime::config::RateLimits;
+use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ErrorCode};
 
@@ -20,25 +26,38 @@ pub struct RateLimiter {
 
 #[derive(Clone)]
 enum Counters {
-    Memory(Arc<Mutex<HashMap<String, u32>>>),
+    Memory(Arc<Mutex<HashMap<String, i64>>>),
     Redis(ConnectionManager),
 }
 
-/// What an attempt is counted against.
-pub enum Subject<'a> {
-    Account(&'a str),
-    Ip(std::net::IpAddr),
+/// The current window: its index and the seconds left in it.
+struct Window {
+    index: u64,
+    seconds: u64,
+    retry_after: u64,
 }
 
-impl<'a> Subject<'a> {
-    /// The account, and the client's address when known.
-    pub fn account_and_ip(account: &'a str, client: &super::ClientInfo) -> Vec<Subject<'a>> {
-        let mut subjects = vec![Subject::Account(account)];
-        if let Some(ip) = client.ip {
-            subjects.push(Subject::Ip(ip));
+/// Failures counted against one password check until it is known to have succeeded.
+#[must_use = "a password check that succeeded must say so, or it counts as a failure"]
+pub struct PasswordCheck {
+    limiter: RateLimiter,
+    keys: Vec<String>,
+    window: u64,
+    index: u64,
+}
+
+impl PasswordCheck {
+    /// The password was right: the check does not count as a failure.
+    pub async fn succeeded(self) -> Result<(), ApiError> {
+        for key in &self.keys {
+            self.limiter.add(key, -1, self.window, self.index).await?;
         }
-        subjects
+        Ok(())
     }
+}
+
+fn account_key(account: &str) -> String {
+    hex::encode(&Sha256::digest(account.as_bytes())[..12])
 }
 
 impl RateLimiter {
@@ -60,37 +79,97 @@ impl RateLimiter {
         })
     }
 
-    /// Counts one attempt at `action` against each subject; RATE_LIMITED (with `retryAfter`
-    /// seconds) once any of them is over its limit for the current window.
-    pub async fn attempt(&self, action: &str, subjects: &[Subject<'_>]) -> Result<(), ApiError> {
-        let window = self.limits.window.as_secs().max(1);
+    fn window(&self) -> Window {
+        let seconds = self.limits.window.as_secs().max(1);
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or_default();
-        let index = now / window;
-        let retry_after = window - now % window;
-        for subject in subjects {
-            let (kind, value, limit) = match subject {
-                Subject::Account(account) => {
-                    ("account", (*account).to_owned(), self.limits.per_account)
-                }
-                Subject::Ip(ip) => ("ip", ip.to_string(), self.limits.per_ip),
-            };
-            let key = format!("{}:ratelimit:{action}:{kind}:{value}:{index}", self.prefix);
-            let count = self.increment(&key, window, index).await?;
-            if count > limit {
-                return Err(ApiError::new(
-                    ErrorCode::RateLimited,
-                    format!("too many attempts; try again in {retry_after} seconds"),
-                )
-                .with_retry_after(retry_after));
+        Window {
+            index: now / seconds,
+            seconds,
+            retry_after: seconds - now % seconds,
+        }
+    }
+
+    fn key(&self, action: &str, kind: &str, value: &str, index: u64) -> String {
+        format!("{}:ratelimit:{action}:{kind}:{value}:{index}", self.prefix)
+    }
+
+    fn limited(retry_after: u64) -> ApiError {
+        ApiError::new(
+            ErrorCode::RateLimited,
+            format!("too many attempts; try again in {retry_after} seconds"),
+        )
+        .with_retry_after(retry_after)
+    }
+
+    /// Counts one attempt at `action` from `ip` and then against `account`; RATE_LIMITED
+    /// (with `retryAfter` seconds) once either is over its limit for the current window.
+    pub async fn attempt(
+        &self,
+        action: &str,
+        account: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<(), ApiError> {
+        let w = self.window();
+        self.count_ip(action, ip, &w).await?;
+        let key = self.key(action, "account", &account_key(account), w.index);
+        if self.add(&key, 1, w.seconds, w.index).await? > i64::from(self.limits.per_account) {
+            return Err(Self::limited(w.retry_after));
+        }
+        Ok(())
+    }
+
+    async fn count_ip(&self, action: &str, ip: Option<IpAddr>, w: &Window) -> Result<(), ApiError> {
+        if let Some(ip) = ip {
+            let key = self.key(action, "ip", &ip.to_string(), w.index);
+            if self.add(&key, 1, w.seconds, w.index).await? > i64::from(self.limits.per_ip) {
+                return Err(Self::limited(w.retry_after));
             }
         }
         Ok(())
     }
 
-    async fn increment(&self, key: &str, window: u64, index: u64) -> Result<u32, ApiError> {
+    /// Before checking a password for `account`: counts the attempt from `ip`, and a failure
+    /// against the account-and-address pair and the account, to be taken back with
+    /// [`PasswordCheck::succeeded`]. RATE_LIMITED once any of them is over its limit.
+    pub async fn password_check(
+        &self,
+        action: &str,
+        account: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<PasswordCheck, ApiError> {
+        let w = self.window();
+        self.count_ip(action, ip, &w).await?;
+        let account = account_key(account);
+        let address = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        let pair = self.key(
+            "password",
+            "account_ip",
+            &format!("{account}:{address}"),
+            w.index,
+        );
+        let whole = self.key("password", "account", &account, w.index);
+        let check = PasswordCheck {
+            limiter: self.clone(),
+            keys: vec![pair.clone(), whole.clone()],
+            window: w.seconds,
+            index: w.index,
+        };
+        let over_pair =
+            self.add(&pair, 1, w.seconds, w.index).await? > i64::from(self.limits.per_account);
+        let over_account = self.add(&whole, 1, w.seconds, w.index).await?
+            > i64::from(self.limits.per_account_ceiling);
+        if over_pair || over_account {
+            // A refused attempt checks no password, so it is no failure either.
+            check.succeeded().await?;
+            return Err(Self::limited(w.retry_after));
+        }
+        Ok(check)
+    }
+
+    async fn add(&self, key: &str, delta: i64, window: u64, index: u64) -> Result<i64, ApiError> {
         match &self.counters {
             Counters::Memory(map) => {
                 let mut map = map.lock().unwrap_or_else(PoisonError::into_inner);
@@ -98,14 +177,14 @@ impl RateLimiter {
                 let current = format!(":{index}");
                 map.retain(|k, _| k.ends_with(&current));
                 let count = map.entry(key.to_owned()).or_default();
-                *count = count.saturating_add(1);
+                *count = count.saturating_add(delta);
                 Ok(*count)
             }
             Counters::Redis(conn) => {
                 let mut conn = conn.clone();
-                let (count,): (u32,) = redis::pipe()
+                let (count,): (i64,) = redis::pipe()
                     .atomic()
-                    .incr(key, 1)
+                    .incr(key, delta)
                     .expire(key, i64::try_from(window).unwrap_or(i64::MAX))
                     .ignore()
                     .query_async(&mut conn)

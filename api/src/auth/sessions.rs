@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 use entities::{refresh_token, session, user};
-use sea_orm::TransactionTrait;
 
 use super::ClientInfo;
 use super::secret_token::{digest, new_refresh_token};
+use super::session_events::SessionsEnded;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
@@ -39,7 +39,7 @@ pub async fn start(
         .user_agent
         .as_ref()
         .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
-    let txn = state.db.begin().await?;
+    let txn = entities::begin_write(&state.db).await?;
     let session = session::create(&txn, user.id, user_agent, expires_at).await?;
     let refresh_token = new_refresh_token();
     refresh_token::insert(&txn, digest(&refresh_token), session.id).await?;
@@ -76,10 +76,14 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<IssuedTokens, A
         .await?
         .filter(|s| s.is_live(Utc::now()))
         .ok_or_else(invalid_refresh_token)?;
-    let txn = state.db.begin().await?;
+    let txn = entities::begin_write(&state.db).await?;
     if !refresh_token::mark_used(&txn, &hash).await? {
         txn.rollback().await?;
         session::revoke(&state.db, session.id, "refresh_token_reuse").await?;
+        state
+            .session_events
+            .publish(SessionsEnded::one(session.user_id, session.id))
+            .await;
         tracing::warn!(
             session.id = %session.id,
             user.id = %session.user_id,
@@ -101,8 +105,36 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<IssuedTokens, A
 /// Ends the session a refresh token belongs to; answers whether one was ended.
 pub async fn end(state: &AppState, presented: &str) -> Result<bool, ApiError> {
     let hash = digest(presented.trim());
-    match refresh_token::find(&state.db, &hash).await? {
-        Some(token) => Ok(session::revoke(&state.db, token.session_id, "logout").await?),
-        None => Ok(false),
+    let Some(token) = refresh_token::find(&state.db, &hash).await? else {
+        return Ok(false);
+    };
+    let Some(found) = session::find(&state.db, token.session_id).await? else {
+        return Ok(false);
+    };
+    let ended = session::revoke(&state.db, found.id, "logout").await?;
+    if ended {
+        state
+            .session_events
+            .publish(SessionsEnded::one(found.user_id, found.id))
+            .await;
     }
+    Ok(ended)
+}
+
+/// Disables an account and ends every one of its sessions at once, on every api instance.
+pub async fn disable_user(
+    db: &sea_orm::DatabaseConnection,
+    events: &super::session_events::SessionEvents,
+    user_id: uuid::Uuid,
+) -> Result<bool, sea_orm::DbErr> {
+    let txn = entities::begin_write(db).await?;
+    let Some(_) = user::set_disabled(&txn, user_id, true).await? else {
+        txn.rollback().await?;
+        return Ok(false);
+    };
+    session::revoke_all_for_user(&txn, user_id, None, "account_disabled").await?;
+    txn.commit().await?;
+    events.publish(SessionsEnded::all_of(user_id, None)).await;
+    tracing::info!(user.id = %user_id, "account disabled; its sessions ended");
+    Ok(true)
 }

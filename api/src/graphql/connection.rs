@@ -71,7 +71,18 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| text.strip_prefix(CURSOR_PREFIX).map(str::to_owned))
-        .ok_or_else(|| ApiError::bad_input(format!("`{cursor}` is not a valid cursor")))
+        .ok_or_else(|| {
+            // Echo only the start: a cursor is client input of any size.
+            let shown: String = cursor.chars().take(24).collect();
+            let more = if cursor.chars().count() > 24 {
+                "…"
+            } else {
+                ""
+            };
+            ApiError::bad_input(format!(
+                "`{shown}{more}` is not a cursor this server gave out"
+            ))
+        })
 }
 
 #[cfg(test)]

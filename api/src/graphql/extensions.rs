@@ -1,36 +1,42 @@
-//! The request policy every GraphQL request passes: stable error codes on every error, a limit
-//! on aliases, internal errors logged and masked, and operations counted in the metrics.
+//! The request policy every GraphQL request passes, over HTTP and WebSocket alike: on a socket,
+//! the caller is looked up again for every operation; the document is parsed once and checked
+//! (which operation, size after fragment expansion, aliases, NUL bytes) before anything
+//! validates or runs; queries and mutations run under a time limit; every error leaves with a
+//! stable code; internal errors are logged and masked; operations are counted in the metrics.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextSubscribe,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextSubscribe,
     NextValidation,
 };
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
-};
-use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use runtime::Metrics;
 use runtime::metrics::Outcome;
 
+use super::document::{self, DocumentError, DocumentLimits};
+use crate::auth::{self, SocketCredential};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, with_code};
+use crate::state::AppState;
 
 /// Operation name under which requests that never reached execution are counted.
 const INVALID_OPERATION: &str = "(invalid)";
 
 pub struct RequestPolicy {
     metrics: Metrics,
-    max_aliases: usize,
+    limits: DocumentLimits,
+    timeout: Duration,
 }
 
 impl RequestPolicy {
-    pub fn new(metrics: Metrics, max_aliases: usize) -> Self {
+    pub fn new(metrics: Metrics, limits: DocumentLimits, timeout: Duration) -> Self {
         Self {
             metrics,
-            max_aliases,
+            limits,
+            timeout,
         }
     }
 }
@@ -39,14 +45,24 @@ impl ExtensionFactory for RequestPolicy {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(RequestPolicyExtension {
             metrics: self.metrics.clone(),
-            max_aliases: self.max_aliases,
+            limits: self.limits,
+            timeout: self.timeout,
         })
     }
 }
 
 struct RequestPolicyExtension {
     metrics: Metrics,
-    max_aliases: usize,
+    limits: DocumentLimits,
+    timeout: Duration,
+}
+
+impl RequestPolicyExtension {
+    fn refuse(&self, err: ServerError, code: ErrorCode) -> ServerError {
+        self.metrics
+            .graphql_operation(INVALID_OPERATION, Outcome::Error);
+        with_code(err, code)
+    }
 }
 
 #[async_trait::async_trait]
@@ -65,34 +81,41 @@ impl Extension for RequestPolicyExtension {
             .boxed()
     }
 
-    async fn parse_query(
+    async fn prepare_request(
         &self,
         ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await.map_err(|err| {
-            self.metrics
-                .graphql_operation(INVALID_OPERATION, Outcome::Error);
-            with_code(err, ErrorCode::GraphqlParseFailed)
-        })?;
-        let aliases = count_aliases(&document);
-        if aliases > self.max_aliases {
-            self.metrics
-                .graphql_operation(INVALID_OPERATION, Outcome::Error);
-            return Err(with_code(
-                ServerError::new(
-                    format!(
-                        "the query uses {aliases} aliases; at most {} are allowed",
-                        self.max_aliases
-                    ),
-                    None,
-                ),
-                ErrorCode::GraphqlValidationFailed,
-            ));
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // On a WebSocket the caller is whoever the session is now, not at connection time.
+        if let (Some(socket), Ok(state)) =
+            (ctx.data_opt::<SocketCredential>(), ctx.data::<AppState>())
+        {
+            let caller = auth::authenticate(state, socket.authorization.as_deref()).await;
+            socket.observe(&caller);
+            request = request.data(caller);
         }
-        Ok(document)
+        let operation_name = request.operation_name.clone();
+        let variables = request.variables.clone();
+        let document = request
+            .parsed_query()
+            .map_err(|err| self.refuse(err, ErrorCode::GraphqlParseFailed))?;
+        document::check(document, operation_name.as_deref(), &variables, self.limits).map_err(
+            |err| match err {
+                DocumentError::Operation(message) => {
+                    self.refuse(ServerError::new(message, None), ErrorCode::BadUserInput)
+                }
+                DocumentError::TooLarge(message) => self.refuse(
+                    ServerError::new(message, None),
+                    ErrorCode::GraphqlValidationFailed,
+                ),
+                DocumentError::Nul => self.refuse(
+                    ServerError::new("text must not contain NUL characters", None),
+                    ErrorCode::BadUserInput,
+                ),
+            },
+        )?;
+        next.run(ctx, request).await
     }
 
     async fn validation(
@@ -116,7 +139,27 @@ impl Extension for RequestPolicyExtension {
         operation_name: Option<&str>,
         next: NextExecute<'_>,
     ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
+        let mut response =
+            match tokio::time::timeout(self.timeout, next.run(ctx, operation_name)).await {
+                Ok(response) => response,
+                Err(_) => {
+                    tracing::warn!(
+                        operation = operation_name.unwrap_or("(anonymous)"),
+                        timeout_ms = self.timeout.as_millis(),
+                        "operation stopped at its time limit"
+                    );
+                    Response::from_errors(vec![with_code(
+                        ServerError::new(
+                            format!(
+                                "the operation took longer than {} ms and was stopped",
+                                self.timeout.as_millis()
+                            ),
+                            None,
+                        ),
+                        ErrorCode::InternalServerError,
+                    )])
+                }
+            };
         response.errors = response.errors.into_iter().map(classify).collect();
         let outcome = if response.errors.is_empty() {
             Outcome::Ok
@@ -150,46 +193,15 @@ fn classify(err: ServerError) -> ServerError {
     with_code(err, ErrorCode::BadUserInput)
 }
 
-fn count_aliases(document: &ExecutableDocument) -> usize {
-    let operations: usize = match &document.operations {
-        DocumentOperations::Single(op) => count_in(&op.node.selection_set.node),
-        DocumentOperations::Multiple(ops) => ops
-            .values()
-            .map(|op| count_in(&op.node.selection_set.node))
-            .sum(),
-    };
-    let fragments: usize = document
-        .fragments
-        .values()
-        .map(|f| count_in(&f.node.selection_set.node))
-        .sum();
-    operations + fragments
-}
-
-fn count_in(set: &SelectionSet) -> usize {
-    set.items
-        .iter()
-        .map(|item| match &item.node {
-            Selection::Field(field) => {
-                usize::from(field.node.alias.is_some()) + count_in(&field.node.selection_set.node)
-            }
-            Selection::InlineFragment(fragment) => count_in(&fragment.node.selection_set.node),
-            Selection::FragmentSpread(_) => 0,
-        })
-        .sum()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn aliases_are_counted_in_operations_and_fragments() {
-        let doc = async_graphql::parser::parse_query(
-            "query { a: rituals { b: totalCount ...F } c: ritual(key: \"x\") { key } }
-             fragment F on RitualConnection { d: totalCount ... on RitualConnection { e: totalCount } }",
-        )
-        .unwrap();
-        assert_eq!(count_aliases(&doc), 5);
+/// Gives every error a code: those that left before execution (a batch refused, an operation
+/// that could not be prepared) included.
+pub fn ensure_codes(response: &mut Response) {
+    for err in &mut response.errors {
+        if code_of(err).is_none() {
+            *err = with_code(
+                std::mem::replace(err, ServerError::new("", None)),
+                ErrorCode::BadUserInput,
+            );
+        }
     }
 }

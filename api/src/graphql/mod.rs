@@ -3,6 +3,7 @@
 pub mod account;
 pub mod connection;
 pub mod couple;
+pub mod document;
 pub mod extensions;
 pub mod node;
 pub mod plan;
@@ -49,10 +50,17 @@ pub fn build_schema(state: &AppState) -> AppSchema {
     .limit_directives(10)
     .extension(extensions::RequestPolicy::new(
         state.metrics.clone(),
-        limits.max_aliases,
+        document::DocumentLimits {
+            max_selections: limits.max_selections,
+            max_aliases: limits.max_aliases,
+        },
+        limits.operation_timeout,
     ));
+    if !limits.introspection {
+        builder = builder.disable_introspection();
+    }
     if state.settings.is_production() {
-        builder = builder.disable_introspection().disable_suggestions();
+        builder = builder.disable_suggestions();
     }
     builder.finish()
 }

@@ -1,21 +1,45 @@
 //! The GraphQL endpoint. Bodies are read here, not by an extractor, so that every refusal
 //! (too large, not JSON, a mutation over GET) answers in GraphQL's error shape with a code.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{BatchRequest, Request};
-use async_graphql_actix_web::GraphQLSubscription;
+use async_graphql::{BatchRequest, BatchResponse, Request};
 use futures_util::StreamExt;
 
-use crate::auth::{self, ClientInfo};
+use super::client::client_info;
+use crate::auth;
 use crate::error::{ErrorCode, error_body};
 use crate::graphql::AppSchema;
+use crate::graphql::extensions::ensure_codes;
 use crate::state::AppState;
 
 fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(error_body(code, message))
+}
+
+/// Media types a POST body may have; anything else (a browser's forgeable `text/plain`, form or
+/// multipart) answers 415.
+const JSON_TYPES: [&str; 2] = ["application/json", "application/graphql-response+json"];
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| {
+            JSON_TYPES
+                .iter()
+                .any(|t| media.trim().eq_ignore_ascii_case(t))
+        })
+}
+
+/// A GraphQL answer: it may carry tokens, so no cache keeps it.
+fn answer(body: &impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
 }
 
 /// POST /graphql: one request or a batch, as JSON.
@@ -26,6 +50,13 @@ pub async fn post(
     mut payload: web::Payload,
 ) -> HttpResponse {
     let limits = &state.settings.graphql;
+    if !is_json(&req) {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadUserInput,
+            "send the request as JSON (Content-Type: application/json)",
+        );
+    }
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let Ok(chunk) = chunk else {
@@ -57,44 +88,75 @@ pub async fn post(
             );
         }
     };
-    if let BatchRequest::Batch(requests) = &batch
-        && (requests.is_empty() || requests.len() > limits.max_batch)
-    {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::BadUserInput,
-            &format!("a batch holds 1 to {} requests", limits.max_batch),
-        );
+    if let BatchRequest::Batch(requests) = &batch {
+        if limits.max_batch == 0 {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                "batched requests are turned off on this server; send one operation per request",
+            );
+        }
+        if requests.is_empty() || requests.len() > limits.max_batch {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                &format!("a batch holds 1 to {} requests", limits.max_batch),
+            );
+        }
     }
     let caller = auth::authenticate(&state, authorization(&req)).await;
-    let batch = batch.data(caller).data(client_info(&req));
-    HttpResponse::Ok().json(schema.execute_batch(batch).await)
+    let client = client_info(&req, &state.settings.trusted_proxies);
+    let mut response = schema.execute_batch(batch.data(caller).data(client)).await;
+    match &mut response {
+        BatchResponse::Single(one) => ensure_codes(one),
+        BatchResponse::Batch(all) => all.iter_mut().for_each(ensure_codes),
+    }
+    answer(&response)
 }
 
 fn authorization(req: &HttpRequest) -> Option<&str> {
     req.headers()
-        .get(actix_web::http::header::AUTHORIZATION)
+        .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
 }
 
-fn client_info(req: &HttpRequest) -> ClientInfo {
-    ClientInfo {
-        ip: req.peer_addr().map(|addr| addr.ip()),
-        user_agent: req
-            .headers()
-            .get(actix_web::http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    }
+/// Whether a GET could only have come from a client that passed a CORS preflight (Apollo
+/// Server's CSRF prevention): a `Content-Type` a plain form cannot send, or a header a
+/// cross-site page cannot set without one.
+fn preflighted(req: &HttpRequest) -> bool {
+    let headers = req.headers();
+    let non_simple_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|media| media.trim().to_ascii_lowercase())
+        .is_some_and(|media| {
+            !media.is_empty()
+                && !matches!(
+                    media.as_str(),
+                    "text/plain" | "application/x-www-form-urlencoded" | "multipart/form-data"
+                )
+        });
+    non_simple_type
+        || headers.contains_key("apollo-require-preflight")
+        || headers.contains_key("x-apollo-operation-name")
+        || headers.contains_key("x-rekindle-client")
 }
 
-/// GET /graphql: queries only, from the query string.
+/// GET /graphql: queries only, from the query string, from clients that passed a preflight.
 pub async fn get(
     state: web::Data<AppState>,
     schema: web::Data<AppSchema>,
     req: HttpRequest,
 ) -> HttpResponse {
-    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+    if !preflighted(&req) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            "a GET request needs a header a browser form cannot send: `Content-Type: application/json`, `Apollo-Require-Preflight: true`, `X-Apollo-Operation-Name` or `X-Rekindle-Client`",
+        );
+    }
+    let request = match get_request(req.query_string()) {
         Ok(request) => request,
         Err(err) => {
             return refuse(
@@ -113,8 +175,43 @@ pub async fn get(
             ));
     }
     let caller = auth::authenticate(&state, authorization(&req)).await;
-    let request = request.data(caller).data(client_info(&req));
-    HttpResponse::Ok().json(schema.execute(request).await)
+    let client = client_info(&req, &state.settings.trusted_proxies);
+    let mut response = schema.execute(request.data(caller).data(client)).await;
+    ensure_codes(&mut response);
+    answer(&response)
+}
+
+/// A GraphQL request's fields in a query string, named as the GraphQL-over-HTTP spec names
+/// them (`operationName`; async-graphql's own parser expects `operation_name` and would
+/// silently run another operation).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GetParams {
+    #[serde(default)]
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<String>,
+    extensions: Option<String>,
+}
+
+fn get_request(query_string: &str) -> Result<Request, String> {
+    let params = web::Query::<GetParams>::from_query(query_string)
+        .map_err(|e| e.to_string())?
+        .into_inner();
+    let mut request = Request::new(params.query);
+    if let Some(name) = params.operation_name {
+        request = request.operation_name(name);
+    }
+    if let Some(variables) = params.variables {
+        let value: serde_json::Value =
+            serde_json::from_str(&variables).map_err(|e| format!("invalid variables: {e}"))?;
+        request = request.variables(async_graphql::Variables::from_json(value));
+    }
+    if let Some(extensions) = params.extensions {
+        request.extensions =
+            serde_json::from_str(&extensions).map_err(|e| format!("invalid extensions: {e}"))?;
+    }
+    Ok(request)
 }
 
 /// Whether the operation the request selects is a mutation. A query that does not parse is
@@ -134,43 +231,14 @@ fn is_mutation(request: &Request) -> bool {
     }
 }
 
-/// GET /graphql with `Upgrade: websocket`: subscriptions over graphql-transport-ws. The access
-/// token comes in the `connection_init` payload, as `{"Authorization": "Bearer <token>"}` (or
-/// `{"accessToken": "<token>"}`).
-pub async fn subscriptions(
-    state: web::Data<AppState>,
-    schema: web::Data<AppSchema>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> actix_web::Result<HttpResponse> {
-    let client = client_info(&req);
-    let state = AppState::clone(&state);
-    GraphQLSubscription::new(AppSchema::clone(&schema))
-        .on_connection_init(move |init: serde_json::Value| {
-            let (state, client) = (state.clone(), client.clone());
-            async move {
-                let header = init
-                    .get("Authorization")
-                    .or_else(|| init.get("authorization"))
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned)
-                    .or_else(|| {
-                        init.get("accessToken")
-                            .and_then(|v| v.as_str())
-                            .map(|t| format!("Bearer {t}"))
-                    });
-                let caller = auth::authenticate(&state, header.as_deref()).await;
-                let mut data = async_graphql::Data::default();
-                data.insert(caller);
-                data.insert(client);
-                Ok(data)
-            }
-        })
-        .start(&req, payload)
-}
-
-/// GET /schema.graphql: the published contract.
-pub async fn schema_file(schema: web::Data<AppSchema>) -> HttpResponse {
+/// GET /schema.graphql: the published contract, served where introspection is on.
+pub async fn schema_file(state: web::Data<AppState>, schema: web::Data<AppSchema>) -> HttpResponse {
+    if !state.settings.graphql.introspection {
+        return HttpResponse::NotFound().json(error_body(
+            ErrorCode::NotFound,
+            "the schema is not published by this server",
+        ));
+    }
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body(schema.sdl())

@@ -12,6 +12,12 @@ pub async fn healthz() -> HttpResponse {
 
 /// GET /readyz: 200 when the database and the queue both answer, else 503 naming which not.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return HttpResponse::ServiceUnavailable().json(serde_json::json!({
+            "status": "draining",
+            "checks": {},
+        }));
+    }
     let (database, queue) = tokio::join!(store::database_ready(&state.db), state.queue.ready());
     let word = |up: bool| if up { "up" } else { "down" };
     let body = serde_json::json!({

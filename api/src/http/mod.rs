@@ -1,8 +1,10 @@
 //! HTTP routes: GraphQL (POST, GET, WebSocket), health, readiness, metrics and the schema file.
 
+pub mod client;
 pub mod graphql;
 pub mod health;
 pub mod observe;
+pub mod socket;
 
 use actix_web::{guard, web};
 
@@ -13,7 +15,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool) {
             .route(
                 web::get()
                     .guard(guard::Header("upgrade", "websocket"))
-                    .to(graphql::subscriptions),
+                    .to(socket::subscriptions),
             )
             .route(web::post().to(graphql::post))
             .route(web::get().to(graphql::get)),

@@ -4,9 +4,10 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use sha2::{Digest, Sha256};
 use tracing_actix_web::RequestId;
 
 use crate::state::AppState;
@@ -33,6 +34,10 @@ pub async fn observe(
     if let Some(metrics) = metrics {
         metrics.http_request(&route, &method, res.status().as_u16(), started.elapsed());
     }
+    res.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Some(id) = request_id
         && let Ok(value) = HeaderValue::from_str(&id.to_string())
     {
@@ -42,9 +47,39 @@ pub async fn observe(
     Ok(res)
 }
 
-/// GET /metrics: Prometheus text.
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// GET /metrics on the API's address: Prometheus text. With REKINDLE_METRICS_TOKEN it needs
+/// that bearer token; in production without one it is not served here at all (use
+/// REKINDLE_METRICS_BIND for a private address).
+pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let access = &state.settings.metrics;
+    match &access.token {
+        Some(token) => {
+            let presented = req
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim);
+            let matches = presented.is_some_and(|p| {
+                Sha256::digest(p.as_bytes()) == Sha256::digest(token.expose().as_bytes())
+            });
+            if !matches {
+                return HttpResponse::Unauthorized()
+                    .insert_header((header::WWW_AUTHENTICATE, "Bearer"))
+                    .finish();
+            }
+        }
+        None if state.settings.is_production() || access.bind.is_some() => {
+            return HttpResponse::NotFound().finish();
+        }
+        None => {}
+    }
+    render(&state.metrics)
+}
+
+/// Prometheus text of `metrics`.
+pub fn render(metrics: &runtime::Metrics) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(state.metrics.render())
+        .body(metrics.render())
 }

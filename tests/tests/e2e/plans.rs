@@ -46,7 +46,7 @@ async fn add_item(app: &TestApp, who: &Account, plan: &str, input: Value) -> Val
     body["data"]["addPlanItem"]["item"].clone()
 }
 
-async fn couple(app: &TestApp) -> (Account, Account) {
+pub async fn couple(app: &TestApp) -> (Account, Account) {
     let ana = app.register(&email("ana"), "Ana").await;
     let ben = app.register(&email("ben"), "Ben").await;
     pair(app, &ana, &ben).await;
@@ -257,7 +257,7 @@ async fn occurrences_can_be_logged_early_or_up_to_48_hours_late_and_undone_withi
 
     // Logged more than 24 hours ago: too old to undo.
     let yesterday_id = list["data"]["node"]["completions"]["edges"][0]["node"]["id"].clone();
-    backdate_completions(&app, Utc::now() - Duration::hours(25)).await;
+    backdate(&app, "completions", Utc::now() - Duration::hours(25)).await;
     let body = app
         .graphql_as(ana.token(), undo, json!({ "id": yesterday_id }))
         .await;
@@ -265,13 +265,15 @@ async fn occurrences_can_be_logged_early_or_up_to_48_hours_late_and_undone_withi
     app.stop().await;
 }
 
-async fn backdate_completions(app: &TestApp, at: chrono::DateTime<Utc>) {
+/// Moves every row's `created_at` in `table` to `at`.
+async fn backdate(app: &TestApp, table: &str, at: chrono::DateTime<Utc>) {
     use sea_orm::{ConnectionTrait, Statement};
     let backend = app.db.get_database_backend();
-    let sql = match backend {
-        sea_orm::DbBackend::Postgres => "UPDATE completions SET created_at = $1",
-        _ => "UPDATE completions SET created_at = ?",
+    let placeholder = match backend {
+        sea_orm::DbBackend::Postgres => "$1",
+        _ => "?",
     };
+    let sql = format!("UPDATE {table} SET created_at = {placeholder}");
     app.db
         .execute_raw(Statement::from_sql_and_values(backend, sql, [at.into()]))
         .await
@@ -440,6 +442,8 @@ async fn a_pause_never_breaks_a_streak_and_resume_brings_occurrences_back() {
         .to_owned();
     let (item_uuid, plan_uuid) = (decode(&item), decode(&plan));
     let ana_uuid = decode(&ana.id);
+    // History counts from the plan's creation: make the plan a week and a day old.
+    backdate(&app, "plans", Utc::now() - Duration::days(8)).await;
     // Done on days -7 and -6, a holiday on days -5 to -3 (a pause recorded then), done -2 and -1.
     for offset in [-7, -6, -2, -1] {
         entities::completion::insert_once(

@@ -118,15 +118,22 @@ async fn a_query_past_the_complexity_limit_is_refused() {
 #[actix_web::test]
 async fn a_mutation_over_get_is_refused_and_a_query_over_get_works() {
     let app = TestApp::spawn().await;
+    let preflight = [("apollo-require-preflight", "true")];
     let (status, headers, text) = app
-        .get("/graphql?query=mutation%20%7B%20__typename%20%7D")
+        .get_with(
+            "/graphql?query=mutation%20%7B%20__typename%20%7D",
+            &preflight,
+        )
         .await;
     assert_eq!(status, 405);
     assert_eq!(headers.get("allow").unwrap(), "POST");
     let body: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"]);
     let (status, _, text) = app
-        .get("/graphql?query=%7B%20ritual(key%3A%20%22six_second_kiss%22)%20%7B%20key%20%7D%20%7D")
+        .get_with(
+            "/graphql?query=%7B%20ritual(key%3A%20%22six_second_kiss%22)%20%7B%20key%20%7D%20%7D",
+            &preflight,
+        )
         .await;
     assert_eq!(status, 200);
     let body: Value = serde_json::from_str(&text).unwrap();

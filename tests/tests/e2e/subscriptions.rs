@@ -18,9 +18,9 @@ async fn connect(app: &TestApp) -> Socket {
     connect_as(app, None).await
 }
 
-/// Opens a socket whose `connection_init` carries the access token, if any.
-pub async fn connect_as(app: &TestApp, token: Option<&str>) -> Socket {
-    let (response, mut socket) = app
+/// Opens a graphql-transport-ws socket and sends nothing.
+pub async fn open(app: &TestApp) -> Socket {
+    let (response, socket) = app
         .client
         .ws(format!("{}/graphql", app.address.replace("http", "ws")))
         .protocols(["graphql-transport-ws"])
@@ -28,6 +28,12 @@ pub async fn connect_as(app: &TestApp, token: Option<&str>) -> Socket {
         .await
         .expect("the WebSocket upgrade succeeds");
     assert_eq!(response.status().as_u16(), 101);
+    socket
+}
+
+/// Opens a socket whose `connection_init` carries the access token, if any.
+pub async fn connect_as(app: &TestApp, token: Option<&str>) -> Socket {
+    let mut socket = open(app).await;
     let init = match token {
         Some(token) => json!({
             "type": "connection_init",

@@ -2,11 +2,14 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use domain::account::{DisplayName, Email, Password, QuietHours, Role, Timezone, format_hhmm};
+use domain::account::{
+    DisplayName, Email, MAX_EMAIL_BYTES, MAX_PASSWORD_CHARS, Password, QuietHours, Role, Timezone,
+    format_hhmm,
+};
 use entities::{session, user};
 
 use super::types::{QuietHoursInput, Session, User};
-use crate::auth::rate_limit::Subject;
+use crate::auth::session_events::SessionsEnded;
 use crate::auth::sessions::{self, IssuedTokens};
 use crate::auth::{Caller, ClientInfo, policy};
 use crate::error::{ApiError, ErrorCode};
@@ -157,7 +160,7 @@ impl AccountMutation {
         let email = Email::parse(&input.email).map_err(ApiError::from)?;
         state
             .limiter
-            .attempt("register", &Subject::account_and_ip(email.as_str(), client))
+            .attempt("register", email.as_str(), client.ip)
             .await?;
         let password = Password::parse(&input.password).map_err(ApiError::from)?;
         let display_name = DisplayName::parse(&input.display_name).map_err(ApiError::from)?;
@@ -166,7 +169,7 @@ impl AccountMutation {
             .hasher
             .hash(password.expose())
             .await
-            .map_err(|e| ApiError::internal(&e))?;
+            .map_err(ApiError::from)?;
         let created = user::create(
             &state.db,
             user::NewUser {
@@ -199,10 +202,16 @@ impl AccountMutation {
     ) -> async_graphql::Result<LoginPayload> {
         let state = ctx.data::<AppState>()?;
         let client = ctx.data::<ClientInfo>()?;
+        // Sizes first: nothing oversized reaches a counter, the database or the hasher.
+        if input.email.len() > MAX_EMAIL_BYTES
+            || input.password.chars().count() > MAX_PASSWORD_CHARS
+        {
+            return Err(wrong_credentials().into());
+        }
         let email = input.email.trim().to_lowercase();
-        state
+        let check = state
             .limiter
-            .attempt("login", &Subject::account_and_ip(&email, client))
+            .password_check("login", &email, client.ip)
             .await?;
         let found = user::find_by_email(&state.db, &email)
             .await
@@ -213,10 +222,12 @@ impl AccountMutation {
                 &input.password,
                 found.as_ref().map(|u| u.password_hash.as_str()),
             )
-            .await;
+            .await
+            .map_err(ApiError::from)?;
         let user = found
             .filter(|u| matched && !u.disabled)
             .ok_or_else(wrong_credentials)?;
+        check.succeeded().await?;
         let tokens = sessions::start(state, &user, client).await?;
         Ok(LoginPayload {
             tokens: SessionTokens::new(tokens, user),
@@ -259,26 +270,38 @@ impl AccountMutation {
         input: ChangePasswordInput,
     ) -> async_graphql::Result<ChangePasswordPayload> {
         let state = ctx.data::<AppState>()?;
+        let client = ctx.data::<ClientInfo>()?;
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
-        let current = user::find_by_id(&state.db, caller.id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| ApiError::not_found("user"))?;
-        if !state
-            .hasher
-            .verify(&input.current_password, Some(&current.password_hash))
-            .await
-        {
+        if input.current_password.chars().count() > MAX_PASSWORD_CHARS {
             return Err(
                 ApiError::new(ErrorCode::Forbidden, "the current password is incorrect").into(),
             );
         }
         let password = Password::parse(&input.new_password).map_err(ApiError::from)?;
+        let current = user::find_by_id(&state.db, caller.id)
+            .await
+            .map_err(ApiError::from)?
+            .ok_or_else(|| ApiError::not_found("user"))?;
+        let check = state
+            .limiter
+            .password_check("change_password", &current.email, client.ip)
+            .await?;
+        if !state
+            .hasher
+            .verify(&input.current_password, Some(&current.password_hash))
+            .await
+            .map_err(ApiError::from)?
+        {
+            return Err(
+                ApiError::new(ErrorCode::Forbidden, "the current password is incorrect").into(),
+            );
+        }
+        check.succeeded().await?;
         let hash = state
             .hasher
             .hash(password.expose())
             .await
-            .map_err(|e| ApiError::internal(&e))?;
+            .map_err(ApiError::from)?;
         let updated = user::set_password_hash(&state.db, current, hash)
             .await
             .map_err(ApiError::from)?;
@@ -290,6 +313,10 @@ impl AccountMutation {
         )
         .await
         .map_err(ApiError::from)?;
+        state
+            .session_events
+            .publish(SessionsEnded::all_of(caller.id, Some(caller.session_id)))
+            .await;
         Ok(ChangePasswordPayload {
             user: User(updated),
             revoked_sessions,
@@ -355,9 +382,15 @@ impl AccountMutation {
             .map_err(ApiError::from)?
             .filter(|s| s.user_id == caller.id)
             .ok_or_else(|| ApiError::not_found("session"))?;
-        session::revoke(&state.db, found.id, "revoked_by_user")
+        if session::revoke(&state.db, found.id, "revoked_by_user")
             .await
-            .map_err(ApiError::from)?;
+            .map_err(ApiError::from)?
+        {
+            state
+                .session_events
+                .publish(SessionsEnded::one(caller.id, found.id))
+                .await;
+        }
         let model = session::find(&state.db, id)
             .await
             .map_err(ApiError::from)?

@@ -8,11 +8,10 @@ use domain::couple::{
     parse_goals,
 };
 use entities::{couple, couple_member, invite, user};
-use sea_orm::{DbErr, SqlErr, TransactionTrait};
+use sea_orm::{DbErr, SqlErr};
 
 use super::types::{Couple, Distraction, Invite};
 use crate::auth::policy::{self, CoupleAccess, Standing};
-use crate::auth::rate_limit::Subject;
 use crate::auth::secret_token::{digest, random_bytes};
 use crate::auth::{Caller, ClientInfo};
 use crate::error::ApiError;
@@ -181,7 +180,9 @@ impl CoupleMutation {
         {
             return Err(already_in_couple().into());
         }
-        let txn = state.db.begin().await.map_err(ApiError::from)?;
+        let txn = entities::begin_write(&state.db)
+            .await
+            .map_err(ApiError::from)?;
         let created = couple::create(&txn, me.id, profile)
             .await
             .map_err(membership_conflict)?;
@@ -233,7 +234,7 @@ impl CoupleMutation {
         let account = caller.id.to_string();
         state
             .limiter
-            .attempt("join_couple", &Subject::account_and_ip(&account, client))
+            .attempt("join_couple", &account, client.ip)
             .await?;
         let no_invite = || {
             ApiError::not_found(
@@ -241,7 +242,9 @@ impl CoupleMutation {
             )
         };
         let code = InviteCode::parse(&input.code).map_err(|_| no_invite())?;
-        let txn = state.db.begin().await.map_err(ApiError::from)?;
+        let txn = entities::begin_write(&state.db)
+            .await
+            .map_err(ApiError::from)?;
         let claimed = invite::claim(&txn, &digest(code.as_str()), caller.id, Utc::now())
             .await
             .map_err(ApiError::from)?
@@ -329,7 +332,9 @@ impl CoupleMutation {
         let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
         let current = policy::writable_couple(&state.db, caller, couple_id).await?;
         let delete_after = Utc::now() + chrono::Duration::days(SHARED_DATA_RETENTION_DAYS);
-        let txn = state.db.begin().await.map_err(ApiError::from)?;
+        let txn = entities::begin_write(&state.db)
+            .await
+            .map_err(ApiError::from)?;
         couple_member::leave_all(&txn, current.id)
             .await
             .map_err(ApiError::from)?;

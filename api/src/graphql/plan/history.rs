@@ -79,8 +79,12 @@ pub async fn item_history<C: ConnectionTrait>(
         .one(db)
         .await?
         .and_then(|r| r.category.parse::<RitualCategory>().ok());
+    let schedule = schedule_of(item)?;
+    let history_from = schedule
+        .local_date(plan.created_at - chrono::Duration::hours(domain::plan::LATE_WINDOW_HOURS));
     Ok(ItemHistory {
-        schedule: schedule_of(item)?,
+        history_from,
+        schedule,
         assignee: assignee_of(item)?,
         members: members.to_vec(),
         completions,

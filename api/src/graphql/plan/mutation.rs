@@ -8,7 +8,7 @@ use domain::plan::{
     parse_closeness, parse_note, parse_plan_name,
 };
 use entities::{completion, couple, couple_member, plan, plan_item, ritual};
-use sea_orm::{DbErr, SqlErr, TransactionTrait};
+use sea_orm::{DbErr, SqlErr};
 use uuid::Uuid;
 
 use super::history::{assignee_of, schedule_of};
@@ -300,7 +300,9 @@ impl PlanMutation {
             input.assignee_member_id.as_ref(),
         )
         .await?;
-        let txn = state.db.begin().await.map_err(ApiError::from)?;
+        let txn = entities::begin_write(&state.db)
+            .await
+            .map_err(ApiError::from)?;
         let ritual_id = ritual_for_item(&txn, couple.id, &input).await?;
         let item = plan_item::create(
             &txn,
@@ -395,7 +397,9 @@ impl PlanMutation {
         if input.until > now + Duration::days(366) {
             return Err(ApiError::bad_input("a pause lasts at most a year").into());
         }
-        let txn = state.db.begin().await.map_err(ApiError::from)?;
+        let txn = entities::begin_write(&state.db)
+            .await
+            .map_err(ApiError::from)?;
         plan::pause::end_running(&txn, found.id, now)
             .await
             .map_err(ApiError::from)?;
@@ -421,7 +425,9 @@ impl PlanMutation {
         let caller = ctx.data::<Caller>()?;
         let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
         let (found, _) = policy::writable_plan(&state.db, caller, plan_id).await?;
-        let txn = state.db.begin().await.map_err(ApiError::from)?;
+        let txn = entities::begin_write(&state.db)
+            .await
+            .map_err(ApiError::from)?;
         plan::pause::end_running(&txn, found.id, Utc::now())
             .await
             .map_err(ApiError::from)?;

@@ -118,7 +118,8 @@ pub struct ScheduleInput {
     pub local_time: String,
     /// IANA time zone; defaults to the couple's.
     pub timezone: Option<String>,
-    /// The first day it may happen; defaults to today in its time zone.
+    /// The first day it may happen, at most 366 days before or after today; defaults to
+    /// today in its time zone.
     pub starts_on: Option<NaiveDate>,
 }
 
@@ -144,6 +145,10 @@ impl ScheduleInput {
             })
             .transpose()
         };
+        let today = now.with_timezone(&tz.tz()).date_naive();
+        let starts_on = self.starts_on.unwrap_or(today);
+        domain::plan::check_starts_on(starts_on, today)
+            .map_err(|e| ApiError::bad_input(e.to_string()))?;
         let spec = ScheduleSpec {
             cadence: cadence.to_owned(),
             days_of_week: self
@@ -161,9 +166,7 @@ impl ScheduleInput {
                 .map(|n| domain::plan::weekday_name(n.weekday.into()).to_owned()),
             local_time: self.local_time.clone(),
             timezone: tz.name().to_owned(),
-            starts_on: self
-                .starts_on
-                .unwrap_or_else(|| now.with_timezone(&tz.tz()).date_naive()),
+            starts_on,
         };
         let schedule = spec
             .to_schedule()
