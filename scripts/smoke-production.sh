@@ -39,7 +39,7 @@ export REKINDLE_LOG_FORMAT=json
 "$BIN_DIR/rekindle-api" migrate > "$WORK/migrate.log" 2>&1 || fail "migrate"
 REKINDLE_NEW_USER_PASSWORD="smoke admin passphrase" "$BIN_DIR/rekindle-api" user create \
   --email admin@smoke.test --display-name Operator --role admin > "$WORK/admin.log" 2>&1 || fail "user create"
-"$BIN_DIR/rekindle-api" > "$WORK/api.log" 2>&1 & pids+=($!)
+REKINDLE_METRICS_BIND="127.0.0.1:$((PORT + 2))" "$BIN_DIR/rekindle-api" > "$WORK/api.log" 2>&1 & pids+=($!)
 REKINDLE_WORKER_BIND="127.0.0.1:$((PORT + 1))" "$BIN_DIR/rekindle-worker" > "$WORK/worker1.log" 2>&1 & pids+=($!)
 "$BIN_DIR/rekindle-worker" > "$WORK/worker2.log" 2>&1 & pids+=($!)
 
@@ -72,6 +72,11 @@ for _ in $(seq 1 40); do
 done
 [ -n "$worker_up" ] || fail "the worker's /metrics (REKINDLE_WORKER_BIND) did not answer"
 
+public_metrics=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")
+[ "$public_metrics" = 404 ] || fail "production served /metrics on the public address ($public_metrics)"
+curl -fsS "http://127.0.0.1:$((PORT + 2))/metrics" | grep -q rekindle_http_requests_total \
+  || fail "the api's private /metrics (REKINDLE_METRICS_BIND) did not answer"
+
 workers=""
 for _ in $(seq 1 40); do
   workers=$(psql "$DB_URL" -Atc "SELECT count(*) FROM worker_heartbeats")
@@ -87,4 +92,4 @@ for pid in "${pids[@]}"; do
   wait "$pid" || fail "process $pid exited with an error after SIGTERM"
 done
 pids=()
-echo "smoke: api + 2 workers on PostgreSQL and Redis: ready, catalog served, admin created and signed in, heartbeats recorded, clean SIGTERM"
+echo "smoke: api + 2 workers on PostgreSQL and Redis: ready, catalog served, admin created and signed in, metrics private, heartbeats recorded, clean SIGTERM"

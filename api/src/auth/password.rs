@@ -148,6 +148,13 @@ impl Hasher {
             .hash_now(uuid::Uuid::new_v4().as_bytes())
             .map_err(|e| anyhow::anyhow!("hashing the decoy password: {e}"))?;
         hasher.decoy = Arc::new(decoy);
+        // An idle process holds no working memory; the first sign-in allocates it again.
+        hasher
+            .memory
+            .spare
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
         Ok(hasher)
     }
 
