@@ -16,7 +16,7 @@ async fn a_request_in_flight_at_sigterm_is_answered_after_readiness_turned_503()
                 ("REKINDLE_SHUTDOWN_DRAIN_SECS".into(), "1".into()),
                 // A slow password hash makes sign-in the slow request held across the signal.
                 ("REKINDLE_ARGON2_MEMORY_KIB".into(), "65536".into()),
-                ("REKINDLE_ARGON2_ITERATIONS".into(), "6".into()),
+                ("REKINDLE_ARGON2_ITERATIONS".into(), "12".into()),
             ],
         },
     )
@@ -47,6 +47,10 @@ async fn a_request_in_flight_at_sigterm_is_answered_after_readiness_turned_503()
     });
     // Let the slow request reach the server before the signal.
     tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        !slow.is_finished(),
+        "the request is still in flight when the signal comes"
+    );
     app.begin_stop();
     let started = Instant::now();
     let mut saw_draining = false;

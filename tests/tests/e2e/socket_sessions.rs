@@ -157,7 +157,7 @@ fn uuid_of(global_id: &str) -> uuid::Uuid {
 
 #[actix_web::test]
 async fn a_socket_closes_4401_when_its_access_token_expires() {
-    let app = app_with(&[("REKINDLE_ACCESS_TOKEN_TTL_SECS", "2")]).await;
+    let app = app_with(&[("REKINDLE_ACCESS_TOKEN_TTL_SECS", "4")]).await;
     let ana = app.register(&email("ana"), "Ana").await;
     let mut socket = connect_as(&app, ana.token()).await;
     let (_, code) = until_closed(&mut socket, Duration::from_secs(10)).await;
