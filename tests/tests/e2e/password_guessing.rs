@@ -31,7 +31,7 @@ async fn login_from(app: &TestApp, address: &str, email: &str, password: &str) -
 }
 
 #[actix_web::test]
-async fn change_password_is_limited_even_through_aliases() {
+async fn change_password_is_limited_even_through_aliases_and_batches() {
     let app = app_with(&[("REKINDLE_RATE_LIMIT_PER_ACCOUNT", "3")]).await;
     let ana = app.register(&email("ana"), "Ana").await;
     let mut aliased = String::from("mutation {");
@@ -62,6 +62,34 @@ async fn change_password_is_limited_even_through_aliases() {
         )
         .await;
     assert_eq!(error_codes(&body), vec!["RATE_LIMITED"], "{body}");
+
+    // A batch counts each of its operations, too.
+    let bea = app.register(&email("bea"), "Bea").await;
+    let guess = json!({ "query": "mutation { changePassword(input: { currentPassword: \"a wrong guess\", newPassword: \"a brand new passphrase\" }) { revokedSessions } }" });
+    let batch = json!([guess, guess, guess, guess, guess]);
+    let (_, _, text) = app
+        .post_with(
+            "/graphql",
+            &[
+                ("content-type", "application/json"),
+                ("authorization", &format!("Bearer {}", bea.access_token)),
+            ],
+            &batch.to_string(),
+        )
+        .await;
+    let answers: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let codes: Vec<String> = answers.iter().flat_map(error_codes).collect();
+    assert_eq!(
+        codes,
+        [
+            "FORBIDDEN",
+            "FORBIDDEN",
+            "FORBIDDEN",
+            "RATE_LIMITED",
+            "RATE_LIMITED"
+        ],
+        "{text}"
+    );
     app.stop().await;
 }
 
