@@ -94,7 +94,8 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
         tracing::debug!("authorization header is not a bearer token");
         return Caller::rejected();
     };
-    let claims = match state.keys.verify(token.trim(), Utc::now()) {
+    let now = Utc::now();
+    let claims = match state.keys.verify(token.trim(), now) {
         Ok(claims) => claims,
         Err(reason) => {
             tracing::debug!(reason, "access token refused");
@@ -105,7 +106,7 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
         return Caller::rejected();
     };
     match session::find_with_user(&state.db, claims.sid).await {
-        Ok(Some((s, user))) if s.user_id == claims.sub && s.is_live(Utc::now()) => {
+        Ok(Some((s, user))) if s.user_id == claims.sub && s.is_live(now) => {
             if user.disabled {
                 tracing::debug!(user.id = %user.id, "access token of a disabled account");
                 return Caller::rejected();

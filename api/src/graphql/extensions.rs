@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextSubscribe,
-    NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    NextSubscribe, NextValidation,
 };
-use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use runtime::Metrics;
@@ -95,27 +96,47 @@ impl Extension for RequestPolicyExtension {
             socket.observe(&caller);
             request = request.data(caller);
         }
-        let operation_name = request.operation_name.clone();
-        let variables = request.variables.clone();
-        let document = request
-            .parsed_query()
-            .map_err(|err| self.refuse(err, ErrorCode::GraphqlParseFailed))?;
-        document::check(document, operation_name.as_deref(), &variables, self.limits).map_err(
-            |err| match err {
-                DocumentError::Operation(message) => {
-                    self.refuse(ServerError::new(message, None), ErrorCode::BadUserInput)
-                }
-                DocumentError::TooLarge(message) => self.refuse(
-                    ServerError::new(message, None),
-                    ErrorCode::GraphqlValidationFailed,
-                ),
-                DocumentError::Nul => self.refuse(
-                    ServerError::new("text must not contain NUL characters", None),
-                    ErrorCode::BadUserInput,
-                ),
-            },
-        )?;
+        // Parsed once (or already, by the GET handler) and kept in the request, where
+        // async-graphql takes it from; the name and variables step aside meanwhile.
+        let variables = std::mem::take(&mut request.variables);
+        let operation_name = request.operation_name.take();
+        let checked = match request.parsed_query() {
+            Ok(document) => {
+                document::check(document, operation_name.as_deref(), &variables, self.limits)
+                    .map_err(|err| match err {
+                        DocumentError::Operation(message) => {
+                            self.refuse(ServerError::new(message, None), ErrorCode::BadUserInput)
+                        }
+                        DocumentError::TooLarge(message) => self.refuse(
+                            ServerError::new(message, None),
+                            ErrorCode::GraphqlValidationFailed,
+                        ),
+                        DocumentError::Nul => self.refuse(
+                            ServerError::new("text must not contain NUL characters", None),
+                            ErrorCode::BadUserInput,
+                        ),
+                    })
+            }
+            Err(err) => Err(self.refuse(err, ErrorCode::GraphqlParseFailed)),
+        };
+        request.variables = variables;
+        request.operation_name = operation_name;
+        checked?;
         next.run(ctx, request).await
+    }
+
+    /// The checks async-graphql makes on the parsed document (nesting, directives) fail as a
+    /// parse failure.
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables)
+            .await
+            .map_err(|err| self.refuse(err, ErrorCode::GraphqlParseFailed))
     }
 
     async fn validation(
@@ -191,17 +212,4 @@ fn classify(err: ServerError) -> ServerError {
         return with_code(masked, ErrorCode::InternalServerError);
     }
     with_code(err, ErrorCode::BadUserInput)
-}
-
-/// Gives every error a code: those that left before execution (a batch refused, an operation
-/// that could not be prepared) included.
-pub fn ensure_codes(response: &mut Response) {
-    for err in &mut response.errors {
-        if code_of(err).is_none() {
-            *err = with_code(
-                std::mem::replace(err, ServerError::new("", None)),
-                ErrorCode::BadUserInput,
-            );
-        }
-    }
 }

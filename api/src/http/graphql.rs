@@ -5,14 +5,13 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
-use async_graphql::{BatchRequest, BatchResponse, Request};
+use async_graphql::{BatchRequest, Request};
 use futures_util::StreamExt;
 
 use super::client::client_info;
 use crate::auth;
 use crate::error::{ErrorCode, error_body};
 use crate::graphql::AppSchema;
-use crate::graphql::extensions::ensure_codes;
 use crate::state::AppState;
 
 fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
@@ -106,12 +105,7 @@ pub async fn post(
     }
     let caller = auth::authenticate(&state, authorization(&req)).await;
     let client = client_info(&req, &state.settings.trusted_proxies);
-    let mut response = schema.execute_batch(batch.data(caller).data(client)).await;
-    match &mut response {
-        BatchResponse::Single(one) => ensure_codes(one),
-        BatchResponse::Batch(all) => all.iter_mut().for_each(ensure_codes),
-    }
-    answer(&response)
+    answer(&schema.execute_batch(batch.data(caller).data(client)).await)
 }
 
 fn authorization(req: &HttpRequest) -> Option<&str> {
@@ -156,7 +150,7 @@ pub async fn get(
             "a GET request needs a header a browser form cannot send: `Content-Type: application/json`, `Apollo-Require-Preflight: true`, `X-Apollo-Operation-Name` or `X-Rekindle-Client`",
         );
     }
-    let request = match get_request(req.query_string()) {
+    let mut request = match get_request(req.query_string()) {
         Ok(request) => request,
         Err(err) => {
             return refuse(
@@ -166,7 +160,7 @@ pub async fn get(
             );
         }
     };
-    if is_mutation(&request) {
+    if is_mutation(&mut request) {
         return HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
             .insert_header(("Allow", "POST"))
             .json(error_body(
@@ -176,9 +170,7 @@ pub async fn get(
     }
     let caller = auth::authenticate(&state, authorization(&req)).await;
     let client = client_info(&req, &state.settings.trusted_proxies);
-    let mut response = schema.execute(request.data(caller).data(client)).await;
-    ensure_codes(&mut response);
-    answer(&response)
+    answer(&schema.execute(request.data(caller).data(client)).await)
 }
 
 /// A GraphQL request's fields in a query string, named as the GraphQL-over-HTTP spec names
@@ -214,15 +206,16 @@ fn get_request(query_string: &str) -> Result<Request, String> {
     Ok(request)
 }
 
-/// Whether the operation the request selects is a mutation. A query that does not parse is
-/// left to execution, which reports the parse error.
-fn is_mutation(request: &Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+/// Whether the operation the request selects is a mutation. The parsed document stays in the
+/// request for execution; a query that does not parse is left to execution, which reports it.
+fn is_mutation(request: &mut Request) -> bool {
+    let operation_name = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
         return false;
     };
     match &document.operations {
         DocumentOperations::Single(op) => op.node.ty == OperationType::Mutation,
-        DocumentOperations::Multiple(ops) => match &request.operation_name {
+        DocumentOperations::Multiple(ops) => match &operation_name {
             Some(name) => ops
                 .get(name.as_str())
                 .is_some_and(|op| op.node.ty == OperationType::Mutation),
