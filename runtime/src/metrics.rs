@@ -2,7 +2,7 @@
 //!
 //! One `Metrics` is made at start-up and handed to every part that records into it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -22,22 +22,11 @@ struct Registry {
     http_requests: BTreeMap<(String, String, u16), u64>,
     http_latency: BTreeMap<String, Histogram>,
     graphql_operations: BTreeMap<(String, &'static str), u64>,
+    /// The operation names kept as labels (at most [`MAX_OPERATION_NAMES`]).
+    operation_labels: HashSet<String>,
     jobs: BTreeMap<(String, &'static str), u64>,
     password_hashes_running: usize,
     password_hashes_peak: usize,
-}
-
-impl Registry {
-    fn graphql_operation_names(&self) -> usize {
-        let mut names: Vec<&str> = self
-            .graphql_operations
-            .keys()
-            .map(|(n, _)| n.as_str())
-            .filter(|n| *n != OTHER_OPERATION)
-            .collect();
-        names.dedup();
-        names.len()
-    }
 }
 
 /// Distinct operation names kept as labels; later names count as [`OTHER_OPERATION`].
@@ -115,9 +104,10 @@ impl Metrics {
     /// ones become labels, and only the first [`MAX_OPERATION_NAMES`]; the rest count as `other`.
     pub fn graphql_operation(&self, name: &str, outcome: Outcome) {
         self.with(|r| {
-            let known = r.graphql_operations.keys().any(|(n, _)| n == name);
-            let distinct = r.graphql_operation_names();
-            let label = if known || (is_operation_label(name) && distinct < MAX_OPERATION_NAMES) {
+            let label = if r.operation_labels.contains(name) {
+                name
+            } else if is_operation_label(name) && r.operation_labels.len() < MAX_OPERATION_NAMES {
+                r.operation_labels.insert(name.to_owned());
                 name
             } else {
                 OTHER_OPERATION
