@@ -129,12 +129,13 @@ impl Keys {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::time::Duration;
 
     use super::*;
 
-    fn settings(secret: &str, previous: Option<&str>) -> AuthSettings {
+    /// Settings for unit tests: the given secrets and the cheapest argon2 cost.
+    pub(crate) fn settings(secret: &str, previous: Option<&str>) -> AuthSettings {
         AuthSettings {
             jwt_secret: Secret::new(secret),
             jwt_previous_secret: previous.map(Secret::new),

@@ -90,12 +90,20 @@ impl Drop for Slot {
 /// threshold after the first free), so per-hash allocation left the process at hundreds of
 /// megabytes after a burst of sign-ups. With the memory reused, resident memory stays at one
 /// buffer per hashing slot.
-#[derive(Default)]
 struct WorkingMemory {
     spare: Mutex<Vec<Vec<Block>>>,
+    /// Buffers kept at most: one per hashing slot.
+    keep: usize,
 }
 
 impl WorkingMemory {
+    fn new(keep: usize) -> Self {
+        Self {
+            spare: Mutex::default(),
+            keep,
+        }
+    }
+
     fn take(&self, blocks: usize) -> Vec<Block> {
         let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
         match spare.iter().position(|b| b.len() == blocks) {
@@ -104,9 +112,9 @@ impl WorkingMemory {
         }
     }
 
-    fn give_back(&self, buffer: Vec<Block>, keep: usize) {
+    fn give_back(&self, buffer: Vec<Block>) {
         let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
-        if spare.len() < keep {
+        if spare.len() < self.keep {
             spare.push(buffer);
         }
     }
@@ -140,8 +148,8 @@ impl Hasher {
         .map_err(|e| anyhow::anyhow!("invalid REKINDLE_ARGON2_* settings: {e}"))?;
         let mut hasher = Self {
             params,
+            memory: Arc::new(WorkingMemory::new(slots.count())),
             slots,
-            memory: Arc::default(),
             decoy: Arc::default(),
         };
         let decoy = hasher
@@ -160,14 +168,17 @@ impl Hasher {
 
     /// Hashes on this thread, with a working-memory buffer from the pool.
     fn hash_now(&self, password: &[u8]) -> Result<String, HashError> {
-        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone());
         let salt_bytes: [u8; Salt::RECOMMENDED_LENGTH] = rand::random();
         let salt = Salt::new(&salt_bytes).map_err(failed)?;
         let mut out = [0u8; OUTPUT_LEN];
-        let mut memory = self.memory.take(self.params.block_count());
-        let hashed = argon2.hash_password_into_with_memory(password, &salt, &mut out, &mut memory);
-        self.memory.give_back(memory, self.slots.count());
-        hashed.map_err(failed)?;
+        self.compute(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            &self.params,
+            password,
+            &salt,
+            &mut out,
+        )?;
         let phc = PasswordHash {
             algorithm: Algorithm::Argon2id.ident(),
             version: Some(Version::V0x13.into()),
@@ -176,6 +187,23 @@ impl Hasher {
             hash: Some(Output::new(&out).map_err(failed)?),
         };
         Ok(phc.to_string())
+    }
+
+    /// Runs argon2 on this thread with a working-memory buffer from the pool.
+    fn compute(
+        &self,
+        algorithm: Algorithm,
+        version: Version,
+        params: &Params,
+        password: &[u8],
+        salt: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), HashError> {
+        let argon2 = Argon2::new(algorithm, version, params.clone());
+        let mut memory = self.memory.take(params.block_count());
+        let hashed = argon2.hash_password_into_with_memory(password, salt, out, &mut memory);
+        self.memory.give_back(memory);
+        hashed.map_err(failed)
     }
 
     /// Checks `password` against a stored PHC string on this thread.
@@ -194,12 +222,8 @@ impl Hasher {
                 "a stored hash without salt or output".into(),
             ));
         };
-        let argon2 = Argon2::new(algorithm, version, params.clone());
         let mut out = vec![0u8; expected.len()];
-        let mut memory = self.memory.take(params.block_count());
-        let hashed = argon2.hash_password_into_with_memory(password, salt, &mut out, &mut memory);
-        self.memory.give_back(memory, self.slots.count());
-        hashed.map_err(failed)?;
+        self.compute(algorithm, version, &params, password, salt, &mut out)?;
         // Output's equality is constant-time.
         Ok(Output::new(&out).map_err(failed)? == *expected)
     }
@@ -244,17 +268,7 @@ mod tests {
     use super::*;
 
     fn hasher() -> Hasher {
-        let settings = AuthSettings {
-            jwt_secret: runtime::config::Secret::new("x".repeat(32)),
-            jwt_previous_secret: None,
-            jwt_issuer: "rekindle".into(),
-            jwt_audience: "rekindle-api".into(),
-            access_token_ttl: Duration::from_secs(900),
-            refresh_token_ttl: Duration::from_secs(86_400),
-            argon2_memory_kib: 1024,
-            argon2_iterations: 1,
-            argon2_parallelism: 1,
-        };
+        let settings = crate::auth::jwt::tests::settings(&"x".repeat(32), None);
         Hasher::new(
             &settings,
             HashSlots::new(2, Duration::from_secs(5), Metrics::new()),
