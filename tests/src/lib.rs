@@ -22,6 +22,15 @@ use tokio::task::JoinHandle;
 /// The signing secret test apps use, so tests can forge tokens to attack them.
 pub const TEST_JWT_SECRET: &str = "test-signing-secret-0123456789abcdef0123";
 
+/// What turns a test app into production mode (with the secret production requires).
+pub const PRODUCTION_ENV: [(&str, &str); 2] = [
+    ("REKINDLE_ENV", "production"),
+    (
+        "REKINDLE_JWT_SECRET",
+        "a-test-secret-that-is-long-enough-0123",
+    ),
+];
+
 /// PostgreSQL to create a fresh database in, when the suite runs against it.
 pub fn test_database_url() -> Option<String> {
     std::env::var("TEST_DATABASE_URL")

@@ -1,23 +1,11 @@
 //! What the API refuses at its edge: documents too costly once expanded, operations that run
-//! too long, bodies browsers can forge, unbounded dates, text that hides what it says, metric
-//! labels chosen by clients, and errors without a code.
+//! too long, bodies browsers can forge, unbounded dates, text that hides what it says, and
+//! errors without a code.
 
 use std::time::{Duration, Instant};
 
-use rekindle_tests::{Stores, TestApp, email, error_codes};
+use rekindle_tests::{TestApp, email, error_codes};
 use serde_json::{Value, json};
-
-async fn app_with(env: &[(&str, &str)]) -> TestApp {
-    TestApp::spawn_with(env).await
-}
-
-const PRODUCTION: [(&str, &str); 2] = [
-    ("REKINDLE_ENV", "production"),
-    (
-        "REKINDLE_JWT_SECRET",
-        "a-test-secret-that-is-long-enough-0123",
-    ),
-];
 
 /// An anonymous document of under a kilobyte whose fragments each spread the previous one
 /// twice: 2^20 selections once expanded.
@@ -81,7 +69,7 @@ async fn a_document_too_large_once_expanded_is_refused_in_milliseconds() {
 #[actix_web::test]
 async fn an_operation_past_its_time_limit_is_stopped_with_a_code_and_the_process_stays_healthy() {
     // A deliberately slow password hash makes login a slow operation.
-    let app = app_with(&[
+    let app = TestApp::spawn_with(&[
         ("REKINDLE_GRAPHQL_TIMEOUT_MS", "100"),
         ("REKINDLE_ARGON2_MEMORY_KIB", "65536"),
         ("REKINDLE_ARGON2_ITERATIONS", "8"),
@@ -316,107 +304,5 @@ async fn nul_bytes_and_disguising_characters_are_refused_and_cursors_not_echoed(
         body.to_string().len() < 1_000,
         "the cursor is not echoed whole"
     );
-    app.stop().await;
-}
-
-#[actix_web::test]
-async fn operation_names_in_metrics_are_bounded_and_production_metrics_are_private() {
-    let app = TestApp::spawn().await;
-    for i in 0..250 {
-        app.graphql(&format!("query Op{i} {{ __typename }}"), json!({}))
-            .await;
-    }
-    let long = format!("query {} {{ __typename }}", "L".repeat(200));
-    app.graphql(&long, json!({})).await;
-    let (_, _, text) = app.get("/metrics").await;
-    let labels = text
-        .lines()
-        .filter(|l| l.starts_with("rekindle_graphql_operations_total{"))
-        .count();
-    assert!(labels <= 201, "{labels} operation labels");
-    assert!(text.contains("operation=\"other\""));
-    assert!(!text.contains(&"L".repeat(100)));
-    app.stop().await;
-
-    let app = app_with(&PRODUCTION).await;
-    let (status, _, _) = app.get("/metrics").await;
-    assert_eq!(
-        status, 404,
-        "production serves no public /metrics by default"
-    );
-    app.stop().await;
-
-    let mut env = PRODUCTION.to_vec();
-    env.push(("REKINDLE_METRICS_TOKEN", "a-metrics-token"));
-    let app = app_with(&env).await;
-    let (status, _, _) = app.get("/metrics").await;
-    assert_eq!(status, 401);
-    let (status, _, _) = app
-        .get_with("/metrics", &[("authorization", "Bearer wrong")])
-        .await;
-    assert_eq!(status, 401);
-    let (status, _, text) = app
-        .get_with("/metrics", &[("authorization", "Bearer a-metrics-token")])
-        .await;
-    assert_eq!(status, 200);
-    assert!(text.contains("rekindle_http_requests_total"));
-    app.stop().await;
-
-    let mut env = PRODUCTION.to_vec();
-    env.push(("REKINDLE_METRICS_BIND", "127.0.0.1:0"));
-    let stores = Stores::fresh().await;
-    let settings = rekindle_tests::settings_from(
-        &stores
-            .env()
-            .into_iter()
-            .chain(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
-            .collect(),
-    );
-    let built = api::Application::build(settings).await.unwrap();
-    let port = built.metrics_port().expect("a private metrics port");
-    let main_port = built.port();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = tokio::spawn(built.run_until_stopped(async move {
-        let _ = stopped.await;
-    }));
-    let client = awc::Client::default();
-    let res = client
-        .get(format!("http://127.0.0.1:{port}/metrics"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
-    let res = client
-        .get(format!("http://127.0.0.1:{main_port}/metrics"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 404);
-    let _ = stop.send(());
-    running.await.unwrap().unwrap();
-}
-
-#[actix_web::test]
-async fn production_publishes_no_schema_and_takes_no_batches_unless_configured() {
-    let app = app_with(&PRODUCTION).await;
-    let (status, _, _) = app.get("/schema.graphql").await;
-    assert_eq!(status, 404);
-    let one = json!({ "query": "{ __typename }" });
-    let (status, body) = app.post_json("/graphql", &json!([one, one])).await;
-    assert_eq!(status, 400);
-    assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"]);
-    app.stop().await;
-
-    let mut env = PRODUCTION.to_vec();
-    env.extend([
-        ("REKINDLE_GRAPHQL_INTROSPECTION", "true"),
-        ("REKINDLE_GRAPHQL_MAX_BATCH", "2"),
-    ]);
-    let app = app_with(&env).await;
-    let (status, _, sdl) = app.get("/schema.graphql").await;
-    assert_eq!(status, 200);
-    assert!(sdl.contains("type Query"));
-    let (status, body) = app.post_json("/graphql", &json!([one, one])).await;
-    assert_eq!(status, 200, "{body}");
     app.stop().await;
 }

@@ -12,6 +12,7 @@ mod http_hardening;
 mod node;
 mod password_guessing;
 mod plans;
+mod production;
 mod rate_limits;
 mod readiness;
 mod request_errors;

@@ -1,6 +1,6 @@
 //! Every refusal answers with a code from DESIGN.md's set, never a 500 or internal detail.
 
-use rekindle_tests::{Options, Stores, TestApp, error_codes};
+use rekindle_tests::{Options, PRODUCTION_ENV, Stores, TestApp, error_codes};
 use serde_json::{Value, json};
 
 fn assert_clean(body: &Value) {
@@ -201,20 +201,7 @@ async fn a_variable_of_the_wrong_type_is_refused_with_a_code() {
 
 #[actix_web::test]
 async fn production_turns_introspection_suggestions_and_graphiql_off() {
-    let stores = Stores::fresh().await;
-    let app = TestApp::spawn_on(
-        &stores,
-        Options {
-            env: vec![
-                ("REKINDLE_ENV".into(), "production".into()),
-                (
-                    "REKINDLE_JWT_SECRET".into(),
-                    "a-test-secret-that-is-long-enough-0123".into(),
-                ),
-            ],
-        },
-    )
-    .await;
+    let app = TestApp::spawn_with(&PRODUCTION_ENV).await;
     let body = app
         .graphql(
             "{ __schema { queryType { name } } __type(name: \"Ritual\") { name } }",

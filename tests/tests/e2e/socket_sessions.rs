@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use awc::ws::{CloseCode, CloseReason, Frame, Message};
 use futures_util::{SinkExt, StreamExt};
-use rekindle_tests::{Options, Stores, TestApp, email, skip, test_redis_url};
+use rekindle_tests::{Account, Options, Stores, TestApp, email, skip, test_redis_url};
 use serde_json::{Value, json};
 
 use crate::subscriptions::{Socket, connect_as, open, send, subscribe};
@@ -34,11 +34,18 @@ async fn until_closed(socket: &mut Socket, deadline: Duration) -> (Vec<Value>, O
     panic!("the socket was not closed within {deadline:?}; saw {messages:?}");
 }
 
-async fn app_with(env: &[(&str, &str)]) -> TestApp {
-    TestApp::spawn_with(env).await
-}
-
 const ME: &str = "{ me { id } }";
+
+/// Ends the account's session through the API, on `app`.
+async fn logout(app: &TestApp, account: &Account) {
+    let body = app
+        .graphql(
+            "mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }",
+            json!({ "t": account.refresh_token }),
+        )
+        .await;
+    assert_eq!(body["data"]["logout"]["revoked"], true, "{body}");
+}
 
 #[actix_web::test]
 async fn a_socket_closes_4401_when_its_session_ends_by_logout_revocation_or_password_change() {
@@ -54,13 +61,7 @@ async fn a_socket_closes_4401_when_its_session_ends_by_logout_revocation_or_pass
         ana.id.as_str(),
         "{seen}"
     );
-    let body = app
-        .graphql(
-            "mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }",
-            json!({ "t": ana.refresh_token }),
-        )
-        .await;
-    assert_eq!(body["data"]["logout"]["revoked"], true, "{body}");
+    logout(&app, &ana).await;
     let (_, code) = until_closed(&mut socket, Duration::from_secs(5)).await;
     assert_eq!(code, Some(4401));
 
@@ -126,7 +127,7 @@ async fn a_socket_closes_4401_when_its_session_ends_by_logout_revocation_or_pass
 #[actix_web::test]
 async fn an_operation_on_a_socket_runs_as_the_session_is_now() {
     // A long re-check interval: only the operation itself can notice the session ended.
-    let app = app_with(&[("REKINDLE_WS_SESSION_CHECK_SECS", "3600")]).await;
+    let app = TestApp::spawn_with(&[("REKINDLE_WS_SESSION_CHECK_SECS", "3600")]).await;
     let ana = app.register(&email("ana"), "Ana").await;
     let mut socket = connect_as(&app, ana.token()).await;
     // Revoked behind the api's back, as an operator's tool would: no event is published.
@@ -157,7 +158,7 @@ fn uuid_of(global_id: &str) -> uuid::Uuid {
 
 #[actix_web::test]
 async fn a_socket_closes_4401_when_its_access_token_expires() {
-    let app = app_with(&[("REKINDLE_ACCESS_TOKEN_TTL_SECS", "4")]).await;
+    let app = TestApp::spawn_with(&[("REKINDLE_ACCESS_TOKEN_TTL_SECS", "4")]).await;
     let ana = app.register(&email("ana"), "Ana").await;
     let mut socket = connect_as(&app, ana.token()).await;
     let (_, code) = until_closed(&mut socket, Duration::from_secs(10)).await;
@@ -183,13 +184,7 @@ async fn a_session_ended_on_one_instance_closes_its_socket_on_another() {
     let second = TestApp::spawn_on(&stores, env()).await;
     let ana = first.register(&email("ana"), "Ana").await;
     let mut socket = connect_as(&second, ana.token()).await;
-    let body = first
-        .graphql(
-            "mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }",
-            json!({ "t": ana.refresh_token }),
-        )
-        .await;
-    assert_eq!(body["data"]["logout"]["revoked"], true, "{body}");
+    logout(&first, &ana).await;
     let (_, code) = until_closed(&mut socket, Duration::from_secs(5)).await;
     assert_eq!(code, Some(4401));
     second.stop().await;
@@ -198,7 +193,7 @@ async fn a_session_ended_on_one_instance_closes_its_socket_on_another() {
 
 #[actix_web::test]
 async fn a_socket_without_connection_init_is_closed_4408() {
-    let app = app_with(&[("REKINDLE_WS_INIT_TIMEOUT_MS", "300")]).await;
+    let app = TestApp::spawn_with(&[("REKINDLE_WS_INIT_TIMEOUT_MS", "300")]).await;
     let mut socket = open(&app).await;
     let (_, code) = until_closed(&mut socket, Duration::from_secs(5)).await;
     assert_eq!(code, Some(4408));
@@ -223,7 +218,7 @@ async fn a_refused_token_in_connection_init_closes_the_socket() {
 
 #[actix_web::test]
 async fn a_socket_holds_a_bounded_number_of_subscriptions() {
-    let app = app_with(&[("REKINDLE_WS_MAX_SUBSCRIPTIONS", "2")]).await;
+    let app = TestApp::spawn_with(&[("REKINDLE_WS_MAX_SUBSCRIPTIONS", "2")]).await;
     let mut socket = connect_as(&app, None).await;
     let ticking = "subscription { serverTime(intervalSeconds: 1) }";
     subscribe(&mut socket, "a", ticking).await;
