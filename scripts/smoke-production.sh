@@ -74,8 +74,11 @@ done
 
 public_metrics=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")
 [ "$public_metrics" = 404 ] || fail "production served /metrics on the public address ($public_metrics)"
-curl -fsS "http://127.0.0.1:$((PORT + 2))/metrics" | grep -q rekindle_http_requests_total \
+# Read whole before grep: `grep -q` stops early, and curl's broken pipe fails under pipefail.
+private_metrics=$(curl -fsS "http://127.0.0.1:$((PORT + 2))/metrics") \
   || fail "the api's private /metrics (REKINDLE_METRICS_BIND) did not answer"
+grep -q rekindle_http_requests_total <<< "$private_metrics" \
+  || fail "the api's private /metrics lacks its HTTP counters"
 
 workers=""
 for _ in $(seq 1 40); do
