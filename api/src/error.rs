@@ -4,6 +4,7 @@
 //! message; internal details are logged once, here, and never sent.
 
 use async_graphql::{ErrorExtensionValues, ServerError};
+use entities::constraint::Unique;
 use sea_orm::DbErr;
 
 /// The stable error codes, following the ones GraphQL clients already know (Apollo's).
@@ -82,9 +83,36 @@ impl ApiError {
     }
 }
 
+/// What a client is told when a write breaks a unique constraint, by the constraint's name.
+/// One that is not listed is an internal error: it means a rule the code does not know of.
+fn conflict_message(unique: Unique) -> Option<&'static str> {
+    match unique {
+        Unique::UserEmail => Some("an account with this email already exists"),
+        Unique::ActiveMembership => Some("you are already in a couple; leave it first"),
+        Unique::ActivePlan => Some("the couple already has an active plan; archive it first"),
+        Unique::Membership | Unique::CompletionOnce | Unique::RitualKey => None,
+    }
+}
+
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
-        Self::internal(&err)
+        match Unique::violated_by(&err).and_then(conflict_message) {
+            Some(message) => Self::conflict(message),
+            None => Self::internal(&err),
+        }
+    }
+}
+
+impl From<entities::BadRow> for ApiError {
+    fn from(bad: entities::BadRow) -> Self {
+        tracing::error!(
+            table = bad.table,
+            row.id = %bad.id,
+            column = bad.column,
+            detail = %bad.detail,
+            "bad stored data"
+        );
+        Self::new(ErrorCode::InternalServerError, INTERNAL_MESSAGE)
     }
 }
 
@@ -96,7 +124,45 @@ impl From<domain::account::AccountError> for ApiError {
 
 impl From<domain::couple::CoupleError> for ApiError {
     fn from(err: domain::couple::CoupleError) -> Self {
+        match err {
+            domain::couple::CoupleError::Full => Self::conflict(err.to_string()),
+            _ => Self::bad_input(err.to_string()),
+        }
+    }
+}
+
+impl From<domain::plan::PlanError> for ApiError {
+    fn from(err: domain::plan::PlanError) -> Self {
+        match err {
+            domain::plan::PlanError::LoggedDifferently => Self::conflict(err.to_string()),
+            _ => Self::bad_input(err.to_string()),
+        }
+    }
+}
+
+impl From<domain::catalog::CatalogError> for ApiError {
+    fn from(err: domain::catalog::CatalogError) -> Self {
         Self::bad_input(err.to_string())
+    }
+}
+
+impl From<domain::schedule::ScheduleError> for ApiError {
+    fn from(err: domain::schedule::ScheduleError) -> Self {
+        Self::bad_input(err.to_string())
+    }
+}
+
+/// Reaching request data that is always there (the state, the caller): missing means the
+/// schema was built wrong, which is ours to fix.
+impl From<async_graphql::Error> for ApiError {
+    fn from(err: async_graphql::Error) -> Self {
+        Self::internal(&err.message)
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(err: serde_json::Error) -> Self {
+        Self::internal(&err)
     }
 }
 

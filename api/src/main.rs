@@ -112,22 +112,21 @@ async fn create_user(args: &[&str]) -> anyhow::Result<()> {
         rekindle_api::auth::password::HashSlots::unlimited(),
     )?;
     let password_hash = hasher.hash(password.expose()).await?;
-    let created = entities::user::create(
-        &db,
-        entities::user::NewUser {
-            email: email.as_str().to_owned(),
-            password_hash,
-            display_name: display_name.as_str().to_owned(),
-            timezone: timezone.name().to_owned(),
-            role: role.as_str().to_owned(),
-        },
-    )
-    .await
-    .map_err(|e| match e {
-        entities::user::CreateError::EmailTaken => {
-            anyhow::anyhow!("an account with that email already exists")
+    let new = entities::user::NewUser {
+        email: email.as_str().to_owned(),
+        password_hash,
+        display_name: display_name.as_str().to_owned(),
+        timezone: timezone.name().to_owned(),
+        role,
+    };
+    let now = domain::clock::Clock::system().now();
+    let created = entities::user::create(&db, new, now).await.map_err(|e| {
+        match entities::constraint::Unique::violated_by(&e) {
+            Some(entities::constraint::Unique::UserEmail) => {
+                anyhow::anyhow!("an account with that email already exists")
+            }
+            _ => anyhow::Error::from(e),
         }
-        entities::user::CreateError::Db(e) => anyhow::Error::from(e),
     })?;
     println!(
         "created {} account {} ({})",
@@ -158,7 +157,8 @@ async fn disable_user(email: &str) -> anyhow::Result<()> {
             rekindle_api::auth::session_events::SessionEvents::in_process()
         }
     };
-    rekindle_api::auth::sessions::disable_user(&db, &events, user.id).await?;
+    let now = domain::clock::Clock::system().now();
+    rekindle_api::auth::sessions::disable_user(&db, &events, user.id, now).await?;
     println!(
         "disabled {} ({}); its sessions have ended",
         user.email, user.id

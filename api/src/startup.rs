@@ -9,6 +9,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use domain::clock::Clock;
 use runtime::config::QueueTarget;
 use runtime::{JobQueue, Metrics, Settings, store};
 use tokio::sync::watch;
@@ -34,15 +35,23 @@ impl Application {
     /// Connects to the stores (migrating when configured), binds the listener and builds the
     /// server. Binding port 0 picks a free port: see [`Application::port`].
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Clock::system()).await
+    }
+
+    /// [`Application::build`] on a clock of the caller's (tests set and advance time).
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
         if settings.jwt_secret_generated() {
             tracing::warn!(
                 "REKINDLE_JWT_SECRET is not set: using a random secret, so sessions end when the process stops"
             );
         }
-        let db = store::connect_database(&settings).await?;
+        let mut db = store::connect_database(&settings).await?;
         if settings.migrate_on_start {
             store::migrate(&db).await?;
         }
+        let metrics = Metrics::new();
+        let counter = metrics.clone();
+        db.set_metric_callback(move |_| counter.sql_statement());
         let queue = JobQueue::connect(&settings).await?;
         let limiter = match &settings.queue {
             QueueTarget::Redis(url) => RateLimiter::redis(
@@ -62,7 +71,6 @@ impl Application {
                 .context("connecting session events to Redis")?,
             QueueTarget::SqliteFile(_) => SessionEvents::in_process(),
         };
-        let metrics = Metrics::new();
         let slots = HashSlots::new(
             settings.password_hash_concurrency,
             settings.password_hash_wait,
@@ -78,6 +86,7 @@ impl Application {
             db,
             queue,
             metrics,
+            clock,
         };
         Self::with_state(state)
     }
@@ -152,7 +161,8 @@ impl Application {
                 db: state.db.clone(),
                 queue: state.queue.clone(),
                 metrics: state.metrics.clone(),
-                identity: worker::WorkerIdentity::new(),
+                identity: worker::WorkerIdentity::new(state.clock.now()),
+                clock: state.clock.clone(),
             };
             let settings = Arc::clone(&state.settings);
             let mut stopped = worker_stopped;

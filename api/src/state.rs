@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use domain::clock::Clock;
 use runtime::{JobQueue, Metrics, Settings};
 use sea_orm::DatabaseConnection;
 
@@ -16,6 +17,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub queue: JobQueue,
     pub metrics: Metrics,
+    /// The time: the system's, or one a test sets.
+    pub clock: Clock,
     pub keys: Arc<Keys>,
     pub hasher: Hasher,
     pub limiter: RateLimiter,

@@ -190,6 +190,51 @@ fn check_text(field: &'static str, value: &str, max: usize) -> Result<(), Catalo
     Ok(())
 }
 
+/// What a couple writes when they make a ritual of their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomRitual {
+    pub title: String,
+    pub summary: String,
+    pub why_it_helps: Option<String>,
+    pub category: RitualCategory,
+    pub duration_minutes: i32,
+    pub steps: Vec<String>,
+}
+
+/// What a custom ritual says about why it helps when the couple leaves it blank.
+pub const CUSTOM_WHY_IT_HELPS: &str = "Chosen by the two of you.";
+
+impl CustomRitual {
+    /// The ritual as stored: text trimmed, a blank "why" given the default, its cadence the one
+    /// it is first scheduled with, its key `custom_` and `id`; checked like any catalog entry.
+    pub fn into_ritual(
+        self,
+        id: uuid::Uuid,
+        cadence: DefaultCadence,
+    ) -> Result<Ritual, CatalogError> {
+        let duration_minutes = u32::try_from(self.duration_minutes)
+            .map_err(|_| CatalogError::DurationOutOfRange(0))?;
+        let ritual = Ritual {
+            key: RitualKey::parse(&format!("custom_{}", id.simple()))?,
+            title: self.title.trim().to_owned(),
+            summary: self.summary.trim().to_owned(),
+            why_it_helps: self
+                .why_it_helps
+                .as_deref()
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .unwrap_or(CUSTOM_WHY_IT_HELPS)
+                .to_owned(),
+            category: self.category,
+            default_cadence: cadence,
+            duration_minutes,
+            steps: self.steps.iter().map(|s| s.trim().to_owned()).collect(),
+        };
+        ritual.validate()?;
+        Ok(ritual)
+    }
+}
+
 /// Checks a whole catalog: every entry valid, every key used once.
 pub fn validate_catalog(rituals: &[Ritual]) -> Result<(), CatalogError> {
     let mut seen = std::collections::HashSet::new();
@@ -315,5 +360,40 @@ mod tests {
         let json = r#"{"key":"abc","title":"t","summary":"s","why_it_helps":"w",
             "category":"physical","default_cadence":"daily","duration_minutes":1,"colour":"red"}"#;
         assert!(serde_json::from_str::<Ritual>(json).is_err());
+    }
+
+    #[test]
+    fn custom_rituals_get_their_defaults_and_the_catalogs_rules() {
+        let id = uuid::Uuid::new_v4();
+        let custom = CustomRitual {
+            title: "  Sunday pancakes ".into(),
+            summary: "We cook breakfast together.".into(),
+            why_it_helps: Some("   ".into()),
+            category: RitualCategory::Novelty,
+            duration_minutes: 45,
+            steps: vec![" Mix ".into(), "Flip".into()],
+        };
+        let ritual = custom
+            .clone()
+            .into_ritual(id, DefaultCadence::Weekly)
+            .unwrap();
+        assert_eq!(ritual.key.as_str(), format!("custom_{}", id.simple()));
+        assert_eq!(ritual.title, "Sunday pancakes");
+        assert_eq!(ritual.why_it_helps, CUSTOM_WHY_IT_HELPS);
+        assert_eq!(ritual.default_cadence, DefaultCadence::Weekly);
+        assert_eq!(ritual.steps, vec!["Mix", "Flip"]);
+        let negative = CustomRitual {
+            duration_minutes: -5,
+            ..custom.clone()
+        };
+        assert!(negative.into_ritual(id, DefaultCadence::Weekly).is_err());
+        let untitled = CustomRitual {
+            title: " ".into(),
+            ..custom
+        };
+        assert_eq!(
+            untitled.into_ritual(id, DefaultCadence::Weekly),
+            Err(CatalogError::Empty("title"))
+        );
     }
 }

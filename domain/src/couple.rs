@@ -99,6 +99,17 @@ pub const INVITE_CODE_LEN: usize = 10;
 pub const INVITE_TTL_HOURS: i64 = 72;
 /// How long former members can still read an archived couple's shared data.
 pub const SHARED_DATA_RETENTION_DAYS: i64 = 30;
+/// A couple is two people.
+pub const MAX_MEMBERS: u64 = 2;
+
+/// Whether a couple with `current_members` has room for one more.
+pub fn check_room(current_members: u64) -> Result<(), CoupleError> {
+    if current_members < MAX_MEMBERS {
+        Ok(())
+    } else {
+        Err(CoupleError::Full)
+    }
+}
 
 /// An invite code as typed by a person: case, spaces and dashes do not matter.
 #[derive(Clone, PartialEq, Eq)]
@@ -152,6 +163,9 @@ pub enum CoupleError {
     InvalidGoal,
     #[error("that is not an invite code")]
     InvalidInviteCode,
+    /// A conflict with the couple as it is, not bad input.
+    #[error("this couple already has two members")]
+    Full,
 }
 
 #[cfg(test)]
@@ -191,5 +205,13 @@ mod tests {
         }
         assert_eq!(Distraction::Smartphones.reported_impact_percent(), 76);
         assert_eq!(Distraction::SocialMedia.reported_impact_percent(), 47);
+    }
+
+    #[test]
+    fn a_couple_has_room_for_two() {
+        assert_eq!(check_room(0), Ok(()));
+        assert_eq!(check_room(1), Ok(()));
+        assert_eq!(check_room(2), Err(CoupleError::Full));
+        assert_eq!(check_room(3), Err(CoupleError::Full));
     }
 }

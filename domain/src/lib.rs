@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod clock;
 pub mod couple;
 pub mod jobs;
 pub mod plan;

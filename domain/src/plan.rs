@@ -18,6 +18,8 @@ pub const MAX_NOTE_CHARS: usize = 2_000;
 /// How far from today a schedule's first day may be, either way.
 pub const MAX_START_OFFSET_DAYS: i64 = 366;
 pub const MAX_PLAN_NAME_CHARS: usize = 80;
+/// The longest one pause of a plan may last.
+pub const MAX_PAUSE_DAYS: i64 = 366;
 
 /// Who does a plan item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,26 +33,9 @@ pub enum Assignee {
 }
 
 impl Assignee {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Assignee::Both => "both",
-            Assignee::Either => "either",
-            Assignee::One(_) => "one",
-        }
-    }
-
     pub fn member(&self) -> Option<Uuid> {
         match self {
             Assignee::One(id) => Some(*id),
-            _ => None,
-        }
-    }
-
-    pub fn from_parts(kind: &str, member: Option<Uuid>) -> Option<Self> {
-        match (kind, member) {
-            ("both", _) => Some(Assignee::Both),
-            ("either", _) => Some(Assignee::Either),
-            ("one", Some(id)) => Some(Assignee::One(id)),
             _ => None,
         }
     }
@@ -119,6 +104,15 @@ pub enum PlanError {
         "the occurrence on {0} is more than {LATE_WINDOW_HOURS} hours past and can no longer be logged"
     )]
     TooLate(NaiveDate),
+    #[error("`until` must be in the future")]
+    PauseOver,
+    #[error("a pause lasts at most {MAX_PAUSE_DAYS} days")]
+    PauseTooLong,
+    #[error("a completion can be undone only within {UNDO_WINDOW_HOURS} hours of logging it")]
+    UndoWindowOver,
+    /// The same occurrence logged again with different fields: a conflict, not bad input.
+    #[error("you already logged this occurrence differently; undo it first to change it")]
+    LoggedDifferently,
 }
 
 fn invalid(message: impl Into<String>) -> PlanError {
@@ -315,6 +309,45 @@ pub fn check_completable(
     Ok(())
 }
 
+/// Whether a plan may be paused now until `until`: a pause ends in the future, at most
+/// [`MAX_PAUSE_DAYS`] from now.
+pub fn check_pause_until(until: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), PlanError> {
+    if until <= now {
+        Err(PlanError::PauseOver)
+    } else if until > now + Duration::days(MAX_PAUSE_DAYS) {
+        Err(PlanError::PauseTooLong)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a completion logged at `logged_at` may still be undone at `now`.
+pub fn check_undo(logged_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), PlanError> {
+    if now > logged_at + Duration::hours(UNDO_WINDOW_HOURS) {
+        Err(PlanError::UndoWindowOver)
+    } else {
+        Ok(())
+    }
+}
+
+/// What a member says about one occurrence when logging it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Log {
+    pub closeness: u8,
+    pub note: Option<String>,
+    pub note_shared: bool,
+}
+
+/// Logging an occurrence is idempotent: the same log again is the same completion, while a
+/// different one for an occurrence already logged is [`PlanError::LoggedDifferently`].
+pub fn check_relog(stored: &Log, again: &Log) -> Result<(), PlanError> {
+    if stored == again {
+        Ok(())
+    } else {
+        Err(PlanError::LoggedDifferently)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -434,5 +467,64 @@ mod tests {
         assert_eq!(parse_closeness(0), Err(PlanError::Closeness));
         assert_eq!(parse_closeness(5), Ok(5));
         assert_eq!(parse_note(Some("   ")), Ok(None));
+    }
+
+    #[test]
+    fn a_pause_ends_in_the_future_and_within_a_year() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 31, 23, 30, 0).unwrap();
+        assert_eq!(check_pause_until(now, now), Err(PlanError::PauseOver));
+        assert_eq!(
+            check_pause_until(now - Duration::seconds(1), now),
+            Err(PlanError::PauseOver)
+        );
+        assert_eq!(check_pause_until(now + Duration::seconds(1), now), Ok(()));
+        let longest = now + Duration::days(MAX_PAUSE_DAYS);
+        assert_eq!(check_pause_until(longest, now), Ok(()));
+        assert_eq!(
+            check_pause_until(longest + Duration::seconds(1), now),
+            Err(PlanError::PauseTooLong)
+        );
+    }
+
+    #[test]
+    fn a_completion_can_be_undone_for_a_day() {
+        let logged = Utc.with_ymd_and_hms(2026, 3, 28, 23, 0, 0).unwrap();
+        let window = Duration::hours(UNDO_WINDOW_HOURS);
+        assert_eq!(check_undo(logged, logged), Ok(()));
+        assert_eq!(check_undo(logged, logged + window), Ok(()));
+        assert_eq!(
+            check_undo(logged, logged + window + Duration::seconds(1)),
+            Err(PlanError::UndoWindowOver)
+        );
+        assert!(PlanError::UndoWindowOver.to_string().contains("24 hours"));
+    }
+
+    #[test]
+    fn logging_again_is_the_same_or_a_conflict() {
+        let log = Log {
+            closeness: 4,
+            note: Some("lovely".into()),
+            note_shared: false,
+        };
+        assert_eq!(check_relog(&log, &log.clone()), Ok(()));
+        for changed in [
+            Log {
+                closeness: 5,
+                ..log.clone()
+            },
+            Log {
+                note: None,
+                ..log.clone()
+            },
+            Log {
+                note_shared: true,
+                ..log.clone()
+            },
+        ] {
+            assert_eq!(
+                check_relog(&log, &changed),
+                Err(PlanError::LoggedDifferently)
+            );
+        }
     }
 }

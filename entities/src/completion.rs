@@ -1,8 +1,10 @@
 //! The `completions` table: a member logging a plan item's occurrence as done.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::entity::prelude::*;
-use sea_orm::{QueryOrder, Set, SqlErr};
+use sea_orm::{QueryOrder, Set};
+
+use crate::constraint::Unique;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "completions")]
@@ -24,14 +26,31 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// How close it felt, 1 to 5.
+    pub fn closeness(&self) -> Result<u8, crate::BadRow> {
+        u8::try_from(self.closeness)
+            .ok()
+            .filter(|c| (1..=5).contains(c))
+            .ok_or_else(|| crate::BadRow::new("completions", self.id, "closeness", self.closeness))
+    }
+
+    /// What the member said when logging it.
+    pub fn log(&self) -> Result<domain::plan::Log, crate::BadRow> {
+        Ok(domain::plan::Log {
+            closeness: self.closeness()?,
+            note: self.note.clone(),
+            note_shared: self.note_shared,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewCompletion {
     pub plan_item_id: Uuid,
     pub occurrence_date: NaiveDate,
     pub user_id: Uuid,
-    pub closeness: i16,
-    pub note: Option<String>,
-    pub note_shared: bool,
+    pub log: domain::plan::Log,
 }
 
 /// Inserts the completion, or answers the one already stored for the same (item, occurrence,
@@ -39,20 +58,21 @@ pub struct NewCompletion {
 pub async fn insert_once<C: ConnectionTrait>(
     db: &C,
     new: NewCompletion,
+    now: DateTime<Utc>,
 ) -> Result<(Model, bool), DbErr> {
     let row = ActiveModel {
         id: Set(Uuid::now_v7()),
         plan_item_id: Set(new.plan_item_id),
         occurrence_date: Set(new.occurrence_date),
         user_id: Set(new.user_id),
-        closeness: Set(new.closeness),
-        note: Set(new.note.clone()),
-        note_shared: Set(new.note_shared),
-        created_at: Set(Utc::now()),
+        closeness: Set(i16::from(new.log.closeness)),
+        note: Set(new.log.note.clone()),
+        note_shared: Set(new.log.note_shared),
+        created_at: Set(now),
     };
     match row.insert(db).await {
         Ok(model) => Ok((model, true)),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+        Err(err) if Unique::violated_by(&err) == Some(Unique::CompletionOnce) => {
             let existing = find_one(db, new.plan_item_id, new.occurrence_date, new.user_id)
                 .await?
                 .ok_or(err)?;
@@ -93,4 +113,41 @@ pub async fn for_item<C: ConnectionTrait>(db: &C, plan_item_id: Uuid) -> Result<
 pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), DbErr> {
     Entity::delete_by_id(id).exec(db).await?;
     Ok(())
+}
+
+/// The completions of several items, in logging order.
+pub async fn for_items<C: ConnectionTrait>(db: &C, item_ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    if item_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::PlanItemId.is_in(item_ids.iter().copied()))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// One item's completions, a page at a time in logging order.
+pub async fn page_for_item<C: ConnectionTrait>(
+    db: &C,
+    plan_item_id: Uuid,
+    page: &crate::page::PageRequest,
+) -> Result<crate::page::Page<Model>, DbErr> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let base = Entity::find().filter(Column::PlanItemId.eq(plan_item_id));
+    let total_count = base.clone().count(db).await?;
+    let mut query = base;
+    if let Some(after) = page.after.as_deref().and_then(|a| Uuid::parse_str(a).ok()) {
+        query = query.filter(Column::Id.gt(after));
+    }
+    if let Some(before) = page.before.as_deref().and_then(|b| Uuid::parse_str(b).ok()) {
+        query = query.filter(Column::Id.lt(before));
+    }
+    let query = if page.from_end {
+        query.order_by_desc(Column::Id)
+    } else {
+        query.order_by_asc(Column::Id)
+    };
+    let rows = query.limit(page.limit.saturating_add(1)).all(db).await?;
+    Ok(page.finish(rows, total_count))
 }

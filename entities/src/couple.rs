@@ -1,14 +1,23 @@
 //! The `couples` table, with its members (`couple_members`) and the queries over both.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::Set;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{QueryOrder, Set};
 
+use crate::stored::{self, BadRow, stored_names};
 use crate::{couple_member, user};
 
-pub const ACTIVE: &str = "active";
-pub const ARCHIVED: &str = "archived";
+stored_names!(
+    /// Whether a couple is together in Rekindle.
+    pub enum Status {
+        Active => "active",
+        /// A member left; the shared data is kept read-only until it is deleted.
+        Archived => "archived",
+    }
+);
+
+const TABLE: &str = "couples";
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "couples")]
@@ -35,21 +44,28 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
-    pub fn is_active(&self) -> bool {
-        self.status == ACTIVE
+    pub fn status(&self) -> Result<Status, BadRow> {
+        stored::parse(TABLE, self.id, "status", &self.status)
     }
 
-    /// Strings of a JSON array column; anything else reads as empty.
-    pub fn strings(value: &Json) -> Vec<String> {
-        value
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+    pub fn is_active(&self) -> Result<bool, BadRow> {
+        Ok(self.status()? == Status::Active)
+    }
+
+    /// The time zone couple-level days and weeks are counted in.
+    pub fn timezone(&self) -> Result<chrono_tz::Tz, BadRow> {
+        stored::parse(TABLE, self.id, "timezone", &self.timezone)
+    }
+
+    pub fn goals(&self) -> Result<Vec<String>, BadRow> {
+        stored::strings(TABLE, self.id, "goals", &self.goals)
+    }
+
+    pub fn distractions(&self) -> Result<Vec<domain::couple::Distraction>, BadRow> {
+        stored::strings(TABLE, self.id, "distractions", &self.distractions)?
+            .iter()
+            .map(|d| stored::parse(TABLE, self.id, "distractions", d))
+            .collect()
     }
 }
 
@@ -67,11 +83,11 @@ pub async fn create<C: ConnectionTrait>(
     db: &C,
     founder: Uuid,
     profile: Profile,
+    now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
-    let now = Utc::now();
     let couple = ActiveModel {
         id: Set(Uuid::now_v7()),
-        status: Set(ACTIVE.to_owned()),
+        status: Set(Status::Active.as_str().to_owned()),
         relationship_start: Set(profile.relationship_start),
         goals: Set(Json::from(profile.goals)),
         distractions: Set(Json::from(profile.distractions)),
@@ -83,7 +99,7 @@ pub async fn create<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    couple_member::join(db, couple.id, founder).await?;
+    couple_member::join(db, couple.id, founder, now).await?;
     Ok(couple)
 }
 
@@ -95,13 +111,14 @@ pub async fn update_profile<C: ConnectionTrait>(
     db: &C,
     couple: Model,
     profile: Profile,
+    now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
     let mut row: ActiveModel = couple.into();
     row.relationship_start = Set(profile.relationship_start);
     row.goals = Set(Json::from(profile.goals));
     row.distractions = Set(Json::from(profile.distractions));
     row.timezone = Set(profile.timezone);
-    row.updated_at = Set(Utc::now());
+    row.updated_at = Set(now);
     row.update(db).await
 }
 
@@ -110,15 +127,15 @@ pub async fn archive<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
     delete_after: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let now = Utc::now();
     Entity::update_many()
-        .col_expr(Column::Status, Expr::value(ARCHIVED))
+        .col_expr(Column::Status, Expr::value(Status::Archived))
         .col_expr(Column::ArchivedAt, Expr::value(now))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .col_expr(Column::SharedDataDeleteAfter, Expr::value(delete_after))
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(ACTIVE))
+        .filter(Column::Status.eq(Status::Active))
         .exec(db)
         .await?;
     Ok(())
@@ -140,16 +157,5 @@ pub async fn members<C: ConnectionTrait>(
     db: &C,
     couple_id: Uuid,
 ) -> Result<Vec<(couple_member::Model, user::Model)>, DbErr> {
-    let members = couple_member::Entity::find()
-        .filter(couple_member::Column::CoupleId.eq(couple_id))
-        .order_by_asc(couple_member::Column::JoinedAt)
-        .all(db)
-        .await?;
-    let mut out = Vec::with_capacity(members.len());
-    for member in members {
-        if let Some(user) = user::find_by_id(db, member.user_id).await? {
-            out.push((member, user));
-        }
-    }
-    Ok(out)
+    couple_member::with_users(db, &[couple_id]).await
 }

@@ -33,14 +33,15 @@ pub async fn replace<C: ConnectionTrait>(
     created_by: Uuid,
     code_hash: String,
     expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
-    revoke_open(db, couple_id).await?;
+    revoke_open(db, couple_id, now).await?;
     ActiveModel {
         id: Set(Uuid::now_v7()),
         couple_id: Set(couple_id),
         created_by: Set(created_by),
         code_hash: Set(code_hash),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         expires_at: Set(expires_at),
         used_at: Set(None),
         used_by: Set(None),
@@ -50,9 +51,13 @@ pub async fn replace<C: ConnectionTrait>(
     .await
 }
 
-pub async fn revoke_open<C: ConnectionTrait>(db: &C, couple_id: Uuid) -> Result<(), DbErr> {
+pub async fn revoke_open<C: ConnectionTrait>(
+    db: &C,
+    couple_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     Entity::update_many()
-        .col_expr(Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(Column::RevokedAt, Expr::value(now))
         .filter(Column::CoupleId.eq(couple_id))
         .filter(Column::UsedAt.is_null())
         .filter(Column::RevokedAt.is_null())

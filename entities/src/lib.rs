@@ -1,8 +1,10 @@
 //! sea-orm entities (one module per table) and the queries the api and worker share.
 
 pub mod completion;
+pub mod constraint;
 pub mod couple;
 pub mod couple_member;
+pub mod history;
 pub mod invite;
 pub mod page;
 pub mod plan;
@@ -10,10 +12,12 @@ pub mod plan_item;
 pub mod refresh_token;
 pub mod ritual;
 pub mod session;
+pub mod stored;
 pub mod user;
 pub mod worker_heartbeat;
 
 pub use sea_orm;
+pub use stored::BadRow;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,

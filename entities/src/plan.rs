@@ -5,8 +5,16 @@ use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
 use sea_orm::{QueryOrder, Set};
 
-pub const ACTIVE: &str = "active";
-pub const ARCHIVED: &str = "archived";
+use crate::stored::{self, BadRow, stored_names};
+
+stored_names!(
+    /// Whether a plan is the couple's current one.
+    pub enum Status {
+        Active => "active",
+        /// Retired; its history still counts in progress.
+        Archived => "archived",
+    }
+);
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "plans")]
@@ -27,8 +35,12 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
-    pub fn is_active(&self) -> bool {
-        self.status == ACTIVE
+    pub fn status(&self) -> Result<Status, BadRow> {
+        stored::parse("plans", self.id, "status", &self.status)
+    }
+
+    pub fn is_active(&self) -> Result<bool, BadRow> {
+        Ok(self.status()? == Status::Active)
     }
 
     pub fn is_paused(&self, now: DateTime<Utc>) -> bool {
@@ -40,14 +52,15 @@ pub async fn create<C: ConnectionTrait>(
     db: &C,
     couple_id: Uuid,
     name: String,
+    now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
     ActiveModel {
         id: Set(Uuid::now_v7()),
         couple_id: Set(couple_id),
         name: Set(name),
-        status: Set(ACTIVE.to_owned()),
+        status: Set(Status::Active.as_str().to_owned()),
         paused_until: Set(None),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         archived_at: Set(None),
     }
     .insert(db)
@@ -64,7 +77,7 @@ pub async fn active_for_couple<C: ConnectionTrait>(
 ) -> Result<Option<Model>, DbErr> {
     Entity::find()
         .filter(Column::CoupleId.eq(couple_id))
-        .filter(Column::Status.eq(ACTIVE))
+        .filter(Column::Status.eq(Status::Active))
         .one(db)
         .await
 }
@@ -76,6 +89,21 @@ pub async fn all_for_couple<C: ConnectionTrait>(
 ) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::CoupleId.eq(couple_id))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// Every plan of several couples, oldest first.
+pub async fn for_couples<C: ConnectionTrait>(
+    db: &C,
+    couple_ids: &[Uuid],
+) -> Result<Vec<Model>, DbErr> {
+    if couple_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::CoupleId.is_in(couple_ids.iter().copied()))
         .order_by_asc(Column::Id)
         .all(db)
         .await
@@ -94,10 +122,14 @@ pub async fn set_paused_until<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn archive<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), DbErr> {
+pub async fn archive<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     Entity::update_many()
-        .col_expr(Column::Status, Expr::value(ARCHIVED))
-        .col_expr(Column::ArchivedAt, Expr::value(Utc::now()))
+        .col_expr(Column::Status, Expr::value(Status::Archived))
+        .col_expr(Column::ArchivedAt, Expr::value(now))
         .col_expr(
             Column::PausedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
@@ -159,6 +191,21 @@ pub mod pause {
             .exec(db)
             .await?;
         Ok(())
+    }
+
+    /// The pauses of several plans, oldest first.
+    pub async fn for_plans<C: ConnectionTrait>(
+        db: &C,
+        plan_ids: &[Uuid],
+    ) -> Result<Vec<Model>, DbErr> {
+        if plan_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Entity::find()
+            .filter(Column::PlanId.is_in(plan_ids.iter().copied()))
+            .order_by_asc(Column::StartsAt)
+            .all(db)
+            .await
     }
 
     pub async fn for_plan<C: ConnectionTrait>(db: &C, plan_id: Uuid) -> Result<Vec<Model>, DbErr> {

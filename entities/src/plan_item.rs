@@ -1,12 +1,34 @@
 //! The `plan_items` table: a ritual on a schedule, with who does it.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
 use sea_orm::{QueryOrder, Set};
 
-pub const ACTIVE: &str = "active";
-pub const REMOVED: &str = "removed";
+use domain::plan::{Assignee, ScheduleSpec};
+use domain::schedule::Schedule;
+
+use crate::stored::{self, BadRow, stored_names};
+
+stored_names!(
+    /// Whether an item is still on its plan.
+    pub enum Status {
+        Active => "active",
+        /// Taken off the plan; its history still counts.
+        Removed => "removed",
+    }
+);
+
+stored_names!(
+    /// Who does an item, as stored beside `assignee_user_id`.
+    pub enum AssigneeKind {
+        Both => "both",
+        Either => "either",
+        One => "one",
+    }
+);
+
+const TABLE: &str = "plan_items";
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "plan_items")]
@@ -26,33 +48,99 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "crate::plan::Entity",
+        from = "Column::PlanId",
+        to = "crate::plan::Column::Id"
+    )]
+    Plan,
+}
+
+impl Related<crate::plan::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Plan.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    pub fn status(&self) -> Result<Status, BadRow> {
+        stored::parse(TABLE, self.id, "status", &self.status)
+    }
+
+    pub fn is_active(&self) -> Result<bool, BadRow> {
+        Ok(self.status()? == Status::Active)
+    }
+
+    /// The schedule as stored.
+    pub fn spec(&self) -> Result<ScheduleSpec, BadRow> {
+        serde_json::from_value(self.schedule.clone())
+            .map_err(|e| BadRow::new(TABLE, self.id, "schedule", e))
+    }
+
+    /// When the item happens.
+    pub fn schedule(&self) -> Result<Schedule, BadRow> {
+        self.spec()?
+            .to_schedule()
+            .map_err(|e| BadRow::new(TABLE, self.id, "schedule", e))
+    }
+
+    /// Who does it.
+    pub fn assignee(&self) -> Result<Assignee, BadRow> {
+        let kind: AssigneeKind = stored::parse(TABLE, self.id, "assignee", &self.assignee)?;
+        match (kind, self.assignee_user_id) {
+            (AssigneeKind::Both, None) => Ok(Assignee::Both),
+            (AssigneeKind::Either, None) => Ok(Assignee::Either),
+            (AssigneeKind::One, Some(member)) => Ok(Assignee::One(member)),
+            (kind, member) => Err(BadRow::new(
+                TABLE,
+                self.id,
+                "assignee_user_id",
+                format!("{member:?} does not go with `{}`", kind.as_str()),
+            )),
+        }
+    }
+}
+
+fn kind_of(assignee: Assignee) -> AssigneeKind {
+    match assignee {
+        Assignee::Both => AssigneeKind::Both,
+        Assignee::Either => AssigneeKind::Either,
+        Assignee::One(_) => AssigneeKind::One,
+    }
+}
 
 /// A plan item as created or updated.
 #[derive(Debug, Clone)]
 pub struct Fields {
     pub ritual_id: Uuid,
-    pub schedule: Json,
-    pub assignee: String,
-    pub assignee_user_id: Option<Uuid>,
+    pub schedule: ScheduleSpec,
+    pub assignee: Assignee,
+}
+
+impl Fields {
+    fn schedule_json(&self) -> Result<Json, DbErr> {
+        serde_json::to_value(&self.schedule).map_err(|e| DbErr::Json(e.to_string()))
+    }
 }
 
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     plan_id: Uuid,
     fields: Fields,
+    now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
     ActiveModel {
         id: Set(Uuid::now_v7()),
         plan_id: Set(plan_id),
         ritual_id: Set(fields.ritual_id),
-        schedule: Set(fields.schedule),
-        assignee: Set(fields.assignee),
-        assignee_user_id: Set(fields.assignee_user_id),
-        status: Set(ACTIVE.to_owned()),
-        created_at: Set(Utc::now()),
+        schedule: Set(fields.schedule_json()?),
+        assignee: Set(kind_of(fields.assignee).as_str().to_owned()),
+        assignee_user_id: Set(fields.assignee.member()),
+        status: Set(Status::Active.as_str().to_owned()),
+        created_at: Set(now),
         removed_at: Set(None),
     }
     .insert(db)
@@ -66,9 +154,9 @@ pub async fn update<C: ConnectionTrait>(
 ) -> Result<Model, DbErr> {
     let mut row: ActiveModel = item.into();
     row.ritual_id = Set(fields.ritual_id);
-    row.schedule = Set(fields.schedule);
-    row.assignee = Set(fields.assignee);
-    row.assignee_user_id = Set(fields.assignee_user_id);
+    row.schedule = Set(fields.schedule_json()?);
+    row.assignee = Set(kind_of(fields.assignee).as_str().to_owned());
+    row.assignee_user_id = Set(fields.assignee.member());
     row.update(db).await
 }
 
@@ -83,7 +171,7 @@ pub async fn active_for_plan<C: ConnectionTrait>(
 ) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::PlanId.eq(plan_id))
-        .filter(Column::Status.eq(ACTIVE))
+        .filter(Column::Status.eq(Status::Active))
         .order_by_asc(Column::Id)
         .all(db)
         .await
@@ -98,13 +186,37 @@ pub async fn all_for_plan<C: ConnectionTrait>(db: &C, plan_id: Uuid) -> Result<V
         .await
 }
 
-pub async fn remove<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), DbErr> {
+pub async fn remove<C: ConnectionTrait>(db: &C, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     Entity::update_many()
-        .col_expr(Column::Status, Expr::value(REMOVED))
-        .col_expr(Column::RemovedAt, Expr::value(Utc::now()))
+        .col_expr(Column::Status, Expr::value(Status::Removed))
+        .col_expr(Column::RemovedAt, Expr::value(now))
         .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(ACTIVE))
+        .filter(Column::Status.eq(Status::Active))
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Every item of several plans, removed ones too, in the order they were added.
+pub async fn for_plans<C: ConnectionTrait>(db: &C, plan_ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    if plan_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::PlanId.is_in(plan_ids.iter().copied()))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// An item with its plan, in one statement.
+pub async fn find_with_plan<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<(Model, crate::plan::Model)>, DbErr> {
+    Ok(Entity::find_by_id(id)
+        .find_also_related(crate::plan::Entity)
+        .one(db)
+        .await?
+        .and_then(|(item, plan)| plan.map(|plan| (item, plan))))
 }

@@ -1,6 +1,6 @@
 //! The `refresh_tokens` table: every refresh token issued, stored only as its SHA-256.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::Set;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
@@ -24,11 +24,12 @@ pub async fn insert<C: ConnectionTrait>(
     db: &C,
     token_hash: String,
     session_id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     ActiveModel {
         token_hash: Set(token_hash),
         session_id: Set(session_id),
-        issued_at: Set(Utc::now()),
+        issued_at: Set(now),
         used_at: Set(None),
     }
     .insert(db)
@@ -41,9 +42,13 @@ pub async fn find<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<Option
 }
 
 /// Marks a token used, once: answers false when it was already used (by a racing request too).
-pub async fn mark_used<C: ConnectionTrait>(db: &C, token_hash: &str) -> Result<bool, DbErr> {
+pub async fn mark_used<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = Entity::update_many()
-        .col_expr(Column::UsedAt, Expr::value(Utc::now()))
+        .col_expr(Column::UsedAt, Expr::value(now))
         .filter(Column::TokenHash.eq(token_hash))
         .filter(Column::UsedAt.is_null())
         .exec(db)

@@ -1,10 +1,14 @@
 //! The `rituals` table: the catalog, built-in and (later) organization-owned entries.
 
+use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{Condition, QueryOrder, QuerySelect};
 
+use domain::catalog::{DefaultCadence, RitualCategory};
+
 use crate::page::{Page, PageRequest};
+use crate::stored::{self, BadRow};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "rituals")]
@@ -32,26 +36,28 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+const TABLE: &str = "rituals";
+
 impl Model {
-    /// The ordered steps; a malformed stored value reads as no steps.
-    pub fn step_list(&self) -> Vec<String> {
-        self.steps
-            .as_array()
-            .map(|steps| {
-                steps
-                    .iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
+    /// The ordered steps.
+    pub fn steps(&self) -> Result<Vec<String>, BadRow> {
+        stored::strings(TABLE, self.id, "steps", &self.steps)
+    }
+
+    pub fn category(&self) -> Result<RitualCategory, BadRow> {
+        stored::parse(TABLE, self.id, "category", &self.category)
+    }
+
+    pub fn default_cadence(&self) -> Result<DefaultCadence, BadRow> {
+        stored::parse(TABLE, self.id, "default_cadence", &self.default_cadence)
     }
 }
 
 /// Filters on the catalog; every one that is set must match.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub category: Option<String>,
-    pub cadence: Option<String>,
+    pub category: Option<RitualCategory>,
+    pub cadence: Option<DefaultCadence>,
     /// Case-insensitive text found in the key, title or summary.
     pub search: Option<String>,
     /// Whose custom rituals are listed besides the catalog's (nobody's when none).
@@ -155,6 +161,7 @@ pub async fn create_custom<C: ConnectionTrait>(
     db: &C,
     couple: Uuid,
     ritual: &domain::catalog::Ritual,
+    now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
     use sea_orm::Set;
     ActiveModel {
@@ -168,9 +175,20 @@ pub async fn create_custom<C: ConnectionTrait>(
         duration_minutes: Set(i32::try_from(ritual.duration_minutes).unwrap_or(i32::MAX)),
         steps: Set(Json::from(ritual.steps.clone())),
         built_in: Set(false),
-        created_at: Set(chrono::Utc::now()),
+        created_at: Set(now),
         couple_id: Set(Some(couple)),
     }
     .insert(db)
     .await
+}
+
+/// Rituals by ID, whoever they belong to: for reading what a plan the caller may see refers to.
+pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }

@@ -48,8 +48,8 @@ pub async fn create<C: ConnectionTrait>(
     user_id: Uuid,
     user_agent: Option<String>,
     expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
-    let now = Utc::now();
     ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user_id),
@@ -95,9 +95,9 @@ pub async fn live_for_user<C: ConnectionTrait>(
         .await
 }
 
-pub async fn touch<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), DbErr> {
+pub async fn touch<C: ConnectionTrait>(db: &C, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     Entity::update_many()
-        .col_expr(Column::LastUsedAt, Expr::value(Utc::now()))
+        .col_expr(Column::LastUsedAt, Expr::value(now))
         .filter(Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -105,9 +105,14 @@ pub async fn touch<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), DbErr> {
 }
 
 /// Revokes one session if it is still live; answers whether it did.
-pub async fn revoke<C: ConnectionTrait>(db: &C, id: Uuid, reason: &str) -> Result<bool, DbErr> {
+pub async fn revoke<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = Entity::update_many()
-        .col_expr(Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(Column::RevokedAt, Expr::value(now))
         .col_expr(Column::RevokedReason, Expr::value(reason))
         .filter(Column::Id.eq(id))
         .filter(Column::RevokedAt.is_null())
@@ -122,9 +127,10 @@ pub async fn revoke_all_for_user<C: ConnectionTrait>(
     user_id: Uuid,
     keep: Option<Uuid>,
     reason: &str,
+    now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let mut update = Entity::update_many()
-        .col_expr(Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(Column::RevokedAt, Expr::value(now))
         .col_expr(Column::RevokedReason, Expr::value(reason))
         .filter(Column::UserId.eq(user_id))
         .filter(Column::RevokedAt.is_null());

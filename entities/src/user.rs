@@ -1,7 +1,8 @@
 //! The `users` table: accounts.
 
+use chrono::{DateTime, Utc};
+use sea_orm::Set;
 use sea_orm::entity::prelude::*;
-use sea_orm::{Set, SqlErr};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -28,6 +29,17 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    pub fn role(&self) -> Result<domain::account::Role, crate::BadRow> {
+        crate::stored::parse("users", self.id, "role", &self.role)
+    }
+
+    /// The time zone the user's days and reminders are counted in.
+    pub fn timezone(&self) -> Result<chrono_tz::Tz, crate::BadRow> {
+        crate::stored::parse("users", self.id, "timezone", &self.timezone)
+    }
+}
+
 /// What a new account is made of; the email is already lower-cased, the password hashed.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -35,26 +47,15 @@ pub struct NewUser {
     pub password_hash: String,
     pub display_name: String,
     pub timezone: String,
-    pub role: String,
+    pub role: domain::account::Role,
 }
 
-#[derive(Debug)]
-pub enum CreateError {
-    EmailTaken,
-    Db(DbErr),
-}
-
-impl From<DbErr> for CreateError {
-    fn from(err: DbErr) -> Self {
-        match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(_)) => CreateError::EmailTaken,
-            _ => CreateError::Db(err),
-        }
-    }
-}
-
-pub async fn create<C: ConnectionTrait>(db: &C, new: NewUser) -> Result<Model, CreateError> {
-    let now = chrono::Utc::now();
+/// Creates an account; a taken email violates [`crate::constraint::Unique::UserEmail`].
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
     let row = ActiveModel {
         id: Set(Uuid::now_v7()),
         email: Set(new.email),
@@ -63,12 +64,12 @@ pub async fn create<C: ConnectionTrait>(db: &C, new: NewUser) -> Result<Model, C
         timezone: Set(new.timezone),
         quiet_hours_start: Set(None),
         quiet_hours_end: Set(None),
-        role: Set(new.role),
+        role: Set(new.role.as_str().to_owned()),
         disabled: Set(false),
         created_at: Set(now),
         updated_at: Set(now),
     };
-    Ok(row.insert(db).await?)
+    row.insert(db).await
 }
 
 pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
@@ -96,6 +97,7 @@ pub async fn update_profile<C: ConnectionTrait>(
     db: &C,
     user: Model,
     change: ProfileChange,
+    now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
     let mut row: ActiveModel = user.into();
     if let Some(name) = change.display_name {
@@ -109,7 +111,7 @@ pub async fn update_profile<C: ConnectionTrait>(
         row.quiet_hours_start = Set(start);
         row.quiet_hours_end = Set(end);
     }
-    row.updated_at = Set(chrono::Utc::now());
+    row.updated_at = Set(now);
     row.update(db).await
 }
 
@@ -117,10 +119,11 @@ pub async fn set_password_hash<C: ConnectionTrait>(
     db: &C,
     user: Model,
     password_hash: String,
+    now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
     let mut row: ActiveModel = user.into();
     row.password_hash = Set(password_hash);
-    row.updated_at = Set(chrono::Utc::now());
+    row.updated_at = Set(now);
     row.update(db).await
 }
 

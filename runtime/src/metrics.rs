@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -15,6 +16,8 @@ const LATENCY_BUCKETS: [f64; 11] = [
 #[derive(Clone, Default)]
 pub struct Metrics {
     inner: Arc<Mutex<Registry>>,
+    /// Counted outside the lock: every SQL statement passes here.
+    sql_statements: Arc<AtomicU64>,
 }
 
 #[derive(Default)]
@@ -134,6 +137,16 @@ impl Metrics {
         });
     }
 
+    /// Counts one SQL statement sent to the database.
+    pub fn sql_statement(&self) {
+        self.sql_statements.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// SQL statements sent since start.
+    pub fn sql_statements(&self) -> u64 {
+        self.sql_statements.load(Ordering::Relaxed)
+    }
+
     /// The Prometheus text exposition of everything recorded so far.
     pub fn render(&self) -> String {
         self.with(|r| {
@@ -191,6 +204,9 @@ impl Metrics {
                     escape(queue)
                 );
             }
+            let _ = writeln!(out, "# HELP rekindle_sql_statements_total SQL statements sent to the database.");
+            let _ = writeln!(out, "# TYPE rekindle_sql_statements_total counter");
+            let _ = writeln!(out, "rekindle_sql_statements_total {}", self.sql_statements());
             out
         })
     }

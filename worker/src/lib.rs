@@ -9,6 +9,7 @@ pub mod jobs;
 use std::future::Future;
 
 use chrono::Utc;
+use domain::clock::Clock;
 use entities::worker_heartbeat;
 use runtime::{JobQueue, Metrics, Settings};
 use sea_orm::DatabaseConnection;
@@ -21,6 +22,8 @@ pub struct JobState {
     pub queue: JobQueue,
     pub metrics: Metrics,
     pub identity: WorkerIdentity,
+    /// The time jobs work with: the system's, or one a test sets.
+    pub clock: Clock,
 }
 
 /// Who this worker process is, as recorded in its heartbeat row.
@@ -33,30 +36,25 @@ pub struct WorkerIdentity {
 }
 
 impl WorkerIdentity {
-    pub fn new() -> Self {
+    /// A new worker, starting now.
+    pub fn new(now: chrono::DateTime<Utc>) -> Self {
         Self {
             worker_id: Uuid::new_v4(),
             host: host_name(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
-            started_at: Utc::now(),
+            started_at: now,
         }
     }
 
-    /// The heartbeat row for this worker, seen now.
-    pub fn heartbeat(&self) -> worker_heartbeat::Model {
+    /// The heartbeat row for this worker, seen at `now`.
+    pub fn heartbeat(&self, now: chrono::DateTime<Utc>) -> worker_heartbeat::Model {
         worker_heartbeat::Model {
             worker_id: self.worker_id,
             host: self.host.clone(),
             version: self.version.clone(),
             started_at: self.started_at,
-            last_seen_at: Utc::now(),
+            last_seen_at: now,
         }
-    }
-}
-
-impl Default for WorkerIdentity {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -77,7 +75,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     // Beat once before the first tick so the worker is listed from its first second.
-    worker_heartbeat::beat(&state.db, &state.identity.heartbeat()).await?;
+    worker_heartbeat::beat(&state.db, &state.identity.heartbeat(state.clock.now())).await?;
     tracing::info!(
         worker.id = %state.identity.worker_id,
         queue.backend = state.queue.backend_name(),

@@ -24,11 +24,13 @@ async fn main() -> anyhow::Result<()> {
         }
         None => None,
     };
+    let clock = domain::clock::Clock::system();
     let state = JobState {
         db,
         queue,
         metrics,
-        identity: WorkerIdentity::new(),
+        identity: WorkerIdentity::new(clock.now()),
+        clock,
     };
     let result = rekindle_worker::run(&settings, state, shutdown::signal())
         .await

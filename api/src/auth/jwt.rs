@@ -63,6 +63,8 @@ impl Keys {
         validation.set_issuer(&[&settings.jwt_issuer]);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
         validation.leeway = 5;
+        // Expiry is checked against the injected clock in `verify`, not the system's.
+        validation.validate_exp = false;
         Self {
             kid: key_id(&settings.jwt_secret),
             signing: EncodingKey::from_secret(settings.jwt_secret.expose().as_bytes()),
@@ -81,8 +83,8 @@ impl Keys {
         user_id: Uuid,
         role: &str,
         session_id: Uuid,
+        now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), jsonwebtoken::errors::Error> {
-        let now = Utc::now();
         let expires_at = now + self.ttl;
         let claims = Claims {
             sub: user_id,
@@ -118,6 +120,9 @@ impl Keys {
             .map(|data| data.claims)
             .map_err(|_| "invalid signature or claims")?;
         let leeway = i64::try_from(self.validation.leeway).unwrap_or(0);
+        if claims.exp + leeway < now.timestamp() {
+            return Err("token expired");
+        }
         if claims.iat > now.timestamp() + leeway {
             return Err("token issued in the future");
         }
@@ -149,6 +154,26 @@ pub(crate) mod tests {
         }
     }
 
+    /// The time these tests run at: the keys judge tokens by the time they are given.
+    fn at() -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2026, 3, 29, 0, 30, 0).unwrap()
+    }
+
+    #[test]
+    fn expiry_is_judged_by_the_given_time() {
+        let keys = Keys::new(&settings(NEW, None));
+        let (token, expires_at) = keys
+            .issue(Uuid::new_v4(), "member", Uuid::new_v4(), at())
+            .unwrap();
+        assert!(keys.verify(&token, expires_at).is_ok());
+        assert_eq!(
+            keys.verify(&token, expires_at + chrono::Duration::seconds(6)),
+            Err("token expired"),
+            "past the five seconds of leeway"
+        );
+    }
+
     fn forge(keys: &Keys, iat: i64, exp: i64) -> String {
         let claims = Claims {
             sub: Uuid::new_v4(),
@@ -168,19 +193,16 @@ pub(crate) mod tests {
     #[test]
     fn tokens_from_the_future_or_longer_than_the_ttl_are_refused() {
         let keys = Keys::new(&settings(NEW, None));
-        let now = Utc::now().timestamp();
+        let now = at().timestamp();
         assert_eq!(
-            keys.verify(&forge(&keys, now + 3600, now + 3600 + 900), Utc::now()),
+            keys.verify(&forge(&keys, now + 3600, now + 3600 + 900), at()),
             Err("token issued in the future")
         );
         assert_eq!(
-            keys.verify(&forge(&keys, now, now + 86_400), Utc::now()),
+            keys.verify(&forge(&keys, now, now + 86_400), at()),
             Err("token lifetime longer than configured")
         );
-        assert!(
-            keys.verify(&forge(&keys, now, now + 900), Utc::now())
-                .is_ok()
-        );
+        assert!(keys.verify(&forge(&keys, now, now + 900), at()).is_ok());
     }
 
     const OLD: &str = "an-old-secret-that-is-long-enough-000000";
@@ -190,8 +212,8 @@ pub(crate) mod tests {
     fn a_token_round_trips_with_its_claims() {
         let keys = Keys::new(&settings(NEW, None));
         let (user, session) = (Uuid::new_v4(), Uuid::new_v4());
-        let (token, expires_at) = keys.issue(user, "member", session).unwrap();
-        let claims = keys.verify(&token, Utc::now()).unwrap();
+        let (token, expires_at) = keys.issue(user, "member", session, at()).unwrap();
+        let claims = keys.verify(&token, at()).unwrap();
         assert_eq!(
             (claims.sub, claims.sid, claims.role.as_str()),
             (user, session, "member")
@@ -204,11 +226,11 @@ pub(crate) mod tests {
     fn the_previous_key_verifies_during_a_rotation_and_not_after() {
         let before = Keys::new(&settings(OLD, None));
         let (token, _) = before
-            .issue(Uuid::new_v4(), "member", Uuid::new_v4())
+            .issue(Uuid::new_v4(), "member", Uuid::new_v4(), at())
             .unwrap();
         let during = Keys::new(&settings(NEW, Some(OLD)));
-        assert!(during.verify(&token, Utc::now()).is_ok());
+        assert!(during.verify(&token, at()).is_ok());
         let after = Keys::new(&settings(NEW, None));
-        assert!(after.verify(&token, Utc::now()).is_err());
+        assert!(after.verify(&token, at()).is_err());
     }
 }

@@ -10,11 +10,13 @@ pub mod session_events;
 pub mod sessions;
 
 use std::net::IpAddr;
-use std::str::FromStr;
+
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::account::Role;
-use entities::session;
+use entities::{couple, couple_member, session, user};
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 
 use crate::state::AppState;
@@ -28,7 +30,12 @@ pub struct AuthUser {
     pub session_id: Uuid,
     /// When the access token presented stops working.
     pub token_expires_at: DateTime<Utc>,
+    /// The account as read when the request was authenticated.
+    pub account: user::Model,
 }
+
+/// The caller's current couple membership with its couple, read at most once per request.
+pub(crate) type CurrentCouple = Option<(couple_member::Model, couple::Model)>;
 
 /// The caller of one request.
 #[derive(Debug, Clone, Default)]
@@ -36,13 +43,15 @@ pub struct Caller {
     pub user: Option<AuthUser>,
     /// A credential was presented and refused (bad, expired, or its session revoked).
     pub credential_rejected: bool,
+    /// Filled by the policy on first use; shared by every field of the request.
+    pub(crate) current_couple: Arc<OnceCell<CurrentCouple>>,
 }
 
 impl Caller {
     fn rejected() -> Self {
         Self {
-            user: None,
             credential_rejected: true,
+            ..Self::default()
         }
     }
 }
@@ -94,7 +103,7 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
         tracing::debug!("authorization header is not a bearer token");
         return Caller::rejected();
     };
-    let now = Utc::now();
+    let now = state.clock.now();
     let claims = match state.keys.verify(token.trim(), now) {
         Ok(claims) => claims,
         Err(reason) => {
@@ -111,9 +120,13 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
                 tracing::debug!(user.id = %user.id, "access token of a disabled account");
                 return Caller::rejected();
             }
-            let Ok(role) = Role::from_str(&user.role) else {
-                tracing::error!(user.id = %user.id, table = "users", "stored role is not a known role");
-                return Caller::rejected();
+            let role = match user.role() {
+                Ok(role) => role,
+                Err(bad) => {
+                    // Logged with the row; the caller is refused rather than given a role.
+                    let _ = crate::error::ApiError::from(bad);
+                    return Caller::rejected();
+                }
             };
             Caller {
                 user: Some(AuthUser {
@@ -121,8 +134,9 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
                     role,
                     session_id: claims.sid,
                     token_expires_at,
+                    account: user,
                 }),
-                credential_rejected: false,
+                ..Caller::default()
             }
         }
         Ok(_) => {

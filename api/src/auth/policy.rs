@@ -1,15 +1,30 @@
-//! The one authorization policy (DESIGN.md's privacy rules 1 and 4). Every resolver that reads
-//! or writes couple or account data asks here; a foreign object answers exactly like a missing
-//! one, so IDs never reveal that something exists.
+//! The one authorization policy (DESIGN.md's privacy rules 1 and 4).
+//!
+//! A decision is a value only this module can make: [`CoupleAccess`], [`PlanAccess`],
+//! [`ItemAccess`], [`CompletionAccess`], [`MemberAccess`] and [`AccountAccess`] have private
+//! fields and no public constructor. Every GraphQL object that shows couple, member or account
+//! data is built from one, and a nested object is built from its parent's decision through the
+//! methods here, which check that the child belongs to the parent. A foreign object answers
+//! exactly like a missing one, so IDs never reveal that something exists.
+//!
+//! Building a couple's object without a decision does not compile:
+//!
+//! ```compile_fail
+//! use rekindle_api::auth::policy::{CoupleAccess, Standing};
+//! use rekindle_api::graphql::couple::types::Couple;
+//!
+//! fn forge(couple: entities::couple::Model) -> Couple {
+//!     Couple::new(CoupleAccess { couple, standing: Standing::Member, viewer: uuid::Uuid::nil() })
+//! }
+//! ```
 
-use chrono::Utc;
 use domain::account::Role;
-use entities::{completion, couple, couple_member, plan, plan_item};
-use sea_orm::ConnectionTrait;
+use entities::{completion, couple, couple_member, plan, plan_item, session, user};
 use uuid::Uuid;
 
 use super::{AuthUser, Caller};
 use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
 
 /// The signed-in user, or UNAUTHENTICATED.
 pub fn require_user(caller: &Caller) -> Result<&AuthUser, ApiError> {
@@ -23,26 +38,91 @@ pub fn require_user(caller: &Caller) -> Result<&AuthUser, ApiError> {
     }
 }
 
-/// An operator, or FORBIDDEN (UNAUTHENTICATED when nobody is signed in).
-pub fn require_admin(caller: &Caller) -> Result<&AuthUser, ApiError> {
+/// The signed-in user if they have `role`; FORBIDDEN with `refusal` otherwise.
+fn require_role<'a>(
+    caller: &'a Caller,
+    role: Role,
+    refusal: &str,
+) -> Result<&'a AuthUser, ApiError> {
     let user = require_user(caller)?;
-    if user.role == Role::Admin {
+    if user.role == role {
         Ok(user)
     } else {
-        Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "only an administrator may do this",
-        ))
+        Err(ApiError::new(ErrorCode::Forbidden, refusal))
     }
 }
 
-/// Whether the caller may see a user's account: themself, or an administrator (accounts are
-/// operations data; nothing intimate hangs off a user record).
-pub fn can_view_account(caller: &Caller, user_id: Uuid) -> bool {
+/// An operator, or FORBIDDEN (UNAUTHENTICATED when nobody is signed in).
+pub fn require_admin(caller: &Caller) -> Result<&AuthUser, ApiError> {
+    require_role(caller, Role::Admin, "only an administrator may do this")
+}
+
+/// Couples are for members: coaches and administrators take part in no couple of their own.
+pub fn may_be_in_couple(caller: &Caller) -> Result<&AuthUser, ApiError> {
+    require_role(
+        caller,
+        Role::Member,
+        "coach and administrator accounts cannot be in a couple",
+    )
+}
+
+/// A decision that the caller may see an account: their own, or any for an administrator
+/// (accounts are operations data; nothing intimate hangs off a user record).
+#[derive(Debug, Clone)]
+pub struct AccountAccess {
+    account: user::Model,
+    own: bool,
+}
+
+impl AccountAccess {
+    pub fn account(&self) -> &user::Model {
+        &self.account
+    }
+
+    /// Whether the caller is this account's owner.
+    pub fn is_own(&self) -> bool {
+        self.own
+    }
+}
+
+/// The caller's own account, as read when the request was authenticated.
+pub fn own_account(caller: &Caller) -> Result<AccountAccess, ApiError> {
+    let user = require_user(caller)?;
+    Ok(AccountAccess {
+        account: user.account.clone(),
+        own: true,
+    })
+}
+
+/// The account a sign-in (or the caller's own change) just vouched for.
+pub fn signed_in_account(account: user::Model) -> AccountAccess {
+    AccountAccess { account, own: true }
+}
+
+/// An account the caller may see, if they may; `None` answers exactly like a missing one.
+pub fn account(caller: &Caller, account: user::Model) -> Option<AccountAccess> {
+    let user = caller.user.as_ref()?;
+    let own = user.id == account.id;
+    (own || user.role == Role::Admin).then_some(AccountAccess { account, own })
+}
+
+/// Whether the caller may look an account up by ID (before reading it).
+pub fn may_view_account(caller: &Caller, user_id: Uuid) -> bool {
     caller
         .user
         .as_ref()
         .is_some_and(|u| u.id == user_id || u.role == Role::Admin)
+}
+
+/// One of the caller's own sessions; another user's is NOT_FOUND, the same as a missing one.
+pub fn own_session(
+    caller: &Caller,
+    found: Option<session::Model>,
+) -> Result<session::Model, ApiError> {
+    let user = require_user(caller)?;
+    found
+        .filter(|s| s.user_id == user.id)
+        .ok_or_else(|| ApiError::not_found("session"))
 }
 
 /// How the caller stands to a couple.
@@ -54,55 +134,267 @@ pub enum Standing {
     FormerMember,
 }
 
-/// A couple the caller may read, with how they stand to it.
+/// A decision that the caller may read a couple, and how they stand to it.
 #[derive(Debug, Clone)]
 pub struct CoupleAccess {
-    pub couple: couple::Model,
-    pub standing: Standing,
+    couple: couple::Model,
+    standing: Standing,
+    viewer: Uuid,
+}
+
+impl CoupleAccess {
+    pub fn couple(&self) -> &couple::Model {
+        &self.couple
+    }
+
+    pub fn id(&self) -> Uuid {
+        self.couple.id
+    }
+
+    pub fn standing(&self) -> Standing {
+        self.standing
+    }
+
+    /// Who the decision was made for.
+    pub fn viewer(&self) -> Uuid {
+        self.viewer
+    }
+
+    /// A plan, if it is this couple's.
+    pub fn plan(&self, plan: plan::Model) -> Option<PlanAccess> {
+        (plan.couple_id == self.couple.id).then(|| PlanAccess {
+            plan,
+            couple: self.clone(),
+        })
+    }
+
+    /// A member row with its account, if it is this couple's.
+    pub fn member(
+        &self,
+        member: couple_member::Model,
+        account: user::Model,
+    ) -> Option<MemberAccess> {
+        (member.couple_id == self.couple.id && member.user_id == account.id).then(|| MemberAccess {
+            is_me: account.id == self.viewer,
+            member,
+            account,
+        })
+    }
+
+    /// The couple after the caller changed it (the same decision, the newer row).
+    pub fn updated(self, couple: couple::Model) -> Option<CoupleAccess> {
+        (couple.id == self.couple.id).then_some(CoupleAccess { couple, ..self })
+    }
+}
+
+/// A member of a couple the caller may read, as their partner sees them.
+#[derive(Debug, Clone)]
+pub struct MemberAccess {
+    member: couple_member::Model,
+    account: user::Model,
+    is_me: bool,
+}
+
+impl MemberAccess {
+    pub fn member(&self) -> &couple_member::Model {
+        &self.member
+    }
+
+    pub fn account(&self) -> &user::Model {
+        &self.account
+    }
+
+    pub fn is_me(&self) -> bool {
+        self.is_me
+    }
+}
+
+/// A decision that the caller may read a plan.
+#[derive(Debug, Clone)]
+pub struct PlanAccess {
+    plan: plan::Model,
+    couple: CoupleAccess,
+}
+
+impl PlanAccess {
+    pub fn plan(&self) -> &plan::Model {
+        &self.plan
+    }
+
+    pub fn couple(&self) -> &CoupleAccess {
+        &self.couple
+    }
+
+    /// An item, if it is on this plan.
+    pub fn item(&self, item: plan_item::Model) -> Option<ItemAccess> {
+        (item.plan_id == self.plan.id).then(|| ItemAccess {
+            item,
+            plan: self.clone(),
+        })
+    }
+
+    /// The plan after the caller changed it.
+    pub fn updated(self, plan: plan::Model) -> Option<PlanAccess> {
+        (plan.id == self.plan.id).then_some(PlanAccess { plan, ..self })
+    }
+}
+
+/// A decision that the caller may read a plan item.
+#[derive(Debug, Clone)]
+pub struct ItemAccess {
+    item: plan_item::Model,
+    plan: PlanAccess,
+}
+
+impl ItemAccess {
+    pub fn item(&self) -> &plan_item::Model {
+        &self.item
+    }
+
+    pub fn plan(&self) -> &PlanAccess {
+        &self.plan
+    }
+
+    /// A completion of this item, with its note as the caller may read it: its author always,
+    /// the partner only if shared.
+    pub fn completion(&self, completion: completion::Model) -> Option<CompletionAccess> {
+        if completion.plan_item_id != self.item.id {
+            return None;
+        }
+        let viewer = self.plan.couple.viewer;
+        let mine = completion.user_id == viewer;
+        let note = (mine || completion.note_shared)
+            .then(|| completion.note.clone())
+            .flatten();
+        Some(CompletionAccess {
+            completion,
+            note,
+            mine,
+            item: self.clone(),
+        })
+    }
+
+    /// The item after the caller changed it.
+    pub fn updated(self, item: plan_item::Model) -> Option<ItemAccess> {
+        (item.id == self.item.id).then_some(ItemAccess { item, ..self })
+    }
+}
+
+/// A decision that the caller may read a completion, with the note as they may see it.
+#[derive(Debug, Clone)]
+pub struct CompletionAccess {
+    completion: completion::Model,
+    note: Option<String>,
+    mine: bool,
+    item: ItemAccess,
+}
+
+impl CompletionAccess {
+    pub fn completion(&self) -> &completion::Model {
+        &self.completion
+    }
+
+    /// The note, if the caller may read it.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// Whether the caller logged it.
+    pub fn is_mine(&self) -> bool {
+        self.mine
+    }
+
+    pub fn item(&self) -> &ItemAccess {
+        &self.item
+    }
+}
+
+/// The caller's current couple (membership and couple), read once per request.
+async fn current_couple<'a>(
+    state: &AppState,
+    caller: &'a Caller,
+) -> Result<&'a super::CurrentCouple, ApiError> {
+    let user = require_user(caller)?;
+    caller
+        .current_couple
+        .get_or_try_init(|| async {
+            couple_member::current_with_couple(&state.db, user.id)
+                .await
+                .map_err(ApiError::from)
+        })
+        .await
+}
+
+/// The caller's current couple, if they are in an active one.
+pub async fn callers_couple(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Option<CoupleAccess>, ApiError> {
+    let user = require_user(caller)?;
+    match current_couple(state, caller).await? {
+        Some((_, couple)) if couple.is_active()? => Ok(Some(CoupleAccess {
+            couple: couple.clone(),
+            standing: Standing::Member,
+            viewer: user.id,
+        })),
+        _ => Ok(None),
+    }
+}
+
+/// Whose custom rituals the caller may see besides the catalog: their active couple's.
+pub async fn ritual_scope(state: &AppState, caller: &Caller) -> Result<Option<Uuid>, ApiError> {
+    if caller.user.is_none() {
+        return Ok(None);
+    }
+    Ok(callers_couple(state, caller)
+        .await?
+        .map(|access| access.id()))
 }
 
 /// The couple, if the caller may read it; NOT_FOUND otherwise, the same as for a missing one.
 /// Administrators get no special access: a couple's data is private content.
-pub async fn readable_couple<C: ConnectionTrait>(
-    db: &C,
+pub async fn readable_couple(
+    state: &AppState,
     caller: &Caller,
     couple_id: Uuid,
 ) -> Result<CoupleAccess, ApiError> {
     let user = require_user(caller)?;
+    if let Some(current) = callers_couple(state, caller).await?
+        && current.id() == couple_id
+    {
+        return Ok(current);
+    }
     let not_found = || ApiError::not_found("couple");
-    let membership = couple_member::find(db, couple_id, user.id)
+    let (membership, couple) = couple_member::find_with_couple(&state.db, couple_id, user.id)
         .await?
         .ok_or_else(not_found)?;
-    let couple = couple::find(db, couple_id).await?.ok_or_else(not_found)?;
-    if membership.is_current() && couple.is_active() {
-        return Ok(CoupleAccess {
-            couple,
-            standing: Standing::Member,
-        });
-    }
-    let within_retention = couple
+    let standing = if membership.is_current() && couple.is_active()? {
+        Standing::Member
+    } else if couple
         .shared_data_delete_after
-        .is_some_and(|deadline| deadline > Utc::now());
-    if within_retention {
-        Ok(CoupleAccess {
-            couple,
-            standing: Standing::FormerMember,
-        })
+        .is_some_and(|deadline| deadline > state.clock.now())
+    {
+        Standing::FormerMember
     } else {
-        Err(not_found())
-    }
+        return Err(not_found());
+    };
+    Ok(CoupleAccess {
+        couple,
+        standing,
+        viewer: user.id,
+    })
 }
 
 /// The couple, if the caller may change it: a current member of an active couple. A former
 /// member, who can still read it, gets FORBIDDEN.
-pub async fn writable_couple<C: ConnectionTrait>(
-    db: &C,
+pub async fn writable_couple(
+    state: &AppState,
     caller: &Caller,
     couple_id: Uuid,
-) -> Result<couple::Model, ApiError> {
-    let access = readable_couple(db, caller, couple_id).await?;
+) -> Result<CoupleAccess, ApiError> {
+    let access = readable_couple(state, caller, couple_id).await?;
     match access.standing {
-        Standing::Member => Ok(access.couple),
+        Standing::Member => Ok(access),
         Standing::FormerMember => Err(ApiError::new(
             ErrorCode::Forbidden,
             "this couple is archived: its shared data is read-only until it is deleted",
@@ -110,89 +402,144 @@ pub async fn writable_couple<C: ConnectionTrait>(
     }
 }
 
-/// The couple whose custom rituals the caller may see: their active couple, if any.
-pub async fn callers_couple<C: ConnectionTrait>(
-    db: &C,
-    caller: &Caller,
-) -> Result<Option<Uuid>, ApiError> {
-    match &caller.user {
-        Some(user) => Ok(couple_member::active_for_user(db, user.id)
-            .await?
-            .map(|m| m.couple_id)),
-        None => Ok(None),
+/// The couple the caller just created or joined (inside the transaction that did it).
+pub fn joined_couple(user: &AuthUser, couple: couple::Model) -> CoupleAccess {
+    CoupleAccess {
+        couple,
+        standing: Standing::Member,
+        viewer: user.id,
     }
 }
 
-/// A plan the caller may read, with the couple it belongs to.
-pub async fn readable_plan<C: ConnectionTrait>(
-    db: &C,
+/// A plan the caller may read.
+pub async fn readable_plan(
+    state: &AppState,
     caller: &Caller,
     plan_id: Uuid,
-) -> Result<(plan::Model, CoupleAccess), ApiError> {
-    let found = plan::find(db, plan_id)
+) -> Result<PlanAccess, ApiError> {
+    let found = plan::find(&state.db, plan_id)
         .await?
         .ok_or_else(|| ApiError::not_found("plan"))?;
-    let access = readable_couple(db, caller, found.couple_id)
+    readable_couple(state, caller, found.couple_id)
         .await
-        .map_err(|e| rename_not_found(e, "plan"))?;
-    Ok((found, access))
+        .map_err(|e| rename_not_found(e, "plan"))?
+        .plan(found)
+        .ok_or_else(|| ApiError::not_found("plan"))
 }
 
 /// A plan the caller may change: an active plan of their active couple.
-pub async fn writable_plan<C: ConnectionTrait>(
-    db: &C,
+pub async fn writable_plan(
+    state: &AppState,
     caller: &Caller,
     plan_id: Uuid,
-) -> Result<(plan::Model, couple::Model), ApiError> {
-    let found = plan::find(db, plan_id)
+) -> Result<PlanAccess, ApiError> {
+    let found = plan::find(&state.db, plan_id)
         .await?
         .ok_or_else(|| ApiError::not_found("plan"))?;
-    let couple = writable_couple(db, caller, found.couple_id)
+    let couple = writable_couple(state, caller, found.couple_id)
         .await
         .map_err(|e| rename_not_found(e, "plan"))?;
-    if !found.is_active() {
+    if !found.is_active()? {
         return Err(ApiError::new(ErrorCode::Forbidden, "this plan is archived"));
     }
-    Ok((found, couple))
+    couple
+        .plan(found)
+        .ok_or_else(|| ApiError::not_found("plan"))
 }
 
-/// A plan item the caller may read, with its plan and couple.
-pub async fn readable_item<C: ConnectionTrait>(
-    db: &C,
+/// A plan item the caller may read.
+pub async fn readable_item(
+    state: &AppState,
     caller: &Caller,
     item_id: Uuid,
-) -> Result<(plan_item::Model, plan::Model, CoupleAccess), ApiError> {
-    let item = plan_item::find(db, item_id)
+) -> Result<ItemAccess, ApiError> {
+    let not_found = || ApiError::not_found("plan item");
+    let (item, found) = plan_item::find_with_plan(&state.db, item_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("plan item"))?;
-    let (plan, access) = readable_plan(db, caller, item.plan_id)
+        .ok_or_else(not_found)?;
+    readable_couple(state, caller, found.couple_id)
         .await
-        .map_err(|e| rename_not_found(e, "plan item"))?;
-    Ok((item, plan, access))
+        .map_err(|e| rename_not_found(e, "plan item"))?
+        .plan(found)
+        .and_then(|plan| plan.item(item))
+        .ok_or_else(not_found)
 }
 
 /// A plan item the caller may change or log: on an active plan of their active couple.
-pub async fn writable_item<C: ConnectionTrait>(
-    db: &C,
+pub async fn writable_item(
+    state: &AppState,
     caller: &Caller,
     item_id: Uuid,
-) -> Result<(plan_item::Model, plan::Model, couple::Model), ApiError> {
-    let item = plan_item::find(db, item_id)
+) -> Result<ItemAccess, ApiError> {
+    let not_found = || ApiError::not_found("plan item");
+    let (item, found) = plan_item::find_with_plan(&state.db, item_id)
         .await?
-        .filter(|i| i.status == plan_item::ACTIVE)
-        .ok_or_else(|| ApiError::not_found("plan item"))?;
-    let (plan, couple) = writable_plan(db, caller, item.plan_id)
+        .ok_or_else(not_found)?;
+    if !item.is_active()? {
+        return Err(not_found());
+    }
+    let plan = writable_couple(state, caller, found.couple_id)
         .await
-        .map_err(|e| rename_not_found(e, "plan item"))?;
-    Ok((item, plan, couple))
+        .map_err(|e| rename_not_found(e, "plan item"))?
+        .plan(found)
+        .ok_or_else(not_found)?;
+    if !plan.plan().is_active()? {
+        return Err(ApiError::new(ErrorCode::Forbidden, "this plan is archived"));
+    }
+    plan.item(item).ok_or_else(not_found)
 }
 
-/// A completion's note as `viewer` may read it: its author always, the partner only if shared.
-pub fn visible_note(completion: &completion::Model, viewer: Option<Uuid>) -> Option<String> {
-    let mine = viewer == Some(completion.user_id);
-    (mine || completion.note_shared)
-        .then(|| completion.note.clone())
-        .flatten()
+/// Whether the caller may log this item: ONE items are their assignee's to log.
+pub fn may_log(item: &ItemAccess) -> Result<(), ApiError> {
+    if item.item.assignee()?.includes(item.plan.couple.viewer) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "this ritual is your partner's to log",
+        ))
+    }
+}
+
+/// A completion the caller may read.
+pub async fn readable_completion(
+    state: &AppState,
+    caller: &Caller,
+    completion_id: Uuid,
+) -> Result<CompletionAccess, ApiError> {
+    let not_found = || ApiError::not_found("completion");
+    let found = completion::find(&state.db, completion_id)
+        .await?
+        .ok_or_else(not_found)?;
+    readable_item(state, caller, found.plan_item_id)
+        .await
+        .map_err(|e| rename_not_found(e, "completion"))?
+        .completion(found)
+        .ok_or_else(not_found)
+}
+
+/// A completion the caller may undo: one they logged, on an item they may still change.
+pub async fn undoable_completion(
+    state: &AppState,
+    caller: &Caller,
+    completion_id: Uuid,
+) -> Result<CompletionAccess, ApiError> {
+    let not_found = || ApiError::not_found("completion");
+    let found = completion::find(&state.db, completion_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let access = writable_item(state, caller, found.plan_item_id)
+        .await
+        .map_err(|e| rename_not_found(e, "completion"))?
+        .completion(found)
+        .ok_or_else(not_found)?;
+    if !access.mine {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "only the member who logged it can undo it",
+        ));
+    }
+    Ok(access)
 }
 
 fn rename_not_found(err: ApiError, what: &str) -> ApiError {

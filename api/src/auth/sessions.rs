@@ -32,7 +32,8 @@ pub async fn start(
     user: &user::Model,
     client: &ClientInfo,
 ) -> Result<IssuedTokens, ApiError> {
-    let expires_at = Utc::now()
+    let now = state.clock.now();
+    let expires_at = now
         + chrono::Duration::from_std(state.settings.auth.refresh_token_ttl)
             .unwrap_or_else(|_| chrono::Duration::days(30));
     let user_agent = client
@@ -40,9 +41,9 @@ pub async fn start(
         .as_ref()
         .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
     let txn = entities::begin_write(&state.db).await?;
-    let session = session::create(&txn, user.id, user_agent, expires_at).await?;
+    let session = session::create(&txn, user.id, user_agent, expires_at, now).await?;
     let refresh_token = new_refresh_token();
-    refresh_token::insert(&txn, digest(&refresh_token), session.id).await?;
+    refresh_token::insert(&txn, digest(&refresh_token), session.id, now).await?;
     txn.commit().await?;
     issue(state, user, session, refresh_token)
 }
@@ -55,7 +56,7 @@ fn issue(
 ) -> Result<IssuedTokens, ApiError> {
     let (access_token, access_token_expires_at) = state
         .keys
-        .issue(user.id, &user.role, session.id)
+        .issue(user.id, &user.role, session.id, state.clock.now())
         .map_err(|e| ApiError::internal(&e))?;
     Ok(IssuedTokens {
         access_token,
@@ -68,18 +69,19 @@ fn issue(
 /// Trades a refresh token for new tokens. A token is good once: presenting a used one means it
 /// was copied, so the whole session (every token of that sign-in) is revoked.
 pub async fn rotate(state: &AppState, presented: &str) -> Result<IssuedTokens, ApiError> {
+    let now = state.clock.now();
     let hash = digest(presented.trim());
     let token = refresh_token::find(&state.db, &hash)
         .await?
         .ok_or_else(invalid_refresh_token)?;
     let session = session::find(&state.db, token.session_id)
         .await?
-        .filter(|s| s.is_live(Utc::now()))
+        .filter(|s| s.is_live(now))
         .ok_or_else(invalid_refresh_token)?;
     let txn = entities::begin_write(&state.db).await?;
-    if !refresh_token::mark_used(&txn, &hash).await? {
+    if !refresh_token::mark_used(&txn, &hash, now).await? {
         txn.rollback().await?;
-        session::revoke(&state.db, session.id, "refresh_token_reuse").await?;
+        session::revoke(&state.db, session.id, "refresh_token_reuse", now).await?;
         state
             .session_events
             .publish(SessionsEnded::one(session.user_id, session.id))
@@ -92,8 +94,8 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<IssuedTokens, A
         return Err(invalid_refresh_token());
     }
     let next = new_refresh_token();
-    refresh_token::insert(&txn, digest(&next), session.id).await?;
-    session::touch(&txn, session.id).await?;
+    refresh_token::insert(&txn, digest(&next), session.id, now).await?;
+    session::touch(&txn, session.id, now).await?;
     txn.commit().await?;
     let user = user::find_by_id(&state.db, session.user_id)
         .await?
@@ -111,7 +113,7 @@ pub async fn end(state: &AppState, presented: &str) -> Result<bool, ApiError> {
     let Some(found) = session::find(&state.db, token.session_id).await? else {
         return Ok(false);
     };
-    let ended = session::revoke(&state.db, found.id, "logout").await?;
+    let ended = session::revoke(&state.db, found.id, "logout", state.clock.now()).await?;
     if ended {
         state
             .session_events
@@ -126,13 +128,14 @@ pub async fn disable_user(
     db: &sea_orm::DatabaseConnection,
     events: &super::session_events::SessionEvents,
     user_id: uuid::Uuid,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, sea_orm::DbErr> {
     let txn = entities::begin_write(db).await?;
     let Some(_) = user::set_disabled(&txn, user_id, true).await? else {
         txn.rollback().await?;
         return Ok(false);
     };
-    session::revoke_all_for_user(&txn, user_id, None, "account_disabled").await?;
+    session::revoke_all_for_user(&txn, user_id, None, "account_disabled", now).await?;
     txn.commit().await?;
     events.publish(SessionsEnded::all_of(user_id, None)).await;
     tracing::info!(user.id = %user_id, "account disabled; its sessions ended");

@@ -1,9 +1,10 @@
 //! Relay cursor connections: argument checks and the page request they become.
 
-use async_graphql::SimpleObject;
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use entities::page::PageRequest;
+use entities::page::{Page, PageRequest};
 
 use crate::error::ApiError;
 
@@ -56,6 +57,42 @@ impl PageArgs {
             from_end,
         })
     }
+}
+
+impl PageArgs {
+    /// [`PageArgs::into_request`] for a list keyed by UUID: a cursor must hold one.
+    pub fn into_uuid_request(self) -> Result<PageRequest, ApiError> {
+        let request = self.into_request()?;
+        for key in [&request.after, &request.before].into_iter().flatten() {
+            if uuid::Uuid::parse_str(key).is_err() {
+                return Err(ApiError::bad_input(
+                    "that cursor does not belong to this list",
+                ));
+            }
+        }
+        Ok(request)
+    }
+}
+
+/// A page of rows as a connection; `edge` gives a row's sort key and node, or `None` to leave
+/// it out.
+pub fn connection_of<T, N: OutputType>(
+    page: Page<T>,
+    mut edge: impl FnMut(T) -> Option<(String, N)>,
+) -> Connection<String, N, ConnectionTotals, EmptyFields> {
+    let mut connection = Connection::with_additional_fields(
+        page.has_previous,
+        page.has_next,
+        ConnectionTotals {
+            total_count: page.total_count,
+        },
+    );
+    connection.edges = page
+        .rows
+        .into_iter()
+        .filter_map(|row| edge(row).map(|(key, node)| Edge::new(encode_cursor(&key), node)))
+        .collect();
+    connection
 }
 
 const CURSOR_PREFIX: &str = "cursor:";

@@ -19,6 +19,7 @@ use runtime::Metrics;
 use runtime::metrics::Outcome;
 
 use super::document::{self, DocumentError, DocumentLimits};
+use super::loaders::Loaders;
 use crate::auth::{self, SocketCredential};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, with_code};
 use crate::state::AppState;
@@ -88,13 +89,15 @@ impl Extension for RequestPolicyExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        // On a WebSocket the caller is whoever the session is now, not at connection time.
-        if let (Some(socket), Ok(state)) =
-            (ctx.data_opt::<SocketCredential>(), ctx.data::<AppState>())
-        {
-            let caller = auth::authenticate(state, socket.authorization.as_deref()).await;
-            socket.observe(&caller);
-            request = request.data(caller);
+        if let Ok(state) = ctx.data::<AppState>() {
+            // On a WebSocket the caller is whoever the session is now, not at connection time.
+            if let Some(socket) = ctx.data_opt::<SocketCredential>() {
+                let caller = auth::authenticate(state, socket.authorization.as_deref()).await;
+                socket.observe(&caller);
+                request = request.data(caller);
+            }
+            // Loaders live for one operation: what they cache is never older than it.
+            request = request.data(Loaders::new(&state.db));
         }
         // Parsed once (or already, by the GET handler) and kept in the request, where
         // async-graphql takes it from; the name and variables step aside meanwhile.

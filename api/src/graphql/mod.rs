@@ -5,6 +5,7 @@ pub mod connection;
 pub mod couple;
 pub mod document;
 pub mod extensions;
+pub mod loaders;
 pub mod node;
 pub mod plan;
 pub mod ritual;
@@ -27,7 +28,9 @@ pub struct Query(
 pub struct Mutation(
     account::mutation::AccountMutation,
     couple::mutation::CoupleMutation,
-    plan::mutation::PlanMutation,
+    plan::plan_mutation::PlanMutation,
+    plan::item_mutation::ItemMutation,
+    plan::completion_mutation::CompletionMutation,
 );
 
 /// The root of every subscription.
@@ -48,6 +51,8 @@ pub fn build_schema(state: &AppState) -> AppSchema {
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)
     .limit_directives(10)
+    // A span per resolver, so a slow request in the logs shows which field was slow.
+    .extension(async_graphql::extensions::Tracing)
     .extension(extensions::RequestPolicy::new(
         state.metrics.clone(),
         document::DocumentLimits {
@@ -74,4 +79,76 @@ pub fn sdl() -> String {
     )
     .finish();
     schema.sdl()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DESCRIPTIONS: &str = "{ __schema { types {
+        name description
+        fields(includeDeprecated: true) { name description args { name description } }
+        inputFields { name description }
+        enumValues(includeDeprecated: true) { name description }
+    } } }";
+
+    /// Every type, field, argument, input field and enum value a client sees says what it is.
+    /// The one exception is what async-graphql generates around our types: the connection
+    /// wrappers (their fields are described) and the built-in scalars.
+    #[tokio::test]
+    async fn every_type_and_field_has_a_description() {
+        let schema = Schema::build(
+            Query::default(),
+            Mutation::default(),
+            Subscription::default(),
+        )
+        .finish();
+        let response = schema.execute(DESCRIPTIONS).await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        let data = response.data.into_json().unwrap();
+        let described = |v: &serde_json::Value| {
+            v["description"]
+                .as_str()
+                .is_some_and(|d| !d.trim().is_empty())
+        };
+        let mut missing = Vec::new();
+        for ty in data["__schema"]["types"].as_array().unwrap() {
+            let name = ty["name"].as_str().unwrap();
+            let generated = name.starts_with("__")
+                || name.ends_with("Connection")
+                || [
+                    "Query",
+                    "Mutation",
+                    "Subscription",
+                    "String",
+                    "Int",
+                    "Float",
+                    "Boolean",
+                    "ID",
+                ]
+                .contains(&name);
+            if !generated && !described(ty) {
+                missing.push(name.to_owned());
+            }
+            if name.starts_with("__") {
+                continue;
+            }
+            let members = ["fields", "inputFields", "enumValues"]
+                .iter()
+                .filter_map(|key| ty[*key].as_array())
+                .flatten();
+            for member in members {
+                let field = format!("{name}.{}", member["name"].as_str().unwrap());
+                if !described(member) {
+                    missing.push(field.clone());
+                }
+                for arg in member["args"].as_array().into_iter().flatten() {
+                    if !described(arg) {
+                        missing.push(format!("{field}({})", arg["name"].as_str().unwrap()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "undescribed: {missing:#?}");
+    }
 }

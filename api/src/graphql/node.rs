@@ -10,7 +10,9 @@ use crate::auth::policy;
 use crate::error::ApiError;
 use crate::graphql::account::types::User;
 use crate::graphql::couple::types::Couple;
-use crate::graphql::plan::types::{Plan, PlanItem};
+use crate::graphql::plan::completions::Completion;
+use crate::graphql::plan::items::PlanItem;
+use crate::graphql::plan::plans::Plan;
 use crate::graphql::ritual::types::Ritual;
 use crate::state::AppState;
 
@@ -95,6 +97,7 @@ pub enum Node {
     Couple(Couple),
     Plan(Plan),
     PlanItem(PlanItem),
+    Completion(Completion),
 }
 
 #[derive(Default)]
@@ -104,35 +107,43 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// Fetches any object by its global ID; null when no such object exists or the caller may
     /// not see it (the two look the same).
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID from any object's `id`.")] id: ID,
+    ) -> Result<Option<Node>, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let (kind, uuid) = decode_global_id(&id)?;
+        let signed_in = caller.user.is_some();
         let node = match kind {
             NodeKind::Ritual => {
-                let couple = policy::callers_couple(&state.db, caller).await?;
-                entities::ritual::find_by_id(&state.db, uuid, couple)
-                    .await
-                    .map_err(ApiError::from)?
+                let scope = policy::ritual_scope(state, caller).await?;
+                entities::ritual::find_by_id(&state.db, uuid, scope)
+                    .await?
                     .map(|model| Node::Ritual(Ritual(model)))
             }
-            NodeKind::User if policy::can_view_account(caller, uuid) => {
+            NodeKind::User if policy::may_view_account(caller, uuid) => {
                 entities::user::find_by_id(&state.db, uuid)
-                    .await
-                    .map_err(ApiError::from)?
-                    .map(|model| Node::User(User(model)))
+                    .await?
+                    .and_then(|model| policy::account(caller, model))
+                    .map(|access| Node::User(User::new(access)))
             }
-            NodeKind::Couple if caller.user.is_some() => {
-                visible(policy::readable_couple(&state.db, caller, uuid).await)?
-                    .map(|access| Node::Couple(Couple::from(access)))
+            NodeKind::Couple if signed_in => {
+                visible(policy::readable_couple(state, caller, uuid).await)?
+                    .map(|access| Node::Couple(Couple::new(access)))
             }
-            NodeKind::Plan if caller.user.is_some() => {
-                visible(policy::readable_plan(&state.db, caller, uuid).await)?
-                    .map(|(plan, _)| Node::Plan(Plan(plan)))
+            NodeKind::Plan if signed_in => {
+                visible(policy::readable_plan(state, caller, uuid).await)?
+                    .map(|access| Node::Plan(Plan::new(access)))
             }
-            NodeKind::PlanItem if caller.user.is_some() => {
-                visible(policy::readable_item(&state.db, caller, uuid).await)?
-                    .map(|(item, plan, _)| Node::PlanItem(PlanItem { item, plan }))
+            NodeKind::PlanItem if signed_in => {
+                visible(policy::readable_item(state, caller, uuid).await)?
+                    .map(|access| Node::PlanItem(PlanItem::new(access)))
+            }
+            NodeKind::Completion if signed_in => {
+                visible(policy::readable_completion(state, caller, uuid).await)?
+                    .map(|access| Node::Completion(Completion::new(access)))
             }
             NodeKind::User
             | NodeKind::Couple

@@ -287,7 +287,7 @@ impl Socket {
         }
         let (credential, ended) = SocketCredential::new(authorization.clone());
         if let Some(user) = caller.user.clone() {
-            let left = (user.token_expires_at - chrono::Utc::now())
+            let left = (user.token_expires_at - self.state.clock.now())
                 .to_std()
                 .unwrap_or(Duration::ZERO);
             self.signed = Some(Signed {

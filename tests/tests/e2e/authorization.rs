@@ -10,8 +10,8 @@ use futures_util::SinkExt;
 use rekindle_tests::{Account, TestApp, email, error_codes};
 use serde_json::{Value, json};
 
-use crate::couples::{create_couple, pair};
 use crate::subscriptions::{connect_as, next_json, send, subscribe};
+use rekindle_tests::builders::{create_couple, pair};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Actor {
@@ -94,7 +94,8 @@ impl World {
         let couple_id = pair(app, &subject, &partner).await;
         pair(app, &other, &others_partner).await;
         let (_, pending_code) = create_couple(app, &pending).await;
-        let (plan_id, item_id) = crate::plans::plan_with_item(app, &subject, "EITHER").await;
+        let (plan_id, item_id) =
+            rekindle_tests::builders::plan_with_item(app, &subject, "EITHER").await;
         let completion = app
             .graphql_as(
                 subject.token(),

@@ -18,8 +18,8 @@ const INVITE: &str =
 #[actix_web::test]
 async fn concurrent_writers_of_every_kind_get_no_internal_error() {
     let app = TestApp::spawn().await;
-    let (ana, ben) = crate::plans::couple(&app).await;
-    let (plan, first_item) = crate::plans::plan_with_item(&app, &ana, "EITHER").await;
+    let (ana, ben) = rekindle_tests::builders::couple(&app).await;
+    let (plan, first_item) = rekindle_tests::builders::plan_with_item(&app, &ana, "EITHER").await;
     let couple = app
         .graphql_as(ana.token(), "{ me { couple { id } } }", json!({}))
         .await["data"]["me"]["couple"]["id"]

@@ -1,53 +1,14 @@
 //! Creating a couple, inviting and joining, updating, and uncoupling.
 
 use chrono::Utc;
-use rekindle_tests::{Account, TestApp, email, error_codes};
+use rekindle_tests::builders::{CREATE_COUPLE as CREATE, JOIN_COUPLE as JOIN, create_couple, pair};
+use rekindle_tests::{TestApp, email, error_codes};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
-pub const CREATE: &str = "mutation($input: CreateCoupleInput!) {
-  createCouple(input: $input) {
-    couple { id status goals distractions timezone relationshipStart members { displayName isMe } }
-    invite { code expiresAt }
-  }
-}";
-pub const JOIN: &str = "mutation($code: String!) { joinCouple(input: { code: $code }) { couple { id members { displayName } } } }";
 const INVITE: &str =
     "mutation($id: ID!) { createInvite(input: { coupleId: $id }) { invite { code expiresAt } } }";
 const MY_COUPLE: &str = "{ me { couple { id status members { displayName isMe } } } }";
-
-/// Creates a couple for `founder`; answers its ID and the invite code.
-pub async fn create_couple(app: &TestApp, founder: &Account) -> (String, String) {
-    let body = app
-        .graphql_as(
-            founder.token(),
-            CREATE,
-            json!({ "input": { "goals": ["talk more"] } }),
-        )
-        .await;
-    let payload = &body["data"]["createCouple"];
-    (
-        payload["couple"]["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{body}"))
-            .to_owned(),
-        payload["invite"]["code"].as_str().unwrap().to_owned(),
-    )
-}
-
-/// Two members paired: answers the couple's ID.
-pub async fn pair(app: &TestApp, a: &Account, b: &Account) -> String {
-    let (couple, code) = create_couple(app, a).await;
-    let body = app
-        .graphql_as(b.token(), JOIN, json!({ "code": code }))
-        .await;
-    assert_eq!(
-        body["data"]["joinCouple"]["couple"]["id"],
-        couple.as_str(),
-        "{body}"
-    );
-    couple
-}
 
 #[actix_web::test]
 async fn two_members_pair_with_an_invite_and_find_their_couple_through_me() {

@@ -101,8 +101,8 @@ async fn an_operation_past_its_time_limit_is_stopped_with_a_code_and_the_process
 #[actix_web::test]
 async fn schedule_dates_have_a_range_and_progress_walks_only_the_plans_history() {
     let app = TestApp::spawn().await;
-    let (ana, _) = crate::plans::couple(&app).await;
-    let (plan, _) = crate::plans::plan_with_item(&app, &ana, "BOTH").await;
+    let (ana, _) = rekindle_tests::builders::couple(&app).await;
+    let (plan, _) = rekindle_tests::builders::plan_with_item(&app, &ana, "BOTH").await;
     let add = "mutation($input: AddPlanItemInput!) { addPlanItem(input: $input) { item { id nextOccurrences(first: 2) } } }";
     for far in ["0001-01-01", "9999-12-31"] {
         let body = app
@@ -277,8 +277,8 @@ async fn nul_bytes_and_disguising_characters_are_refused_and_cursors_not_echoed(
         assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"], "{bad}: {body}");
     }
     // Notes keep line breaks but not terminal controls.
-    let (ana, _) = crate::plans::couple(&app).await;
-    let (_, item) = crate::plans::plan_with_item(&app, &ana, "EITHER").await;
+    let (ana, _) = rekindle_tests::builders::couple(&app).await;
+    let (_, item) = rekindle_tests::builders::plan_with_item(&app, &ana, "EITHER").await;
     let complete = "mutation($input: CompleteRitualInput!) { completeRitual(input: $input) { completion { id } } }";
     let body = app
         .graphql_as(

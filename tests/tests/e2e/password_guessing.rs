@@ -187,6 +187,7 @@ async fn a_limited_address_writes_no_counter_for_oversized_emails() {
         &stores,
         Options {
             env: vec![("REKINDLE_RATE_LIMIT_PER_IP".into(), "2".into())],
+            ..Options::default()
         },
     )
     .await;
@@ -266,7 +267,7 @@ async fn role_and_disabled_come_from_the_database_and_disabling_ends_sessions() 
         .id;
     let events = api::auth::session_events::SessionEvents::in_process();
     assert!(
-        api::auth::sessions::disable_user(&app.db, &events, ana_id)
+        api::auth::sessions::disable_user(&app.db, &events, ana_id, chrono::Utc::now())
             .await
             .unwrap()
     );

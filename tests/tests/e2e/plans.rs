@@ -5,53 +5,12 @@ use rekindle_tests::{Account, TestApp, email, error_codes};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
-use crate::couples::pair;
+use rekindle_tests::builders::{ADD_ITEM, CREATE_PLAN, add_item, couple, pair, plan_with_item};
 
-const CREATE_PLAN: &str = "mutation { createPlan(input: { name: \"Our plan\" }) { plan { id } } }";
-const ADD_ITEM: &str = "mutation($input: AddPlanItemInput!) { addPlanItem(input: $input) { item { id ritual { key title } schedule { cadence daysOfWeek localTime timezone startsOn } assignee nextOccurrences(first: 3) } } }";
 const COMPLETE: &str = "mutation($input: CompleteRitualInput!) { completeRitual(input: $input) { completion { id occurrence closeness note noteShared isMine } } }";
 const COMPLETIONS: &str = "query($id: ID!) { node(id: $id) { ... on PlanItem { completions { totalCount edges { node { id occurrence note noteShared isMine member { displayName } } } } } } }";
 const STREAK: &str =
     "query($id: ID!) { node(id: $id) { ... on PlanItem { streak { current longest unit } } } }";
-
-/// Creates the founder's couple plan with one daily six-second kiss at 21:00 London time.
-pub async fn plan_with_item(app: &TestApp, founder: &Account, assignee: &str) -> (String, String) {
-    let body = app
-        .graphql_as(founder.token(), CREATE_PLAN, json!({}))
-        .await;
-    let plan = body["data"]["createPlan"]["plan"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body}"))
-        .to_owned();
-    let item = add_item(
-        app,
-        founder,
-        &plan,
-        json!({
-            "ritualKey": "six_second_kiss", "assignee": assignee,
-            "schedule": { "cadence": "DAILY", "localTime": "21:00", "timezone": "Europe/London" }
-        }),
-    )
-    .await;
-    (plan, item["id"].as_str().unwrap().to_owned())
-}
-
-async fn add_item(app: &TestApp, who: &Account, plan: &str, input: Value) -> Value {
-    let mut input = input;
-    input["planId"] = json!(plan);
-    let body = app
-        .graphql_as(who.token(), ADD_ITEM, json!({ "input": input }))
-        .await;
-    assert!(error_codes(&body).is_empty(), "{body}");
-    body["data"]["addPlanItem"]["item"].clone()
-}
-
-pub async fn couple(app: &TestApp) -> (Account, Account) {
-    let ana = app.register(&email("ana"), "Ana").await;
-    let ben = app.register(&email("ben"), "Ben").await;
-    pair(app, &ana, &ben).await;
-    (ana, ben)
-}
 
 async fn complete(app: &TestApp, who: &Account, item: &str, extra: Value) -> Value {
     let mut input = json!({ "planItemId": item, "closeness": 4 });
@@ -62,8 +21,11 @@ async fn complete(app: &TestApp, who: &Account, item: &str, extra: Value) -> Val
         .await
 }
 
-fn today_utc() -> NaiveDate {
-    Utc::now().date_naive()
+/// The instant the time-driven tests run at: a Wednesday noon, far from any hour's or day's
+/// edge, so nothing they check can straddle a midnight.
+fn noon() -> chrono::DateTime<Utc> {
+    use chrono::TimeZone;
+    Utc.with_ymd_and_hms(2026, 3, 25, 12, 0, 0).unwrap()
 }
 
 #[actix_web::test]
@@ -206,16 +168,17 @@ async fn the_same_completion_twice_even_at_once_makes_one_and_answers_the_same()
 
 #[actix_web::test]
 async fn occurrences_can_be_logged_early_or_up_to_48_hours_late_and_undone_within_a_day() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(noon()).await;
+    let today: NaiveDate = noon().date_naive();
     let (ana, _) = couple(&app).await;
     let (plan, _) = plan_with_item(&app, &ana, "BOTH").await;
     let item = add_item(&app, &ana, &plan, json!({
         "ritualKey": "morning_gratitude", "assignee": "EITHER",
-        "schedule": { "cadence": "DAILY", "localTime": "00:00", "timezone": "UTC", "startsOn": (today_utc() - Duration::days(10)).to_string() }
+        "schedule": { "cadence": "DAILY", "localTime": "00:00", "timezone": "UTC", "startsOn": (today - Duration::days(10)).to_string() }
     }))
     .await;
     let item = item["id"].as_str().unwrap();
-    let day = |offset: i64| (today_utc() + Duration::days(offset)).to_string();
+    let day = |offset: i64| (today + Duration::days(offset)).to_string();
     // Yesterday 00:00 was due 24 to 48 hours ago: still loggable.
     let late = complete(&app, &ana, item, json!({ "occurrence": day(-1) })).await;
     assert!(error_codes(&late).is_empty(), "{late}");
@@ -255,29 +218,26 @@ async fn occurrences_can_be_logged_early_or_up_to_48_hours_late_and_undone_withi
         "only yesterday's remains"
     );
 
-    // Logged more than 24 hours ago: too old to undo.
+    // Logged just under 24 hours ago: it can still be undone; just over: too old.
     let yesterday_id = list["data"]["node"]["completions"]["edges"][0]["node"]["id"].clone();
-    backdate(&app, "completions", Utc::now() - Duration::hours(25)).await;
+    let again = complete(&app, &ana, item, json!({})).await;
+    let again_id = again["data"]["completeRitual"]["completion"]["id"].clone();
+    app.advance(Duration::hours(23));
+    let ana = app.login(&ana.email, &ana.password).await;
+    let body = app
+        .graphql_as(ana.token(), undo, json!({ "id": again_id }))
+        .await;
+    assert_eq!(
+        body["data"]["undoCompletion"]["completionId"], again_id,
+        "{body}"
+    );
+    app.advance(Duration::hours(2));
+    let ana = app.login(&ana.email, &ana.password).await;
     let body = app
         .graphql_as(ana.token(), undo, json!({ "id": yesterday_id }))
         .await;
     assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"], "{body}");
     app.stop().await;
-}
-
-/// Moves every row's `created_at` in `table` to `at`.
-async fn backdate(app: &TestApp, table: &str, at: chrono::DateTime<Utc>) {
-    use sea_orm::{ConnectionTrait, Statement};
-    let backend = app.db.get_database_backend();
-    let placeholder = match backend {
-        sea_orm::DbBackend::Postgres => "$1",
-        _ => "?",
-    };
-    let sql = format!("UPDATE {table} SET created_at = {placeholder}");
-    app.db
-        .execute_raw(Statement::from_sql_and_values(backend, sql, [at.into()]))
-        .await
-        .unwrap();
 }
 
 #[actix_web::test]
@@ -429,12 +389,14 @@ async fn a_private_note_is_its_authors_alone_and_a_shared_one_is_read_by_both() 
 
 #[actix_web::test]
 async fn a_pause_never_breaks_a_streak_and_resume_brings_occurrences_back() {
-    let app = TestApp::spawn().await;
+    // The couple starts their plan eight days before the test looks at it.
+    let today = noon().date_naive();
+    let app = TestApp::spawn_at(noon() - Duration::days(8)).await;
     let (ana, _) = couple(&app).await;
     let (plan, _) = plan_with_item(&app, &ana, "BOTH").await;
     let item = add_item(&app, &ana, &plan, json!({
         "ritualKey": "morning_gratitude", "assignee": "EITHER",
-        "schedule": { "cadence": "DAILY", "localTime": "06:00", "timezone": "UTC", "startsOn": (today_utc() - Duration::days(7)).to_string() }
+        "schedule": { "cadence": "DAILY", "localTime": "06:00", "timezone": "UTC", "startsOn": (today - Duration::days(7)).to_string() }
     }))
     .await["id"]
         .as_str()
@@ -442,20 +404,23 @@ async fn a_pause_never_breaks_a_streak_and_resume_brings_occurrences_back() {
         .to_owned();
     let (item_uuid, plan_uuid) = (decode(&item), decode(&plan));
     let ana_uuid = decode(&ana.id);
-    // History counts from the plan's creation: make the plan a week and a day old.
-    backdate(&app, "plans", Utc::now() - Duration::days(8)).await;
+    app.advance(Duration::days(8));
+    let ana = app.login(&ana.email, &ana.password).await;
     // Done on days -7 and -6, a holiday on days -5 to -3 (a pause recorded then), done -2 and -1.
     for offset in [-7, -6, -2, -1] {
         entities::completion::insert_once(
             &app.db,
             entities::completion::NewCompletion {
                 plan_item_id: item_uuid,
-                occurrence_date: today_utc() + Duration::days(offset),
+                occurrence_date: today + Duration::days(offset),
                 user_id: ana_uuid,
-                closeness: 5,
-                note: None,
-                note_shared: false,
+                log: domain::plan::Log {
+                    closeness: 5,
+                    note: None,
+                    note_shared: false,
+                },
             },
+            app.now(),
         )
         .await
         .unwrap();
@@ -467,7 +432,7 @@ async fn a_pause_never_breaks_a_streak_and_resume_brings_occurrences_back() {
             .await,
     );
     assert_eq!(before["current"], 2, "{before}");
-    let holiday_start = (today_utc() - Duration::days(5))
+    let holiday_start = (today - Duration::days(5))
         .and_hms_opt(0, 0, 0)
         .unwrap()
         .and_utc();
@@ -491,7 +456,7 @@ async fn a_pause_never_breaks_a_streak_and_resume_brings_occurrences_back() {
     );
 
     // Pausing now: the next occurrences wait for the end of the pause.
-    let until = Utc::now() + Duration::days(3);
+    let until = app.now() + Duration::days(3);
     let body = app
         .graphql_as(ana.token(), "mutation($id: ID!, $u: DateTime!) { pausePlan(input: { planId: $id, until: $u }) { plan { pausedUntil } } }", json!({ "id": plan, "u": until.to_rfc3339() }))
         .await;
@@ -528,7 +493,7 @@ async fn a_pause_never_breaks_a_streak_and_resume_brings_occurrences_back() {
         first(
             app.graphql_as(ana.token(), next, json!({ "id": item }))
                 .await
-        ) < Utc::now() + Duration::days(1)
+        ) < app.now() + Duration::days(1)
     );
     let again = streak(
         app.graphql_as(ana.token(), STREAK, json!({ "id": item }))
@@ -543,7 +508,7 @@ async fn a_pause_never_breaks_a_streak_and_resume_brings_occurrences_back() {
 
 #[actix_web::test]
 async fn progress_shows_weeks_streaks_and_balance() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(noon()).await;
     let (ana, ben) = couple(&app).await;
     let (plan, kiss) = plan_with_item(&app, &ana, "EITHER").await;
     let read = add_item(

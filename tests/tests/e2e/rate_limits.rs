@@ -19,6 +19,7 @@ async fn app_with(per_account: u32, per_ip: u32) -> TestApp {
                 ("REKINDLE_RATE_LIMIT_PER_IP".into(), per_ip.to_string()),
                 ("REKINDLE_RATE_LIMIT_WINDOW_SECS".into(), "86400".into()),
             ],
+            ..Options::default()
         },
     )
     .await

@@ -49,6 +49,7 @@ async fn readyz_answers_503_while_the_database_is_down_and_200_once_it_is_back()
                 "REKINDLE_DATABASE_URL".into(),
                 url_via_port(&url, proxy.port),
             )],
+            ..Options::default()
         },
     )
     .await;
@@ -67,6 +68,7 @@ async fn readyz_answers_503_while_redis_is_down_and_200_once_it_is_back() {
         &stores,
         Options {
             env: vec![("REKINDLE_REDIS_URL".into(), url_via_port(&url, proxy.port))],
+            ..Options::default()
         },
     )
     .await;

@@ -148,6 +148,7 @@ async fn a_body_past_the_size_limit_is_refused_with_a_code() {
         &stores,
         Options {
             env: vec![("REKINDLE_GRAPHQL_MAX_BODY_BYTES".into(), "1024".into())],
+            ..Options::default()
         },
     )
     .await;

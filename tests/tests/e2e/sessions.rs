@@ -357,6 +357,7 @@ async fn a_token_signed_with_the_previous_key_verifies_during_a_rotation() {
                     TEST_JWT_SECRET.into(),
                 ),
             ],
+            ..Options::default()
         },
     )
     .await;
@@ -379,6 +380,7 @@ async fn a_token_signed_with_the_previous_key_verifies_during_a_rotation() {
         &stores,
         Options {
             env: vec![("REKINDLE_JWT_SECRET".into(), new_secret.into())],
+            ..Options::default()
         },
     )
     .await;

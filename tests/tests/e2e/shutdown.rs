@@ -18,6 +18,7 @@ async fn a_request_in_flight_at_sigterm_is_answered_after_readiness_turned_503()
                 ("REKINDLE_ARGON2_MEMORY_KIB".into(), "65536".into()),
                 ("REKINDLE_ARGON2_ITERATIONS".into(), "12".into()),
             ],
+            ..Options::default()
         },
     )
     .await;

@@ -131,9 +131,15 @@ async fn an_operation_on_a_socket_runs_as_the_session_is_now() {
     let ana = app.register(&email("ana"), "Ana").await;
     let mut socket = connect_as(&app, ana.token()).await;
     // Revoked behind the api's back, as an operator's tool would: no event is published.
-    entities::session::revoke_all_for_user(&app.db, uuid_of(&ana.id), None, "test")
-        .await
-        .unwrap();
+    entities::session::revoke_all_for_user(
+        &app.db,
+        uuid_of(&ana.id),
+        None,
+        "test",
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     subscribe(&mut socket, "1", ME).await;
     let (messages, code) = until_closed(&mut socket, Duration::from_secs(5)).await;
     assert_eq!(code, Some(4401));
@@ -179,6 +185,7 @@ async fn a_session_ended_on_one_instance_closes_its_socket_on_another() {
     // Re-reads are hourly: only the event can close the socket in time.
     let env = || Options {
         env: vec![("REKINDLE_WS_SESSION_CHECK_SECS".into(), "3600".into())],
+        ..Options::default()
     };
     let first = TestApp::spawn_on(&stores, env()).await;
     let second = TestApp::spawn_on(&stores, env()).await;

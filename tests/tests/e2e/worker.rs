@@ -23,6 +23,7 @@ async fn the_embedded_worker_beats_every_fifteen_seconds() {
         &stores,
         Options {
             env: vec![("REKINDLE_EMBEDDED_WORKER".into(), "true".into())],
+            ..Options::default()
         },
     )
     .await;
@@ -53,6 +54,7 @@ async fn separate_workers_beat_and_share_the_queue_the_api_pushes_to() {
         &stores,
         Options {
             env: vec![("REKINDLE_EMBEDDED_WORKER".into(), "false".into())],
+            ..Options::default()
         },
     )
     .await;

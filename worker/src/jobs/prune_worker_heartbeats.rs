@@ -5,7 +5,6 @@ use std::time::Duration;
 use anyhow::Context;
 use apalis::prelude::*;
 use apalis_cron::Tick;
-use chrono::Utc;
 use domain::jobs::PruneWorkerHeartbeats;
 use entities::worker_heartbeat;
 
@@ -31,7 +30,7 @@ pub async fn run(job: PruneWorkerHeartbeats, state: Data<JobState>) -> Result<()
 async fn prune(state: &JobState, job: &PruneWorkerHeartbeats) -> anyhow::Result<()> {
     let retention = chrono::Duration::from_std(Duration::from_secs(job.retention_secs))
         .context("retention out of range")?;
-    let cutoff = Utc::now() - retention;
+    let cutoff = state.clock.now() - retention;
     let removed = worker_heartbeat::prune(&state.db, cutoff).await?;
     tracing::info!(workers.removed = removed, "pruned silent workers");
     Ok(())

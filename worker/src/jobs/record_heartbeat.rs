@@ -9,7 +9,7 @@ use crate::JobState;
 pub const NAME: &str = "record_heartbeat";
 
 pub async fn run(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> {
-    let result = worker_heartbeat::beat(&state.db, &state.identity.heartbeat())
+    let result = worker_heartbeat::beat(&state.db, &state.identity.heartbeat(state.clock.now()))
         .await
         .map_err(anyhow::Error::from);
     super::finish(&state, NAME, result)

@@ -35,11 +35,12 @@ impl SessionTokens {
             access_token: tokens.access_token,
             access_token_expires_at: tokens.access_token_expires_at,
             refresh_token: tokens.refresh_token,
-            user: User(user),
+            user: User::new(policy::signed_in_account(user)),
         }
     }
 }
 
+/// A new member account.
 #[derive(InputObject)]
 pub struct RegisterInput {
     /// The sign-in email; case does not matter.
@@ -59,9 +60,12 @@ pub struct RegisterPayload {
     pub tokens: SessionTokens,
 }
 
+/// Credentials to sign in with.
 #[derive(InputObject)]
 pub struct LoginInput {
+    /// The sign-in email; case does not matter.
     pub email: String,
+    /// The account's password.
     pub password: String,
 }
 
@@ -72,6 +76,7 @@ pub struct LoginPayload {
     pub tokens: SessionTokens,
 }
 
+/// A refresh token to trade.
 #[derive(InputObject)]
 pub struct RefreshSessionInput {
     /// The refresh token last issued to this session.
@@ -85,32 +90,39 @@ pub struct RefreshSessionPayload {
     pub tokens: SessionTokens,
 }
 
+/// The session to end.
 #[derive(InputObject)]
 pub struct LogoutInput {
     /// The refresh token of the session to end.
     pub refresh_token: String,
 }
 
+/// Whether a session ended.
 #[derive(SimpleObject)]
 pub struct LogoutPayload {
     /// Whether a live session was ended (false when the token was unknown or already ended).
     pub revoked: bool,
 }
 
+/// A new password, with the current one.
 #[derive(InputObject)]
 pub struct ChangePasswordInput {
+    /// The password the account has now.
     pub current_password: String,
     /// At least 10 characters, and not a commonly used password.
     pub new_password: String,
 }
 
+/// The account with its new password.
 #[derive(SimpleObject)]
 pub struct ChangePasswordPayload {
+    /// The account.
     pub user: User,
     /// How many other sessions were signed out.
     pub revoked_sessions: u64,
 }
 
+/// Changes to the caller's profile.
 #[derive(InputObject)]
 pub struct UpdateProfileInput {
     /// A new display name; omitted keeps the current one.
@@ -121,19 +133,24 @@ pub struct UpdateProfileInput {
     pub quiet_hours: MaybeUndefined<QuietHoursInput>,
 }
 
+/// The changed account.
 #[derive(SimpleObject)]
 pub struct UpdateProfilePayload {
+    /// The account as it is now.
     pub user: User,
 }
 
+/// A session to end.
 #[derive(InputObject)]
 pub struct RevokeSessionInput {
     /// A session's ID, from `sessions`.
     pub session_id: ID,
 }
 
+/// The ended session.
 #[derive(SimpleObject)]
 pub struct RevokeSessionPayload {
+    /// The session, with `revokedAt` set.
     pub session: Session,
 }
 
@@ -153,40 +170,27 @@ impl AccountMutation {
     async fn register(
         &self,
         ctx: &Context<'_>,
-        input: RegisterInput,
-    ) -> async_graphql::Result<RegisterPayload> {
+        #[graphql(desc = "The arguments, each described on `RegisterInput`.")] input: RegisterInput,
+    ) -> Result<RegisterPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let client = ctx.data::<ClientInfo>()?;
-        let email = Email::parse(&input.email).map_err(ApiError::from)?;
+        let email = Email::parse(&input.email)?;
         state
             .limiter
             .attempt("register", email.as_str(), client.ip)
             .await?;
-        let password = Password::parse(&input.password).map_err(ApiError::from)?;
-        let display_name = DisplayName::parse(&input.display_name).map_err(ApiError::from)?;
-        let timezone = Timezone::parse(&input.timezone).map_err(ApiError::from)?;
-        let password_hash = state
-            .hasher
-            .hash(password.expose())
-            .await
-            .map_err(ApiError::from)?;
-        let created = user::create(
-            &state.db,
-            user::NewUser {
-                email: email.as_str().to_owned(),
-                password_hash,
-                display_name: display_name.as_str().to_owned(),
-                timezone: timezone.name().to_owned(),
-                role: Role::Member.as_str().to_owned(),
-            },
-        )
-        .await
-        .map_err(|err| match err {
-            user::CreateError::EmailTaken => {
-                ApiError::conflict("an account with this email already exists")
-            }
-            user::CreateError::Db(err) => ApiError::from(err),
-        })?;
+        let password = Password::parse(&input.password)?;
+        let display_name = DisplayName::parse(&input.display_name)?;
+        let timezone = Timezone::parse(&input.timezone)?;
+        let password_hash = state.hasher.hash(password.expose()).await?;
+        let new = user::NewUser {
+            email: email.as_str().to_owned(),
+            password_hash,
+            display_name: display_name.as_str().to_owned(),
+            timezone: timezone.name().to_owned(),
+            role: Role::Member,
+        };
+        let created = user::create(&state.db, new, state.clock.now()).await?;
         tracing::info!(user.id = %created.id, "account registered");
         let tokens = sessions::start(state, &created, client).await?;
         Ok(RegisterPayload {
@@ -198,32 +202,29 @@ impl AccountMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
-        input: LoginInput,
-    ) -> async_graphql::Result<LoginPayload> {
+        #[graphql(desc = "The arguments, each described on `LoginInput`.")] input: LoginInput,
+    ) -> Result<LoginPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let client = ctx.data::<ClientInfo>()?;
         // Sizes first: nothing oversized reaches a counter, the database or the hasher.
         if input.email.len() > MAX_EMAIL_BYTES
             || input.password.chars().count() > MAX_PASSWORD_CHARS
         {
-            return Err(wrong_credentials().into());
+            return Err(wrong_credentials());
         }
         let email = input.email.trim().to_lowercase();
         let check = state
             .limiter
             .password_check("login", &email, client.ip)
             .await?;
-        let found = user::find_by_email(&state.db, &email)
-            .await
-            .map_err(ApiError::from)?;
+        let found = user::find_by_email(&state.db, &email).await?;
         let matched = state
             .hasher
             .verify(
                 &input.password,
                 found.as_ref().map(|u| u.password_hash.as_str()),
             )
-            .await
-            .map_err(ApiError::from)?;
+            .await?;
         let user = found
             .filter(|u| matched && !u.disabled)
             .ok_or_else(wrong_credentials)?;
@@ -239,13 +240,13 @@ impl AccountMutation {
     async fn refresh_session(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `RefreshSessionInput`.")]
         input: RefreshSessionInput,
-    ) -> async_graphql::Result<RefreshSessionPayload> {
+    ) -> Result<RefreshSessionPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let tokens = sessions::rotate(state, &input.refresh_token).await?;
         let user = user::find_by_id(&state.db, tokens.session.user_id)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .ok_or_else(|| ApiError::new(ErrorCode::Unauthenticated, "sign in again"))?;
         Ok(RefreshSessionPayload {
             tokens: SessionTokens::new(tokens, user),
@@ -256,8 +257,8 @@ impl AccountMutation {
     async fn logout(
         &self,
         ctx: &Context<'_>,
-        input: LogoutInput,
-    ) -> async_graphql::Result<LogoutPayload> {
+        #[graphql(desc = "The arguments, each described on `LogoutInput`.")] input: LogoutInput,
+    ) -> Result<LogoutPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let revoked = sessions::end(state, &input.refresh_token).await?;
         Ok(LogoutPayload { revoked })
@@ -267,21 +268,20 @@ impl AccountMutation {
     async fn change_password(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `ChangePasswordInput`.")]
         input: ChangePasswordInput,
-    ) -> async_graphql::Result<ChangePasswordPayload> {
+    ) -> Result<ChangePasswordPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let client = ctx.data::<ClientInfo>()?;
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
         if input.current_password.chars().count() > MAX_PASSWORD_CHARS {
-            return Err(
-                ApiError::new(ErrorCode::Forbidden, "the current password is incorrect").into(),
-            );
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "the current password is incorrect",
+            ));
         }
-        let password = Password::parse(&input.new_password).map_err(ApiError::from)?;
-        let current = user::find_by_id(&state.db, caller.id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| ApiError::not_found("user"))?;
+        let password = Password::parse(&input.new_password)?;
+        let current = caller.account.clone();
         let check = state
             .limiter
             .password_check("change_password", &current.email, client.ip)
@@ -289,36 +289,31 @@ impl AccountMutation {
         if !state
             .hasher
             .verify(&input.current_password, Some(&current.password_hash))
-            .await
-            .map_err(ApiError::from)?
+            .await?
         {
-            return Err(
-                ApiError::new(ErrorCode::Forbidden, "the current password is incorrect").into(),
-            );
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                "the current password is incorrect",
+            ));
         }
         check.succeeded().await?;
-        let hash = state
-            .hasher
-            .hash(password.expose())
-            .await
-            .map_err(ApiError::from)?;
-        let updated = user::set_password_hash(&state.db, current, hash)
-            .await
-            .map_err(ApiError::from)?;
+        let hash = state.hasher.hash(password.expose()).await?;
+        let now = state.clock.now();
+        let updated = user::set_password_hash(&state.db, current, hash, now).await?;
         let revoked_sessions = session::revoke_all_for_user(
             &state.db,
             caller.id,
             Some(caller.session_id),
             "password_changed",
+            now,
         )
-        .await
-        .map_err(ApiError::from)?;
+        .await?;
         state
             .session_events
             .publish(SessionsEnded::all_of(caller.id, Some(caller.session_id)))
             .await;
         Ok(ChangePasswordPayload {
-            user: User(updated),
+            user: User::new(policy::signed_in_account(updated)),
             revoked_sessions,
         })
     }
@@ -327,44 +322,30 @@ impl AccountMutation {
     async fn update_profile(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `UpdateProfileInput`.")]
         input: UpdateProfileInput,
-    ) -> async_graphql::Result<UpdateProfilePayload> {
+    ) -> Result<UpdateProfilePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
         let mut change = user::ProfileChange::default();
         if let Some(name) = &input.display_name {
-            change.display_name = Some(
-                DisplayName::parse(name)
-                    .map_err(ApiError::from)?
-                    .as_str()
-                    .to_owned(),
-            );
+            change.display_name = Some(DisplayName::parse(name)?.as_str().to_owned());
         }
         if let Some(tz) = &input.timezone {
-            change.timezone = Some(
-                Timezone::parse(tz)
-                    .map_err(ApiError::from)?
-                    .name()
-                    .to_owned(),
-            );
+            change.timezone = Some(Timezone::parse(tz)?.name().to_owned());
         }
         change.quiet_hours = match input.quiet_hours {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
             MaybeUndefined::Value(q) => {
-                let quiet = QuietHours::parse(&q.start, &q.end).map_err(ApiError::from)?;
+                let quiet = QuietHours::parse(&q.start, &q.end)?;
                 Some(Some((format_hhmm(quiet.start), format_hhmm(quiet.end))))
             }
         };
-        let current = user::find_by_id(&state.db, caller.id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| ApiError::not_found("user"))?;
-        let updated = user::update_profile(&state.db, current, change)
-            .await
-            .map_err(ApiError::from)?;
+        let current = caller.account.clone();
+        let updated = user::update_profile(&state.db, current, change, state.clock.now()).await?;
         Ok(UpdateProfilePayload {
-            user: User(updated),
+            user: User::new(policy::signed_in_account(updated)),
         })
     }
 
@@ -372,28 +353,22 @@ impl AccountMutation {
     async fn revoke_session(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `RevokeSessionInput`.")]
         input: RevokeSessionInput,
-    ) -> async_graphql::Result<RevokeSessionPayload> {
+    ) -> Result<RevokeSessionPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
         let id = decode_id_of(&input.session_id, NodeKind::Session, "session")?;
-        let found = session::find(&state.db, id)
-            .await
-            .map_err(ApiError::from)?
-            .filter(|s| s.user_id == caller.id)
-            .ok_or_else(|| ApiError::not_found("session"))?;
-        if session::revoke(&state.db, found.id, "revoked_by_user")
-            .await
-            .map_err(ApiError::from)?
-        {
+        let found =
+            policy::own_session(ctx.data::<Caller>()?, session::find(&state.db, id).await?)?;
+        if session::revoke(&state.db, found.id, "revoked_by_user", state.clock.now()).await? {
             state
                 .session_events
                 .publish(SessionsEnded::one(caller.id, found.id))
                 .await;
         }
         let model = session::find(&state.db, id)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .ok_or_else(|| ApiError::not_found("session"))?;
         let current = model.id == caller.session_id;
         Ok(RevokeSessionPayload {

@@ -1,15 +1,14 @@
 //! Reading the caller's account and sessions.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Object};
-use chrono::Utc;
-use entities::{session, user};
+use entities::session;
 
 use super::types::{Session, User};
 use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::ApiError;
-use crate::graphql::connection::{ConnectionTotals, PageArgs, encode_cursor};
+use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::state::AppState;
 
 pub type SessionConnection = Connection<String, Session, ConnectionTotals, EmptyFields>;
@@ -20,14 +19,8 @@ pub struct AccountQuery;
 #[Object]
 impl AccountQuery {
     /// The signed-in user.
-    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<User> {
-        let state = ctx.data::<AppState>()?;
-        let caller = policy::require_user(ctx.data::<Caller>()?)?;
-        let user = user::find_by_id(&state.db, caller.id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| ApiError::not_found("user"))?;
-        Ok(User(user))
+    async fn me(&self, ctx: &Context<'_>) -> Result<User, ApiError> {
+        Ok(User::new(policy::own_account(ctx.data::<Caller>()?)?))
     }
 
     /// The caller's live sessions (signed in, not revoked, not expired), oldest first.
@@ -39,7 +32,7 @@ impl AccountQuery {
         #[graphql(desc = "Only sessions after this cursor.")] after: Option<String>,
         #[graphql(desc = "At most this many sessions from the end (0 to 100).")] last: Option<i32>,
         #[graphql(desc = "Only sessions before this cursor.")] before: Option<String>,
-    ) -> async_graphql::Result<SessionConnection> {
+    ) -> Result<SessionConnection, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
         let page = PageArgs {
@@ -49,28 +42,11 @@ impl AccountQuery {
             before,
         }
         .into_request()?;
-        let sessions = session::live_for_user(&state.db, caller.id, Utc::now())
-            .await
-            .map_err(ApiError::from)?;
+        let sessions = session::live_for_user(&state.db, caller.id, state.clock.now()).await?;
         let found = page.slice(sessions, |s| s.id.to_string());
-        let mut connection = Connection::with_additional_fields(
-            found.has_previous,
-            found.has_next,
-            ConnectionTotals {
-                total_count: found.total_count,
-            },
-        );
-        connection.edges = found
-            .rows
-            .into_iter()
-            .map(|model| {
-                let current = model.id == caller.session_id;
-                Edge::new(
-                    encode_cursor(&model.id.to_string()),
-                    Session { model, current },
-                )
-            })
-            .collect();
-        Ok(connection)
+        Ok(connection_of(found, |model| {
+            let current = model.id == caller.session_id;
+            Some((model.id.to_string(), Session { model, current }))
+        }))
     }
 }

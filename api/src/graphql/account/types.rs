@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use entities::{session, user};
 
 use crate::auth::Caller;
-use crate::auth::policy;
+use crate::auth::policy::{self, AccountAccess};
+use crate::error::ApiError;
 use crate::graphql::couple::types::Couple;
 use crate::graphql::node::{NodeKind, global_id};
 use crate::state::AppState;
@@ -41,33 +42,47 @@ pub struct QuietHoursInput {
 }
 
 /// An account. Visible to its owner and to administrators.
-pub struct User(pub user::Model);
+pub struct User(AccountAccess);
 
+impl User {
+    pub fn new(access: AccountAccess) -> Self {
+        Self(access)
+    }
+
+    fn account(&self) -> &user::Model {
+        self.0.account()
+    }
+}
+
+/// An account. Visible to its owner and to administrators.
 #[Object]
 impl User {
     /// The user's global, opaque ID.
     pub async fn id(&self) -> ID {
-        global_id(NodeKind::User, self.0.id)
+        global_id(NodeKind::User, self.account().id)
     }
 
     /// The sign-in email, lower-cased.
     async fn email(&self) -> &str {
-        &self.0.email
+        &self.account().email
     }
 
     /// The name the partner sees.
     async fn display_name(&self) -> &str {
-        &self.0.display_name
+        &self.account().display_name
     }
 
     /// IANA time zone in which the user's reminders and days are computed.
     async fn timezone(&self) -> &str {
-        &self.0.timezone
+        &self.account().timezone
     }
 
     /// When reminders must not fire; null when none are set.
     async fn quiet_hours(&self) -> Option<QuietHours> {
-        match (&self.0.quiet_hours_start, &self.0.quiet_hours_end) {
+        match (
+            &self.account().quiet_hours_start,
+            &self.account().quiet_hours_end,
+        ) {
             (Some(start), Some(end)) => Some(QuietHours {
                 start: start.clone(),
                 end: end.clone(),
@@ -77,35 +92,26 @@ impl User {
     }
 
     /// The user's role.
-    async fn role(&self) -> Role {
-        self.0
-            .role
-            .parse::<domain::account::Role>()
-            .unwrap_or(domain::account::Role::Member)
-            .into()
+    async fn role(&self) -> Result<Role, ApiError> {
+        Ok(self.account().role()?.into())
     }
 
     /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.account().created_at
     }
 
     /// The couple this user is currently in. Only the user themself sees it: null for anyone
     /// else, administrators included.
-    async fn couple(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Couple>> {
-        let caller = ctx.data::<Caller>()?;
-        if caller.user.as_ref().is_none_or(|u| u.id != self.0.id) {
+    async fn couple(&self, ctx: &Context<'_>) -> Result<Option<Couple>, ApiError> {
+        if !self.0.is_own() {
             return Ok(None);
         }
         let state = ctx.data::<AppState>()?;
-        let Some(couple) = entities::couple::active_for_user(&state.db, self.0.id)
-            .await
-            .map_err(crate::error::ApiError::from)?
-        else {
-            return Ok(None);
-        };
-        let access = policy::readable_couple(&state.db, caller, couple.id).await?;
-        Ok(Some(Couple::from(access)))
+        let caller = ctx.data::<Caller>()?;
+        Ok(policy::callers_couple(state, caller)
+            .await?
+            .map(Couple::new))
     }
 }
 
@@ -116,6 +122,7 @@ pub struct Session {
     pub current: bool,
 }
 
+/// One sign-in: a device or app holding a refresh token.
 #[Object]
 impl Session {
     /// The session's opaque ID, for `revokeSession`.

@@ -1,23 +1,23 @@
 //! Creating, joining, updating and leaving a couple.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::account::Timezone;
 use domain::couple::{
-    INVITE_CODE_LEN, INVITE_TTL_HOURS, InviteCode, SHARED_DATA_RETENTION_DAYS, dedup_distractions,
-    parse_goals,
+    INVITE_CODE_LEN, INVITE_TTL_HOURS, InviteCode, SHARED_DATA_RETENTION_DAYS, check_room,
+    dedup_distractions, parse_goals,
 };
-use entities::{couple, couple_member, invite, user};
-use sea_orm::{DbErr, SqlErr};
+use entities::{couple, couple_member, invite};
 
 use super::types::{Couple, Distraction, Invite};
-use crate::auth::policy::{self, CoupleAccess, Standing};
+use crate::auth::policy;
 use crate::auth::secret_token::{digest, random_bytes};
 use crate::auth::{Caller, ClientInfo};
 use crate::error::ApiError;
 use crate::graphql::node::{NodeKind, decode_id_of};
 use crate::state::AppState;
 
+/// A new couple's profile.
 #[derive(InputObject)]
 pub struct CreateCoupleInput {
     /// When the relationship began.
@@ -35,10 +35,13 @@ pub struct CreateCoupleInput {
 /// The new couple, with the invite to pass on to the partner.
 #[derive(SimpleObject)]
 pub struct CreateCouplePayload {
+    /// The new couple, with the caller as its first member.
     pub couple: Couple,
+    /// The code to pass on to the partner.
     pub invite: Invite,
 }
 
+/// The couple to make an invite for.
 #[derive(InputObject)]
 pub struct CreateInviteInput {
     /// The couple to invite a partner to.
@@ -48,22 +51,28 @@ pub struct CreateInviteInput {
 /// A new invite; any earlier code of the couple stops working.
 #[derive(SimpleObject)]
 pub struct CreateInvitePayload {
+    /// The new code.
     pub invite: Invite,
 }
 
+/// An invite code to join a couple with.
 #[derive(InputObject)]
 pub struct JoinCoupleInput {
     /// The invite code the partner passed on.
     pub code: String,
 }
 
+/// The couple joined.
 #[derive(SimpleObject)]
 pub struct JoinCouplePayload {
+    /// The couple, now with both members.
     pub couple: Couple,
 }
 
+/// Changes to a couple's profile.
 #[derive(InputObject)]
 pub struct UpdateCoupleInput {
+    /// The couple to change.
     pub couple_id: ID,
     /// Omitted keeps the current value.
     pub relationship_start: Option<NaiveDate>,
@@ -75,44 +84,29 @@ pub struct UpdateCoupleInput {
     pub timezone: Option<String>,
 }
 
+/// The changed couple.
 #[derive(SimpleObject)]
 pub struct UpdateCouplePayload {
+    /// The couple as it is now.
     pub couple: Couple,
 }
 
+/// The couple to leave.
 #[derive(InputObject)]
 pub struct LeaveCoupleInput {
+    /// The couple's ID.
     pub couple_id: ID,
 }
 
 /// The archived couple: its shared data stays readable to both former members for 30 days.
 #[derive(SimpleObject)]
 pub struct LeaveCouplePayload {
+    /// The archived couple.
     pub couple: Couple,
-}
-
-/// Couples are for members: coaches and administrators take part in no couple of their own.
-fn require_member(user: &crate::auth::AuthUser) -> Result<(), ApiError> {
-    if user.role == domain::account::Role::Member {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            crate::error::ErrorCode::Forbidden,
-            "coach and administrator accounts cannot be in a couple",
-        ))
-    }
 }
 
 fn already_in_couple() -> ApiError {
     ApiError::conflict("you are already in a couple; leave it first")
-}
-
-/// Maps the unique index on active memberships to CONFLICT.
-fn membership_conflict(err: DbErr) -> ApiError {
-    match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => already_in_couple(),
-        _ => ApiError::from(err),
-    }
 }
 
 /// Makes a new code for the couple, revoking the previous one.
@@ -120,10 +114,19 @@ async fn new_invite<C: sea_orm::ConnectionTrait>(
     db: &C,
     couple_id: uuid::Uuid,
     created_by: uuid::Uuid,
+    now: DateTime<Utc>,
 ) -> Result<Invite, ApiError> {
     let code = InviteCode::from_random(random_bytes::<INVITE_CODE_LEN>());
-    let expires_at = Utc::now() + chrono::Duration::hours(INVITE_TTL_HOURS);
-    invite::replace(db, couple_id, created_by, digest(code.as_str()), expires_at).await?;
+    let expires_at = now + chrono::Duration::hours(INVITE_TTL_HOURS);
+    invite::replace(
+        db,
+        couple_id,
+        created_by,
+        digest(code.as_str()),
+        expires_at,
+        now,
+    )
+    .await?;
     Ok(Invite {
         code: code.as_str().to_owned(),
         expires_at,
@@ -151,20 +154,15 @@ impl CoupleMutation {
     async fn create_couple(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `CreateCoupleInput`.")]
         input: CreateCoupleInput,
-    ) -> async_graphql::Result<CreateCouplePayload> {
+    ) -> Result<CreateCouplePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
-        let caller = policy::require_user(ctx.data::<Caller>()?)?;
-        require_member(caller)?;
-        let me = user::find_by_id(&state.db, caller.id)
-            .await
-            .map_err(ApiError::from)?
-            .ok_or_else(|| ApiError::not_found("user"))?;
+        let caller = policy::may_be_in_couple(ctx.data::<Caller>()?)?;
+        let me = &caller.account;
+        let now = state.clock.now();
         let timezone = match &input.timezone {
-            Some(tz) => Timezone::parse(tz)
-                .map_err(ApiError::from)?
-                .name()
-                .to_owned(),
+            Some(tz) => Timezone::parse(tz)?.name().to_owned(),
             None => me.timezone.clone(),
         };
         let profile = couple::Profile {
@@ -174,26 +172,18 @@ impl CoupleMutation {
             timezone,
         };
         if couple_member::active_for_user(&state.db, me.id)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .is_some()
         {
-            return Err(already_in_couple().into());
+            return Err(already_in_couple());
         }
-        let txn = entities::begin_write(&state.db)
-            .await
-            .map_err(ApiError::from)?;
-        let created = couple::create(&txn, me.id, profile)
-            .await
-            .map_err(membership_conflict)?;
-        let invite = new_invite(&txn, created.id, me.id).await?;
-        txn.commit().await.map_err(ApiError::from)?;
+        let txn = entities::begin_write(&state.db).await?;
+        let created = couple::create(&txn, me.id, profile, now).await?;
+        let invite = new_invite(&txn, created.id, me.id, now).await?;
+        txn.commit().await?;
         tracing::info!(couple.id = %created.id, "couple created");
         Ok(CreateCouplePayload {
-            couple: Couple::from(CoupleAccess {
-                couple: created,
-                standing: Standing::Member,
-            }),
+            couple: Couple::new(policy::joined_couple(caller, created)),
             invite,
         })
     }
@@ -202,21 +192,15 @@ impl CoupleMutation {
     async fn create_invite(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `CreateInviteInput`.")]
         input: CreateInviteInput,
-    ) -> async_graphql::Result<CreateInvitePayload> {
+    ) -> Result<CreateInvitePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
-        let found = policy::writable_couple(&state.db, caller, couple_id).await?;
-        if couple_member::count_current(&state.db, found.id)
-            .await
-            .map_err(ApiError::from)?
-            >= 2
-        {
-            return Err(ApiError::conflict("this couple already has two members").into());
-        }
-        let user = policy::require_user(caller)?;
-        let invite = new_invite(&state.db, found.id, user.id).await?;
+        let found = policy::writable_couple(state, caller, couple_id).await?;
+        check_room(couple_member::count_current(&state.db, found.id()).await?)?;
+        let invite = new_invite(&state.db, found.id(), found.viewer(), state.clock.now()).await?;
         Ok(CreateInvitePayload { invite })
     }
 
@@ -225,12 +209,12 @@ impl CoupleMutation {
     async fn join_couple(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `JoinCoupleInput`.")]
         input: JoinCoupleInput,
-    ) -> async_graphql::Result<JoinCouplePayload> {
+    ) -> Result<JoinCouplePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let client = ctx.data::<ClientInfo>()?;
-        let caller = policy::require_user(ctx.data::<Caller>()?)?;
-        require_member(caller)?;
+        let caller = policy::may_be_in_couple(ctx.data::<Caller>()?)?;
         let account = caller.id.to_string();
         state
             .limiter
@@ -242,42 +226,29 @@ impl CoupleMutation {
             )
         };
         let code = InviteCode::parse(&input.code).map_err(|_| no_invite())?;
-        let txn = entities::begin_write(&state.db)
-            .await
-            .map_err(ApiError::from)?;
-        let claimed = invite::claim(&txn, &digest(code.as_str()), caller.id, Utc::now())
-            .await
-            .map_err(ApiError::from)?
+        let now = state.clock.now();
+        let txn = entities::begin_write(&state.db).await?;
+        let claimed = invite::claim(&txn, &digest(code.as_str()), caller.id, now)
+            .await?
             .ok_or_else(no_invite)?;
         let target = couple::find(&txn, claimed.couple_id)
-            .await
-            .map_err(ApiError::from)?
-            .filter(couple::Model::is_active)
+            .await?
             .ok_or_else(no_invite)?;
+        if !target.is_active()? {
+            return Err(no_invite());
+        }
         if couple_member::active_for_user(&txn, caller.id)
-            .await
-            .map_err(ApiError::from)?
+            .await?
             .is_some()
         {
-            return Err(already_in_couple().into());
+            return Err(already_in_couple());
         }
-        if couple_member::count_current(&txn, target.id)
-            .await
-            .map_err(ApiError::from)?
-            >= 2
-        {
-            return Err(ApiError::conflict("this couple already has two members").into());
-        }
-        couple_member::join(&txn, target.id, caller.id)
-            .await
-            .map_err(membership_conflict)?;
-        txn.commit().await.map_err(ApiError::from)?;
+        check_room(couple_member::count_current(&txn, target.id).await?)?;
+        couple_member::join(&txn, target.id, caller.id, now).await?;
+        txn.commit().await?;
         tracing::info!(couple.id = %target.id, user.id = %caller.id, "partner joined");
         Ok(JoinCouplePayload {
-            couple: Couple::from(CoupleAccess {
-                couple: target,
-                standing: Standing::Member,
-            }),
+            couple: Couple::new(policy::joined_couple(caller, target)),
         })
     }
 
@@ -285,38 +256,40 @@ impl CoupleMutation {
     async fn update_couple(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `UpdateCoupleInput`.")]
         input: UpdateCoupleInput,
-    ) -> async_graphql::Result<UpdateCouplePayload> {
+    ) -> Result<UpdateCouplePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
-        let current = policy::writable_couple(&state.db, caller, couple_id).await?;
+        let access = policy::writable_couple(state, caller, couple_id).await?;
+        let current = access.couple().clone();
         let profile = couple::Profile {
             relationship_start: input.relationship_start.or(current.relationship_start),
             goals: match &input.goals {
                 Some(g) => goals(g)?,
-                None => couple::Model::strings(&current.goals),
+                None => current.goals()?,
             },
             distractions: match &input.distractions {
                 Some(d) => distraction_names(d),
-                None => couple::Model::strings(&current.distractions),
+                None => current
+                    .distractions()?
+                    .iter()
+                    .map(|d| d.as_str().to_owned())
+                    .collect(),
             },
             timezone: match &input.timezone {
-                Some(tz) => Timezone::parse(tz)
-                    .map_err(ApiError::from)?
-                    .name()
-                    .to_owned(),
+                Some(tz) => Timezone::parse(tz)?.name().to_owned(),
                 None => current.timezone.clone(),
             },
         };
-        let updated = couple::update_profile(&state.db, current, profile)
-            .await
-            .map_err(ApiError::from)?;
+        let updated =
+            couple::update_profile(&state.db, current, profile, state.clock.now()).await?;
+        let access = access
+            .updated(updated)
+            .ok_or_else(|| ApiError::internal(&"a couple changed its ID"))?;
         Ok(UpdateCouplePayload {
-            couple: Couple::from(CoupleAccess {
-                couple: updated,
-                standing: Standing::Member,
-            }),
+            couple: Couple::new(access),
         })
     }
 
@@ -325,30 +298,29 @@ impl CoupleMutation {
     async fn leave_couple(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `LeaveCoupleInput`.")]
         input: LeaveCoupleInput,
-    ) -> async_graphql::Result<LeaveCouplePayload> {
+    ) -> Result<LeaveCouplePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
-        let current = policy::writable_couple(&state.db, caller, couple_id).await?;
-        let delete_after = Utc::now() + chrono::Duration::days(SHARED_DATA_RETENTION_DAYS);
-        let txn = entities::begin_write(&state.db)
-            .await
-            .map_err(ApiError::from)?;
-        couple_member::leave_all(&txn, current.id)
-            .await
-            .map_err(ApiError::from)?;
-        invite::revoke_open(&txn, current.id)
-            .await
-            .map_err(ApiError::from)?;
-        couple::archive(&txn, current.id, delete_after)
-            .await
-            .map_err(ApiError::from)?;
-        txn.commit().await.map_err(ApiError::from)?;
-        tracing::info!(couple.id = %current.id, "couple archived");
-        let access = policy::readable_couple(&state.db, caller, couple_id).await?;
+        let current = policy::writable_couple(state, caller, couple_id).await?;
+        let now = state.clock.now();
+        let delete_after = now + chrono::Duration::days(SHARED_DATA_RETENTION_DAYS);
+        let txn = entities::begin_write(&state.db).await?;
+        couple_member::leave_all(&txn, current.id(), now).await?;
+        invite::revoke_open(&txn, current.id(), now).await?;
+        couple::archive(&txn, current.id(), delete_after, now).await?;
+        txn.commit().await?;
+        tracing::info!(couple.id = %current.id(), "couple archived");
+        // The caller's couple was read before they left it: decide again from the store.
+        let fresh = Caller {
+            current_couple: Default::default(),
+            ..caller.clone()
+        };
+        let access = policy::readable_couple(state, &fresh, couple_id).await?;
         Ok(LeaveCouplePayload {
-            couple: Couple::from(access),
+            couple: Couple::new(access),
         })
     }
 }

@@ -1,17 +1,16 @@
-//! GraphQL types for couples. A `Couple` is only ever built from a policy decision
-//! ([`CoupleAccess`]), so holding one means the caller may read it.
+//! GraphQL types for couples. A `Couple` and a `CoupleMember` are only ever built from a
+//! policy decision, so holding one means the caller may read it.
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::couple;
 
-use crate::auth::Caller;
-use crate::auth::policy::{CoupleAccess, Standing};
+use crate::auth::policy::{CoupleAccess, MemberAccess, Standing};
 use crate::error::ApiError;
+use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::plan::plans::Plan;
 use crate::graphql::plan::progress::Progress;
-use crate::graphql::plan::types::Plan;
-use crate::state::AppState;
 
 /// A distraction that eats couple time (the guide's five most reported).
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -39,34 +38,45 @@ pub enum CoupleStatus {
 }
 
 /// One person in a couple, as their partner sees them.
-#[derive(SimpleObject)]
-pub struct CoupleMember {
-    /// The member's user ID.
-    pub id: ID,
-    pub display_name: String,
-    /// The member's IANA time zone.
-    pub timezone: String,
-    pub joined_at: DateTime<Utc>,
-    /// When the member left (the couple was archived); null while they are in it.
-    pub left_at: Option<DateTime<Utc>>,
-    /// Whether this member is the caller.
-    pub is_me: bool,
-}
+pub struct CoupleMember(MemberAccess);
 
 impl CoupleMember {
-    pub fn new(
-        member: &entities::couple_member::Model,
-        user: &entities::user::Model,
-        me: Option<uuid::Uuid>,
-    ) -> Self {
-        Self {
-            id: global_id(NodeKind::User, user.id),
-            display_name: user.display_name.clone(),
-            timezone: user.timezone.clone(),
-            joined_at: member.joined_at,
-            left_at: member.left_at,
-            is_me: Some(user.id) == me,
-        }
+    pub fn new(access: MemberAccess) -> Self {
+        Self(access)
+    }
+}
+
+/// One person in a couple, as their partner sees them.
+#[Object]
+impl CoupleMember {
+    /// The member's user ID.
+    async fn id(&self) -> ID {
+        global_id(NodeKind::User, self.0.account().id)
+    }
+
+    /// The name the partner sees.
+    async fn display_name(&self) -> &str {
+        &self.0.account().display_name
+    }
+
+    /// The member's IANA time zone.
+    async fn timezone(&self) -> &str {
+        &self.0.account().timezone
+    }
+
+    /// When the member joined the couple.
+    async fn joined_at(&self) -> DateTime<Utc> {
+        self.0.member().joined_at
+    }
+
+    /// When the member left (the couple was archived); null while they are in it.
+    async fn left_at(&self) -> Option<DateTime<Utc>> {
+        self.0.member().left_at
+    }
+
+    /// Whether this member is the caller.
+    async fn is_me(&self) -> bool {
+        self.0.is_me()
     }
 }
 
@@ -80,105 +90,107 @@ pub struct Invite {
 }
 
 /// Two people reconnecting (or one, waiting for a partner to join).
-pub struct Couple {
-    model: couple::Model,
-    standing: Standing,
-}
+pub struct Couple(CoupleAccess);
 
-impl From<CoupleAccess> for Couple {
-    fn from(access: CoupleAccess) -> Self {
-        Self {
-            model: access.couple,
-            standing: access.standing,
-        }
+impl Couple {
+    pub fn new(access: CoupleAccess) -> Self {
+        Self(access)
     }
 }
 
+/// Two people reconnecting (or one, waiting for a partner to join).
 #[Object]
 impl Couple {
     /// The couple's global, opaque ID.
     pub async fn id(&self) -> ID {
-        global_id(NodeKind::Couple, self.model.id)
+        global_id(NodeKind::Couple, self.0.id())
     }
 
-    async fn status(&self) -> CoupleStatus {
-        if self.model.is_active() {
-            CoupleStatus::Active
-        } else {
-            CoupleStatus::Archived
-        }
+    /// Whether the couple is active or archived.
+    async fn status(&self) -> Result<CoupleStatus, ApiError> {
+        Ok(match self.0.couple().status()? {
+            couple::Status::Active => CoupleStatus::Active,
+            couple::Status::Archived => CoupleStatus::Archived,
+        })
     }
 
     /// When the relationship began, if they said.
     async fn relationship_start(&self) -> Option<NaiveDate> {
-        self.model.relationship_start
+        self.0.couple().relationship_start
     }
 
     /// What the couple want from Rekindle, in their words.
-    async fn goals(&self) -> Vec<String> {
-        couple::Model::strings(&self.model.goals)
+    async fn goals(&self) -> Result<Vec<String>, ApiError> {
+        Ok(self.0.couple().goals()?)
     }
 
     /// The distractions they named.
-    async fn distractions(&self) -> Vec<Distraction> {
-        couple::Model::strings(&self.model.distractions)
-            .iter()
-            .filter_map(|d| d.parse::<domain::couple::Distraction>().ok())
+    async fn distractions(&self) -> Result<Vec<Distraction>, ApiError> {
+        Ok(self
+            .0
+            .couple()
+            .distractions()?
+            .into_iter()
             .map(Into::into)
-            .collect()
+            .collect())
     }
 
     /// IANA time zone for couple-level days and weeks.
     async fn timezone(&self) -> &str {
-        &self.model.timezone
+        &self.0.couple().timezone
     }
 
     /// Whether the caller can still change it (false for a former member of an archived couple).
     async fn can_edit(&self) -> bool {
-        self.standing == Standing::Member
+        self.0.standing() == Standing::Member
     }
 
     /// Its members, in joining order.
-    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CoupleMember>> {
-        let state = ctx.data::<AppState>()?;
-        let me = ctx.data::<Caller>()?.user.as_ref().map(|u| u.id);
-        let members = couple::members(&state.db, self.model.id)
-            .await
-            .map_err(ApiError::from)?;
+    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<CoupleMember>, ApiError> {
+        let members = Loaders::of(ctx)?.members(self.0.id()).await?;
         Ok(members
             .iter()
-            .map(|(member, user)| CoupleMember::new(member, user, me))
+            .filter_map(|(member, user)| self.0.member(member.clone(), user.clone()))
+            .map(CoupleMember::new)
             .collect())
     }
 
     /// The couple's active plan, if they have one.
-    async fn active_plan(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Plan>> {
-        let state = ctx.data::<AppState>()?;
-        Ok(entities::plan::active_for_couple(&state.db, self.model.id)
-            .await
-            .map_err(ApiError::from)?
-            .map(Plan))
+    async fn active_plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>, ApiError> {
+        let plans = Loaders::of(ctx)?.plans(self.0.id()).await?;
+        for plan in plans.iter() {
+            if plan.is_active()? {
+                return Ok(self.0.plan(plan.clone()).map(Plan::new));
+            }
+        }
+        Ok(None)
     }
 
     /// Progress over the last `weeks` ISO weeks (1 to 52) in the couple's time zone.
     async fn progress(
         &self,
-        #[graphql(default = 12, validator(minimum = 1, maximum = 52))] weeks: i32,
+        #[graphql(
+            default = 12,
+            validator(minimum = 1, maximum = 52),
+            desc = "How many weeks back, the current one included (1 to 52)."
+        )]
+        weeks: i32,
     ) -> Progress {
-        Progress::new(self.model.clone(), u32::try_from(weeks).unwrap_or(12))
+        Progress::new(self.0.clone(), u32::try_from(weeks).unwrap_or(12))
     }
 
+    /// When the couple was made.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.model.created_at
+        self.0.couple().created_at
     }
 
     /// When the couple was archived, if it was.
     async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.model.archived_at
+        self.0.couple().archived_at
     }
 
     /// For an archived couple: when its shared data will be deleted.
     async fn shared_data_delete_after(&self) -> Option<DateTime<Utc>> {
-        self.model.shared_data_delete_after
+        self.0.couple().shared_data_delete_after
     }
 }

@@ -1,6 +1,11 @@
-//! Plans: a couple's rituals on schedules, completions, streaks and progress.
+//! Plans: the `Plan`, `PlanItem` and `Completion` objects, schedules, progress, and the
+//! mutations that change them.
 
-pub mod history;
-pub mod mutation;
+pub mod completion_mutation;
+pub mod completions;
+pub mod item_mutation;
+pub mod items;
+pub mod plan_mutation;
+pub mod plans;
 pub mod progress;
-pub mod types;
+pub mod schedules;

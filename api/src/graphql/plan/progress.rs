@@ -1,14 +1,15 @@
 //! A couple's progress view: weekly rates, streaks, and the balance across intimacy dimensions.
 
 use async_graphql::{Context, Object, SimpleObject};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use domain::progress::{BALANCED, ItemHistory, balance, couple_streak, weekly_progress};
-use entities::{couple, plan, plan_item};
 
-use super::history::{counted_members, item_history, pauses_of};
-use super::types::{PlanItem, Streak, StreakUnit, unit_of};
+use super::items::{PlanItem, history};
+use super::schedules::{Streak, StreakUnit, unit_of};
+use crate::auth::policy::{CoupleAccess, ItemAccess};
 use crate::error::ApiError;
+use crate::graphql::loaders::Loaders;
 use crate::graphql::ritual::types::RitualCategory;
 use crate::state::AppState;
 
@@ -30,10 +31,13 @@ pub struct WeekProgress {
 /// A plan item's streak.
 #[derive(SimpleObject)]
 pub struct ItemStreak {
+    /// The item.
     pub item: PlanItem,
+    /// Its streak.
     pub streak: Streak,
 }
 
+/// The couple's streak and each active item's.
 #[derive(SimpleObject)]
 pub struct ProgressStreaks {
     /// The couple's streak in weeks: a week is kept when at least one ritual due was done.
@@ -45,6 +49,7 @@ pub struct ProgressStreaks {
 /// The share of completed rituals in one dimension of intimacy.
 #[derive(SimpleObject)]
 pub struct CategoryShare {
+    /// The dimension.
     pub category: RitualCategory,
     /// 0 to 1; the four shares sum to 1 when anything was completed.
     pub share: f64,
@@ -52,19 +57,21 @@ pub struct CategoryShare {
 
 /// Progress over the last weeks.
 pub struct Progress {
-    pub couple: couple::Model,
-    pub weeks: u32,
+    couple: CoupleAccess,
+    weeks: u32,
     /// The couple's history, loaded once however many of the fields a request asks for.
     loaded: tokio::sync::OnceCell<Loaded>,
 }
 
 struct Loaded {
     histories: Vec<ItemHistory>,
-    active: Vec<(PlanItem, usize)>,
+    /// The active items of the active plan, with the index of their history.
+    active: Vec<(ItemAccess, usize)>,
+    tz: Tz,
 }
 
 impl Progress {
-    pub fn new(couple: couple::Model, weeks: u32) -> Self {
+    pub fn new(couple: CoupleAccess, weeks: u32) -> Self {
         Self {
             couple,
             weeks,
@@ -72,45 +79,60 @@ impl Progress {
         }
     }
 
-    async fn load(&self, state: &AppState) -> Result<&Loaded, ApiError> {
-        self.loaded.get_or_try_init(|| self.fetch(state)).await
+    async fn load(&self, ctx: &Context<'_>) -> Result<&Loaded, ApiError> {
+        self.loaded.get_or_try_init(|| self.fetch(ctx)).await
     }
 
-    async fn fetch(&self, state: &AppState) -> Result<Loaded, ApiError> {
-        let members = counted_members(&state.db, self.couple.id).await?;
-        let mut histories = Vec::new();
-        let mut active = Vec::new();
-        for p in plan::all_for_couple(&state.db, self.couple.id).await? {
-            let pauses = pauses_of(&state.db, p.id).await?;
-            for item in plan_item::all_for_plan(&state.db, p.id).await? {
-                histories.push(item_history(&state.db, &item, &p, &members, &pauses).await?);
-                if p.is_active() && item.status == plan_item::ACTIVE {
-                    active.push((
-                        PlanItem {
-                            item,
-                            plan: p.clone(),
-                        },
-                        histories.len() - 1,
-                    ));
+    /// Every plan and item the couple ever had, through the request's loaders: each kind of
+    /// row is read in one statement, however many plans and items there are.
+    async fn fetch(&self, ctx: &Context<'_>) -> Result<Loaded, ApiError> {
+        let loaders = Loaders::of(ctx)?;
+        let plans: Vec<_> = loaders
+            .plans(self.couple.id())
+            .await?
+            .iter()
+            .filter_map(|plan| self.couple.plan(plan.clone()))
+            .collect();
+        let items = futures_util::future::try_join_all(
+            plans.iter().map(|plan| loaders.items(plan.plan().id)),
+        )
+        .await?;
+        let mut accesses = Vec::new();
+        for (plan, items) in plans.iter().zip(items) {
+            let plan_active = plan.plan().is_active()?;
+            for item in items.iter() {
+                let active = plan_active && item.is_active()?;
+                if let Some(access) = plan.item(item.clone()) {
+                    accesses.push((access, active));
                 }
             }
         }
-        Ok(Loaded { histories, active })
-    }
-
-    fn tz(&self) -> Tz {
-        self.couple.timezone.parse().unwrap_or(Tz::UTC)
+        let histories =
+            futures_util::future::try_join_all(accesses.iter().map(|(a, _)| history(loaders, a)))
+                .await?;
+        let active = accesses
+            .into_iter()
+            .enumerate()
+            .filter(|(_, (_, active))| *active)
+            .map(|(index, (access, _))| (access, index))
+            .collect();
+        Ok(Loaded {
+            histories,
+            active,
+            tz: self.couple.couple().timezone()?,
+        })
     }
 }
 
+/// Progress over the last weeks: weekly rates, streaks and the balance of rituals.
 #[Object]
 impl Progress {
     /// One entry per week, oldest first, the current week last.
-    async fn weeks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<WeekProgress>> {
-        let state = ctx.data::<AppState>()?;
-        let loaded = self.load(state).await?;
+    async fn weeks(&self, ctx: &Context<'_>) -> Result<Vec<WeekProgress>, ApiError> {
+        let now = ctx.data::<AppState>()?.clock.now();
+        let loaded = self.load(ctx).await?;
         Ok(
-            weekly_progress(&loaded.histories, self.tz(), self.weeks, Utc::now())
+            weekly_progress(&loaded.histories, loaded.tz, self.weeks, now)
                 .into_iter()
                 .map(|w| WeekProgress {
                     week_start: w.week_start,
@@ -123,12 +145,13 @@ impl Progress {
         )
     }
 
-    async fn streaks(&self, ctx: &Context<'_>) -> async_graphql::Result<ProgressStreaks> {
+    /// The couple's streak and each active item's.
+    async fn streaks(&self, ctx: &Context<'_>) -> Result<ProgressStreaks, ApiError> {
         let state = ctx.data::<AppState>()?;
-        let loaded = self.load(state).await?;
-        let now = Utc::now();
+        let loaded = self.load(ctx).await?;
+        let now = state.clock.now();
         let rules = state.settings.streak_rules;
-        let c = couple_streak(&loaded.histories, self.tz(), now, &rules);
+        let c = couple_streak(&loaded.histories, loaded.tz, now, &rules);
         let items = loaded
             .active
             .iter()
@@ -136,7 +159,7 @@ impl Progress {
                 let history = &loaded.histories[*index];
                 let s = history.streak(now, &rules);
                 ItemStreak {
-                    item: item.clone(),
+                    item: PlanItem::new(item.clone()),
                     streak: Streak {
                         current: s.current,
                         longest: s.longest,
@@ -157,10 +180,9 @@ impl Progress {
 
     /// How completed rituals of these weeks spread across emotional, intellectual, physical
     /// and novelty rituals (the guide's "redefining intimacy").
-    async fn balance(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CategoryShare>> {
-        let state = ctx.data::<AppState>()?;
-        let loaded = self.load(state).await?;
-        let now = Utc::now();
+    async fn balance(&self, ctx: &Context<'_>) -> Result<Vec<CategoryShare>, ApiError> {
+        let now = ctx.data::<AppState>()?.clock.now();
+        let loaded = self.load(ctx).await?;
         let from = now - Duration::weeks(i64::from(self.weeks));
         let shares = balance(&loaded.histories, from, now);
         debug_assert_eq!(shares.len(), BALANCED.len());

@@ -1,13 +1,13 @@
 //! Reading the ritual catalog.
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Object};
 use entities::ritual;
 
 use super::types::{Ritual, RitualCadence, RitualCategory};
 use crate::auth::{Caller, policy};
 use crate::error::ApiError;
-use crate::graphql::connection::{ConnectionTotals, PageArgs, encode_cursor};
+use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::state::AppState;
 
 /// Longest search text accepted.
@@ -40,9 +40,9 @@ impl RitualQuery {
             desc = "Only rituals whose key, title or summary contain this text, ignoring case."
         )]
         search: Option<String>,
-    ) -> async_graphql::Result<RitualConnection> {
+    ) -> Result<RitualConnection, ApiError> {
         let state = ctx.data::<AppState>()?;
-        let couple = policy::callers_couple(&state.db, ctx.data::<Caller>()?).await?;
+        let couple = policy::ritual_scope(state, ctx.data::<Caller>()?).await?;
         let page = PageArgs {
             first,
             after,
@@ -59,32 +59,18 @@ impl RitualQuery {
         {
             return Err(ApiError::bad_input(format!(
                 "`search` is limited to {MAX_SEARCH_CHARS} characters"
-            ))
-            .into());
+            )));
         }
         let filter = ritual::Filter {
-            category: category
-                .map(|c| domain::catalog::RitualCategory::from(c).as_str().to_owned()),
-            cadence: cadence.map(|c| domain::catalog::DefaultCadence::from(c).as_str().to_owned()),
+            category: category.map(Into::into),
+            cadence: cadence.map(Into::into),
             search,
             couple,
         };
-        let found = ritual::list(&state.db, &filter, &page)
-            .await
-            .map_err(ApiError::from)?;
-        let mut connection = Connection::with_additional_fields(
-            found.has_previous,
-            found.has_next,
-            ConnectionTotals {
-                total_count: found.total_count,
-            },
-        );
-        connection.edges = found
-            .rows
-            .into_iter()
-            .map(|row| Edge::new(encode_cursor(&row.key), Ritual(row)))
-            .collect();
-        Ok(connection)
+        let found = ritual::list(&state.db, &filter, &page).await?;
+        Ok(connection_of(found, |row| {
+            Some((row.key.clone(), Ritual(row)))
+        }))
     }
 
     /// One ritual by its key; null when there is none (another couple's custom ritual is none).
@@ -92,12 +78,10 @@ impl RitualQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The ritual's stable key, such as `six_second_kiss`.")] key: String,
-    ) -> async_graphql::Result<Option<Ritual>> {
+    ) -> Result<Option<Ritual>, ApiError> {
         let state = ctx.data::<AppState>()?;
-        let couple = policy::callers_couple(&state.db, ctx.data::<Caller>()?).await?;
-        let found = ritual::find_by_key(&state.db, &key, couple)
-            .await
-            .map_err(ApiError::from)?;
+        let couple = policy::ritual_scope(state, ctx.data::<Caller>()?).await?;
+        let found = ritual::find_by_key(&state.db, &key, couple).await?;
         Ok(found.map(Ritual))
     }
 }

@@ -1,9 +1,6 @@
 //! GraphQL types for catalog rituals, built from the stored rows.
 
-use std::str::FromStr;
-
 use async_graphql::{Enum, ID, Object};
-use domain::catalog;
 use entities::ritual;
 
 use crate::error::ApiError;
@@ -50,17 +47,7 @@ pub enum RitualCadence {
 /// A ritual from the catalog: a small, repeatable practice a couple can add to their plan.
 pub struct Ritual(pub ritual::Model);
 
-impl Ritual {
-    fn parse<T: FromStr>(&self, value: &str) -> Result<T, ApiError>
-    where
-        T::Err: std::fmt::Display,
-    {
-        value.parse().map_err(|e: T::Err| {
-            ApiError::internal(&format!("ritual {} holds a bad value: {e}", self.0.key))
-        })
-    }
-}
-
+/// A ritual from the catalog: a small, repeatable practice a couple can add to their plan.
 #[Object]
 impl Ritual {
     /// The ritual's global, opaque ID.
@@ -90,14 +77,12 @@ impl Ritual {
 
     /// The kind of closeness it builds.
     async fn category(&self) -> Result<RitualCategory, ApiError> {
-        self.parse::<catalog::RitualCategory>(&self.0.category)
-            .map(Into::into)
+        Ok(self.0.category()?.into())
     }
 
     /// How often it is meant to happen unless the couple chooses otherwise.
     async fn default_cadence(&self) -> Result<RitualCadence, ApiError> {
-        self.parse::<catalog::DefaultCadence>(&self.0.default_cadence)
-            .map(Into::into)
+        Ok(self.0.default_cadence()?.into())
     }
 
     /// Typical time it takes, in minutes.
@@ -106,8 +91,8 @@ impl Ritual {
     }
 
     /// Its steps in order; empty when it has none.
-    async fn steps(&self) -> Vec<String> {
-        self.0.step_list()
+    async fn steps(&self) -> Result<Vec<String>, ApiError> {
+        Ok(self.0.steps()?)
     }
 
     /// Whether it ships with Rekindle (rather than being added by an organization).

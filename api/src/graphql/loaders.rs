@@ -1,0 +1,189 @@
+//! Per-request batched loading (async-graphql's DataLoader). Fields that read what belongs to a
+//! parent ask a loader by the parent's ID; the loader gathers every key asked for in the same
+//! tick into one statement and caches the answers for the rest of the request, so a screen of
+//! 30 plan items costs the same number of statements as one. Loaders read; whether the caller
+//! may see what they read is decided by the policy before an object is built from it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::Context;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entities::{completion, couple_member, plan, plan_item, ritual, user};
+use sea_orm::DatabaseConnection;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// Groups rows by a key, keeping their order.
+fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
+    let mut grouped: HashMap<Uuid, Vec<T>> = HashMap::new();
+    for row in rows {
+        grouped.entry(key(&row)).or_default().push(row);
+    }
+    grouped
+}
+
+/// Every key asked for gets an answer, empty when nothing matched, so it is cached too.
+fn complete<T>(keys: &[Uuid], mut grouped: HashMap<Uuid, Vec<T>>) -> HashMap<Uuid, Arc<[T]>> {
+    keys.iter()
+        .map(|key| (*key, grouped.remove(key).unwrap_or_default().into()))
+        .collect()
+}
+
+/// Rituals by ID.
+pub struct Rituals(DatabaseConnection);
+
+impl Loader<Uuid> for Rituals {
+    type Value = Arc<ritual::Model>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(ritual::by_ids(&self.0, keys)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, Arc::new(r)))
+            .collect())
+    }
+}
+
+/// A couple's members (current and former) with their accounts, by couple ID.
+pub struct MembersByCouple(DatabaseConnection);
+
+impl Loader<Uuid> for MembersByCouple {
+    type Value = Arc<[(couple_member::Model, user::Model)]>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = couple_member::with_users(&self.0, keys).await?;
+        Ok(complete(keys, group(rows, |(m, _)| m.couple_id)))
+    }
+}
+
+/// Every plan a couple had, oldest first, by couple ID.
+pub struct PlansByCouple(DatabaseConnection);
+
+impl Loader<Uuid> for PlansByCouple {
+    type Value = Arc<[plan::Model]>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = plan::for_couples(&self.0, keys).await?;
+        Ok(complete(keys, group(rows, |p| p.couple_id)))
+    }
+}
+
+/// Every item a plan had (removed ones too), in the order they were added, by plan ID.
+pub struct ItemsByPlan(DatabaseConnection);
+
+impl Loader<Uuid> for ItemsByPlan {
+    type Value = Arc<[plan_item::Model]>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = plan_item::for_plans(&self.0, keys).await?;
+        Ok(complete(keys, group(rows, |i| i.plan_id)))
+    }
+}
+
+/// A plan's pauses, by plan ID.
+pub struct PausesByPlan(DatabaseConnection);
+
+impl Loader<Uuid> for PausesByPlan {
+    type Value = Arc<[plan::pause::Model]>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = plan::pause::for_plans(&self.0, keys).await?;
+        Ok(complete(keys, group(rows, |p| p.plan_id)))
+    }
+}
+
+/// An item's completions in logging order, by item ID.
+pub struct CompletionsByItem(DatabaseConnection);
+
+impl Loader<Uuid> for CompletionsByItem {
+    type Value = Arc<[completion::Model]>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        let rows = completion::for_items(&self.0, keys).await?;
+        Ok(complete(keys, group(rows, |c| c.plan_item_id)))
+    }
+}
+
+type Cached<T> = DataLoader<T, HashMapCache>;
+
+/// One request's loaders.
+pub struct Loaders {
+    pub rituals: Cached<Rituals>,
+    pub members: Cached<MembersByCouple>,
+    pub plans: Cached<PlansByCouple>,
+    pub items: Cached<ItemsByPlan>,
+    pub pauses: Cached<PausesByPlan>,
+    pub completions: Cached<CompletionsByItem>,
+}
+
+impl Loaders {
+    pub fn new(db: &DatabaseConnection) -> Self {
+        fn cached<T: Loader<Uuid>>(loader: T) -> Cached<T> {
+            DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+        }
+        Self {
+            rituals: cached(Rituals(db.clone())),
+            members: cached(MembersByCouple(db.clone())),
+            plans: cached(PlansByCouple(db.clone())),
+            items: cached(ItemsByPlan(db.clone())),
+            pauses: cached(PausesByPlan(db.clone())),
+            completions: cached(CompletionsByItem(db.clone())),
+        }
+    }
+
+    /// The request's loaders.
+    pub fn of<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
+        Ok(ctx.data::<Loaders>()?)
+    }
+
+    /// A ritual a plan item refers to; a missing one is an internal error.
+    pub async fn ritual(&self, id: Uuid) -> Result<Arc<ritual::Model>, ApiError> {
+        self.rituals
+            .load_one(id)
+            .await?
+            .ok_or_else(|| ApiError::internal(&format!("ritual {id} is referred to but missing")))
+    }
+
+    pub async fn members(
+        &self,
+        couple_id: Uuid,
+    ) -> Result<Arc<[(couple_member::Model, user::Model)]>, ApiError> {
+        Ok(self
+            .members
+            .load_one(couple_id)
+            .await?
+            .unwrap_or_else(empty))
+    }
+
+    pub async fn plans(&self, couple_id: Uuid) -> Result<Arc<[plan::Model]>, ApiError> {
+        Ok(self.plans.load_one(couple_id).await?.unwrap_or_else(empty))
+    }
+
+    pub async fn items(&self, plan_id: Uuid) -> Result<Arc<[plan_item::Model]>, ApiError> {
+        Ok(self.items.load_one(plan_id).await?.unwrap_or_else(empty))
+    }
+
+    pub async fn pauses(&self, plan_id: Uuid) -> Result<Arc<[plan::pause::Model]>, ApiError> {
+        Ok(self.pauses.load_one(plan_id).await?.unwrap_or_else(empty))
+    }
+
+    pub async fn completions(&self, item_id: Uuid) -> Result<Arc<[completion::Model]>, ApiError> {
+        Ok(self
+            .completions
+            .load_one(item_id)
+            .await?
+            .unwrap_or_else(empty))
+    }
+}
+
+fn empty<T>() -> Arc<[T]> {
+    Arc::from(Vec::new())
+}

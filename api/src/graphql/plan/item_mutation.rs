@@ -1,0 +1,263 @@
+//! Adding, changing and removing the rituals on a plan.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use domain::catalog::{CustomRitual, DefaultCadence};
+use domain::plan::Assignee as DomainAssignee;
+use entities::{couple_member, plan_item, ritual};
+use uuid::Uuid;
+
+use super::items::PlanItem;
+use super::plans::Plan;
+use super::schedules::{Assignee, Cadence, ScheduleInput};
+use crate::auth::Caller;
+use crate::auth::policy::{self, CoupleAccess};
+use crate::error::ApiError;
+use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::ritual::types::RitualCategory;
+use crate::state::AppState;
+
+/// A couple's private ritual, shaped like a catalog one.
+#[derive(InputObject)]
+pub struct CustomRitualInput {
+    /// A short title, 1 to 80 characters.
+    pub title: String,
+    /// What the couple does, in a sentence or two.
+    pub summary: String,
+    /// Why it helps; a default is used when left out.
+    pub why_it_helps: Option<String>,
+    /// The kind of closeness it builds.
+    pub category: RitualCategory,
+    /// Typical length in minutes.
+    pub duration_minutes: i32,
+    /// Ordered steps, if it has any.
+    #[graphql(default)]
+    pub steps: Vec<String>,
+}
+
+/// A ritual to put on a plan.
+#[derive(InputObject)]
+pub struct AddPlanItemInput {
+    /// The plan to add it to.
+    pub plan_id: ID,
+    /// A ritual from the catalog (or one of the couple's custom ones) ...
+    pub ritual_key: Option<String>,
+    /// ... or a new custom ritual, private to the couple. Exactly one of the two.
+    pub custom_ritual: Option<CustomRitualInput>,
+    /// When it happens.
+    pub schedule: ScheduleInput,
+    /// Who does it.
+    pub assignee: Assignee,
+    /// For ONE: the member (a user ID from `couple.members`).
+    pub assignee_member_id: Option<ID>,
+}
+
+/// The item added.
+#[derive(SimpleObject)]
+pub struct AddPlanItemPayload {
+    /// The new item.
+    pub item: PlanItem,
+}
+
+/// A change to an item.
+#[derive(InputObject)]
+pub struct UpdatePlanItemInput {
+    /// The item to change.
+    pub plan_item_id: ID,
+    /// A new schedule; omitted keeps it.
+    pub schedule: Option<ScheduleInput>,
+    /// A new assignee; omitted keeps it.
+    pub assignee: Option<Assignee>,
+    /// For assignee ONE: the member.
+    pub assignee_member_id: Option<ID>,
+}
+
+/// The item changed.
+#[derive(SimpleObject)]
+pub struct UpdatePlanItemPayload {
+    /// The item as it is now.
+    pub item: PlanItem,
+}
+
+/// Taking an item off its plan.
+#[derive(InputObject)]
+pub struct RemovePlanItemInput {
+    /// The item to remove.
+    pub plan_item_id: ID,
+}
+
+/// The plan without the item; its history still counts in progress.
+#[derive(SimpleObject)]
+pub struct RemovePlanItemPayload {
+    /// The plan the item was on.
+    pub plan: Plan,
+}
+
+/// Resolves who does an item; ONE must name a current member of the couple.
+async fn assignee_from(
+    state: &AppState,
+    couple: &CoupleAccess,
+    assignee: Assignee,
+    member: Option<&ID>,
+) -> Result<DomainAssignee, ApiError> {
+    match (assignee, member) {
+        (Assignee::Both, None) => Ok(DomainAssignee::Both),
+        (Assignee::Either, None) => Ok(DomainAssignee::Either),
+        (Assignee::One, Some(id)) => {
+            let not_member =
+                || ApiError::bad_input("assigneeMemberId is not a member of this couple");
+            let user_id = decode_id_of(id, NodeKind::User, "member").map_err(|_| not_member())?;
+            couple_member::find(&state.db, couple.id(), user_id)
+                .await?
+                .filter(couple_member::Model::is_current)
+                .ok_or_else(not_member)?;
+            Ok(DomainAssignee::One(user_id))
+        }
+        (Assignee::One, None) => Err(ApiError::bad_input("ONE needs assigneeMemberId")),
+        (_, Some(_)) => Err(ApiError::bad_input("assigneeMemberId goes with ONE only")),
+    }
+}
+
+fn default_cadence(cadence: Cadence) -> DefaultCadence {
+    match cadence {
+        Cadence::Daily => DefaultCadence::Daily,
+        Cadence::Weekdays => DefaultCadence::Weekdays,
+        Cadence::Weekly => DefaultCadence::Weekly,
+        Cadence::EveryNWeeks => DefaultCadence::EveryNWeeks,
+        Cadence::Monthly => DefaultCadence::Monthly,
+    }
+}
+
+/// The ritual an item uses: a visible one by key, or a new custom one.
+async fn ritual_for_item<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    couple: &CoupleAccess,
+    input: &AddPlanItemInput,
+) -> Result<Uuid, ApiError> {
+    match (&input.ritual_key, &input.custom_ritual) {
+        (Some(key), None) => Ok(ritual::find_by_key(db, key, Some(couple.id()))
+            .await?
+            .ok_or_else(|| ApiError::not_found("ritual"))?
+            .id),
+        (None, Some(custom)) => {
+            let draft = CustomRitual {
+                title: custom.title.clone(),
+                summary: custom.summary.clone(),
+                why_it_helps: custom.why_it_helps.clone(),
+                category: custom.category.into(),
+                duration_minutes: custom.duration_minutes,
+                steps: custom.steps.clone(),
+            }
+            .into_ritual(Uuid::new_v4(), default_cadence(input.schedule.cadence))?;
+            Ok(
+                ritual::create_custom(db, couple.id(), &draft, state.clock.now())
+                    .await?
+                    .id,
+            )
+        }
+        _ => Err(ApiError::bad_input(
+            "give exactly one of ritualKey and customRitual",
+        )),
+    }
+}
+
+#[derive(Default)]
+pub struct ItemMutation;
+
+#[Object]
+impl ItemMutation {
+    /// Adds a ritual on a schedule to the plan.
+    async fn add_plan_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `AddPlanItemInput`.")]
+        input: AddPlanItemInput,
+    ) -> Result<AddPlanItemPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
+        let plan = policy::writable_plan(state, caller, plan_id).await?;
+        let couple = plan.couple();
+        let now = state.clock.now();
+        let spec = input.schedule.to_spec(&couple.couple().timezone, now)?;
+        let assignee = assignee_from(
+            state,
+            couple,
+            input.assignee,
+            input.assignee_member_id.as_ref(),
+        )
+        .await?;
+        let txn = entities::begin_write(&state.db).await?;
+        let ritual_id = ritual_for_item(&txn, state, couple, &input).await?;
+        let fields = plan_item::Fields {
+            ritual_id,
+            schedule: spec,
+            assignee,
+        };
+        let item = plan_item::create(&txn, plan.plan().id, fields, now).await?;
+        txn.commit().await?;
+        let access = plan
+            .item(item)
+            .ok_or_else(|| ApiError::internal(&"a new item is not on its plan"))?;
+        Ok(AddPlanItemPayload {
+            item: PlanItem::new(access),
+        })
+    }
+
+    /// Changes an item's schedule or who does it.
+    async fn update_plan_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `UpdatePlanItemInput`.")]
+        input: UpdatePlanItemInput,
+    ) -> Result<UpdatePlanItemPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let item_id = decode_id_of(&input.plan_item_id, NodeKind::PlanItem, "plan item")?;
+        let access = policy::writable_item(state, caller, item_id).await?;
+        let couple = access.plan().couple();
+        let item = access.item();
+        let schedule = match &input.schedule {
+            Some(s) => s.to_spec(&couple.couple().timezone, state.clock.now())?,
+            None => item.spec()?,
+        };
+        let assignee = match input.assignee {
+            Some(a) => assignee_from(state, couple, a, input.assignee_member_id.as_ref()).await?,
+            None if input.assignee_member_id.is_some() => {
+                return Err(ApiError::bad_input(
+                    "assigneeMemberId goes with assignee: ONE",
+                ));
+            }
+            None => item.assignee()?,
+        };
+        let fields = plan_item::Fields {
+            ritual_id: item.ritual_id,
+            schedule,
+            assignee,
+        };
+        let updated = plan_item::update(&state.db, item.clone(), fields).await?;
+        let access = access
+            .updated(updated)
+            .ok_or_else(|| ApiError::internal(&"an item changed its ID"))?;
+        Ok(UpdatePlanItemPayload {
+            item: PlanItem::new(access),
+        })
+    }
+
+    /// Takes an item off the plan; its past completions still count in progress.
+    async fn remove_plan_item(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `RemovePlanItemInput`.")]
+        input: RemovePlanItemInput,
+    ) -> Result<RemovePlanItemPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let item_id = decode_id_of(&input.plan_item_id, NodeKind::PlanItem, "plan item")?;
+        let access = policy::writable_item(state, caller, item_id).await?;
+        plan_item::remove(&state.db, access.item().id, state.clock.now()).await?;
+        Ok(RemovePlanItemPayload {
+            plan: Plan::new(access.plan().clone()),
+        })
+    }
+}
