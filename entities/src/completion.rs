@@ -133,21 +133,6 @@ pub async fn page_for_item<C: ConnectionTrait>(
     plan_item_id: Uuid,
     page: &crate::page::PageRequest,
 ) -> Result<crate::page::Page<Model>, DbErr> {
-    use sea_orm::{PaginatorTrait, QuerySelect};
-    let base = Entity::find().filter(Column::PlanItemId.eq(plan_item_id));
-    let total_count = base.clone().count(db).await?;
-    let mut query = base;
-    if let Some(after) = page.after.as_deref().and_then(|a| Uuid::parse_str(a).ok()) {
-        query = query.filter(Column::Id.gt(after));
-    }
-    if let Some(before) = page.before.as_deref().and_then(|b| Uuid::parse_str(b).ok()) {
-        query = query.filter(Column::Id.lt(before));
-    }
-    let query = if page.from_end {
-        query.order_by_desc(Column::Id)
-    } else {
-        query.order_by_asc(Column::Id)
-    };
-    let rows = query.limit(page.limit.saturating_add(1)).all(db).await?;
-    Ok(page.finish(rows, total_count))
+    let query = Entity::find().filter(Column::PlanItemId.eq(plan_item_id));
+    crate::page::by_uuid(db, query, Column::Id, page).await
 }

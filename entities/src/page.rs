@@ -43,25 +43,37 @@ impl PageRequest {
     }
 }
 
-impl PageRequest {
-    /// Pages through rows already in memory and sorted ascending by `key`.
-    pub fn slice<T>(&self, rows: Vec<T>, key: impl Fn(&T) -> String) -> Page<T> {
-        let total_count = rows.len() as u64;
-        let mut window: Vec<T> = rows
-            .into_iter()
-            .filter(|row| {
-                let k = key(row);
-                self.after.as_ref().is_none_or(|a| k > *a)
-                    && self.before.as_ref().is_none_or(|b| k < *b)
-            })
-            .collect();
-        let limit = usize::try_from(self.limit.saturating_add(1)).unwrap_or(usize::MAX);
-        if self.from_end {
-            window.reverse();
-        }
-        window.truncate(limit);
-        self.finish(window, total_count)
+/// One page of `query`'s rows in the order of their UUID primary key `id` (time-ordered v7
+/// IDs: creation order), read in SQL: a count and one bounded select. A cursor that is not a
+/// UUID bounds nothing (the api refuses such cursors before they get here).
+pub async fn by_uuid<E, C>(
+    db: &C,
+    query: sea_orm::Select<E>,
+    id: E::Column,
+    page: &PageRequest,
+) -> Result<Page<E::Model>, sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let total_count = query.clone().count(db).await?;
+    let bound = |key: &Option<String>| key.as_deref().and_then(|k| uuid::Uuid::parse_str(k).ok());
+    let mut query = query;
+    if let Some(after) = bound(&page.after) {
+        query = query.filter(id.gt(after));
     }
+    if let Some(before) = bound(&page.before) {
+        query = query.filter(id.lt(before));
+    }
+    let query = if page.from_end {
+        query.order_by_desc(id)
+    } else {
+        query.order_by_asc(id)
+    };
+    let rows = query.limit(page.limit.saturating_add(1)).all(db).await?;
+    Ok(page.finish(rows, total_count))
 }
 
 #[cfg(test)]
@@ -78,38 +90,6 @@ mod tests {
         assert_eq!(page.rows, vec![1, 2]);
         assert!(page.has_next);
         assert!(!page.has_previous);
-    }
-
-    #[test]
-    fn in_memory_rows_page_like_queried_ones() {
-        let rows: Vec<u32> = (1..=5).collect();
-        let key = |n: &u32| format!("{n:03}");
-        let first = PageRequest {
-            limit: 2,
-            ..Default::default()
-        }
-        .slice(rows.clone(), key);
-        assert_eq!(
-            (first.rows.clone(), first.has_next, first.total_count),
-            (vec![1, 2], true, 5)
-        );
-        let last = PageRequest {
-            limit: 2,
-            from_end: true,
-            ..Default::default()
-        }
-        .slice(rows.clone(), key);
-        assert_eq!((last.rows, last.has_previous), (vec![4, 5], true));
-        let after = PageRequest {
-            limit: 9,
-            after: Some(key(&3)),
-            ..Default::default()
-        }
-        .slice(rows, key);
-        assert_eq!(
-            (after.rows, after.has_previous, after.has_next),
-            (vec![4, 5], true, false)
-        );
     }
 
     #[test]

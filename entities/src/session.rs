@@ -1,9 +1,9 @@
 //! The `sessions` table: one row per sign-in, the family of its rotated refresh tokens.
 
 use chrono::{DateTime, Utc};
+use sea_orm::Set;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{QueryOrder, Set};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sessions")]
@@ -80,19 +80,18 @@ pub async fn find_with_user<C: ConnectionTrait>(
         .and_then(|(session, user)| user.map(|user| (session, user))))
 }
 
-/// The user's sessions that are neither revoked nor expired, oldest first.
-pub async fn live_for_user<C: ConnectionTrait>(
+/// One page of the user's live sessions (neither revoked nor expired), oldest first.
+pub async fn page_live_for_user<C: ConnectionTrait>(
     db: &C,
     user_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
+    page: &crate::page::PageRequest,
+) -> Result<crate::page::Page<Model>, DbErr> {
+    let query = Entity::find()
         .filter(Column::UserId.eq(user_id))
         .filter(Column::RevokedAt.is_null())
-        .filter(Column::ExpiresAt.gt(now))
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await
+        .filter(Column::ExpiresAt.gt(now));
+    crate::page::by_uuid(db, query, Column::Id, page).await
 }
 
 pub async fn touch<C: ConnectionTrait>(db: &C, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {

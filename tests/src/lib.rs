@@ -21,6 +21,14 @@ pub use stores::{
     test_redis_url, url_target, url_via_port,
 };
 
+/// The instant time-driven tests run at (with [`TestApp::spawn_at`]): a Wednesday noon UTC,
+/// in a week with no clock change, far from any hour's or day's edge, so nothing a test checks
+/// can straddle a midnight or the top of an hour.
+pub fn wednesday_noon() -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(2026, 3, 25, 12, 0, 0).unwrap()
+}
+
 /// A unique email for a test's account.
 pub fn email(name: &str) -> String {
     format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())

@@ -17,7 +17,7 @@ const INVITE: &str =
 
 #[actix_web::test]
 async fn concurrent_writers_of_every_kind_get_no_internal_error() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(rekindle_tests::wednesday_noon()).await;
     let (ana, ben) = rekindle_tests::builders::couple(&app).await;
     let (plan, first_item) = rekindle_tests::builders::plan_with_item(&app, &ana, "EITHER").await;
     let couple = app

@@ -3,7 +3,7 @@
 //! connection (`TestApp::sql_statements`), not estimated.
 
 use rekindle_tests::builders::{add_item, couple, create_plan};
-use rekindle_tests::{Account, TestApp, error_codes};
+use rekindle_tests::{Account, TestApp, error_codes, wednesday_noon};
 use serde_json::{Value, json};
 
 /// The home screen: me, the couple and its members, the active plan, and every item with its
@@ -75,8 +75,7 @@ async fn grow_plan(
 #[actix_web::test]
 async fn the_home_screen_and_progress_cost_the_same_statements_for_one_item_and_thirty() {
     // A set clock, and no embedded worker: its heartbeats would share the counted connection.
-    let noon = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 3, 25, 12, 0, 0).unwrap();
-    let app = TestApp::spawn_at(noon).await;
+    let app = TestApp::spawn_at(wednesday_noon()).await;
     let (ana, ben) = couple(&app).await;
     let catalog = app
         .graphql(

@@ -1,7 +1,7 @@
 //! Plans, schedules, completions, streaks and progress, end to end.
 
-use chrono::{Duration, NaiveDate, Utc};
-use rekindle_tests::{Account, TestApp, email, error_codes};
+use chrono::{Duration, NaiveDate};
+use rekindle_tests::{Account, TestApp, email, error_codes, wednesday_noon};
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::{Value, json};
 
@@ -21,16 +21,9 @@ async fn complete(app: &TestApp, who: &Account, item: &str, extra: Value) -> Val
         .await
 }
 
-/// The instant the time-driven tests run at: a Wednesday noon, far from any hour's or day's
-/// edge, so nothing they check can straddle a midnight.
-fn noon() -> chrono::DateTime<Utc> {
-    use chrono::TimeZone;
-    Utc.with_ymd_and_hms(2026, 3, 25, 12, 0, 0).unwrap()
-}
-
 #[actix_web::test]
 async fn a_couple_builds_a_plan_of_three_rituals_and_finds_it_through_me() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(wednesday_noon()).await;
     let (ana, ben) = couple(&app).await;
     let (plan, _) = plan_with_item(&app, &ana, "BOTH").await;
     let weekly = add_item(&app, &ben, &plan, json!({
@@ -111,7 +104,7 @@ async fn a_couple_builds_a_plan_of_three_rituals_and_finds_it_through_me() {
 
 #[actix_web::test]
 async fn bad_schedules_are_bad_input() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(wednesday_noon()).await;
     let (ana, _) = couple(&app).await;
     let (plan, _) = plan_with_item(&app, &ana, "BOTH").await;
     for schedule in [
@@ -136,7 +129,7 @@ async fn bad_schedules_are_bad_input() {
 
 #[actix_web::test]
 async fn the_same_completion_twice_even_at_once_makes_one_and_answers_the_same() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(wednesday_noon()).await;
     let (ana, _) = couple(&app).await;
     let (_, item) = plan_with_item(&app, &ana, "BOTH").await;
     let (a, b) = futures_util::join!(
@@ -168,8 +161,8 @@ async fn the_same_completion_twice_even_at_once_makes_one_and_answers_the_same()
 
 #[actix_web::test]
 async fn occurrences_can_be_logged_early_or_up_to_48_hours_late_and_undone_within_a_day() {
-    let app = TestApp::spawn_at(noon()).await;
-    let today: NaiveDate = noon().date_naive();
+    let app = TestApp::spawn_at(wednesday_noon()).await;
+    let today: NaiveDate = wednesday_noon().date_naive();
     let (ana, _) = couple(&app).await;
     let (plan, _) = plan_with_item(&app, &ana, "BOTH").await;
     let item = add_item(&app, &ana, &plan, json!({
@@ -242,7 +235,7 @@ async fn occurrences_can_be_logged_early_or_up_to_48_hours_late_and_undone_withi
 
 #[actix_web::test]
 async fn either_needs_one_member_both_needs_each_and_one_is_for_the_named_member() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(wednesday_noon()).await;
     let (ana, ben) = couple(&app).await;
     let (plan, both) = plan_with_item(&app, &ana, "BOTH").await;
     let either = add_item(
@@ -326,7 +319,7 @@ async fn either_needs_one_member_both_needs_each_and_one_is_for_the_named_member
 
 #[actix_web::test]
 async fn a_private_note_is_its_authors_alone_and_a_shared_one_is_read_by_both() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_at(wednesday_noon()).await;
     let (ana, ben) = couple(&app).await;
     let (_, item) = plan_with_item(&app, &ana, "BOTH").await;
     complete(
@@ -390,8 +383,8 @@ async fn a_private_note_is_its_authors_alone_and_a_shared_one_is_read_by_both() 
 #[actix_web::test]
 async fn a_pause_never_breaks_a_streak_and_resume_brings_occurrences_back() {
     // The couple starts their plan eight days before the test looks at it.
-    let today = noon().date_naive();
-    let app = TestApp::spawn_at(noon() - Duration::days(8)).await;
+    let today = wednesday_noon().date_naive();
+    let app = TestApp::spawn_at(wednesday_noon() - Duration::days(8)).await;
     let (ana, _) = couple(&app).await;
     let (plan, _) = plan_with_item(&app, &ana, "BOTH").await;
     let item = add_item(&app, &ana, &plan, json!({
@@ -508,7 +501,7 @@ async fn a_pause_never_breaks_a_streak_and_resume_brings_occurrences_back() {
 
 #[actix_web::test]
 async fn progress_shows_weeks_streaks_and_balance() {
-    let app = TestApp::spawn_at(noon()).await;
+    let app = TestApp::spawn_at(wednesday_noon()).await;
     let (ana, ben) = couple(&app).await;
     let (plan, kiss) = plan_with_item(&app, &ana, "EITHER").await;
     let read = add_item(

@@ -24,6 +24,9 @@ impl AccountQuery {
     }
 
     /// The caller's live sessions (signed in, not revoked, not expired), oldest first.
+    #[graphql(
+        complexity = "first.or(last).map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity"
+    )]
     async fn sessions(
         &self,
         ctx: &Context<'_>,
@@ -41,9 +44,9 @@ impl AccountQuery {
             last,
             before,
         }
-        .into_request()?;
-        let sessions = session::live_for_user(&state.db, caller.id, state.clock.now()).await?;
-        let found = page.slice(sessions, |s| s.id.to_string());
+        .into_uuid_request()?;
+        let found =
+            session::page_live_for_user(&state.db, caller.id, state.clock.now(), &page).await?;
         Ok(connection_of(found, |model| {
             let current = model.id == caller.session_id;
             Some((model.id.to_string(), Session { model, current }))
