@@ -2,6 +2,7 @@
 //! tests start the very same [`startup::Application`] on a random port.
 
 pub mod auth;
+pub mod catalog;
 pub mod error;
 pub mod graphql;
 pub mod http;

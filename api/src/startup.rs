@@ -49,6 +49,11 @@ impl Application {
         if settings.migrate_on_start {
             store::migrate(&db).await?;
         }
+        // Lookups that miss the catalog go to the database, so an empty one is only slower.
+        let catalog = crate::catalog::Catalog::load(&db).await.unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "the built-in catalog could not be read: rituals are read from the database");
+            crate::catalog::Catalog::default()
+        });
         let metrics = Metrics::new();
         let counter = metrics.clone();
         db.set_metric_callback(move |_| counter.sql_statement());
@@ -86,6 +91,7 @@ impl Application {
             db,
             queue,
             metrics,
+            catalog: Arc::new(catalog),
             clock,
         };
         Self::with_state(state)

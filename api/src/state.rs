@@ -17,6 +17,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub queue: JobQueue,
     pub metrics: Metrics,
+    /// The built-in ritual catalog, read once at start.
+    pub catalog: Arc<crate::catalog::Catalog>,
     /// The time: the system's, or one a test sets.
     pub clock: Clock,
     pub keys: Arc<Keys>,

@@ -192,3 +192,12 @@ pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Mode
         .all(db)
         .await
 }
+
+/// Every catalog ritual (no couple's own), ordered by key.
+pub async fn built_in<C: ConnectionTrait>(db: &C) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::CoupleId.is_null())
+        .order_by_asc(Column::Key)
+        .all(db)
+        .await
+}

@@ -97,7 +97,7 @@ impl Extension for RequestPolicyExtension {
                 request = request.data(caller);
             }
             // Loaders live for one operation: what they cache is never older than it.
-            request = request.data(Loaders::new(&state.db));
+            request = request.data(Loaders::new(&state.db, &state.catalog));
         }
         // Parsed once (or already, by the GET handler) and kept in the request, where
         // async-graphql takes it from; the name and variables step aside meanwhile.

@@ -13,6 +13,7 @@ use entities::{completion, couple_member, plan, plan_item, ritual, user};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use crate::catalog::Catalog;
 use crate::error::ApiError;
 
 /// Groups rows by a key, keeping their order.
@@ -31,19 +32,27 @@ fn complete<T>(keys: &[Uuid], mut grouped: HashMap<Uuid, Vec<T>>) -> HashMap<Uui
         .collect()
 }
 
-/// Rituals by ID.
-pub struct Rituals(DatabaseConnection);
+/// Rituals by ID: catalog ones from memory, a couple's own from the database.
+pub struct Rituals(DatabaseConnection, Arc<Catalog>);
 
 impl Loader<Uuid> for Rituals {
     type Value = Arc<ritual::Model>;
     type Error = ApiError;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        Ok(ritual::by_ids(&self.0, keys)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, Arc::new(r)))
-            .collect())
+        let mut found: HashMap<Uuid, Self::Value> = keys
+            .iter()
+            .filter_map(|id| self.1.by_id(*id).map(|r| (*id, r)))
+            .collect();
+        let missing: Vec<Uuid> = keys
+            .iter()
+            .copied()
+            .filter(|id| !found.contains_key(id))
+            .collect();
+        for row in ritual::by_ids(&self.0, &missing).await? {
+            found.insert(row.id, Arc::new(row));
+        }
+        Ok(found)
     }
 }
 
@@ -125,12 +134,12 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection) -> Self {
+    pub fn new(db: &DatabaseConnection, catalog: &Arc<Catalog>) -> Self {
         fn cached<T: Loader<Uuid>>(loader: T) -> Cached<T> {
             DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
         }
         Self {
-            rituals: cached(Rituals(db.clone())),
+            rituals: cached(Rituals(db.clone(), catalog.clone())),
             members: cached(MembersByCouple(db.clone())),
             plans: cached(PlansByCouple(db.clone())),
             items: cached(ItemsByPlan(db.clone())),

@@ -117,6 +117,10 @@ impl NodeQuery {
         let (kind, uuid) = decode_global_id(&id)?;
         let signed_in = caller.user.is_some();
         let node = match kind {
+            NodeKind::Ritual if state.catalog.by_id(uuid).is_some() => state
+                .catalog
+                .by_id(uuid)
+                .map(|found| Node::Ritual(Ritual(found.as_ref().clone()))),
             NodeKind::Ritual => {
                 let scope = policy::ritual_scope(state, caller).await?;
                 entities::ritual::find_by_id(&state.db, uuid, scope)

@@ -18,11 +18,12 @@ const PROGRESS: &str = "{ me { couple { progress(weeks: 12) {
     balance { category share } } } } }";
 
 /// Statements the home screen costs: the session with its account, the caller's couple, its
-/// members, its plans, their items, the items' rituals, completions and pauses.
-const HOME_STATEMENTS: u64 = 8;
+/// members, its plans, their items, and the items' completions and pauses. Catalog rituals
+/// come from memory (a couple's own rituals would add one statement, whatever their number).
+const HOME_STATEMENTS: u64 = 7;
 /// Statements `progress(weeks: 12)` costs: the session, the couple, its plans, their items,
-/// and the items' rituals, completions, pauses and the couple's members.
-const PROGRESS_STATEMENTS: u64 = 8;
+/// the items' completions and pauses, and the couple's members.
+const PROGRESS_STATEMENTS: u64 = 7;
 
 const SCHEDULES: [fn(usize) -> Value; 5] = [
     |_| json!({ "cadence": "DAILY", "localTime": "21:00" }),
@@ -174,5 +175,38 @@ async fn a_plan_items_completions_are_paged_in_sql_and_priced_by_page_size() {
         .graphql_as(ana.token(), &cheap, json!({ "id": id }))
         .await;
     assert!(error_codes(&body).is_empty(), "{body}");
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn catalog_rituals_are_served_from_memory() {
+    let app = TestApp::spawn_at(wednesday_noon()).await;
+    let before = app.sql_statements();
+    let body = app
+        .graphql(
+            "{ ritual(key: \"six_second_kiss\") { id key title steps category } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["ritual"]["key"], "six_second_kiss", "{body}");
+    let id = body["data"]["ritual"]["id"].clone();
+    let body = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Ritual { key } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(body["data"]["node"]["key"], "six_second_kiss", "{body}");
+    assert_eq!(
+        app.sql_statements(),
+        before,
+        "no statement for catalog lookups"
+    );
+    // A key that is not in the catalog is still looked up (and answers null).
+    let body = app
+        .graphql("{ ritual(key: \"custom_nobody\") { id } }", json!({}))
+        .await;
+    assert_eq!(body["data"]["ritual"], Value::Null);
+    assert!(app.sql_statements() > before);
     app.stop().await;
 }
