@@ -30,9 +30,41 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "crate::couple::Entity",
+        from = "Column::CoupleId",
+        to = "crate::couple::Column::Id"
+    )]
+    Couple,
+}
+
+impl Related<crate::couple::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Couple.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A row with its couple and one user's membership of that couple.
+pub type WithMembership<T> = (T, crate::couple::Model, crate::couple_member::Model);
+
+/// A plan with its couple and `user_id`'s membership of it, in one statement; none when the
+/// plan is missing or the user was never in its couple.
+pub async fn find_for_member<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<WithMembership<Model>>, DbErr> {
+    Ok(Entity::find_by_id(id)
+        .find_also_related(crate::couple::Entity)
+        .find_also(crate::couple::Entity, crate::couple_member::Entity)
+        .filter(crate::couple_member::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .and_then(|(plan, couple, member)| Some((plan, couple?, member?))))
+}
 
 impl Model {
     pub fn status(&self) -> Result<Status, BadRow> {

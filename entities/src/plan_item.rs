@@ -209,6 +209,23 @@ pub async fn for_plans<C: ConnectionTrait>(db: &C, plan_ids: &[Uuid]) -> Result<
         .await
 }
 
+/// An item with its plan, the plan's couple and `user_id`'s membership of that couple, in one
+/// statement; none when the item is missing or the user was never in the couple.
+pub async fn find_for_member<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<(Model, crate::plan::WithMembership<crate::plan::Model>)>, DbErr> {
+    Ok(Entity::find_by_id(id)
+        .find_also_related(crate::plan::Entity)
+        .and_also_related(crate::couple::Entity)
+        .find_also(crate::couple::Entity, crate::couple_member::Entity)
+        .filter(crate::couple_member::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .and_then(|(item, plan, couple, member)| Some((item, (plan?, couple?, member?)))))
+}
+
 /// An item with its plan, in one statement.
 pub async fn find_with_plan<C: ConnectionTrait>(
     db: &C,

@@ -364,10 +364,20 @@ pub async fn readable_couple(
     {
         return Ok(current);
     }
-    let not_found = || ApiError::not_found("couple");
     let (membership, couple) = couple_member::find_with_couple(&state.db, couple_id, user.id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or_else(|| ApiError::not_found("couple"))?;
+    decide(state, user, membership, couple)?.ok_or_else(|| ApiError::not_found("couple"))
+}
+
+/// How a user stands to a couple they were in: a member while both are current, a former
+/// member of an archived couple while its shared data is kept, nothing after.
+fn decide(
+    state: &AppState,
+    user: &AuthUser,
+    membership: couple_member::Model,
+    couple: couple::Model,
+) -> Result<Option<CoupleAccess>, ApiError> {
     let standing = if membership.is_current() && couple.is_active()? {
         Standing::Member
     } else if couple
@@ -376,13 +386,24 @@ pub async fn readable_couple(
     {
         Standing::FormerMember
     } else {
-        return Err(not_found());
+        return Ok(None);
     };
-    Ok(CoupleAccess {
+    Ok(Some(CoupleAccess {
         couple,
         standing,
         viewer: user.id,
-    })
+    }))
+}
+
+/// The decision, if it lets the caller change the couple; FORBIDDEN for a former member.
+fn for_writing(access: CoupleAccess) -> Result<CoupleAccess, ApiError> {
+    match access.standing {
+        Standing::Member => Ok(access),
+        Standing::FormerMember => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "this couple is archived: its shared data is read-only until it is deleted",
+        )),
+    }
 }
 
 /// The couple, if the caller may change it: a current member of an active couple. A former
@@ -392,14 +413,7 @@ pub async fn writable_couple(
     caller: &Caller,
     couple_id: Uuid,
 ) -> Result<CoupleAccess, ApiError> {
-    let access = readable_couple(state, caller, couple_id).await?;
-    match access.standing {
-        Standing::Member => Ok(access),
-        Standing::FormerMember => Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "this couple is archived: its shared data is read-only until it is deleted",
-        )),
-    }
+    for_writing(readable_couple(state, caller, couple_id).await?)
 }
 
 /// The couple the caller just created or joined (inside the transaction that did it).
@@ -411,20 +425,57 @@ pub fn joined_couple(user: &AuthUser, couple: couple::Model) -> CoupleAccess {
     }
 }
 
+/// A plan and the caller's decision on its couple, in one statement.
+async fn plan_decision(
+    state: &AppState,
+    caller: &Caller,
+    plan_id: Uuid,
+) -> Result<PlanAccess, ApiError> {
+    let user = require_user(caller)?;
+    let not_found = || ApiError::not_found("plan");
+    let (found, couple, membership) = plan::find_for_member(&state.db, plan_id, user.id)
+        .await?
+        .ok_or_else(not_found)?;
+    decide(state, user, membership, couple)?
+        .and_then(|access| access.plan(found))
+        .ok_or_else(not_found)
+}
+
+/// A plan item and the caller's decision on its couple, in one statement.
+async fn item_decision(
+    state: &AppState,
+    caller: &Caller,
+    item_id: Uuid,
+) -> Result<ItemAccess, ApiError> {
+    let user = require_user(caller)?;
+    let not_found = || ApiError::not_found("plan item");
+    let (item, (found, couple, membership)) =
+        plan_item::find_for_member(&state.db, item_id, user.id)
+            .await?
+            .ok_or_else(not_found)?;
+    decide(state, user, membership, couple)?
+        .and_then(|access| access.plan(found))
+        .and_then(|plan| plan.item(item))
+        .ok_or_else(not_found)
+}
+
 /// A plan the caller may read.
 pub async fn readable_plan(
     state: &AppState,
     caller: &Caller,
     plan_id: Uuid,
 ) -> Result<PlanAccess, ApiError> {
-    let found = plan::find(&state.db, plan_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("plan"))?;
-    readable_couple(state, caller, found.couple_id)
-        .await
-        .map_err(|e| rename_not_found(e, "plan"))?
-        .plan(found)
-        .ok_or_else(|| ApiError::not_found("plan"))
+    plan_decision(state, caller, plan_id).await
+}
+
+/// The plan, if the caller may change it: an active plan of their active couple.
+fn plan_for_writing(access: PlanAccess) -> Result<PlanAccess, ApiError> {
+    let PlanAccess { plan, couple } = access;
+    let couple = for_writing(couple)?;
+    if !plan.is_active()? {
+        return Err(ApiError::new(ErrorCode::Forbidden, "this plan is archived"));
+    }
+    Ok(PlanAccess { plan, couple })
 }
 
 /// A plan the caller may change: an active plan of their active couple.
@@ -433,18 +484,7 @@ pub async fn writable_plan(
     caller: &Caller,
     plan_id: Uuid,
 ) -> Result<PlanAccess, ApiError> {
-    let found = plan::find(&state.db, plan_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("plan"))?;
-    let couple = writable_couple(state, caller, found.couple_id)
-        .await
-        .map_err(|e| rename_not_found(e, "plan"))?;
-    if !found.is_active()? {
-        return Err(ApiError::new(ErrorCode::Forbidden, "this plan is archived"));
-    }
-    couple
-        .plan(found)
-        .ok_or_else(|| ApiError::not_found("plan"))
+    plan_for_writing(plan_decision(state, caller, plan_id).await?)
 }
 
 /// A plan item the caller may read.
@@ -453,16 +493,7 @@ pub async fn readable_item(
     caller: &Caller,
     item_id: Uuid,
 ) -> Result<ItemAccess, ApiError> {
-    let not_found = || ApiError::not_found("plan item");
-    let (item, found) = plan_item::find_with_plan(&state.db, item_id)
-        .await?
-        .ok_or_else(not_found)?;
-    readable_couple(state, caller, found.couple_id)
-        .await
-        .map_err(|e| rename_not_found(e, "plan item"))?
-        .plan(found)
-        .and_then(|plan| plan.item(item))
-        .ok_or_else(not_found)
+    item_decision(state, caller, item_id).await
 }
 
 /// A plan item the caller may change or log: on an active plan of their active couple.
@@ -471,22 +502,14 @@ pub async fn writable_item(
     caller: &Caller,
     item_id: Uuid,
 ) -> Result<ItemAccess, ApiError> {
-    let not_found = || ApiError::not_found("plan item");
-    let (item, found) = plan_item::find_with_plan(&state.db, item_id)
-        .await?
-        .ok_or_else(not_found)?;
+    let ItemAccess { item, plan } = item_decision(state, caller, item_id).await?;
     if !item.is_active()? {
-        return Err(not_found());
+        return Err(ApiError::not_found("plan item"));
     }
-    let plan = writable_couple(state, caller, found.couple_id)
-        .await
-        .map_err(|e| rename_not_found(e, "plan item"))?
-        .plan(found)
-        .ok_or_else(not_found)?;
-    if !plan.plan().is_active()? {
-        return Err(ApiError::new(ErrorCode::Forbidden, "this plan is archived"));
-    }
-    plan.item(item).ok_or_else(not_found)
+    Ok(ItemAccess {
+        item,
+        plan: plan_for_writing(plan)?,
+    })
 }
 
 /// Whether the caller may log this item: ONE items are their assignee's to log.
