@@ -120,12 +120,12 @@ impl NodeQuery {
             NodeKind::Ritual if state.catalog.by_id(uuid).is_some() => state
                 .catalog
                 .by_id(uuid)
-                .map(|found| Node::Ritual(Ritual(found.as_ref().clone()))),
+                .map(|found| Node::Ritual(Ritual(found))),
             NodeKind::Ritual => {
                 let scope = policy::ritual_scope(state, caller).await?;
                 entities::ritual::find_by_id(&state.db, uuid, scope)
                     .await?
-                    .map(|model| Node::Ritual(Ritual(model)))
+                    .map(|model| Node::Ritual(Ritual(model.into())))
             }
             NodeKind::User if policy::may_view_account(caller, uuid) => {
                 entities::user::find_by_id(&state.db, uuid)

@@ -64,7 +64,7 @@ impl PlanItem {
     /// The ritual done.
     async fn ritual(&self, ctx: &Context<'_>) -> Result<Ritual, ApiError> {
         let ritual = Loaders::of(ctx)?.ritual(self.0.item().ritual_id).await?;
-        Ok(Ritual(ritual.as_ref().clone()))
+        Ok(Ritual(ritual))
     }
 
     /// When it happens.

@@ -69,7 +69,7 @@ impl RitualQuery {
         };
         let found = ritual::list(&state.db, &filter, &page).await?;
         Ok(connection_of(found, |row| {
-            Some((row.key.clone(), Ritual(row)))
+            Some((row.key.clone(), Ritual(row.into())))
         }))
     }
 
@@ -82,10 +82,10 @@ impl RitualQuery {
         let state = ctx.data::<AppState>()?;
         // Catalog rituals are everyone's: answered from memory.
         if let Some(found) = state.catalog.by_key(&key) {
-            return Ok(Some(Ritual(found.as_ref().clone())));
+            return Ok(Some(Ritual(found)));
         }
         let couple = policy::ritual_scope(state, ctx.data::<Caller>()?).await?;
         let found = ritual::find_by_key(&state.db, &key, couple).await?;
-        Ok(found.map(Ritual))
+        Ok(found.map(|row| Ritual(row.into())))
     }
 }

@@ -45,7 +45,7 @@ pub enum RitualCadence {
 }
 
 /// A ritual from the catalog: a small, repeatable practice a couple can add to their plan.
-pub struct Ritual(pub ritual::Model);
+pub struct Ritual(pub std::sync::Arc<ritual::Model>);
 
 /// A ritual from the catalog: a small, repeatable practice a couple can add to their plan.
 #[Object]
