@@ -3,7 +3,7 @@
 //! data is built. A nested object's decision comes from its parent's, through methods that
 //! check the child belongs to the parent.
 
-use entities::{completion, couple, couple_member, plan, plan_item, user};
+use entities::{completion, couple, couple_member, plan, plan_item, session, user};
 use uuid::Uuid;
 
 /// A decision that the caller may see an account: their own, or any for an administrator
@@ -12,6 +12,24 @@ use uuid::Uuid;
 pub struct AccountAccess {
     pub(super) account: user::Model,
     pub(super) own: bool,
+}
+
+/// A decision that the caller may see one of their own sessions.
+#[derive(Debug, Clone)]
+pub struct SessionAccess {
+    pub(super) session: session::Model,
+    pub(super) current: bool,
+}
+
+impl SessionAccess {
+    pub fn session(&self) -> &session::Model {
+        &self.session
+    }
+
+    /// Whether the request was made with this session's access token.
+    pub fn is_current(&self) -> bool {
+        self.current
+    }
 }
 
 impl AccountAccess {

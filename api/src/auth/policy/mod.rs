@@ -101,10 +101,14 @@ pub fn may_view_account(caller: &Caller, user_id: Uuid) -> bool {
 pub fn own_session(
     caller: &Caller,
     found: Option<session::Model>,
-) -> Result<session::Model, ApiError> {
+) -> Result<SessionAccess, ApiError> {
     let user = require_user(caller)?;
     found
         .filter(|s| s.user_id == user.id)
+        .map(|session| SessionAccess {
+            current: session.id == user.session_id,
+            session,
+        })
         .ok_or_else(|| ApiError::not_found("session"))
 }
 

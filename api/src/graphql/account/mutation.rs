@@ -361,18 +361,17 @@ impl AccountMutation {
         let id = decode_id_of(&input.session_id, NodeKind::Session, "session")?;
         let found =
             policy::own_session(ctx.data::<Caller>()?, session::find(&state.db, id).await?)?;
-        if session::revoke(&state.db, found.id, "revoked_by_user", state.clock.now()).await? {
+        if session::revoke(&state.db, id, "revoked_by_user", state.clock.now()).await? {
             state
                 .session_events
-                .publish(SessionsEnded::one(caller.id, found.id))
+                .publish(SessionsEnded::one(caller.id, id))
                 .await;
         }
-        let model = session::find(&state.db, id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("session"))?;
-        let current = model.id == caller.session_id;
+        let revoked =
+            policy::own_session(ctx.data::<Caller>()?, session::find(&state.db, id).await?)
+                .unwrap_or(found);
         Ok(RevokeSessionPayload {
-            session: Session { model, current },
+            session: Session::new(revoked),
         })
     }
 }

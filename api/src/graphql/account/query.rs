@@ -37,7 +37,8 @@ impl AccountQuery {
         #[graphql(desc = "Only sessions before this cursor.")] before: Option<String>,
     ) -> Result<SessionConnection, ApiError> {
         let state = ctx.data::<AppState>()?;
-        let caller = policy::require_user(ctx.data::<Caller>()?)?;
+        let signed_in = ctx.data::<Caller>()?;
+        let caller = policy::require_user(signed_in)?;
         let page = PageArgs {
             first,
             after,
@@ -48,8 +49,10 @@ impl AccountQuery {
         let found =
             session::page_live_for_user(&state.db, caller.id, state.clock.now(), &page).await?;
         Ok(connection_of(found, |model| {
-            let current = model.id == caller.session_id;
-            Some((model.id.to_string(), Session { model, current }))
+            let key = model.id.to_string();
+            policy::own_session(signed_in, Some(model))
+                .ok()
+                .map(|access| (key, Session::new(access)))
         }))
     }
 }

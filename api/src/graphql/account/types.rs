@@ -2,10 +2,10 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{session, user};
+use entities::user;
 
 use crate::auth::Caller;
-use crate::auth::policy::{self, AccountAccess};
+use crate::auth::policy::{self, AccountAccess, SessionAccess};
 use crate::error::ApiError;
 use crate::graphql::couple::types::Couple;
 use crate::graphql::node::{NodeKind, global_id};
@@ -116,10 +116,12 @@ impl User {
 }
 
 /// One sign-in: a device or app holding a refresh token.
-pub struct Session {
-    pub model: session::Model,
-    /// Whether the request was made with this session's access token.
-    pub current: bool,
+pub struct Session(SessionAccess);
+
+impl Session {
+    pub fn new(access: SessionAccess) -> Self {
+        Self(access)
+    }
 }
 
 /// One sign-in: a device or app holding a refresh token.
@@ -127,36 +129,36 @@ pub struct Session {
 impl Session {
     /// The session's opaque ID, for `revokeSession`.
     async fn id(&self) -> ID {
-        global_id(NodeKind::Session, self.model.id)
+        global_id(NodeKind::Session, self.0.session().id)
     }
 
     /// When the user signed in.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.model.created_at
+        self.0.session().created_at
     }
 
     /// When a token of this session was last refreshed.
     async fn last_used_at(&self) -> DateTime<Utc> {
-        self.model.last_used_at
+        self.0.session().last_used_at
     }
 
     /// When the session ends unless it is refreshed or revoked first.
     async fn expires_at(&self) -> DateTime<Utc> {
-        self.model.expires_at
+        self.0.session().expires_at
     }
 
     /// The client's User-Agent at sign-in, if it sent one.
     async fn user_agent(&self) -> Option<&str> {
-        self.model.user_agent.as_deref()
+        self.0.session().user_agent.as_deref()
     }
 
     /// Whether this is the session making the request.
     async fn current(&self) -> bool {
-        self.current
+        self.0.is_current()
     }
 
     /// When the session was revoked, if it was.
     async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.model.revoked_at
+        self.0.session().revoked_at
     }
 }
