@@ -19,7 +19,7 @@ use runtime::Metrics;
 use runtime::metrics::Outcome;
 
 use super::document::{self, DocumentError, DocumentLimits};
-use super::loaders::Loaders;
+use super::loaders::RequestLoaders;
 use crate::auth::{self, SocketCredential};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, with_code};
 use crate::state::AppState;
@@ -97,7 +97,7 @@ impl Extension for RequestPolicyExtension {
                 request = request.data(caller);
             }
             // Loaders live for one operation: what they cache is never older than it.
-            request = request.data(Loaders::new(&state.db, &state.catalog));
+            request = request.data(RequestLoaders::new(&state.db, &state.catalog));
         }
         // Parsed once (or already, by the GET handler) and kept in the request, where
         // async-graphql takes it from; the name and variables step aside meanwhile.

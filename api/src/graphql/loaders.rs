@@ -123,6 +123,23 @@ impl Loader<Uuid> for CompletionsByItem {
 
 type Cached<T> = DataLoader<T, HashMapCache>;
 
+/// What a request needs to make its loaders when a field first asks for them.
+pub struct RequestLoaders {
+    db: DatabaseConnection,
+    catalog: Arc<Catalog>,
+    loaders: std::sync::OnceLock<Loaders>,
+}
+
+impl RequestLoaders {
+    pub fn new(db: &DatabaseConnection, catalog: &Arc<Catalog>) -> Self {
+        Self {
+            db: db.clone(),
+            catalog: catalog.clone(),
+            loaders: std::sync::OnceLock::new(),
+        }
+    }
+}
+
 /// One request's loaders.
 pub struct Loaders {
     pub rituals: Cached<Rituals>,
@@ -148,9 +165,13 @@ impl Loaders {
         }
     }
 
-    /// The request's loaders.
+    /// The request's loaders, made on first use (a request that reads no couple data makes
+    /// none).
     pub fn of<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
-        Ok(ctx.data::<Loaders>()?)
+        let lazy = ctx.data::<RequestLoaders>()?;
+        Ok(lazy
+            .loaders
+            .get_or_init(|| Loaders::new(&lazy.db, &lazy.catalog)))
     }
 
     /// A ritual a plan item refers to; a missing one is an internal error.
