@@ -154,6 +154,9 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// `rekindle-worker` only: where it serves its own /healthz and /metrics, if anywhere.
     pub worker_bind: Option<String>,
+    /// Seconds between a worker's heartbeats (1 to 59; the tick falls on multiples of it
+    /// within each minute).
+    pub heartbeat_secs: u32,
     pub db_max_connections: u32,
     /// How forgiving streaks are: misses forgiven per window of days.
     pub streak_rules: domain::streak::StreakRules,
@@ -261,6 +264,12 @@ impl Settings {
             embedded_worker: parse_bool(&var, "EMBEDDED_WORKER", embedded_default)?,
             shutdown_timeout: Duration::from_secs(parse_num(&var, "SHUTDOWN_TIMEOUT_SECS", 30)?),
             worker_bind: var("WORKER_BIND"),
+            heartbeat_secs: match parse_num(&var, "WORKER_HEARTBEAT_SECS", 15)? {
+                secs @ 1..=59 => secs,
+                other => anyhow::bail!(
+                    "REKINDLE_WORKER_HEARTBEAT_SECS must be between 1 and 59, not {other}"
+                ),
+            },
             db_max_connections: parse_num(&var, "DB_MAX_CONNECTIONS", 10)?,
             streak_rules: domain::streak::StreakRules {
                 graces_per_window: parse_num(&var, "STREAK_GRACES", 1)?,
@@ -406,6 +415,19 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn the_heartbeat_interval_fits_in_a_minute() {
+        assert_eq!(settings(&[]).unwrap().heartbeat_secs, 15);
+        let one = settings(&[("REKINDLE_WORKER_HEARTBEAT_SECS", "1")]).unwrap();
+        assert_eq!(one.heartbeat_secs, 1);
+        for bad in ["0", "60", "x"] {
+            assert!(
+                settings(&[("REKINDLE_WORKER_HEARTBEAT_SECS", bad)]).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -81,7 +81,11 @@ pub async fn run(
         queue.backend = state.queue.backend_name(),
         "worker started"
     );
-    let monitor = jobs::monitor(state.clone(), settings.shutdown_timeout)?;
+    let monitor = jobs::monitor(
+        state.clone(),
+        settings.shutdown_timeout,
+        settings.heartbeat_secs,
+    )?;
     monitor
         .run_with_signal(async move {
             shutdown.await;

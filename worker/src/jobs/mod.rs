@@ -14,8 +14,6 @@ use runtime::metrics::Outcome;
 
 use crate::JobState;
 
-/// Every 15 seconds, on the second.
-const HEARTBEAT_SCHEDULE: &str = "*/15 * * * * *";
 /// At the top of every hour.
 const PRUNE_SCHEDULE: &str = "0 0 * * * *";
 /// How often an idle worker looks for queued jobs (STACK.md #3: the default is 30 s).
@@ -26,8 +24,13 @@ const RETRIES: usize = 4;
 const JOB_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Builds the monitor with every worker registered.
-pub fn monitor(state: JobState, shutdown_timeout: Duration) -> anyhow::Result<Monitor> {
-    let heartbeat = Schedule::from_str(HEARTBEAT_SCHEDULE)?;
+pub fn monitor(
+    state: JobState,
+    shutdown_timeout: Duration,
+    heartbeat_secs: u32,
+) -> anyhow::Result<Monitor> {
+    // Every `heartbeat_secs` seconds (15 by default), on the second.
+    let heartbeat = Schedule::from_str(&format!("*/{heartbeat_secs} * * * * *"))?;
     let prune_tick = Schedule::from_str(PRUNE_SCHEDULE)?;
     // Worker names are unique per process: backends track workers (and recover their jobs) by name.
     let suffix = state.identity.worker_id.simple().to_string();

@@ -1,4 +1,4 @@
-//! Every 15 s: refresh this worker's heartbeat row, so operators can see who is running.
+//! Every REKINDLE_WORKER_HEARTBEAT_SECS (15 s by default): refresh this worker's heartbeat row, so operators can see who is running.
 
 use apalis::prelude::*;
 use apalis_cron::Tick;
