@@ -18,7 +18,7 @@ DURATION=${DURATION:-10}
 PORT=${PORT:-18472}
 CONNECTIONS=32
 DB_NAME=rekindle_bench
-DB_URL="${PG_URL%/*}/$DB_NAME"
+DB_URL="${PG_URL%/*}/$DB_NAME${DB_QUERY:-}"
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 cargo build --release --locked -p rekindle-api >/dev/null
