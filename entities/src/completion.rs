@@ -100,16 +100,6 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>,
     Entity::find_by_id(id).one(db).await
 }
 
-/// An item's completions, newest occurrence first, then by logging order.
-pub async fn for_item<C: ConnectionTrait>(db: &C, plan_item_id: Uuid) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::PlanItemId.eq(plan_item_id))
-        .order_by_desc(Column::OccurrenceDate)
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await
-}
-
 pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), DbErr> {
     Entity::delete_by_id(id).exec(db).await?;
     Ok(())

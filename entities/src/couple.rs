@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
 
 use crate::stored::{self, BadRow, stored_names};
-use crate::{couple_member, user};
+use crate::couple_member;
 
 stored_names!(
     /// Whether a couple is together in Rekindle.
@@ -148,23 +148,4 @@ pub async fn archive<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// The couple a user is an active member of, if any.
-pub async fn active_for_user<C: ConnectionTrait>(
-    db: &C,
-    user_id: Uuid,
-) -> Result<Option<Model>, DbErr> {
-    match couple_member::active_for_user(db, user_id).await? {
-        Some(member) => find(db, member.couple_id).await,
-        None => Ok(None),
-    }
-}
-
-/// Every member row of a couple (current and former) with its user, in joining order.
-pub async fn members<C: ConnectionTrait>(
-    db: &C,
-    couple_id: Uuid,
-) -> Result<Vec<(couple_member::Model, user::Model)>, DbErr> {
-    couple_member::with_users(db, &[couple_id]).await
 }

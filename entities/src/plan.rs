@@ -114,18 +114,6 @@ pub async fn active_for_couple<C: ConnectionTrait>(
         .await
 }
 
-/// Every plan the couple had, oldest first.
-pub async fn all_for_couple<C: ConnectionTrait>(
-    db: &C,
-    couple_id: Uuid,
-) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::CoupleId.eq(couple_id))
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await
-}
-
 /// Every plan of several couples, oldest first.
 pub async fn for_couples<C: ConnectionTrait>(
     db: &C,
@@ -235,14 +223,6 @@ pub mod pause {
         }
         Entity::find()
             .filter(Column::PlanId.is_in(plan_ids.iter().copied()))
-            .order_by_asc(Column::StartsAt)
-            .all(db)
-            .await
-    }
-
-    pub async fn for_plan<C: ConnectionTrait>(db: &C, plan_id: Uuid) -> Result<Vec<Model>, DbErr> {
-        Entity::find()
-            .filter(Column::PlanId.eq(plan_id))
             .order_by_asc(Column::StartsAt)
             .all(db)
             .await

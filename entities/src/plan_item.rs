@@ -164,28 +164,6 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>,
     Entity::find_by_id(id).one(db).await
 }
 
-/// The plan's items still on it, in the order they were added.
-pub async fn active_for_plan<C: ConnectionTrait>(
-    db: &C,
-    plan_id: Uuid,
-) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::PlanId.eq(plan_id))
-        .filter(Column::Status.eq(Status::Active))
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await
-}
-
-/// Every item the plan ever had, removed ones too (their history still counts).
-pub async fn all_for_plan<C: ConnectionTrait>(db: &C, plan_id: Uuid) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::PlanId.eq(plan_id))
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await
-}
-
 pub async fn remove<C: ConnectionTrait>(db: &C, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
     Entity::update_many()
         .col_expr(Column::Status, Expr::value(Status::Removed))
@@ -224,16 +202,4 @@ pub async fn find_for_member<C: ConnectionTrait>(
         .one(db)
         .await?
         .and_then(|(item, plan, couple, member)| Some((item, (plan?, couple?, member?)))))
-}
-
-/// An item with its plan, in one statement.
-pub async fn find_with_plan<C: ConnectionTrait>(
-    db: &C,
-    id: Uuid,
-) -> Result<Option<(Model, crate::plan::Model)>, DbErr> {
-    Ok(Entity::find_by_id(id)
-        .find_also_related(crate::plan::Entity)
-        .one(db)
-        .await?
-        .and_then(|(item, plan)| plan.map(|plan| (item, plan))))
 }
