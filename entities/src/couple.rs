@@ -5,8 +5,8 @@ use sea_orm::Set;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
 
-use crate::stored::{self, BadRow, stored_names};
 use crate::couple_member;
+use crate::stored::{self, BadRow, stored_names};
 
 stored_names!(
     /// Whether a couple is together in Rekindle.

@@ -124,8 +124,8 @@ pub fn joined_couple(user: &AuthUser, couple: couple::Model) -> CoupleAccess {
     }
 }
 
-/// A plan and the caller's decision on its couple, in one statement.
-async fn plan_decision(
+/// A plan the caller may read, with their decision on its couple, in one statement.
+pub async fn readable_plan(
     state: &AppState,
     caller: &Caller,
     plan_id: Uuid,
@@ -140,8 +140,8 @@ async fn plan_decision(
         .ok_or_else(not_found)
 }
 
-/// A plan item and the caller's decision on its couple, in one statement.
-async fn item_decision(
+/// A plan item the caller may read, with their decision on its couple, in one statement.
+pub async fn readable_item(
     state: &AppState,
     caller: &Caller,
     item_id: Uuid,
@@ -156,15 +156,6 @@ async fn item_decision(
         .and_then(|access| access.plan(found))
         .and_then(|plan| plan.item(item))
         .ok_or_else(not_found)
-}
-
-/// A plan the caller may read.
-pub async fn readable_plan(
-    state: &AppState,
-    caller: &Caller,
-    plan_id: Uuid,
-) -> Result<PlanAccess, ApiError> {
-    plan_decision(state, caller, plan_id).await
 }
 
 /// The plan, if the caller may change it: an active plan of their active couple.
@@ -183,16 +174,7 @@ pub async fn writable_plan(
     caller: &Caller,
     plan_id: Uuid,
 ) -> Result<PlanAccess, ApiError> {
-    plan_for_writing(plan_decision(state, caller, plan_id).await?)
-}
-
-/// A plan item the caller may read.
-pub async fn readable_item(
-    state: &AppState,
-    caller: &Caller,
-    item_id: Uuid,
-) -> Result<ItemAccess, ApiError> {
-    item_decision(state, caller, item_id).await
+    plan_for_writing(readable_plan(state, caller, plan_id).await?)
 }
 
 /// A plan item the caller may change or log: on an active plan of their active couple.
@@ -201,7 +183,7 @@ pub async fn writable_item(
     caller: &Caller,
     item_id: Uuid,
 ) -> Result<ItemAccess, ApiError> {
-    let ItemAccess { item, plan } = item_decision(state, caller, item_id).await?;
+    let ItemAccess { item, plan } = readable_item(state, caller, item_id).await?;
     if !item.is_active()? {
         return Err(ApiError::not_found("plan item"));
     }
@@ -223,21 +205,35 @@ pub fn may_log(item: &ItemAccess) -> Result<(), ApiError> {
     }
 }
 
+/// A completion with the decision on its item: for reading, or (`writing`) on an item the
+/// caller may still change.
+async fn completion_decision(
+    state: &AppState,
+    caller: &Caller,
+    completion_id: Uuid,
+    writing: bool,
+) -> Result<CompletionAccess, ApiError> {
+    let not_found = || ApiError::not_found("completion");
+    let found = completion::find(&state.db, completion_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let item = if writing {
+        writable_item(state, caller, found.plan_item_id).await
+    } else {
+        readable_item(state, caller, found.plan_item_id).await
+    };
+    item.map_err(|e| rename_not_found(e, "completion"))?
+        .completion(found)
+        .ok_or_else(not_found)
+}
+
 /// A completion the caller may read.
 pub async fn readable_completion(
     state: &AppState,
     caller: &Caller,
     completion_id: Uuid,
 ) -> Result<CompletionAccess, ApiError> {
-    let not_found = || ApiError::not_found("completion");
-    let found = completion::find(&state.db, completion_id)
-        .await?
-        .ok_or_else(not_found)?;
-    readable_item(state, caller, found.plan_item_id)
-        .await
-        .map_err(|e| rename_not_found(e, "completion"))?
-        .completion(found)
-        .ok_or_else(not_found)
+    completion_decision(state, caller, completion_id, false).await
 }
 
 /// A completion the caller may undo: one they logged, on an item they may still change.
@@ -246,15 +242,7 @@ pub async fn undoable_completion(
     caller: &Caller,
     completion_id: Uuid,
 ) -> Result<CompletionAccess, ApiError> {
-    let not_found = || ApiError::not_found("completion");
-    let found = completion::find(&state.db, completion_id)
-        .await?
-        .ok_or_else(not_found)?;
-    let access = writable_item(state, caller, found.plan_item_id)
-        .await
-        .map_err(|e| rename_not_found(e, "completion"))?
-        .completion(found)
-        .ok_or_else(not_found)?;
+    let access = completion_decision(state, caller, completion_id, true).await?;
     if !access.mine {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
