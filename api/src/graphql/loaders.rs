@@ -56,70 +56,46 @@ impl Loader<Uuid> for Rituals {
     }
 }
 
-/// A couple's members (current and former) with their accounts, by couple ID.
-pub struct MembersByCouple(DatabaseConnection);
+/// Declares a loader of every row that belongs to a parent, keyed by the parent's ID: one
+/// statement reads the rows of all the parents asked for together.
+macro_rules! rows_by_parent {
+    ($(#[$doc:meta])* $name:ident: $row:ty = $fetch:path, |$r:pat_param| $parent:expr) => {
+        $(#[$doc])*
+        pub struct $name(DatabaseConnection);
 
-impl Loader<Uuid> for MembersByCouple {
-    type Value = Arc<[(couple_member::Model, user::Model)]>;
-    type Error = ApiError;
+        impl Loader<Uuid> for $name {
+            type Value = Arc<[$row]>;
+            type Error = ApiError;
 
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = couple_member::with_users(&self.0, keys).await?;
-        Ok(complete(keys, group(rows, |(m, _)| m.couple_id)))
-    }
+            async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+                let rows = $fetch(&self.0, keys).await?;
+                Ok(complete(keys, group(rows, |$r| $parent)))
+            }
+        }
+    };
 }
 
-/// Every plan a couple had, oldest first, by couple ID.
-pub struct PlansByCouple(DatabaseConnection);
-
-impl Loader<Uuid> for PlansByCouple {
-    type Value = Arc<[plan::Model]>;
-    type Error = ApiError;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = plan::for_couples(&self.0, keys).await?;
-        Ok(complete(keys, group(rows, |p| p.couple_id)))
-    }
-}
-
-/// Every item a plan had (removed ones too), in the order they were added, by plan ID.
-pub struct ItemsByPlan(DatabaseConnection);
-
-impl Loader<Uuid> for ItemsByPlan {
-    type Value = Arc<[plan_item::Model]>;
-    type Error = ApiError;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = plan_item::for_plans(&self.0, keys).await?;
-        Ok(complete(keys, group(rows, |i| i.plan_id)))
-    }
-}
-
-/// A plan's pauses, by plan ID.
-pub struct PausesByPlan(DatabaseConnection);
-
-impl Loader<Uuid> for PausesByPlan {
-    type Value = Arc<[plan::pause::Model]>;
-    type Error = ApiError;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = plan::pause::for_plans(&self.0, keys).await?;
-        Ok(complete(keys, group(rows, |p| p.plan_id)))
-    }
-}
-
-/// An item's completions in logging order, by item ID.
-pub struct CompletionsByItem(DatabaseConnection);
-
-impl Loader<Uuid> for CompletionsByItem {
-    type Value = Arc<[completion::Model]>;
-    type Error = ApiError;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = completion::for_items(&self.0, keys).await?;
-        Ok(complete(keys, group(rows, |c| c.plan_item_id)))
-    }
-}
+rows_by_parent!(
+    /// A couple's members (current and former) with their accounts, by couple ID.
+    MembersByCouple: (couple_member::Model, user::Model) = couple_member::with_users,
+    |(m, _)| m.couple_id
+);
+rows_by_parent!(
+    /// Every plan a couple had, oldest first, by couple ID.
+    PlansByCouple: plan::Model = plan::for_couples, |p| p.couple_id
+);
+rows_by_parent!(
+    /// Every item a plan had (removed ones too), in the order they were added, by plan ID.
+    ItemsByPlan: plan_item::Model = plan_item::for_plans, |i| i.plan_id
+);
+rows_by_parent!(
+    /// A plan's pauses, by plan ID.
+    PausesByPlan: plan::pause::Model = plan::pause::for_plans, |p| p.plan_id
+);
+rows_by_parent!(
+    /// An item's completions in logging order, by item ID.
+    CompletionsByItem: completion::Model = completion::for_items, |c| c.plan_item_id
+);
 
 type Cached<T> = DataLoader<T, HashMapCache>;
 
@@ -186,34 +162,34 @@ impl Loaders {
         &self,
         couple_id: Uuid,
     ) -> Result<Arc<[(couple_member::Model, user::Model)]>, ApiError> {
-        Ok(self
-            .members
-            .load_one(couple_id)
-            .await?
-            .unwrap_or_else(empty))
+        rows_of(&self.members, couple_id).await
     }
 
     pub async fn plans(&self, couple_id: Uuid) -> Result<Arc<[plan::Model]>, ApiError> {
-        Ok(self.plans.load_one(couple_id).await?.unwrap_or_else(empty))
+        rows_of(&self.plans, couple_id).await
     }
 
     pub async fn items(&self, plan_id: Uuid) -> Result<Arc<[plan_item::Model]>, ApiError> {
-        Ok(self.items.load_one(plan_id).await?.unwrap_or_else(empty))
+        rows_of(&self.items, plan_id).await
     }
 
     pub async fn pauses(&self, plan_id: Uuid) -> Result<Arc<[plan::pause::Model]>, ApiError> {
-        Ok(self.pauses.load_one(plan_id).await?.unwrap_or_else(empty))
+        rows_of(&self.pauses, plan_id).await
     }
 
     pub async fn completions(&self, item_id: Uuid) -> Result<Arc<[completion::Model]>, ApiError> {
-        Ok(self
-            .completions
-            .load_one(item_id)
-            .await?
-            .unwrap_or_else(empty))
+        rows_of(&self.completions, item_id).await
     }
 }
 
-fn empty<T>() -> Arc<[T]> {
-    Arc::from(Vec::new())
+/// The rows a by-parent loader holds for `parent` (none when nothing belongs to it).
+async fn rows_of<T, R>(loader: &Cached<T>, parent: Uuid) -> Result<Arc<[R]>, ApiError>
+where
+    T: Loader<Uuid, Value = Arc<[R]>, Error = ApiError>,
+    R: Send + Sync + 'static,
+{
+    Ok(loader
+        .load_one(parent)
+        .await?
+        .unwrap_or_else(|| Arc::from(Vec::new())))
 }
