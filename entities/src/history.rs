@@ -10,17 +10,17 @@ use crate::{completion, couple_member, plan, plan_item, ritual};
 
 /// The members whose completions count: the current ones, or all of them once the couple is
 /// archived (nobody is current then).
-pub fn counted_members(members: &[couple_member::Model]) -> Vec<Uuid> {
-    let current: Vec<Uuid> = members
-        .iter()
-        .filter(|m| m.is_current())
-        .map(|m| m.user_id)
-        .collect();
-    if current.is_empty() {
-        members.iter().map(|m| m.user_id).collect()
-    } else {
-        current
+pub fn counted_members<'a>(
+    members: impl IntoIterator<Item = &'a couple_member::Model>,
+) -> Vec<Uuid> {
+    let (mut current, mut all) = (Vec::new(), Vec::new());
+    for member in members {
+        if member.is_current() {
+            current.push(member.user_id);
+        }
+        all.push(member.user_id);
     }
+    if current.is_empty() { all } else { current }
 }
 
 /// The stored rows one item's history is made of.

@@ -5,8 +5,8 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use domain::plan::Assignee as DomainAssignee;
 use domain::progress::ItemHistory;
+use entities::completion;
 use entities::history::{ItemRows, counted_members};
-use entities::{completion, couple_member};
 
 use super::completions::Completion;
 use super::schedules::{Assignee, ScheduleView, Streak, unit_of};
@@ -41,14 +41,13 @@ pub async fn history(loaders: &Loaders, access: &ItemAccess) -> Result<ItemHisto
         loaders.pauses(plan.id),
         loaders.members(plan.couple_id),
     )?;
-    let members: Vec<couple_member::Model> = members.iter().map(|(m, _)| m.clone()).collect();
     Ok(ItemRows {
         item,
         plan,
         ritual: &ritual,
         completions: &completions,
         pauses: &pauses,
-        members: &counted_members(&members),
+        members: &counted_members(members.iter().map(|(m, _)| m)),
     }
     .history()?)
 }
