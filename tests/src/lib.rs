@@ -9,17 +9,19 @@ pub mod builders;
 pub mod logs;
 pub mod proxy;
 pub mod stores;
+pub mod worker;
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-pub use app::{Account, Options, TestApp, TestWorker};
+pub use app::{Account, Options, TestApp};
 pub use stores::{
     PRODUCTION_ENV, Stores, TEST_JWT_SECRET, settings_from, skip, test_database_url,
     test_redis_url, url_target, url_via_port,
 };
+pub use worker::TestWorker;
 
 /// The instant time-driven tests run at (with [`TestApp::spawn_at`]): a Wednesday noon UTC,
 /// in a week with no clock change, far from any hour's or day's edge, so nothing a test checks

@@ -1,0 +1,81 @@
+//! A worker process's parts, started in this process on the given stores as `rekindle-worker`
+//! would run them.
+
+use domain::clock::Clock;
+use runtime::{JobQueue, Metrics};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::stores::{Stores, settings_from};
+
+/// A worker running on the given stores as `rekindle-worker` would: its own connections,
+/// its own identity.
+pub struct TestWorker {
+    pub worker_id: uuid::Uuid,
+    /// Where the worker serves /healthz and /metrics, as `rekindle-worker` does with
+    /// REKINDLE_WORKER_BIND.
+    pub metrics_address: String,
+    server: actix_web::dev::ServerHandle,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestWorker {
+    pub async fn spawn_on(stores: &Stores) -> Self {
+        let settings = settings_from(&stores.env());
+        let db = runtime::store::connect_database(&settings).await.unwrap();
+        runtime::store::migrate(&db).await.unwrap();
+        let queue = JobQueue::connect(&settings).await.unwrap();
+        let clock = Clock::system();
+        let identity = worker::WorkerIdentity::new(clock.now());
+        let worker_id = identity.worker_id;
+        let metrics = Metrics::new();
+        let (server, port) = worker::http::serve("127.0.0.1:0", metrics.clone()).unwrap();
+        let handle = server.handle();
+        tokio::spawn(server);
+        let state = worker::JobState {
+            db,
+            queue,
+            metrics,
+            identity,
+            clock,
+        };
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            worker::run(&settings, state, async move {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        Self {
+            worker_id,
+            metrics_address: format!("http://127.0.0.1:{port}"),
+            server: handle,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await
+                .expect("worker task")
+                .expect("worker stopped cleanly");
+        }
+        self.server.stop(true).await;
+    }
+
+    /// The worker's /metrics text.
+    pub async fn metrics(&self) -> String {
+        let mut res = awc::Client::default()
+            .get(format!("{}/metrics", self.metrics_address))
+            .send()
+            .await
+            .expect("metrics answered");
+        assert_eq!(res.status().as_u16(), 200);
+        String::from_utf8_lossy(&res.body().await.expect("metrics body")).into_owned()
+    }
+}
