@@ -57,12 +57,22 @@ pub async fn readable_couple(
     caller: &Caller,
     couple_id: Uuid,
 ) -> Result<CoupleAccess, ApiError> {
-    let user = require_user(caller)?;
     if let Some(current) = callers_couple(state, caller).await?
         && current.id() == couple_id
     {
         return Ok(current);
     }
+    reread_couple(state, caller, couple_id).await
+}
+
+/// [`readable_couple`] decided from the store, past what this request already read of the
+/// caller's couple: for after the caller changed their own membership.
+pub async fn reread_couple(
+    state: &AppState,
+    caller: &Caller,
+    couple_id: Uuid,
+) -> Result<CoupleAccess, ApiError> {
+    let user = require_user(caller)?;
     let (membership, couple) = couple_member::find_with_couple(&state.db, couple_id, user.id)
         .await?
         .ok_or_else(|| ApiError::not_found("couple"))?;

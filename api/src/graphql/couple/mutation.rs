@@ -314,11 +314,7 @@ impl CoupleMutation {
         txn.commit().await?;
         tracing::info!(couple.id = %current.id(), "couple archived");
         // The caller's couple was read before they left it: decide again from the store.
-        let fresh = Caller {
-            current_couple: Default::default(),
-            ..caller.clone()
-        };
-        let access = policy::readable_couple(state, &fresh, couple_id).await?;
+        let access = policy::reread_couple(state, caller, couple_id).await?;
         Ok(LeaveCouplePayload {
             couple: Couple::new(access),
         })
