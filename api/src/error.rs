@@ -94,6 +94,14 @@ fn conflict_message(unique: Unique) -> Option<&'static str> {
     }
 }
 
+impl ApiError {
+    /// The CONFLICT a write meets when `unique` already holds, whether a check found it first
+    /// or the constraint did: the same answer either way.
+    pub fn already(unique: Unique) -> Self {
+        Self::conflict(conflict_message(unique).unwrap_or("that already exists"))
+    }
+}
+
 impl From<DbErr> for ApiError {
     fn from(err: DbErr) -> Self {
         match Unique::violated_by(&err).and_then(conflict_message) {

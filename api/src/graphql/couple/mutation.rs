@@ -7,6 +7,7 @@ use domain::couple::{
     INVITE_CODE_LEN, INVITE_TTL_HOURS, InviteCode, SHARED_DATA_RETENTION_DAYS, check_room,
     dedup_distractions, parse_goals,
 };
+use entities::constraint::Unique;
 use entities::{couple, couple_member, invite};
 
 use super::types::{Couple, Distraction, Invite};
@@ -105,10 +106,6 @@ pub struct LeaveCouplePayload {
     pub couple: Couple,
 }
 
-fn already_in_couple() -> ApiError {
-    ApiError::conflict("you are already in a couple; leave it first")
-}
-
 /// Makes a new code for the couple, revoking the previous one.
 async fn new_invite<C: sea_orm::ConnectionTrait>(
     db: &C,
@@ -175,7 +172,7 @@ impl CoupleMutation {
             .await?
             .is_some()
         {
-            return Err(already_in_couple());
+            return Err(ApiError::already(Unique::ActiveMembership));
         }
         let txn = entities::begin_write(&state.db).await?;
         let created = couple::create(&txn, me.id, profile, now).await?;
@@ -241,7 +238,7 @@ impl CoupleMutation {
             .await?
             .is_some()
         {
-            return Err(already_in_couple());
+            return Err(ApiError::already(Unique::ActiveMembership));
         }
         check_room(couple_member::count_current(&txn, target.id).await?)?;
         couple_member::join(&txn, target.id, caller.id, now).await?;

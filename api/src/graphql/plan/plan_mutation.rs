@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::plan::{check_pause_until, parse_plan_name};
+use entities::constraint::Unique;
 use entities::plan;
 
 use super::plans::Plan;
@@ -102,9 +103,7 @@ impl PlanMutation {
             .await?
             .is_some()
         {
-            return Err(ApiError::conflict(
-                "the couple already has an active plan; archive it first",
-            ));
+            return Err(ApiError::already(Unique::ActivePlan));
         }
         let created = plan::create(&state.db, couple.id(), name, state.clock.now()).await?;
         let access = couple
