@@ -20,8 +20,12 @@ use crate::auth::password::{HashSlots, Hasher};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::session_events::SessionEvents;
 use crate::graphql;
+use crate::graphql::parsed::ParsedDocuments;
 use crate::http;
 use crate::state::AppState;
+
+/// How many distinct GraphQL documents are kept parsed (an app sends a few dozen).
+const PARSED_DOCUMENTS: usize = 1024;
 
 pub struct Application {
     port: u16,
@@ -87,6 +91,8 @@ impl Application {
             limiter,
             session_events,
             draining: Arc::default(),
+            runtime: tokio::runtime::Handle::current(),
+            documents: Arc::new(ParsedDocuments::new(PARSED_DOCUMENTS)),
             settings: Arc::new(settings),
             db,
             queue,

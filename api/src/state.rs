@@ -27,4 +27,10 @@ pub struct AppState {
     pub session_events: SessionEvents,
     /// Set when the process is stopping: readiness answers 503 so load balancers drain it.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// The multi-threaded runtime the database pool lives on. GraphQL operations run here, not
+    /// on the HTTP worker that read the request: a statement's answer then wakes the task on
+    /// the runtime whose reactor saw it, instead of crossing threads for every statement.
+    pub runtime: tokio::runtime::Handle,
+    /// GraphQL documents parsed before, by their text.
+    pub documents: Arc<crate::graphql::parsed::ParsedDocuments>,
 }

@@ -99,11 +99,17 @@ impl Extension for RequestPolicyExtension {
             // Loaders live for one operation: what they cache is never older than it.
             request = request.data(RequestLoaders::new(&state.db, &state.catalog));
         }
-        // Parsed once (or already, by the GET handler) and kept in the request, where
-        // async-graphql takes it from; the name and variables step aside meanwhile.
+        // Parsed once (or taken from the documents parsed before) and kept in the request,
+        // where async-graphql takes it from; the name and variables step aside meanwhile.
         let variables = std::mem::take(&mut request.variables);
         let operation_name = request.operation_name.take();
-        let checked = match request.parsed_query() {
+        let parsed = match ctx.data::<AppState>() {
+            Ok(state) => state.documents.parse(&request.query).map(|document| {
+                request.set_parsed_query(document);
+            }),
+            Err(_) => Ok(()),
+        };
+        let checked = match parsed.and_then(|()| request.parsed_query()) {
             Ok(document) => {
                 document::check(document, operation_name.as_deref(), &variables, self.limits)
                     .map_err(|err| match err {

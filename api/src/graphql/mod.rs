@@ -7,6 +7,7 @@ pub mod document;
 pub mod extensions;
 pub mod loaders;
 pub mod node;
+pub mod parsed;
 pub mod plan;
 pub mod ritual;
 pub mod system;

@@ -7,6 +7,7 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, Request};
 use futures_util::StreamExt;
+use tracing::Instrument;
 
 use super::client::client_info;
 use crate::auth;
@@ -103,9 +104,35 @@ pub async fn post(
             );
         }
     }
-    let caller = auth::authenticate(&state, authorization(&req)).await;
-    let client = client_info(&req, &state.settings.trusted_proxies);
-    answer(&schema.execute_batch(batch.data(caller).data(client)).await)
+    execute(state, schema, &req, batch).await
+}
+
+/// Authenticates the caller and runs the operation on the runtime that owns the database pool
+/// ([`AppState::runtime`]), so the statements it awaits wake it there.
+async fn execute(
+    state: web::Data<AppState>,
+    schema: web::Data<AppSchema>,
+    req: &HttpRequest,
+    batch: BatchRequest,
+) -> HttpResponse {
+    let authorization = authorization(req).map(str::to_owned);
+    let client = client_info(req, &state.settings.trusted_proxies);
+    let runtime = state.runtime.clone();
+    let run = async move {
+        let caller = auth::authenticate(&state, authorization.as_deref()).await;
+        schema.execute_batch(batch.data(caller).data(client)).await
+    };
+    match runtime.spawn(run.in_current_span()).await {
+        Ok(response) => answer(&response),
+        Err(err) => {
+            tracing::error!(error = %err, "a GraphQL operation did not finish");
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::InternalServerError,
+                crate::error::INTERNAL_MESSAGE,
+            )
+        }
+    }
 }
 
 fn authorization(req: &HttpRequest) -> Option<&str> {
@@ -160,6 +187,9 @@ pub async fn get(
             );
         }
     };
+    if let Ok(document) = state.documents.parse(&request.query) {
+        request.set_parsed_query(document);
+    }
     if is_mutation(&mut request) {
         return HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
             .insert_header(("Allow", "POST"))
@@ -168,9 +198,7 @@ pub async fn get(
                 "mutations must be sent with POST, never GET",
             ));
     }
-    let caller = auth::authenticate(&state, authorization(&req)).await;
-    let client = client_info(&req, &state.settings.trusted_proxies);
-    answer(&schema.execute(request.data(caller).data(client)).await)
+    execute(state, schema, &req, BatchRequest::Single(request)).await
 }
 
 /// A GraphQL request's fields in a query string, named as the GraphQL-over-HTTP spec names
