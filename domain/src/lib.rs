@@ -7,6 +7,7 @@ pub mod account;
 pub mod catalog;
 pub mod clock;
 pub mod couple;
+pub mod instrument;
 pub mod jobs;
 pub mod plan;
 pub mod progress;

@@ -83,4 +83,20 @@ mod tests {
             assert!(rituals.iter().any(|r| r.category == category), "{category}");
         }
     }
+
+    #[test]
+    fn every_ritual_a_built_in_instrument_recommends_is_in_the_catalog() {
+        let rituals = builtin_rituals_v1().unwrap();
+        let instruments = domain::instrument::builtin_instruments().unwrap();
+        let mut recommended = 0;
+        for instrument in &instruments {
+            for rule in &instrument.recommendations {
+                for key in &rule.ritual_keys {
+                    find(&rituals, key.as_str());
+                    recommended += 1;
+                }
+            }
+        }
+        assert!(recommended > 0);
+    }
 }
