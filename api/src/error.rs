@@ -90,7 +90,10 @@ fn conflict_message(unique: Unique) -> Option<&'static str> {
         Unique::UserEmail => Some("an account with this email already exists"),
         Unique::ActiveMembership => Some("you are already in a couple; leave it first"),
         Unique::ActivePlan => Some("the couple already has an active plan; archive it first"),
-        Unique::Membership | Unique::CompletionOnce | Unique::RitualKey => None,
+        Unique::Membership
+        | Unique::CompletionOnce
+        | Unique::RitualKey
+        | Unique::InstrumentVersion => None,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod instruments;
 pub mod startup;
 pub mod state;
 

@@ -58,6 +58,21 @@ impl Application {
             tracing::warn!(error = %err, "the built-in catalog could not be read: rituals are read from the database");
             crate::catalog::Catalog::default()
         });
+        let instruments = crate::instruments::Instruments::load(&db, clock.now())
+            .await
+            .context("loading the assessment instruments (are the migrations applied?)")?;
+        let safety_resources = match &settings.safety_resources_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!(
+                        "reading {} (REKINDLE_SAFETY_RESOURCES_FILE)",
+                        path.display()
+                    )
+                })?;
+                domain::safety::SafetyResources::load(&path.display().to_string(), &text)?
+            }
+            None => domain::safety::SafetyResources::builtin()?,
+        };
         let metrics = Metrics::new();
         let counter = metrics.clone();
         db.set_metric_callback(move |_| counter.sql_statement());
@@ -98,6 +113,8 @@ impl Application {
             queue,
             metrics,
             catalog: Arc::new(catalog),
+            instruments: Arc::new(instruments),
+            safety_resources: Arc::new(safety_resources),
             clock,
         };
         Self::with_state(state)

@@ -19,6 +19,10 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The built-in ritual catalog, read once at start.
     pub catalog: Arc<crate::catalog::Catalog>,
+    /// The assessment instruments in use, stored and read once at start.
+    pub instruments: Arc<crate::instruments::Instruments>,
+    /// Where a safety result sends its owner for help.
+    pub safety_resources: Arc<domain::safety::SafetyResources>,
     /// The time: the system's, or one a test sets.
     pub clock: Clock,
     pub keys: Arc<Keys>,

@@ -19,16 +19,19 @@ pub enum Unique {
     CompletionOnce,
     /// Ritual keys are unique.
     RitualKey,
+    /// An instrument's definition is stored once per version.
+    InstrumentVersion,
 }
 
 impl Unique {
-    const ALL: [Unique; 6] = [
+    const ALL: [Unique; 7] = [
         Unique::UserEmail,
         Unique::ActiveMembership,
         Unique::Membership,
         Unique::ActivePlan,
         Unique::CompletionOnce,
         Unique::RitualKey,
+        Unique::InstrumentVersion,
     ];
 
     /// The constraint's (or unique index's) name in PostgreSQL.
@@ -40,6 +43,7 @@ impl Unique {
             Unique::ActivePlan => "uq_plans_active_couple",
             Unique::CompletionOnce => "uq_completions_item_occurrence_user",
             Unique::RitualKey => "rituals_key_key",
+            Unique::InstrumentVersion => "uq_instruments_key_version",
         }
     }
 
@@ -54,6 +58,7 @@ impl Unique {
                 "completions.plan_item_id, completions.occurrence_date, completions.user_id"
             }
             Unique::RitualKey => "rituals.key",
+            Unique::InstrumentVersion => "instruments.key, instruments.version",
         }
     }
 

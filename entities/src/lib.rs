@@ -1,10 +1,12 @@
 //! sea-orm entities (one module per table) and the queries the api and worker share.
 
+pub mod assessment;
 pub mod completion;
 pub mod constraint;
 pub mod couple;
 pub mod couple_member;
 pub mod history;
+pub mod instrument;
 pub mod invite;
 pub mod page;
 pub mod plan;

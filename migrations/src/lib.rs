@@ -18,6 +18,8 @@ mod m20261127_000011_create_plans;
 mod m20261127_000012_create_plan_pauses;
 mod m20261127_000013_create_plan_items;
 mod m20261127_000014_create_completions;
+mod m20261127_000015_create_instruments;
+mod m20261127_000016_create_assessments;
 
 pub mod content;
 
@@ -41,6 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_create_plan_pauses::Migration),
             Box::new(m20261127_000013_create_plan_items::Migration),
             Box::new(m20261127_000014_create_completions::Migration),
+            Box::new(m20261127_000015_create_instruments::Migration),
+            Box::new(m20261127_000016_create_assessments::Migration),
         ]
     }
 }

@@ -171,6 +171,8 @@ pub struct Settings {
     pub password_hash_concurrency: usize,
     /// How long a request waits for a hashing slot before RATE_LIMITED.
     pub password_hash_wait: Duration,
+    /// A file replacing the built-in list of safety resources, if one is given.
+    pub safety_resources_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -324,6 +326,7 @@ impl Settings {
                 "SHUTDOWN_DRAIN_SECS",
                 if production { 5 } else { 0 },
             )?),
+            safety_resources_file: var("SAFETY_RESOURCES_FILE").map(PathBuf::from),
             password_hash_concurrency: parse_num(&var, "PASSWORD_HASH_CONCURRENCY", cores)?.max(1),
             password_hash_wait: Duration::from_secs(parse_num(
                 &var,

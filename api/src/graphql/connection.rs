@@ -95,6 +95,29 @@ pub fn connection_of<T, N: OutputType>(
     connection
 }
 
+/// A page of a list held in memory, ascending by `key`, in the same shape SQL pages have.
+pub fn page_in_memory<T>(
+    rows: Vec<T>,
+    key: impl Fn(&T) -> String,
+    request: &PageRequest,
+) -> Page<T> {
+    let total_count = rows.len() as u64;
+    let mut window: Vec<T> = rows
+        .into_iter()
+        .filter(|row| {
+            let k = key(row);
+            request.after.as_ref().is_none_or(|after| &k > after)
+                && request.before.as_ref().is_none_or(|before| &k < before)
+        })
+        .collect();
+    if request.from_end {
+        window.reverse();
+    }
+    let take = usize::try_from(request.limit.saturating_add(1)).unwrap_or(usize::MAX);
+    window.truncate(take);
+    request.finish(window, total_count)
+}
+
 const CURSOR_PREFIX: &str = "cursor:";
 
 /// An opaque cursor for a sort key.

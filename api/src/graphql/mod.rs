@@ -1,6 +1,7 @@
 //! The GraphQL schema: per-object resolvers merged at the roots, plus the request policy.
 
 pub mod account;
+pub mod assessment;
 pub mod connection;
 pub mod couple;
 pub mod document;
@@ -22,6 +23,7 @@ pub struct Query(
     node::NodeQuery,
     account::query::AccountQuery,
     ritual::query::RitualQuery,
+    assessment::query::AssessmentQuery,
 );
 
 /// The root of every mutation.
@@ -32,6 +34,7 @@ pub struct Mutation(
     plan::plan_mutation::PlanMutation,
     plan::item_mutation::ItemMutation,
     plan::completion_mutation::CompletionMutation,
+    assessment::mutation::AssessmentMutation,
 );
 
 /// The root of every subscription.

@@ -9,6 +9,8 @@ use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::ApiError;
 use crate::graphql::account::types::User;
+use crate::graphql::assessment::instruments::InstrumentNode;
+use crate::graphql::assessment::results::Assessment;
 use crate::graphql::couple::types::Couple;
 use crate::graphql::plan::completions::Completion;
 use crate::graphql::plan::items::PlanItem;
@@ -26,6 +28,8 @@ pub enum NodeKind {
     Plan,
     PlanItem,
     Completion,
+    Instrument,
+    Assessment,
 }
 
 impl NodeKind {
@@ -38,6 +42,8 @@ impl NodeKind {
             NodeKind::Plan => "Plan",
             NodeKind::PlanItem => "PlanItem",
             NodeKind::Completion => "Completion",
+            NodeKind::Instrument => "Instrument",
+            NodeKind::Assessment => "Assessment",
         }
     }
 
@@ -50,6 +56,8 @@ impl NodeKind {
             "Plan" => Some(NodeKind::Plan),
             "PlanItem" => Some(NodeKind::PlanItem),
             "Completion" => Some(NodeKind::Completion),
+            "Instrument" => Some(NodeKind::Instrument),
+            "Assessment" => Some(NodeKind::Assessment),
             _ => None,
         }
     }
@@ -98,6 +106,8 @@ pub enum Node {
     Plan(Plan),
     PlanItem(PlanItem),
     Completion(Completion),
+    Instrument(InstrumentNode),
+    Assessment(Assessment),
 }
 
 #[derive(Default)]
@@ -149,8 +159,17 @@ impl NodeQuery {
                 visible(policy::readable_completion(state, caller, uuid).await)?
                     .map(|access| Node::Completion(Completion::new(access)))
             }
+            NodeKind::Instrument => state
+                .instruments
+                .by_id(uuid)
+                .map(|found| Node::Instrument(InstrumentNode(found))),
+            NodeKind::Assessment if signed_in => {
+                visible(policy::own_assessment(state, caller, uuid).await)?
+                    .map(|access| Node::Assessment(Assessment(access)))
+            }
             NodeKind::User
             | NodeKind::Couple
+            | NodeKind::Assessment
             | NodeKind::Session
             | NodeKind::Plan
             | NodeKind::PlanItem

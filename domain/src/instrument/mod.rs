@@ -12,8 +12,8 @@ use crate::catalog::{RitualCategory, RitualKey};
 
 pub use builtin::builtin_instruments;
 pub use scoring::{
-    Answer, Answers, BandScore, Change, FlagHit, RecommendationHit, ScoreError, Scored,
-    SubscaleScore, answer_value, reliable_change, score,
+    Answer, Answers, BandScore, Change, FlagHit, RecommendationHit, ResultRecord, ScoreError,
+    Scored, SubscaleScore, answer_value, reliable_change, score,
 };
 
 /// One questionnaire as authored. Its `(key, version)` names it for good: a changed definition

@@ -29,13 +29,13 @@ pub enum ScoreError {
 }
 
 /// A band a score fell in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BandScore {
     pub key: String,
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SubscaleScore {
     pub key: String,
     pub title: String,
@@ -43,14 +43,14 @@ pub struct SubscaleScore {
     pub band: Option<BandScore>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FlagHit {
     pub key: String,
     pub safety: bool,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RecommendationHit {
     pub reason: String,
     pub ritual_keys: Vec<RitualKey>,
@@ -59,7 +59,7 @@ pub struct RecommendationHit {
 }
 
 /// A scored set of answers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scored {
     pub total: f64,
     pub band: Option<BandScore>,
@@ -228,7 +228,7 @@ fn holds(condition: &Condition, result: &Scored) -> bool {
 }
 
 /// How a total moved between two results of the same instrument.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Change {
     pub delta: f64,
     /// Whether the change is at least the instrument's reliable-change threshold.
@@ -254,4 +254,12 @@ pub fn reliable_change(instrument: &Instrument, before: f64, after: f64) -> Chan
             .is_some_and(|threshold| delta.abs() >= threshold),
         direction,
     }
+}
+
+/// A submitted result as it is kept: the scores and how the total moved since the member's
+/// previous result of the same instrument.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ResultRecord {
+    pub scored: Scored,
+    pub change: Option<Change>,
 }

@@ -82,6 +82,10 @@ struct World {
     plan_id: String,
     item_id: String,
     subject_completion_id: String,
+    /// The subject's assessment, every item answered, not submitted.
+    subject_assessment_id: String,
+    /// The subject's submitted assessment.
+    subject_result_id: String,
 }
 
 impl World {
@@ -110,7 +114,19 @@ impl World {
                 json!({}),
             )
             .await;
+        let subject_result_id = answered_assessment(app, &subject).await;
+        let submitted = app
+            .graphql_as(
+                subject.token(),
+                "mutation($id: ID!) { submitAssessment(input: { assessmentId: $id }) { result { total } } }",
+                json!({ "id": subject_result_id }),
+            )
+            .await;
+        assert!(error_codes(&submitted).is_empty(), "{submitted}");
+        let subject_assessment_id = answered_assessment(app, &subject).await;
         Self {
+            subject_assessment_id,
+            subject_result_id,
             subject_session_id: sessions["data"]["sessions"]["edges"][0]["node"]["id"]
                 .as_str()
                 .unwrap()
@@ -141,6 +157,43 @@ impl World {
             Actor::Subject => Some(&self.subject),
         }
     }
+}
+
+/// Starts a signs-of-progress assessment for `who` and answers every item.
+async fn answered_assessment(app: &TestApp, who: &Account) -> String {
+    let started = app
+        .graphql_as(
+            who.token(),
+            "mutation { startAssessment(input: { instrumentKey: \"signs_of_progress\" }) { assessment { id } } }",
+            json!({}),
+        )
+        .await;
+    let id = started["data"]["startAssessment"]["assessment"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{started}"))
+        .to_owned();
+    let answers: Vec<Value> = [
+        "look_forward",
+        "shorter_arguments",
+        "touch_welcome",
+        "new_memories",
+        "natural_check_ins",
+        "forgive_easily",
+        "stress_lighter",
+        "curious_again",
+    ]
+    .iter()
+    .map(|key| json!({ "itemKey": key, "yes": true }))
+    .collect();
+    let saved = app
+        .graphql_as(
+            who.token(),
+            "mutation($id: ID!, $a: [AssessmentAnswerInput!]!) { answerAssessment(input: { assessmentId: $id, answers: $a }) { assessment { id } } }",
+            json!({ "id": id, "a": answers }),
+        )
+        .await;
+    assert!(error_codes(&saved).is_empty(), "{saved}");
+    id
 }
 
 fn none(_: &World, _: Actor) -> Value {
@@ -377,6 +430,79 @@ fn cases() -> Vec<Case> {
             query: "mutation($id: ID!) { undoCompletion(input: { completionId: $id }) { completionId } }",
             variables: |w, _| json!({ "id": w.subject_completion_id }),
             expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "instruments",
+            query: "{ instruments(first: 2) { totalCount edges { node { key items { prompt } } } } }",
+            variables: none,
+            expect: [Ok; 6],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "instrument",
+            query: "{ instrument(key: \"listening_attunement\") { key bands { key } } }",
+            variables: none,
+            expect: [Ok; 6],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Everyone's history is their own: the others get theirs (empty), never the subject's.
+            root: Root::Query,
+            field: "assessmentHistory",
+            query: "{ assessmentHistory(instrumentKey: \"signs_of_progress\") { totalCount edges { node { id } } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "node",
+            query: "query($id: ID!) { node(id: $id) { id ... on Assessment { answers { itemKey } result { total } } } }",
+            variables: |w, _| json!({ "id": w.subject_result_id }),
+            expect: [Null, Null, Null, Null, Null, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "startAssessment",
+            query: "mutation { startAssessment(input: { instrumentKey: \"listening_attunement\" }) { assessment { id } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "answerAssessment",
+            query: "mutation($id: ID!) { answerAssessment(input: { assessmentId: $id, answers: [{ itemKey: \"look_forward\", yes: false }] }) { assessment { id } } }",
+            variables: |w, _| json!({ "id": w.subject_assessment_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "submitAssessment",
+            query: "mutation($id: ID!) { submitAssessment(input: { assessmentId: $id }) { result { total } } }",
+            variables: |w, _| json!({ "id": w.subject_assessment_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "shareAssessmentResult",
+            query: "mutation($id: ID!) { shareAssessmentResult(input: { assessmentId: $id }) { assessment { shared } } }",
+            variables: |w, _| json!({ "id": w.subject_result_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "unshareAssessmentResult",
+            query: "mutation($id: ID!) { unshareAssessmentResult(input: { assessmentId: $id }) { assessment { shared } } }",
+            variables: |w, _| json!({ "id": w.subject_result_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok],
             fresh_world_per_actor: false,
         },
         Case {

@@ -18,6 +18,7 @@
 //! }
 //! ```
 
+mod assessments;
 mod couples;
 mod decisions;
 
@@ -112,5 +113,6 @@ pub fn own_session(
         .ok_or_else(|| ApiError::not_found("session"))
 }
 
+pub use assessments::*;
 pub use couples::*;
 pub use decisions::*;

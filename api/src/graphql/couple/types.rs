@@ -5,12 +5,17 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::couple;
 
+use async_graphql::connection::{Connection, EmptyFields};
+
 use crate::auth::policy::{CoupleAccess, MemberAccess, Standing};
 use crate::error::ApiError;
+use crate::graphql::assessment::results::{AssessmentComparison, SharedAssessmentResult};
+use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{NodeKind, global_id};
 use crate::graphql::plan::plans::Plan;
 use crate::graphql::plan::progress::Progress;
+use crate::state::AppState;
 
 /// A distraction that eats couple time (the guide's five most reported).
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -88,6 +93,9 @@ pub struct Invite {
     /// After this the code no longer works (72 hours after it was made).
     pub expires_at: DateTime<Utc>,
 }
+
+pub type SharedAssessmentResultConnection =
+    Connection<String, SharedAssessmentResult, ConnectionTotals, EmptyFields>;
 
 /// Two people reconnecting (or one, waiting for a partner to join).
 pub struct Couple(CoupleAccess);
@@ -192,5 +200,65 @@ impl Couple {
     /// For an archived couple: when its shared data will be deleted.
     async fn shared_data_delete_after(&self) -> Option<DateTime<Utc>> {
         self.0.couple().shared_data_delete_after
+    }
+
+    /// Assessment results either of you chose to share, oldest first, paged: scores and bands,
+    /// never answers.
+    #[graphql(
+        complexity = "first.or(last).map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity"
+    )]
+    async fn shared_assessment_results(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many from the start (0 to 100; default 20).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Only results after this cursor.")] after: Option<String>,
+        #[graphql(desc = "At most this many from the end (0 to 100).")] last: Option<i32>,
+        #[graphql(desc = "Only results before this cursor.")] before: Option<String>,
+    ) -> Result<SharedAssessmentResultConnection, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let request = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        }
+        .into_uuid_request()?;
+        let page = entities::assessment::page_shared(&state.db, self.0.id(), &request).await?;
+        Ok(connection_of(page, |row| {
+            let key = row.id.to_string();
+            self.0
+                .shared_result(row)
+                .map(|access| (key, SharedAssessmentResult(access)))
+        }))
+    }
+
+    /// Both partners' latest shared results of one instrument, side by side; null unless both
+    /// of you shared one.
+    async fn assessment_comparison(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The instrument's key.")] instrument_key: String,
+    ) -> Result<Option<AssessmentComparison>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let latest =
+            entities::assessment::latest_shared(&state.db, self.0.id(), &instrument_key).await?;
+        let mut mine = None;
+        let mut partner = None;
+        for access in latest
+            .into_iter()
+            .filter_map(|row| self.0.shared_result(row))
+        {
+            if access.is_mine() {
+                mine = Some(SharedAssessmentResult(access));
+            } else {
+                partner = Some(SharedAssessmentResult(access));
+            }
+        }
+        Ok(match (mine, partner) {
+            (Some(mine), Some(partner)) => Some(AssessmentComparison { mine, partner }),
+            _ => None,
+        })
     }
 }

@@ -1,0 +1,6 @@
+//! Assessments: instruments, taking them privately, results and their sharing.
+
+pub mod instruments;
+pub mod mutation;
+pub mod query;
+pub mod results;

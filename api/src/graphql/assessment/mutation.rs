@@ -1,0 +1,290 @@
+//! Taking an assessment: start, answer (partial saves, changeable until submitted), submit,
+//! and sharing a result with your couple or taking it back.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use domain::instrument::{Answer, ResultRecord, ScoreError, answer_value, reliable_change, score};
+use entities::assessment;
+
+use super::results::{Assessment, AssessmentResult, instrument_of};
+use crate::auth::Caller;
+use crate::auth::policy;
+use crate::error::{ApiError, ErrorCode};
+use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::state::AppState;
+
+impl From<ScoreError> for ApiError {
+    fn from(err: ScoreError) -> Self {
+        ApiError::bad_input(err.to_string())
+    }
+}
+
+/// Which instrument to take.
+#[derive(InputObject)]
+pub struct StartAssessmentInput {
+    /// The instrument's key.
+    pub instrument_key: String,
+}
+
+/// The assessment to answer: a new one, or the one you left unfinished.
+#[derive(SimpleObject)]
+pub struct StartAssessmentPayload {
+    /// The assessment.
+    pub assessment: Assessment,
+}
+
+/// One answer; give `choice` for a Likert or single-choice item, `yes` for a yes-or-no one.
+#[derive(InputObject)]
+pub struct AssessmentAnswerInput {
+    /// The item answered.
+    pub item_key: String,
+    /// The key of the point or option chosen.
+    pub choice: Option<String>,
+    /// The answer to a yes-or-no item.
+    pub yes: Option<bool>,
+}
+
+/// Answers to save.
+#[derive(InputObject)]
+pub struct AnswerAssessmentInput {
+    /// An unfinished assessment of yours.
+    pub assessment_id: ID,
+    /// Answers to save; each replaces an earlier answer to the same item.
+    pub answers: Vec<AssessmentAnswerInput>,
+}
+
+/// The assessment with the answers saved.
+#[derive(SimpleObject)]
+pub struct AnswerAssessmentPayload {
+    /// The assessment.
+    pub assessment: Assessment,
+}
+
+/// The assessment to score.
+#[derive(InputObject)]
+pub struct SubmitAssessmentInput {
+    /// An assessment of yours with every item answered.
+    pub assessment_id: ID,
+}
+
+/// The scored assessment.
+#[derive(SimpleObject)]
+pub struct SubmitAssessmentPayload {
+    /// The assessment, now submitted.
+    pub assessment: Assessment,
+    /// Its result.
+    pub result: AssessmentResult,
+}
+
+/// A result to share or to take back.
+#[derive(InputObject)]
+pub struct ShareAssessmentResultInput {
+    /// A submitted assessment of yours.
+    pub assessment_id: ID,
+}
+
+/// The assessment, shared.
+#[derive(SimpleObject)]
+pub struct ShareAssessmentResultPayload {
+    /// The assessment.
+    pub assessment: Assessment,
+}
+
+/// A result to make private again.
+#[derive(InputObject)]
+pub struct UnshareAssessmentResultInput {
+    /// A submitted assessment of yours.
+    pub assessment_id: ID,
+}
+
+/// The assessment, private again.
+#[derive(SimpleObject)]
+pub struct UnshareAssessmentResultPayload {
+    /// The assessment.
+    pub assessment: Assessment,
+}
+
+fn answer_of(input: AssessmentAnswerInput) -> Result<(String, Answer), ApiError> {
+    match (input.choice, input.yes) {
+        (Some(choice), None) => Ok((input.item_key, Answer::Choice(choice))),
+        (None, Some(yes)) => Ok((input.item_key, Answer::YesNo(yes))),
+        _ => Err(ApiError::bad_input(format!(
+            "item `{}`: give either `choice` or `yes`, not both and not neither",
+            input.item_key
+        ))),
+    }
+}
+
+fn updated(
+    access: policy::AssessmentAccess,
+    row: assessment::Model,
+) -> Result<Assessment, ApiError> {
+    access
+        .updated(row)
+        .map(Assessment)
+        .ok_or_else(|| ApiError::internal(&"an assessment changed owner"))
+}
+
+fn already_submitted() -> ApiError {
+    ApiError::new(
+        ErrorCode::Conflict,
+        "this assessment is submitted and its answers are fixed; start a new one to answer again",
+    )
+}
+
+#[derive(Default)]
+pub struct AssessmentMutation;
+
+#[Object]
+impl AssessmentMutation {
+    /// Starts an instrument, or answers the one you left unfinished (so a retry never makes a
+    /// second). Only you will ever see your answers.
+    async fn start_assessment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `StartAssessmentInput`.")]
+        input: StartAssessmentInput,
+    ) -> Result<StartAssessmentPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let owner = policy::may_take_assessment(caller)?;
+        let instrument = state
+            .instruments
+            .by_key(&input.instrument_key)
+            .ok_or_else(|| ApiError::not_found("instrument"))?;
+        let row = match assessment::in_progress(&state.db, owner, &input.instrument_key).await? {
+            Some(unfinished) if unfinished.instrument_id == instrument.id => unfinished,
+            _ => {
+                assessment::start(
+                    &state.db,
+                    owner,
+                    instrument.id,
+                    &instrument.definition.key,
+                    state.clock.now(),
+                )
+                .await?
+            }
+        };
+        let access = policy::started_assessment(caller, row)
+            .ok_or_else(|| ApiError::internal(&"a started assessment is not the caller's"))?;
+        Ok(StartAssessmentPayload {
+            assessment: Assessment(access),
+        })
+    }
+
+    /// Saves answers to an unfinished assessment of yours; each replaces an earlier answer to
+    /// the same item. A bad answer saves nothing of the request.
+    async fn answer_assessment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `AnswerAssessmentInput`.")]
+        input: AnswerAssessmentInput,
+    ) -> Result<AnswerAssessmentPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
+        let access = policy::own_assessment(state, caller, id).await?;
+        if access.row().is_submitted()? {
+            return Err(already_submitted());
+        }
+        let instrument = instrument_of(state, access.row()).await?;
+        let mut answers = access.row().answers()?;
+        for given in input.answers {
+            let (key, answer) = answer_of(given)?;
+            let item = instrument
+                .definition
+                .item(&key)
+                .ok_or_else(|| ApiError::from(ScoreError::UnknownItem(key.clone())))?;
+            answer_value(item, &answer)?;
+            answers.insert(key, answer);
+        }
+        let now = state.clock.now();
+        if !assessment::save_answers(&state.db, id, &answers, now).await? {
+            return Err(already_submitted());
+        }
+        let row = assessment::find_owned(&state.db, id, access.row().user_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("assessment"))?;
+        Ok(AnswerAssessmentPayload {
+            assessment: updated(access, row)?,
+        })
+    }
+
+    /// Scores an assessment of yours with every item answered. Submitting one already
+    /// submitted answers its result again. The result is private until you share it.
+    async fn submit_assessment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `SubmitAssessmentInput`.")]
+        input: SubmitAssessmentInput,
+    ) -> Result<SubmitAssessmentPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
+        let access = policy::own_assessment(state, caller, id).await?;
+        let owner = access.row().user_id;
+        if !access.row().is_submitted()? {
+            let instrument = instrument_of(state, access.row()).await?;
+            let scored = score(&instrument.definition, &access.row().answers()?)?;
+            let previous =
+                assessment::latest_submitted(&state.db, owner, &access.row().instrument_key)
+                    .await?;
+            let change = previous
+                .and_then(|p| p.total)
+                .map(|before| reliable_change(&instrument.definition, before, scored.total));
+            let record = ResultRecord { scored, change };
+            // Lost to a concurrent submit: that one's result stands and is answered below.
+            assessment::submit(&state.db, id, &record, state.clock.now()).await?;
+        }
+        let row = assessment::find_owned(&state.db, id, owner)
+            .await?
+            .ok_or_else(|| ApiError::not_found("assessment"))?;
+        let record = row
+            .record()?
+            .ok_or_else(|| ApiError::internal(&"a submitted assessment has no result"))?;
+        Ok(SubmitAssessmentPayload {
+            assessment: updated(access, row)?,
+            result: AssessmentResult(record),
+        })
+    }
+
+    /// Shares a result of yours with your couple: your partner then sees its scores and bands
+    /// (never your answers). A result that raised a safety concern cannot be shared.
+    async fn share_assessment_result(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `ShareAssessmentResultInput`.")]
+        input: ShareAssessmentResultInput,
+    ) -> Result<ShareAssessmentResultPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
+        let access = policy::shareable_assessment(state, caller, id).await?;
+        let couple = policy::callers_couple(state, caller)
+            .await?
+            .ok_or_else(|| {
+                ApiError::bad_input("join a couple first: results are shared with it")
+            })?;
+        let row =
+            assessment::set_shared(&state.db, id, Some(couple.id()), state.clock.now()).await?;
+        Ok(ShareAssessmentResultPayload {
+            assessment: updated(access, row)?,
+        })
+    }
+
+    /// Makes a shared result private again, at once.
+    async fn unshare_assessment_result(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `UnshareAssessmentResultInput`.")]
+        input: UnshareAssessmentResultInput,
+    ) -> Result<UnshareAssessmentResultPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
+        let access = policy::own_assessment(state, caller, id).await?;
+        let row = assessment::set_shared(&state.db, id, None, state.clock.now()).await?;
+        Ok(UnshareAssessmentResultPayload {
+            assessment: updated(access, row)?,
+        })
+    }
+}

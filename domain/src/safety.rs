@@ -1,0 +1,139 @@
+//! Where to get help when an answer raises a safety concern: a list of services per country,
+//! with a default for everywhere else. The built-in list can be replaced by a file of the same
+//! shape (`REKINDLE_SAFETY_RESOURCES_FILE`), checked on load like any definition.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::instrument::InstrumentError;
+
+/// One service a person in danger can turn to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    pub name: String,
+    pub description: String,
+    pub phone: Option<String>,
+    pub url: Option<String>,
+}
+
+/// Services by ISO 3166-1 alpha-2 country code, and the list for any other country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyResources {
+    pub default: Vec<Resource>,
+    #[serde(default)]
+    pub countries: BTreeMap<String, Vec<Resource>>,
+}
+
+const BUILTIN: &str = include_str!("../content/safety_resources.json");
+
+impl SafetyResources {
+    /// The list shipped with Rekindle.
+    pub fn builtin() -> Result<Self, InstrumentError> {
+        Self::load("safety_resources.json", BUILTIN)
+    }
+
+    /// Reads and checks a list; `file` names it in errors.
+    pub fn load(file: &str, json: &str) -> Result<Self, InstrumentError> {
+        let fault = |field: String, problem: String| InstrumentError {
+            file: file.to_owned(),
+            field,
+            problem,
+        };
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        let resources: SafetyResources = serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|err| {
+                let field = err.path().to_string();
+                fault(field, err.into_inner().to_string())
+            })?;
+        if resources.default.is_empty() {
+            return Err(fault(
+                "default".into(),
+                "must list at least one service".into(),
+            ));
+        }
+        let lists = std::iter::once(("default".to_owned(), &resources.default)).chain(
+            resources
+                .countries
+                .iter()
+                .map(|(code, list)| (format!("countries.{code}"), list)),
+        );
+        for (path, list) in lists {
+            if list.is_empty() {
+                return Err(fault(path, "must list at least one service".into()));
+            }
+            for (i, resource) in list.iter().enumerate() {
+                if resource.name.trim().is_empty() || resource.description.trim().is_empty() {
+                    return Err(fault(
+                        format!("{path}[{i}]"),
+                        "needs a name and a description".into(),
+                    ));
+                }
+            }
+        }
+        if let Some(code) = resources
+            .countries
+            .keys()
+            .find(|c| c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_uppercase()))
+        {
+            return Err(fault(
+                format!("countries.{code}"),
+                "countries are two upper-case letters (ISO 3166-1 alpha-2)".into(),
+            ));
+        }
+        Ok(resources)
+    }
+
+    /// The services for a country (any case), or the default list.
+    pub fn for_country(&self, country: Option<&str>) -> &[Resource] {
+        country
+            .map(|c| c.trim().to_ascii_uppercase())
+            .and_then(|c| self.countries.get(&c))
+            .unwrap_or(&self.default)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_list_loads_and_falls_back_to_the_default() {
+        let resources = SafetyResources::builtin().unwrap();
+        assert!(
+            resources
+                .for_country(Some("us"))
+                .iter()
+                .any(|r| r.phone.as_deref() == Some("1-800-799-7233"))
+        );
+        assert_eq!(
+            resources.for_country(Some("FR")),
+            resources.default.as_slice()
+        );
+        assert_eq!(resources.for_country(None), resources.default.as_slice());
+    }
+
+    #[test]
+    fn a_bad_list_is_refused_by_its_field() {
+        let err = SafetyResources::load("mine.json", r#"{ "default": [] }"#).unwrap_err();
+        assert_eq!(
+            (err.file.as_str(), err.field.as_str()),
+            ("mine.json", "default")
+        );
+        let err = SafetyResources::load(
+            "mine.json",
+            r#"{ "default": [{ "name": "n", "description": "d", "phone": null, "url": null }],
+                 "countries": { "usa": [{ "name": "n", "description": "d", "phone": null, "url": null }] } }"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "countries.usa");
+        let err = SafetyResources::load(
+            "mine.json",
+            r#"{ "default": [{ "name": "n", "description": "d", "phone": null, "url": null, "x": 1 }] }"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "default[0].x");
+    }
+}

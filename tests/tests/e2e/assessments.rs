@@ -1,0 +1,525 @@
+//! Assessments end to end: taking an instrument in parts, results and their history, sharing
+//! and its rules (DESIGN.md's privacy rules 2 and 5), and the private safety path.
+
+use rekindle_tests::builders::pair;
+use rekindle_tests::{Account, TestApp, email, error_codes};
+use serde_json::{Value, json};
+
+const START: &str = "mutation($k: String!) { startAssessment(input: { instrumentKey: $k }) { assessment { id status } } }";
+const ANSWER: &str = "mutation($id: ID!, $a: [AssessmentAnswerInput!]!) { answerAssessment(input: { assessmentId: $id, answers: $a }) { assessment { id answers { itemKey choice yes } } } }";
+const SUBMIT: &str = "mutation($id: ID!) { submitAssessment(input: { assessmentId: $id }) { assessment { id status submittedAt } result { total band { key } outcome { key } subscales { key score band { key } } recommendations { reason rituals { key } ritualCategories actions } change { delta reliable direction } safety { messages us: resources(country: \"us\") { name phone } general: resources { name } } } } }";
+const SHARE: &str = "mutation($id: ID!) { shareAssessmentResult(input: { assessmentId: $id }) { assessment { shared sharedAt } } }";
+const UNSHARE: &str = "mutation($id: ID!) { unshareAssessmentResult(input: { assessmentId: $id }) { assessment { shared sharedAt } } }";
+const SHARED: &str = "{ me { couple { sharedAssessmentResults(first: 10) { totalCount edges { node { isMine total band { key } outcome { key } member { displayName } instrument { key } } } } } } }";
+const COMPARE: &str = "query($k: String!) { me { couple { assessmentComparison(instrumentKey: $k) { mine { total member { displayName } } partner { total member { displayName } } } } } }";
+
+async fn start(app: &TestApp, who: &Account, key: &str) -> String {
+    let body = app
+        .graphql_as(who.token(), START, json!({ "k": key }))
+        .await;
+    body["data"]["startAssessment"]["assessment"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned()
+}
+
+async fn answer(app: &TestApp, who: &Account, id: &str, answers: Value) -> Value {
+    app.graphql_as(who.token(), ANSWER, json!({ "id": id, "a": answers }))
+        .await
+}
+
+/// Answers every item of a yes-or-no instrument, yes for `yes`, and submits it.
+async fn take_yes_no(app: &TestApp, who: &Account, key: &str, yes: &[&str]) -> (String, Value) {
+    let id = start(app, who, key).await;
+    let items = app
+        .graphql(
+            "query($k: String!) { instrument(key: $k) { items { key } } }",
+            json!({ "k": key }),
+        )
+        .await;
+    let answers: Vec<Value> = items["data"]["instrument"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let key = i["key"].as_str().unwrap();
+            json!({ "itemKey": key, "yes": yes.contains(&key) })
+        })
+        .collect();
+    let saved = answer(app, who, &id, json!(answers)).await;
+    assert!(error_codes(&saved).is_empty(), "{saved}");
+    let submitted = app
+        .graphql_as(who.token(), SUBMIT, json!({ "id": id }))
+        .await;
+    assert!(error_codes(&submitted).is_empty(), "{submitted}");
+    (id, submitted["data"]["submitAssessment"]["result"].clone())
+}
+
+#[actix_web::test]
+async fn the_guides_instruments_are_listed_with_their_items_and_bands() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .graphql(
+            "{ instruments(first: 10) { totalCount edges { node { id key version items { key kind choices { key value } } bands { key from fromInclusive to toInclusive } } } } }",
+            json!({}),
+        )
+        .await;
+    let list = &body["data"]["instruments"];
+    assert_eq!(list["totalCount"], 6, "{body}");
+    let keys: Vec<&str> = list["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "burnout_boredom",
+            "listening_attunement",
+            "resentment_red_flags",
+            "signs_of_progress",
+            "time_to_let_go",
+            "when_diy_is_not_enough"
+        ]
+    );
+    let listening = &list["edges"][1]["node"];
+    assert_eq!(listening["items"].as_array().unwrap().len(), 7);
+    assert_eq!(listening["items"][0]["kind"], "LIKERT");
+    assert_eq!(listening["bands"][0]["toInclusive"], false);
+    assert_eq!(listening["bands"][1]["fromInclusive"], true);
+    let node = app
+        .graphql(
+            "query($id: ID!) { node(id: $id) { ... on Instrument { key } } }",
+            json!({ "id": listening["id"] }),
+        )
+        .await;
+    assert_eq!(node["data"]["node"]["key"], "listening_attunement");
+    let page = app
+        .graphql(
+            "{ instruments(first: 2) { edges { cursor } pageInfo { hasNextPage } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(page["data"]["instruments"]["pageInfo"]["hasNextPage"], true);
+    let missing = app
+        .graphql("{ instrument(key: \"nope\") { key } }", json!({}))
+        .await;
+    assert!(missing["data"]["instrument"].is_null(), "{missing}");
+}
+
+#[actix_web::test]
+async fn answers_save_in_parts_change_until_submitted_and_score_on_submit() {
+    let app = TestApp::spawn().await;
+    let ana = app.register(&email("ana"), "Ana").await;
+    let id = start(&app, &ana, "listening_attunement").await;
+    // A retried start answers the same unfinished assessment.
+    assert_eq!(start(&app, &ana, "listening_attunement").await, id);
+
+    let first = answer(
+        &app,
+        &ana,
+        &id,
+        json!([
+            { "itemKey": "eye_contact", "choice": "sometimes" },
+            { "itemKey": "summarize_feelings", "choice": "often" }
+        ]),
+    )
+    .await;
+    assert!(error_codes(&first).is_empty(), "{first}");
+    let early = app
+        .graphql_as(ana.token(), SUBMIT, json!({ "id": id }))
+        .await;
+    assert_eq!(error_codes(&early), vec!["BAD_USER_INPUT"], "{early}");
+    let message = early["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("notice_mood_shifts") && !message.contains("eye_contact"),
+        "{message}"
+    );
+
+    let rest = answer(
+        &app,
+        &ana,
+        &id,
+        json!([
+            { "itemKey": "eye_contact", "choice": "always" },
+            { "itemKey": "notice_mood_shifts", "choice": "sometimes" },
+            { "itemKey": "waiting_to_reply", "choice": "never" },
+            { "itemKey": "open_questions", "choice": "often" },
+            { "itemKey": "planning_defence", "choice": "rarely" },
+            { "itemKey": "validate_feelings", "choice": "always" }
+        ]),
+    )
+    .await;
+    let saved = rest["data"]["answerAssessment"]["assessment"]["answers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{rest}"));
+    assert_eq!(saved.len(), 7);
+    assert!(saved.contains(&json!({ "itemKey": "eye_contact", "choice": "always", "yes": null })));
+
+    let body = app
+        .graphql_as(ana.token(), SUBMIT, json!({ "id": id }))
+        .await;
+    let result = &body["data"]["submitAssessment"]["result"];
+    // 4 + 3 + 2 + (4 - 0) + 3 + (4 - 1) + 4: the two negatively worded items reversed.
+    assert_eq!(result["total"], 23.0, "{body}");
+    assert_eq!(result["band"]["key"], "tuned_in");
+    assert!(result["change"].is_null(), "the first result has no change");
+    assert!(result["safety"].is_null());
+    assert_eq!(
+        body["data"]["submitAssessment"]["assessment"]["status"],
+        "SUBMITTED"
+    );
+
+    // Submitted answers are fixed; a retried submit answers the same result.
+    let late = answer(
+        &app,
+        &ana,
+        &id,
+        json!([{ "itemKey": "eye_contact", "choice": "never" }]),
+    )
+    .await;
+    assert_eq!(error_codes(&late), vec!["CONFLICT"], "{late}");
+    let again = app
+        .graphql_as(ana.token(), SUBMIT, json!({ "id": id }))
+        .await;
+    assert_eq!(again["data"]["submitAssessment"]["result"], *result);
+    assert_ne!(
+        start(&app, &ana, "listening_attunement").await,
+        id,
+        "a new one starts"
+    );
+}
+
+#[actix_web::test]
+async fn bad_answers_are_refused_and_save_nothing_of_their_request() {
+    let app = TestApp::spawn().await;
+    let ana = app.register(&email("ana"), "Ana").await;
+    let id = start(&app, &ana, "burnout_boredom").await;
+    for bad in [
+        json!([{ "itemKey": "drained", "choice": "very" }]),
+        json!([{ "itemKey": "nope", "choice": "often" }]),
+        json!([{ "itemKey": "drained", "yes": true }]),
+        json!([{ "itemKey": "drained", "choice": "often", "yes": true }]),
+        json!([{ "itemKey": "drained" }]),
+        json!([{ "itemKey": "restless", "choice": "often" }, { "itemKey": "drained", "choice": "very" }]),
+    ] {
+        let body = answer(&app, &ana, &id, bad.clone()).await;
+        assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"], "{bad}: {body}");
+    }
+    let body = app
+        .graphql_as(
+            ana.token(),
+            "query($id: ID!) { node(id: $id) { ... on Assessment { answers { itemKey } status } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(body["data"]["node"]["answers"], json!([]), "{body}");
+    assert_eq!(body["data"]["node"]["status"], "IN_PROGRESS");
+    let unknown = app
+        .graphql_as(ana.token(), START, json!({ "k": "nope" }))
+        .await;
+    assert_eq!(error_codes(&unknown), vec!["NOT_FOUND"]);
+}
+
+#[actix_web::test]
+async fn history_shows_each_result_with_its_reliable_change() {
+    let app = TestApp::spawn().await;
+    let ana = app.register(&email("ana"), "Ana").await;
+    let (_, first) = take_yes_no(&app, &ana, "signs_of_progress", &["look_forward"]).await;
+    assert_eq!(first["band"]["key"], "early_days");
+    assert!(
+        first["recommendations"][0]["rituals"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "key": "six_second_kiss" })),
+        "{first}"
+    );
+    let (_, second) = take_yes_no(
+        &app,
+        &ana,
+        "signs_of_progress",
+        &[
+            "look_forward",
+            "shorter_arguments",
+            "touch_welcome",
+            "new_memories",
+            "curious_again",
+            "forgive_easily",
+        ],
+    )
+    .await;
+    assert_eq!(
+        second["change"],
+        json!({ "delta": 5.0, "reliable": true, "direction": "BETTER" })
+    );
+    let (_, third) = take_yes_no(
+        &app,
+        &ana,
+        "signs_of_progress",
+        &[
+            "look_forward",
+            "shorter_arguments",
+            "touch_welcome",
+            "new_memories",
+            "curious_again",
+        ],
+    )
+    .await;
+    assert_eq!(
+        third["change"],
+        json!({ "delta": -1.0, "reliable": false, "direction": "WORSE" })
+    );
+
+    let history = app
+        .graphql_as(
+            ana.token(),
+            "{ assessmentHistory(instrumentKey: \"signs_of_progress\", last: 2) { totalCount pageInfo { hasPreviousPage } edges { node { result { total change { delta } } } } } }",
+            json!({}),
+        )
+        .await;
+    let list = &history["data"]["assessmentHistory"];
+    assert_eq!(list["totalCount"], 3, "{history}");
+    assert_eq!(list["pageInfo"]["hasPreviousPage"], true);
+    let totals: Vec<f64> = list["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["result"]["total"].as_f64().unwrap())
+        .collect();
+    assert_eq!(totals, [6.0, 5.0], "oldest first, the newest two");
+}
+
+/// Ana and Ben as a couple, Cat in another couple with Dan.
+async fn couples(app: &TestApp) -> (Account, Account, Account) {
+    let ana = app.register(&email("ana"), "Ana").await;
+    let ben = app.register(&email("ben"), "Ben").await;
+    let cat = app.register(&email("cat"), "Cat").await;
+    let dan = app.register(&email("dan"), "Dan").await;
+    pair(app, &ana, &ben).await;
+    pair(app, &cat, &dan).await;
+    (ana, ben, cat)
+}
+
+#[actix_web::test]
+async fn answers_and_results_are_private_until_shared_and_again_after_unsharing() {
+    let app = TestApp::spawn().await;
+    let (ana, ben, cat) = couples(&app).await;
+    let (id, result) = take_yes_no(
+        &app,
+        &ana,
+        "resentment_red_flags",
+        &["scorekeeping", "silent_treatment"],
+    )
+    .await;
+    assert_eq!(result["band"]["key"], "some");
+
+    // Nobody but Ana reaches the assessment, its answers or its result.
+    for other in [&ben, &cat] {
+        let node = app
+            .graphql_as(
+                other.token(),
+                "query($id: ID!) { node(id: $id) { id } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert!(node["data"]["node"].is_null(), "{node}");
+        for mutation in [SUBMIT, SHARE, UNSHARE] {
+            let body = app
+                .graphql_as(other.token(), mutation, json!({ "id": id }))
+                .await;
+            assert_eq!(error_codes(&body), vec!["NOT_FOUND"], "{body}");
+        }
+        let body = answer(
+            &app,
+            other,
+            &id,
+            json!([{ "itemKey": "sharp_jokes", "yes": true }]),
+        )
+        .await;
+        assert_eq!(error_codes(&body), vec!["NOT_FOUND"]);
+        let history = app
+            .graphql_as(
+                other.token(),
+                "{ assessmentHistory(instrumentKey: \"resentment_red_flags\") { totalCount } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(history["data"]["assessmentHistory"]["totalCount"], 0);
+    }
+    let before = app.graphql_as(ben.token(), SHARED, json!({})).await;
+    assert_eq!(
+        before["data"]["me"]["couple"]["sharedAssessmentResults"]["totalCount"], 0,
+        "{before}"
+    );
+
+    let shared = app
+        .graphql_as(ana.token(), SHARE, json!({ "id": id }))
+        .await;
+    assert_eq!(
+        shared["data"]["shareAssessmentResult"]["assessment"]["shared"], true,
+        "{shared}"
+    );
+    let seen = app.graphql_as(ben.token(), SHARED, json!({})).await;
+    let list = &seen["data"]["me"]["couple"]["sharedAssessmentResults"];
+    assert_eq!(list["totalCount"], 1, "{seen}");
+    assert_eq!(
+        list["edges"][0]["node"],
+        json!({ "isMine": false, "total": 2.0, "band": { "key": "some" }, "outcome": null,
+                "member": { "displayName": "Ana" }, "instrument": { "key": "resentment_red_flags" } })
+    );
+    let own = app.graphql_as(ana.token(), SHARED, json!({})).await;
+    assert_eq!(
+        own["data"]["me"]["couple"]["sharedAssessmentResults"]["edges"][0]["node"]["isMine"],
+        true
+    );
+    let others = app.graphql_as(cat.token(), SHARED, json!({})).await;
+    assert_eq!(
+        others["data"]["me"]["couple"]["sharedAssessmentResults"]["totalCount"],
+        0
+    );
+    // A shared result still hides the answers: the partner's view has no field for them.
+    let answers = app
+        .graphql_as(ben.token(), "{ me { couple { sharedAssessmentResults { edges { node { answers { itemKey } } } } } } }", json!({}))
+        .await;
+    assert_eq!(error_codes(&answers), vec!["GRAPHQL_VALIDATION_FAILED"]);
+
+    let unshared = app
+        .graphql_as(ana.token(), UNSHARE, json!({ "id": id }))
+        .await;
+    assert_eq!(
+        unshared["data"]["unshareAssessmentResult"]["assessment"],
+        json!({ "shared": false, "sharedAt": null })
+    );
+    let after = app.graphql_as(ben.token(), SHARED, json!({})).await;
+    assert_eq!(
+        after["data"]["me"]["couple"]["sharedAssessmentResults"]["totalCount"], 0,
+        "{after}"
+    );
+}
+
+#[actix_web::test]
+async fn a_comparison_exists_only_once_both_shared_the_same_instrument() {
+    let app = TestApp::spawn().await;
+    let (ana, ben, _) = couples(&app).await;
+    let compare = |who: &Account| {
+        let token = who.token().map(str::to_owned);
+        let app = &app;
+        async move {
+            let body = app
+                .graphql_as(token.as_deref(), COMPARE, json!({ "k": "time_to_let_go" }))
+                .await;
+            assert!(error_codes(&body).is_empty(), "{body}");
+            body["data"]["me"]["couple"]["assessmentComparison"].clone()
+        }
+    };
+    let (ana_result, _) = take_yes_no(&app, &ana, "time_to_let_go", &["avoidance"]).await;
+    app.graphql_as(ana.token(), SHARE, json!({ "id": ana_result }))
+        .await;
+    assert!(compare(&ana).await.is_null());
+    assert!(compare(&ben).await.is_null());
+
+    let (ben_other, _) = take_yes_no(&app, &ben, "signs_of_progress", &[]).await;
+    app.graphql_as(ben.token(), SHARE, json!({ "id": ben_other }))
+        .await;
+    assert!(
+        compare(&ana).await.is_null(),
+        "another instrument does not pair"
+    );
+
+    let (ben_private, _) =
+        take_yes_no(&app, &ben, "time_to_let_go", &["numbness", "contempt"]).await;
+    assert!(
+        compare(&ana).await.is_null(),
+        "an unshared result does not pair"
+    );
+    app.graphql_as(ben.token(), SHARE, json!({ "id": ben_private }))
+        .await;
+    assert_eq!(
+        compare(&ana).await,
+        json!({ "mine": { "total": 1.0, "member": { "displayName": "Ana" } },
+                "partner": { "total": 2.0, "member": { "displayName": "Ben" } } })
+    );
+    assert_eq!(compare(&ben).await["mine"]["member"]["displayName"], "Ben");
+}
+
+/// Everything Ben can read about his couple, in one answer.
+const PARTNER_VIEW: &str = "{ me { couple { id members { displayName } sharedAssessmentResults { totalCount edges { node { total } } } progress(weeks: 2) { weeks { planned completed } } le: assessmentComparison(instrumentKey: \"when_diy_is_not_enough\") { mine { total } } } } }";
+
+#[actix_web::test]
+async fn a_safety_answer_gets_its_owner_help_and_leaves_no_trace_for_the_partner() {
+    let app = TestApp::spawn().await;
+    let (ana, ben, _) = couples(&app).await;
+    let ben_before = app.graphql_as(ben.token(), PARTNER_VIEW, json!({})).await;
+    assert!(error_codes(&ben_before).is_empty(), "{ben_before}");
+
+    let (id, result) = take_yes_no(&app, &ana, "when_diy_is_not_enough", &["abuse"]).await;
+    let safety = &result["safety"];
+    assert!(
+        !safety["messages"].as_array().unwrap().is_empty(),
+        "{result}"
+    );
+    assert!(
+        safety["us"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["phone"] == "1-800-799-7233"),
+        "{safety}"
+    );
+    assert!(!safety["general"].as_array().unwrap().is_empty());
+    assert!(
+        result["recommendations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["actions"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("SEEK_IMMEDIATE_HELP")))
+    );
+    let shared = app
+        .graphql_as(ana.token(), SHARE, json!({ "id": id }))
+        .await;
+    assert_eq!(error_codes(&shared), vec!["FORBIDDEN"], "{shared}");
+
+    // Ben's whole view of the couple is what it was before Ana's assessment.
+    let ben_after = app.graphql_as(ben.token(), PARTNER_VIEW, json!({})).await;
+    assert_eq!(ben_after, ben_before);
+    let node = app
+        .graphql_as(
+            ben.token(),
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(node["data"]["node"].is_null());
+
+    // Without the abuse answer, the same instrument is an ordinary, shareable result.
+    let (plain, result) = take_yes_no(&app, &ana, "when_diy_is_not_enough", &["checked_out"]).await;
+    assert!(result["safety"].is_null(), "{result}");
+    let shared = app
+        .graphql_as(ana.token(), SHARE, json!({ "id": plain }))
+        .await;
+    assert!(error_codes(&shared).is_empty(), "{shared}");
+}
+
+#[actix_web::test]
+async fn coaches_and_administrators_take_no_assessments() {
+    let app = TestApp::spawn().await;
+    for role in ["coach", "admin"] {
+        let account = app.create_with_role(&email(role), role).await;
+        let body = app
+            .graphql_as(
+                account.token(),
+                START,
+                json!({ "k": "listening_attunement" }),
+            )
+            .await;
+        assert_eq!(error_codes(&body), vec!["FORBIDDEN"], "{role}: {body}");
+    }
+    let anonymous = app
+        .graphql(START, json!({ "k": "listening_attunement" }))
+        .await;
+    assert_eq!(error_codes(&anonymous), vec!["UNAUTHENTICATED"]);
+}
