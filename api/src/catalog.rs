@@ -42,6 +42,13 @@ impl Catalog {
         self.by_id.get(&id).cloned()
     }
 
+    /// Every built-in ritual, ordered by key.
+    pub fn all(&self) -> Vec<Arc<ritual::Model>> {
+        let mut all: Vec<Arc<ritual::Model>> = self.by_key.values().cloned().collect();
+        all.sort_by(|a, b| a.key.cmp(&b.key));
+        all
+    }
+
     pub fn len(&self) -> usize {
         self.by_id.len()
     }

@@ -11,6 +11,7 @@ pub mod instrument;
 pub mod jobs;
 pub mod plan;
 pub mod progress;
+pub mod recommend;
 pub mod safety;
 pub mod schedule;
 pub mod streak;

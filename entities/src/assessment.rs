@@ -248,3 +248,40 @@ pub async fn latest_shared<C: ConnectionTrait>(
     }
     Ok(latest)
 }
+
+/// Keeps the first row of each instrument from rows ordered newest first.
+fn newest_per_instrument(rows: Vec<Model>) -> Vec<Model> {
+    let mut seen = std::collections::HashSet::new();
+    rows.into_iter()
+        .filter(|row| seen.insert(row.instrument_key.clone()))
+        .collect()
+}
+
+/// The member's latest submitted result of each instrument they took.
+pub async fn latest_results<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+) -> Result<Vec<Model>, DbErr> {
+    let rows = Entity::find()
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::Status.eq(SUBMITTED))
+        .order_by_desc(Column::Id)
+        .all(db)
+        .await?;
+    Ok(newest_per_instrument(rows))
+}
+
+/// The latest result of each instrument that someone other than `user_id` shared with the
+/// couple (never a safety one).
+pub async fn latest_shared_by_others<C: ConnectionTrait>(
+    db: &C,
+    couple_id: Uuid,
+    user_id: Uuid,
+) -> Result<Vec<Model>, DbErr> {
+    let rows = shared_with(couple_id)
+        .filter(Column::UserId.ne(user_id))
+        .order_by_desc(Column::Id)
+        .all(db)
+        .await?;
+    Ok(newest_per_instrument(rows))
+}

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod app;
+pub mod assessments;
 pub mod builders;
 pub mod logs;
 pub mod proxy;

@@ -24,6 +24,7 @@ pub struct Query(
     account::query::AccountQuery,
     ritual::query::RitualQuery,
     assessment::query::AssessmentQuery,
+    assessment::recommend::RecommendQuery,
 );
 
 /// The root of every mutation.
@@ -35,6 +36,7 @@ pub struct Mutation(
     plan::item_mutation::ItemMutation,
     plan::completion_mutation::CompletionMutation,
     assessment::mutation::AssessmentMutation,
+    assessment::recommend::RecommendMutation,
 );
 
 /// The root of every subscription.

@@ -1,59 +1,13 @@
 //! Assessments end to end: taking an instrument in parts, results and their history, sharing
 //! and its rules (DESIGN.md's privacy rules 2 and 5), and the private safety path.
 
+use rekindle_tests::assessments::{SHARE, START, SUBMIT, UNSHARE, answer, start, take_yes_no};
 use rekindle_tests::builders::pair;
 use rekindle_tests::{Account, TestApp, email, error_codes};
-use serde_json::{Value, json};
+use serde_json::json;
 
-const START: &str = "mutation($k: String!) { startAssessment(input: { instrumentKey: $k }) { assessment { id status } } }";
-const ANSWER: &str = "mutation($id: ID!, $a: [AssessmentAnswerInput!]!) { answerAssessment(input: { assessmentId: $id, answers: $a }) { assessment { id answers { itemKey choice yes } } } }";
-const SUBMIT: &str = "mutation($id: ID!) { submitAssessment(input: { assessmentId: $id }) { assessment { id status submittedAt } result { total band { key } outcome { key } subscales { key score band { key } } recommendations { reason rituals { key } ritualCategories actions } change { delta reliable direction } safety { messages us: resources(country: \"us\") { name phone } general: resources { name } } } } }";
-const SHARE: &str = "mutation($id: ID!) { shareAssessmentResult(input: { assessmentId: $id }) { assessment { shared sharedAt } } }";
-const UNSHARE: &str = "mutation($id: ID!) { unshareAssessmentResult(input: { assessmentId: $id }) { assessment { shared sharedAt } } }";
 const SHARED: &str = "{ me { couple { sharedAssessmentResults(first: 10) { totalCount edges { node { isMine total band { key } outcome { key } member { displayName } instrument { key } } } } } } }";
 const COMPARE: &str = "query($k: String!) { me { couple { assessmentComparison(instrumentKey: $k) { mine { total member { displayName } } partner { total member { displayName } } } } } }";
-
-async fn start(app: &TestApp, who: &Account, key: &str) -> String {
-    let body = app
-        .graphql_as(who.token(), START, json!({ "k": key }))
-        .await;
-    body["data"]["startAssessment"]["assessment"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body}"))
-        .to_owned()
-}
-
-async fn answer(app: &TestApp, who: &Account, id: &str, answers: Value) -> Value {
-    app.graphql_as(who.token(), ANSWER, json!({ "id": id, "a": answers }))
-        .await
-}
-
-/// Answers every item of a yes-or-no instrument, yes for `yes`, and submits it.
-async fn take_yes_no(app: &TestApp, who: &Account, key: &str, yes: &[&str]) -> (String, Value) {
-    let id = start(app, who, key).await;
-    let items = app
-        .graphql(
-            "query($k: String!) { instrument(key: $k) { items { key } } }",
-            json!({ "k": key }),
-        )
-        .await;
-    let answers: Vec<Value> = items["data"]["instrument"]["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let key = i["key"].as_str().unwrap();
-            json!({ "itemKey": key, "yes": yes.contains(&key) })
-        })
-        .collect();
-    let saved = answer(app, who, &id, json!(answers)).await;
-    assert!(error_codes(&saved).is_empty(), "{saved}");
-    let submitted = app
-        .graphql_as(who.token(), SUBMIT, json!({ "id": id }))
-        .await;
-    assert!(error_codes(&submitted).is_empty(), "{submitted}");
-    (id, submitted["data"]["submitAssessment"]["result"].clone())
-}
 
 #[actix_web::test]
 async fn the_guides_instruments_are_listed_with_their_items_and_bands() {

@@ -48,6 +48,7 @@ const UNAUTH: Expect = Code("UNAUTHENTICATED");
 const NOT_FOUND: Expect = Code("NOT_FOUND");
 const CONFLICT: Expect = Code("CONFLICT");
 const FORBIDDEN: Expect = Code("FORBIDDEN");
+const BAD_INPUT: Expect = Code("BAD_USER_INPUT");
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Root {
@@ -503,6 +504,25 @@ fn cases() -> Vec<Case> {
             query: "mutation($id: ID!) { unshareAssessmentResult(input: { assessmentId: $id }) { assessment { shared } } }",
             variables: |w, _| json!({ "id": w.subject_result_id }),
             expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Each caller's own recommendations; coaches and administrators take no assessments.
+            root: Root::Query,
+            field: "recommendPlan",
+            query: "{ recommendPlan { rituals { ritual { key } } steps { action } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // The subject's plan has no recommended ritual for anybody but a member of the
+            // couple, and only a recommended one may be accepted.
+            root: Root::Mutation,
+            field: "acceptRecommendations",
+            query: "mutation($id: ID!) { acceptRecommendations(input: { planId: $id, rituals: [{ ritualKey: \"monthly_new_experience\", assignee: BOTH, schedule: { cadence: WEEKLY, daysOfWeek: [SATURDAY], localTime: \"10:00\" } }] }) { items { id } } }",
+            variables: |w, _| json!({ "id": w.plan_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, BAD_INPUT, Ok],
             fresh_world_per_actor: false,
         },
         Case {

@@ -17,6 +17,7 @@ mod plans;
 mod production;
 mod rate_limits;
 mod readiness;
+mod recommendations;
 mod request_errors;
 mod schema;
 mod secrets_in_logs;

@@ -3,4 +3,5 @@
 pub mod instruments;
 pub mod mutation;
 pub mod query;
+pub mod recommend;
 pub mod results;

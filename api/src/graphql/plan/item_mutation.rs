@@ -93,7 +93,7 @@ pub struct RemovePlanItemPayload {
 }
 
 /// Resolves who does an item; ONE must name a current member of the couple.
-async fn assignee_from(
+pub(crate) async fn assignee_from(
     state: &AppState,
     couple: &CoupleAccess,
     assignee: Assignee,
