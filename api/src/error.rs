@@ -93,7 +93,8 @@ fn conflict_message(unique: Unique) -> Option<&'static str> {
         Unique::Membership
         | Unique::CompletionOnce
         | Unique::RitualKey
-        | Unique::InstrumentVersion => None,
+        | Unique::InstrumentVersion
+        | Unique::CheckInAnswer => None,
     }
 }
 
@@ -146,6 +147,15 @@ impl From<domain::plan::PlanError> for ApiError {
     fn from(err: domain::plan::PlanError) -> Self {
         match err {
             domain::plan::PlanError::LoggedDifferently => Self::conflict(err.to_string()),
+            _ => Self::bad_input(err.to_string()),
+        }
+    }
+}
+
+impl From<domain::checkin::CheckInError> for ApiError {
+    fn from(err: domain::checkin::CheckInError) -> Self {
+        match err {
+            domain::checkin::CheckInError::Revealed { .. } => Self::conflict(err.to_string()),
             _ => Self::bad_input(err.to_string()),
         }
     }

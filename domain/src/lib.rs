@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod checkin;
 pub mod clock;
 pub mod couple;
 pub mod instrument;

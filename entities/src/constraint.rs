@@ -21,10 +21,12 @@ pub enum Unique {
     RitualKey,
     /// An instrument's definition is stored once per version.
     InstrumentVersion,
+    /// A member answers a day's check-in once (and may change it until both answered).
+    CheckInAnswer,
 }
 
 impl Unique {
-    const ALL: [Unique; 7] = [
+    const ALL: [Unique; 8] = [
         Unique::UserEmail,
         Unique::ActiveMembership,
         Unique::Membership,
@@ -32,6 +34,7 @@ impl Unique {
         Unique::CompletionOnce,
         Unique::RitualKey,
         Unique::InstrumentVersion,
+        Unique::CheckInAnswer,
     ];
 
     /// The constraint's (or unique index's) name in PostgreSQL.
@@ -44,6 +47,7 @@ impl Unique {
             Unique::CompletionOnce => "uq_completions_item_occurrence_user",
             Unique::RitualKey => "rituals_key_key",
             Unique::InstrumentVersion => "uq_instruments_key_version",
+            Unique::CheckInAnswer => "uq_check_in_answers_couple_date_user",
         }
     }
 
@@ -59,6 +63,9 @@ impl Unique {
             }
             Unique::RitualKey => "rituals.key",
             Unique::InstrumentVersion => "instruments.key, instruments.version",
+            Unique::CheckInAnswer => {
+                "check_in_answers.couple_id, check_in_answers.local_date, check_in_answers.user_id"
+            }
         }
     }
 

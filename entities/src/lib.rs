@@ -1,6 +1,7 @@
 //! sea-orm entities (one module per table) and the queries the api and worker share.
 
 pub mod assessment;
+pub mod check_in;
 pub mod completion;
 pub mod constraint;
 pub mod couple;

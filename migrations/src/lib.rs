@@ -20,6 +20,7 @@ mod m20261127_000013_create_plan_items;
 mod m20261127_000014_create_completions;
 mod m20261127_000015_create_instruments;
 mod m20261127_000016_create_assessments;
+mod m20261127_000017_create_check_in_answers;
 
 pub mod content;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000014_create_completions::Migration),
             Box::new(m20261127_000015_create_instruments::Migration),
             Box::new(m20261127_000016_create_assessments::Migration),
+            Box::new(m20261127_000017_create_check_in_answers::Migration),
         ]
     }
 }

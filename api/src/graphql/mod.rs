@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod assessment;
+pub mod checkin;
 pub mod connection;
 pub mod couple;
 pub mod document;
@@ -25,6 +26,7 @@ pub struct Query(
     ritual::query::RitualQuery,
     assessment::query::AssessmentQuery,
     assessment::recommend::RecommendQuery,
+    checkin::CheckInQuery,
 );
 
 /// The root of every mutation.
@@ -37,6 +39,7 @@ pub struct Mutation(
     plan::completion_mutation::CompletionMutation,
     assessment::mutation::AssessmentMutation,
     assessment::recommend::RecommendMutation,
+    checkin::CheckInMutation,
 );
 
 /// The root of every subscription.

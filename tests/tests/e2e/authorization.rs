@@ -526,6 +526,23 @@ fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
         Case {
+            // The caller's own couple's check-in; the partner's answer shows only after both.
+            root: Root::Query,
+            field: "checkIn",
+            query: "{ checkIn { date prompt { key } myAnswer { text } partnerAnswered partnerAnswer { text } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "answerCheckIn",
+            query: "mutation { answerCheckIn(input: { answer: \"Grateful for the coffee\" }) { checkIn { revealed } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
             root: Root::Subscription,
             field: "serverTime",
             query: "subscription { serverTime }",

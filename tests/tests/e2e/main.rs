@@ -5,6 +5,7 @@ mod accounts;
 mod assessments;
 mod authorization;
 mod catalog;
+mod check_ins;
 mod compose;
 mod concurrent_writes;
 mod couples;

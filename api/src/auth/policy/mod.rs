@@ -19,6 +19,7 @@
 //! ```
 
 mod assessments;
+mod checkins;
 mod couples;
 mod decisions;
 
@@ -114,5 +115,6 @@ pub fn own_session(
 }
 
 pub use assessments::*;
+pub use checkins::*;
 pub use couples::*;
 pub use decisions::*;
