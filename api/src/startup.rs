@@ -115,6 +115,7 @@ impl Application {
             catalog: Arc::new(catalog),
             instruments: Arc::new(instruments),
             safety_resources: Arc::new(safety_resources),
+            resources: Arc::new(domain::resources::Resources::builtin()?),
             clock,
         };
         Self::with_state(state)

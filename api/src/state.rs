@@ -21,6 +21,8 @@ pub struct AppState {
     pub catalog: Arc<crate::catalog::Catalog>,
     /// The assessment instruments in use, stored and read once at start.
     pub instruments: Arc<crate::instruments::Instruments>,
+    /// The guide's books, podcasts, apps and workshops.
+    pub resources: Arc<domain::resources::Resources>,
     /// Where a safety result sends its owner for help.
     pub safety_resources: Arc<domain::safety::SafetyResources>,
     /// The time: the system's, or one a test sets.

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod plan;
 pub mod progress;
 pub mod recommend;
+pub mod resources;
 pub mod safety;
 pub mod schedule;
 pub mod streak;

@@ -11,6 +11,7 @@ pub mod loaders;
 pub mod node;
 pub mod parsed;
 pub mod plan;
+pub mod resources;
 pub mod ritual;
 pub mod system;
 
@@ -27,6 +28,7 @@ pub struct Query(
     assessment::query::AssessmentQuery,
     assessment::recommend::RecommendQuery,
     checkin::CheckInQuery,
+    resources::ResourceQuery,
 );
 
 /// The root of every mutation.

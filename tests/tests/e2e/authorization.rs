@@ -543,6 +543,22 @@ fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
         Case {
+            root: Root::Query,
+            field: "supportResources",
+            query: "{ supportResources(first: 2) { totalCount edges { node { title } } } }",
+            variables: none,
+            expect: [Ok; 6],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "kindsOfHelp",
+            query: "{ kindsOfHelp { kind title } }",
+            variables: none,
+            expect: [Ok; 6],
+            fresh_world_per_actor: false,
+        },
+        Case {
             root: Root::Subscription,
             field: "serverTime",
             query: "subscription { serverTime }",

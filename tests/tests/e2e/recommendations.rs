@@ -217,3 +217,59 @@ async fn accepting_adds_chosen_rituals_to_the_plan_all_or_nothing() {
         2
     );
 }
+
+#[actix_web::test]
+async fn the_guides_resources_are_listed_and_steps_point_to_guided_support() {
+    let app = TestApp::spawn().await;
+    let all = app
+        .graphql(
+            "{ supportResources(first: 20) { totalCount edges { node { kind title by help } } } kindsOfHelp { kind title offers bestFor } }",
+            json!({}),
+        )
+        .await;
+    assert!(error_codes(&all).is_empty(), "{all}");
+    let edges = all["data"]["supportResources"]["edges"].as_array().unwrap();
+    assert!(edges.iter().any(|e| e["node"] == json!({ "kind": "BOOK", "title": "Hold Me Tight", "by": "Dr. Sue Johnson", "help": "SELF_HELP" })), "{all}");
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["node"]["title"] == "Where Should We Begin?")
+    );
+    assert_eq!(all["data"]["kindsOfHelp"].as_array().unwrap().len(), 2);
+    let guided = app
+        .graphql(
+            "{ supportResources(help: GUIDED_SUPPORT, first: 2) { totalCount pageInfo { hasNextPage } edges { node { help } } } }",
+            json!({}),
+        )
+        .await;
+    let list = &guided["data"]["supportResources"];
+    assert!(list["totalCount"].as_u64().unwrap() >= 3, "{guided}");
+    assert_eq!(list["pageInfo"]["hasNextPage"], true);
+    assert!(
+        list["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["node"]["help"] == "GUIDED_SUPPORT")
+    );
+
+    let (ana, _, _) = couple(&app).await;
+    burnout_boredom(&app, &ana, "always", "never").await;
+    let steps = app
+        .graphql_as(
+            ana.token(),
+            "{ recommendPlan { steps { action resources { help } } } }",
+            json!({}),
+        )
+        .await;
+    let step = &steps["data"]["recommendPlan"]["steps"][0];
+    assert_eq!(step["action"], "TALK_TO_PROFESSIONAL", "{steps}");
+    assert!(!step["resources"].as_array().unwrap().is_empty());
+    assert!(
+        step["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["help"] == "GUIDED_SUPPORT")
+    );
+}

@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use domain::catalog::RitualKey;
 use domain::instrument::ResultRecord;
 use domain::recommend::{Inputs, Recommendations, ResultOf, Source, recommend};
+use domain::resources::help_for;
 use entities::{assessment, plan_item, ritual};
 
 use super::results::RecommendedAction;
@@ -16,6 +17,7 @@ use crate::graphql::node::{NodeKind, decode_id_of};
 use crate::graphql::plan::item_mutation::assignee_from;
 use crate::graphql::plan::items::PlanItem;
 use crate::graphql::plan::schedules::{Assignee, ScheduleInput};
+use crate::graphql::resources::{SupportResource, resources_for};
 use crate::graphql::ritual::types::Ritual;
 use crate::state::AppState;
 
@@ -59,6 +61,8 @@ pub struct RecommendedStep {
     pub instrument_key: String,
     /// Why.
     pub reason: String,
+    /// Books, apps or workshops that help with it (guided support for a professional), if any.
+    pub resources: Vec<SupportResource>,
 }
 
 /// What your plan could add, and why.
@@ -244,6 +248,9 @@ impl RecommendQuery {
                 action: step.action.into(),
                 instrument_key: step.instrument,
                 reason: step.reason,
+                resources: help_for(step.action)
+                    .map(|help| resources_for(state, help))
+                    .unwrap_or_default(),
             })
             .collect();
         Ok(PlanRecommendation {

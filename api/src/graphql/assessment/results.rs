@@ -13,6 +13,7 @@ use crate::error::ApiError;
 use crate::graphql::couple::types::CoupleMember;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::resources::{SupportResource, resources_for};
 use crate::graphql::ritual::types::{Ritual, RitualCategory};
 use crate::instruments::StoredInstrument;
 use crate::state::AppState;
@@ -145,6 +146,22 @@ impl Recommendation {
             .iter()
             .map(|c| RitualCategory::from(*c))
             .collect()
+    }
+
+    /// Books, apps or workshops for its steps (guided support for a professional), if any.
+    async fn resources(&self, ctx: &Context<'_>) -> Result<Vec<SupportResource>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let mut helps: Vec<domain::resources::Help> = self
+            .0
+            .actions
+            .iter()
+            .filter_map(|a| domain::resources::help_for(*a))
+            .collect();
+        helps.dedup();
+        Ok(helps
+            .into_iter()
+            .flat_map(|help| resources_for(state, help))
+            .collect())
     }
 
     /// Steps beyond rituals.
