@@ -161,6 +161,15 @@ impl From<domain::checkin::CheckInError> for ApiError {
     }
 }
 
+impl From<domain::breaks::BreakError> for ApiError {
+    fn from(err: domain::breaks::BreakError) -> Self {
+        match err {
+            domain::breaks::BreakError::Settled(..) => Self::conflict(err.to_string()),
+            _ => Self::bad_input(err.to_string()),
+        }
+    }
+}
+
 impl From<domain::catalog::CatalogError> for ApiError {
     fn from(err: domain::catalog::CatalogError) -> Self {
         Self::bad_input(err.to_string())

@@ -4,6 +4,7 @@
 //! by the api and the worker.
 
 pub mod account;
+pub mod breaks;
 pub mod catalog;
 pub mod checkin;
 pub mod clock;

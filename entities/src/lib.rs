@@ -5,6 +5,7 @@ pub mod check_in;
 pub mod completion;
 pub mod constraint;
 pub mod couple;
+pub mod couple_break;
 pub mod couple_member;
 pub mod history;
 pub mod instrument;

@@ -21,6 +21,7 @@ mod m20261127_000014_create_completions;
 mod m20261127_000015_create_instruments;
 mod m20261127_000016_create_assessments;
 mod m20261127_000017_create_check_in_answers;
+mod m20261127_000018_create_couple_breaks;
 
 pub mod content;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000015_create_instruments::Migration),
             Box::new(m20261127_000016_create_assessments::Migration),
             Box::new(m20261127_000017_create_check_in_answers::Migration),
+            Box::new(m20261127_000018_create_couple_breaks::Migration),
         ]
     }
 }

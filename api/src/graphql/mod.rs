@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod assessment;
+pub mod breaks;
 pub mod checkin;
 pub mod connection;
 pub mod couple;
@@ -42,6 +43,7 @@ pub struct Mutation(
     assessment::mutation::AssessmentMutation,
     assessment::recommend::RecommendMutation,
     checkin::CheckInMutation,
+    breaks::BreakMutation,
 );
 
 /// The root of every subscription.

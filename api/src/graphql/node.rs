@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::graphql::account::types::User;
 use crate::graphql::assessment::instruments::InstrumentNode;
 use crate::graphql::assessment::results::Assessment;
+use crate::graphql::breaks::CoupleBreak;
 use crate::graphql::couple::types::Couple;
 use crate::graphql::plan::completions::Completion;
 use crate::graphql::plan::items::PlanItem;
@@ -30,6 +31,7 @@ pub enum NodeKind {
     Completion,
     Instrument,
     Assessment,
+    CoupleBreak,
 }
 
 impl NodeKind {
@@ -44,6 +46,7 @@ impl NodeKind {
             NodeKind::Completion => "Completion",
             NodeKind::Instrument => "Instrument",
             NodeKind::Assessment => "Assessment",
+            NodeKind::CoupleBreak => "CoupleBreak",
         }
     }
 
@@ -58,6 +61,7 @@ impl NodeKind {
             "Completion" => Some(NodeKind::Completion),
             "Instrument" => Some(NodeKind::Instrument),
             "Assessment" => Some(NodeKind::Assessment),
+            "CoupleBreak" => Some(NodeKind::CoupleBreak),
             _ => None,
         }
     }
@@ -108,6 +112,7 @@ pub enum Node {
     Completion(Completion),
     Instrument(InstrumentNode),
     Assessment(Assessment),
+    CoupleBreak(CoupleBreak),
 }
 
 #[derive(Default)]
@@ -167,8 +172,26 @@ impl NodeQuery {
                 visible(policy::own_assessment(state, caller, uuid).await)?
                     .map(|access| Node::Assessment(Assessment(access)))
             }
+            NodeKind::CoupleBreak if signed_in => {
+                match policy::couple_break(state, caller, uuid).await {
+                    Ok(access) => Some(Node::CoupleBreak(CoupleBreak(access))),
+                    // Not in a couple (or not a member at all): nothing to find.
+                    Err(err)
+                        if matches!(
+                            err.code,
+                            crate::error::ErrorCode::NotFound
+                                | crate::error::ErrorCode::BadUserInput
+                                | crate::error::ErrorCode::Forbidden
+                        ) =>
+                    {
+                        None
+                    }
+                    Err(err) => return Err(err),
+                }
+            }
             NodeKind::User
             | NodeKind::Couple
+            | NodeKind::CoupleBreak
             | NodeKind::Assessment
             | NodeKind::Session
             | NodeKind::Plan

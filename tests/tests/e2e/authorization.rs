@@ -87,6 +87,8 @@ struct World {
     subject_assessment_id: String,
     /// The subject's submitted assessment.
     subject_result_id: String,
+    /// A break the subject proposed, not yet decided.
+    subject_break_id: String,
 }
 
 impl World {
@@ -125,7 +127,15 @@ impl World {
             .await;
         assert!(error_codes(&submitted).is_empty(), "{submitted}");
         let subject_assessment_id = answered_assessment(app, &subject).await;
+        let proposed = app
+            .graphql_as(subject.token(), PROPOSE_BREAK, break_dates())
+            .await;
+        let subject_break_id = proposed["data"]["proposeBreak"]["coupleBreak"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{proposed}"))
+            .to_owned();
         Self {
+            subject_break_id,
             subject_assessment_id,
             subject_result_id,
             subject_session_id: sessions["data"]["sessions"]["edges"][0]["node"]["id"]
@@ -158,6 +168,14 @@ impl World {
             Actor::Subject => Some(&self.subject),
         }
     }
+}
+
+const PROPOSE_BREAK: &str = "mutation($u: NaiveDate!, $c: NaiveDate!) { proposeBreak(input: { until: $u, checkInOn: $c, terms: \"Space to think\", contactRules: \"Texts only\" }) { coupleBreak { id } } }";
+
+/// A break's timeline from the real today: ending in a week, checking in in three days.
+fn break_dates() -> Value {
+    let today = chrono::Utc::now().date_naive();
+    json!({ "u": today + chrono::Days::new(7), "c": today + chrono::Days::new(3) })
 }
 
 /// Starts a signs-of-progress assessment for `who` and answers every item.
@@ -556,6 +574,51 @@ fn cases() -> Vec<Case> {
             query: "{ kindsOfHelp { kind title } }",
             variables: none,
             expect: [Ok; 6],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // One break at a time: the partner's proposal stands, so the subject's conflicts.
+            root: Root::Mutation,
+            field: "proposeBreak",
+            query: PROPOSE_BREAK,
+            variables: |_, _| break_dates(),
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, CONFLICT, CONFLICT],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Only the partner of the one who proposed decides.
+            root: Root::Mutation,
+            field: "agreeToBreak",
+            query: "mutation($id: ID!) { agreeToBreak(input: { breakId: $id }) { coupleBreak { status } } }",
+            variables: |w, _| json!({ "id": w.subject_break_id }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, Ok, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "declineBreak",
+            query: "mutation($id: ID!) { declineBreak(input: { breakId: $id }) { coupleBreak { status } } }",
+            variables: |w, _| json!({ "id": w.subject_break_id }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, Ok, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // The world's break is only proposed: no member may check in on it yet.
+            root: Root::Mutation,
+            field: "answerBreakCheckIn",
+            query: "mutation($id: ID!) { answerBreakCheckIn(input: { breakId: $id, choice: RESUME }) { coupleBreak { myChoice } } }",
+            variables: |w, _| json!({ "id": w.subject_break_id }),
+            expect: [
+                UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, BAD_INPUT, BAD_INPUT,
+            ],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "node",
+            query: "query($id: ID!) { node(id: $id) { id ... on CoupleBreak { terms } } }",
+            variables: |w, _| json!({ "id": w.subject_break_id }),
+            expect: [Null, Null, Null, Null, Ok, Ok],
             fresh_world_per_actor: false,
         },
         Case {

@@ -4,6 +4,7 @@
 mod accounts;
 mod assessments;
 mod authorization;
+mod breaks;
 mod catalog;
 mod check_ins;
 mod compose;

@@ -19,6 +19,7 @@
 //! ```
 
 mod assessments;
+mod breaks;
 mod checkins;
 mod couples;
 mod decisions;
@@ -115,6 +116,7 @@ pub fn own_session(
 }
 
 pub use assessments::*;
+pub use breaks::*;
 pub use checkins::*;
 pub use couples::*;
 pub use decisions::*;

@@ -10,6 +10,7 @@ use async_graphql::connection::{Connection, EmptyFields};
 use crate::auth::policy::{CoupleAccess, MemberAccess, Standing};
 use crate::error::ApiError;
 use crate::graphql::assessment::results::{AssessmentComparison, SharedAssessmentResult};
+use crate::graphql::breaks::CoupleBreak;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{NodeKind, global_id};
@@ -260,5 +261,13 @@ impl Couple {
             (Some(mine), Some(partner)) => Some(AssessmentComparison { mine, partner }),
             _ => None,
         })
+    }
+
+    /// The structured break proposed or running, if any.
+    async fn current_break(&self, ctx: &Context<'_>) -> Result<Option<CoupleBreak>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        Ok(crate::auth::policy::open_break(state, &self.0)
+            .await?
+            .map(CoupleBreak))
     }
 }
