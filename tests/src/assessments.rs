@@ -6,7 +6,7 @@ use crate::{Account, TestApp, error_codes};
 
 pub const START: &str = "mutation($k: String!) { startAssessment(input: { instrumentKey: $k }) { assessment { id status } } }";
 pub const ANSWER: &str = "mutation($id: ID!, $a: [AssessmentAnswerInput!]!) { answerAssessment(input: { assessmentId: $id, answers: $a }) { assessment { id answers { itemKey choice yes } } } }";
-pub const SUBMIT: &str = "mutation($id: ID!) { submitAssessment(input: { assessmentId: $id }) { assessment { id status submittedAt } result { total band { key } outcome { key } subscales { key score band { key } } recommendations { reason rituals { key } ritualCategories actions } change { delta reliable direction } safety { messages us: resources(country: \"us\") { name phone } general: resources { name } } } } }";
+pub const SUBMIT: &str = "mutation($id: ID!) { submitAssessment(input: { assessmentId: $id }) { assessment { id status submittedAt } result { total band { key } outcome { key } subscales { key score band { key } } recommendations { reason rituals { key } ritualCategories actions } change { delta reliable direction } safety { messages us: resources(country: \"us\") { name phone } general: resources { name } guidedSupport { help } } } } }";
 pub const SHARE: &str = "mutation($id: ID!) { shareAssessmentResult(input: { assessmentId: $id }) { assessment { shared sharedAt } } }";
 pub const UNSHARE: &str = "mutation($id: ID!) { unshareAssessmentResult(input: { assessmentId: $id }) { assessment { shared sharedAt } } }";
 

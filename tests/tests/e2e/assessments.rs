@@ -422,6 +422,11 @@ async fn a_safety_answer_gets_its_owner_help_and_leaves_no_trace_for_the_partner
         "{safety}"
     );
     assert!(!safety["general"].as_array().unwrap().is_empty());
+    let guided = safety["guidedSupport"].as_array().unwrap();
+    assert!(
+        !guided.is_empty() && guided.iter().all(|r| r["help"] == "GUIDED_SUPPORT"),
+        "{safety}"
+    );
     assert!(
         result["recommendations"]
             .as_array()
@@ -476,4 +481,45 @@ async fn coaches_and_administrators_take_no_assessments() {
         .graphql(START, json!({ "k": "listening_attunement" }))
         .await;
     assert_eq!(error_codes(&anonymous), vec!["UNAUTHENTICATED"]);
+}
+
+#[actix_web::test]
+async fn a_stored_version_keeps_its_definition_and_a_changed_one_needs_a_new_version() {
+    use entities::instrument;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+    let app = TestApp::spawn().await;
+    let rows = instrument::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(rows.len(), 6, "each built-in stored once");
+    // A second instance against the same stores finds them stored and starts.
+    let mut settings = app.settings.clone();
+    settings.bind = "127.0.0.1:0".into();
+    let second = api::startup::Application::build(settings.clone()).await;
+    assert!(second.is_ok(), "the same definitions start again");
+    drop(second);
+    assert_eq!(
+        instrument::Entity::find().all(&app.db).await.unwrap().len(),
+        6
+    );
+
+    // Were the stored version's definition different, results scored with it would no longer
+    // mean what they said: the instance refuses to start.
+    let stored = rows
+        .into_iter()
+        .find(|r| r.key == "signs_of_progress")
+        .unwrap();
+    let mut definition = stored.definition.clone();
+    definition["title"] = serde_json::json!("Edited in place");
+    let mut changed: instrument::ActiveModel = stored.into();
+    changed.definition = Set(definition);
+    changed.update(&app.db).await.unwrap();
+    let refused = api::startup::Application::build(settings).await;
+    let err = format!(
+        "{:#}",
+        refused.err().expect("a changed definition is refused")
+    );
+    assert!(
+        err.contains("signs_of_progress") && err.contains("new version"),
+        "{err}"
+    );
 }

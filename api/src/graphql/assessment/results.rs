@@ -220,6 +220,13 @@ impl SafetyNotice {
         &self.0
     }
 
+    /// Kinds of guided support (therapists, coaches, courses) for when you are safe: the
+    /// guide's guided-support resources.
+    async fn guided_support(&self, ctx: &Context<'_>) -> Result<Vec<SupportResource>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        Ok(resources_for(state, domain::resources::Help::GuidedSupport))
+    }
+
     /// Services that help now, for a country (ISO 3166-1 alpha-2, such as `GB`); the general
     /// list for a country without its own or when none is given.
     async fn resources(
