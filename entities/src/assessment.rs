@@ -285,3 +285,21 @@ pub async fn latest_shared_by_others<C: ConnectionTrait>(
         .await?;
     Ok(newest_per_instrument(rows))
 }
+
+/// The member's first and latest submitted results of an instrument (the same row when there is
+/// one), for the trend across their history.
+pub async fn first_and_latest<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    key: &str,
+) -> Result<Option<(Model, Model)>, DbErr> {
+    let submitted = || {
+        Entity::find()
+            .filter(Column::UserId.eq(user_id))
+            .filter(Column::InstrumentKey.eq(key))
+            .filter(Column::Status.eq(SUBMITTED))
+    };
+    let first = submitted().order_by_asc(Column::Id).one(db).await?;
+    let latest = submitted().order_by_desc(Column::Id).one(db).await?;
+    Ok(first.zip(latest))
+}

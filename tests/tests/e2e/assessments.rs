@@ -228,13 +228,18 @@ async fn history_shows_each_result_with_its_reliable_change() {
     let history = app
         .graphql_as(
             ana.token(),
-            "{ assessmentHistory(instrumentKey: \"signs_of_progress\", last: 2) { totalCount pageInfo { hasPreviousPage } edges { node { result { total change { delta } } } } } }",
+            "{ assessmentHistory(instrumentKey: \"signs_of_progress\", last: 2) { totalCount trend { delta reliable direction } pageInfo { hasPreviousPage } edges { node { result { total change { delta } } } } } }",
             json!({}),
         )
         .await;
     let list = &history["data"]["assessmentHistory"];
     assert_eq!(list["totalCount"], 3, "{history}");
     assert_eq!(list["pageInfo"]["hasPreviousPage"], true);
+    // From the first result (1) to the latest (5): four points, reliable, better news.
+    assert_eq!(
+        list["trend"],
+        json!({ "delta": 4.0, "reliable": true, "direction": "BETTER" })
+    );
     let totals: Vec<f64> = list["edges"]
         .as_array()
         .unwrap()

@@ -1,10 +1,11 @@
 //! Reading instruments and your own assessment history.
 
 use async_graphql::connection::{Connection, EmptyFields};
-use async_graphql::{Context, Object};
+use async_graphql::{Context, Object, SimpleObject};
+use domain::instrument::reliable_change;
 
 use super::instruments::InstrumentNode;
-use super::results::Assessment;
+use super::results::{Assessment, ScoreChange};
 use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::ApiError;
@@ -12,7 +13,17 @@ use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of, page
 use crate::state::AppState;
 
 pub type InstrumentConnection = Connection<String, InstrumentNode, ConnectionTotals, EmptyFields>;
-pub type AssessmentConnection = Connection<String, Assessment, ConnectionTotals, EmptyFields>;
+pub type AssessmentConnection = Connection<String, Assessment, HistoryTotals, EmptyFields>;
+
+/// Fields of a history besides its page.
+#[derive(SimpleObject)]
+pub struct HistoryTotals {
+    /// How many results there are, across all pages.
+    pub total_count: u64,
+    /// How the total moved from your first result to your latest, with whether that change is
+    /// reliable; null with fewer than two results.
+    pub trend: Option<ScoreChange>,
+}
 
 #[derive(Default)]
 pub struct AssessmentQuery;
@@ -89,9 +100,27 @@ impl AssessmentQuery {
         .into_uuid_request()?;
         let page =
             entities::assessment::page_history(&state.db, owner, &instrument_key, &request).await?;
-        Ok(connection_of(page, |row| {
+        let total_count = page.total_count;
+        let base = connection_of(page, |row| {
             let key = row.id.to_string();
             policy::own_row(caller, row).map(|access| (key, Assessment(access)))
-        }))
+        });
+        let ends =
+            entities::assessment::first_and_latest(&state.db, owner, &instrument_key).await?;
+        let trend = match (ends, state.instruments.by_key(&instrument_key)) {
+            (Some((first, latest)), Some(instrument)) if first.id != latest.id => first
+                .total
+                .zip(latest.total)
+                .map(|(before, after)| reliable_change(&instrument.definition, before, after))
+                .map(ScoreChange::from),
+            _ => None,
+        };
+        let mut connection = Connection::with_additional_fields(
+            base.has_previous_page,
+            base.has_next_page,
+            HistoryTotals { total_count, trend },
+        );
+        connection.edges = base.edges;
+        Ok(connection)
     }
 }

@@ -196,6 +196,16 @@ pub struct ScoreChange {
     pub direction: Option<ChangeDirection>,
 }
 
+impl From<engine::Change> for ScoreChange {
+    fn from(c: engine::Change) -> Self {
+        Self {
+            delta: c.delta,
+            reliable: c.reliable,
+            direction: c.direction.map(ChangeDirection::from),
+        }
+    }
+}
+
 /// A service to turn to for help.
 #[derive(SimpleObject)]
 pub struct SafetyResource {
@@ -290,11 +300,7 @@ impl AssessmentResult {
 
     /// How the total moved since your previous result of this instrument; null for the first.
     async fn change(&self) -> Option<ScoreChange> {
-        self.0.change.map(|c| ScoreChange {
-            delta: c.delta,
-            reliable: c.reliable,
-            direction: c.direction.map(ChangeDirection::from),
-        })
+        self.0.change.map(ScoreChange::from)
     }
 
     /// Set when an answer raised a safety concern: messages and where to get help. Nothing of
