@@ -58,11 +58,11 @@ impl CheckInAccess {
     }
 }
 
-/// The caller's active couple, or BAD_USER_INPUT: check-ins belong to a couple.
+/// The caller's active couple, or BAD_USER_INPUT: check-ins and breaks belong to a couple.
 pub async fn check_in_couple(state: &AppState, caller: &Caller) -> Result<CoupleAccess, ApiError> {
     may_be_in_couple(caller)?;
     callers_couple(state, caller).await?.ok_or_else(|| {
-        ApiError::bad_input("check-ins belong to a couple: join or create one first")
+        ApiError::bad_input("check-ins and breaks belong to a couple: join or create one first")
     })
 }
 
