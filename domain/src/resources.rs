@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::instrument::{Action, InstrumentError};
+use crate::instrument::{Action, InstrumentError, read_content};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -59,12 +59,7 @@ impl Resources {
             field,
             problem,
         };
-        let mut deserializer = serde_json::Deserializer::from_str(BUILTIN);
-        let resources: Resources =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-                let field = err.path().to_string();
-                fault(field, err.into_inner().to_string())
-            })?;
+        let resources: Resources = read_content(file, BUILTIN)?;
         for help in [Help::SelfHelp, Help::GuidedSupport] {
             if !resources.kinds_of_help.iter().any(|k| k.key == help) {
                 return Err(fault(

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::instrument::InstrumentError;
+use crate::instrument::{InstrumentError, read_content};
 
 /// One service a person in danger can turn to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,12 +42,7 @@ impl SafetyResources {
             field,
             problem,
         };
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let resources: SafetyResources = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|err| {
-                let field = err.path().to_string();
-                fault(field, err.into_inner().to_string())
-            })?;
+        let resources: SafetyResources = read_content(file, json)?;
         if resources.default.is_empty() {
             return Err(fault(
                 "default".into(),

@@ -243,19 +243,23 @@ pub struct InstrumentError {
     pub problem: String,
 }
 
+/// Reads a content file as `T`: a shape error names `file` and the field's path.
+pub fn read_content<T: serde::de::DeserializeOwned>(
+    file: &str,
+    json: &str,
+) -> Result<T, InstrumentError> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| InstrumentError {
+        file: file.to_owned(),
+        field: err.path().to_string(),
+        problem: err.into_inner().to_string(),
+    })
+}
+
 impl Instrument {
     /// Reads and checks a definition; `file` names it in errors.
     pub fn load(file: &str, json: &str) -> Result<Self, InstrumentError> {
-        let mut deserializer = serde_json::Deserializer::from_str(json);
-        let instrument: Instrument =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-                let path = err.path().to_string();
-                InstrumentError {
-                    file: file.to_owned(),
-                    field: path,
-                    problem: err.into_inner().to_string(),
-                }
-            })?;
+        let instrument: Instrument = read_content(file, json)?;
         instrument
             .validate()
             .map_err(|(field, problem)| InstrumentError {
