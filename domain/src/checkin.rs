@@ -91,7 +91,7 @@ pub fn parse_answer(raw: &str) -> Result<String, CheckInError> {
 }
 
 /// Answers show once every current member answered, and a couple of one never reveals.
-pub fn revealed(members: usize, answered: usize) -> bool {
+pub fn revealed(members: u64, answered: u64) -> bool {
     members >= 2 && answered >= members
 }
 

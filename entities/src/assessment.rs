@@ -107,6 +107,14 @@ pub async fn find_owned<C: ConnectionTrait>(
         .await
 }
 
+/// The member's assessments of an instrument in `status`.
+fn of_instrument(user_id: Uuid, key: &str, status: &str) -> Select<Entity> {
+    Entity::find()
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::InstrumentKey.eq(key))
+        .filter(Column::Status.eq(status))
+}
+
 /// The member's newest assessment of an instrument in `status`.
 async fn newest<C: ConnectionTrait>(
     db: &C,
@@ -114,10 +122,7 @@ async fn newest<C: ConnectionTrait>(
     key: &str,
     status: &str,
 ) -> Result<Option<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::UserId.eq(user_id))
-        .filter(Column::InstrumentKey.eq(key))
-        .filter(Column::Status.eq(status))
+    of_instrument(user_id, key, status)
         .order_by_desc(Column::Id)
         .one(db)
         .await
@@ -205,11 +210,7 @@ pub async fn page_history<C: ConnectionTrait>(
     key: &str,
     page: &PageRequest,
 ) -> Result<Page<Model>, DbErr> {
-    let query = Entity::find()
-        .filter(Column::UserId.eq(user_id))
-        .filter(Column::InstrumentKey.eq(key))
-        .filter(Column::Status.eq(SUBMITTED));
-    by_uuid(db, query, Column::Id, page).await
+    by_uuid(db, of_instrument(user_id, key, SUBMITTED), Column::Id, page).await
 }
 
 /// Results shared with a couple and never a safety one, oldest first.
@@ -293,13 +294,10 @@ pub async fn first_and_latest<C: ConnectionTrait>(
     user_id: Uuid,
     key: &str,
 ) -> Result<Option<(Model, Model)>, DbErr> {
-    let submitted = || {
-        Entity::find()
-            .filter(Column::UserId.eq(user_id))
-            .filter(Column::InstrumentKey.eq(key))
-            .filter(Column::Status.eq(SUBMITTED))
-    };
-    let first = submitted().order_by_asc(Column::Id).one(db).await?;
-    let latest = submitted().order_by_desc(Column::Id).one(db).await?;
+    let first = of_instrument(user_id, key, SUBMITTED)
+        .order_by_asc(Column::Id)
+        .one(db)
+        .await?;
+    let latest = newest(db, user_id, key, SUBMITTED).await?;
     Ok(first.zip(latest))
 }

@@ -74,8 +74,8 @@ impl Model {
     }
 
     /// How many of the two chose.
-    pub fn choices_made(&self) -> usize {
-        usize::from(self.proposer_choice.is_some()) + usize::from(self.partner_choice.is_some())
+    pub fn choices_made(&self) -> u64 {
+        u64::from(self.proposer_choice.is_some()) + u64::from(self.partner_choice.is_some())
     }
 }
 

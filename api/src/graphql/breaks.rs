@@ -186,12 +186,7 @@ impl BreakMutation {
         check_timeline(today, input.until, input.check_in_on)?;
         let terms = parse_terms("terms", &input.terms)?;
         let contact_rules = parse_terms("contact rules", &input.contact_rules)?;
-        let members = couple_member::with_users(&state.db, &[couple.id()])
-            .await?
-            .iter()
-            .filter(|(m, _)| m.is_current())
-            .count();
-        if members < 2 {
+        if couple_member::count_current(&state.db, couple.id()).await? < 2 {
             return Err(ApiError::bad_input(
                 "a break is agreed by two: your partner has not joined yet",
             ));

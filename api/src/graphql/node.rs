@@ -173,21 +173,8 @@ impl NodeQuery {
                     .map(|access| Node::Assessment(Assessment(access)))
             }
             NodeKind::CoupleBreak if signed_in => {
-                match policy::couple_break(state, caller, uuid).await {
-                    Ok(access) => Some(Node::CoupleBreak(CoupleBreak(access))),
-                    // Not in a couple (or not a member at all): nothing to find.
-                    Err(err)
-                        if matches!(
-                            err.code,
-                            crate::error::ErrorCode::NotFound
-                                | crate::error::ErrorCode::BadUserInput
-                                | crate::error::ErrorCode::Forbidden
-                        ) =>
-                    {
-                        None
-                    }
-                    Err(err) => return Err(err),
-                }
+                visible(policy::readable_break(state, caller, uuid).await)?
+                    .map(|access| Node::CoupleBreak(CoupleBreak(access)))
             }
             NodeKind::User
             | NodeKind::Couple

@@ -7,8 +7,8 @@ use domain::checkin::{local_today, revealed};
 use entities::couple_break;
 use uuid::Uuid;
 
-use super::check_in_couple;
 use super::decisions::CoupleAccess;
+use super::{callers_couple, check_in_couple};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
@@ -98,16 +98,29 @@ async fn today_of(state: &AppState, couple: &CoupleAccess) -> Result<NaiveDate, 
     Ok(local_today(couple.couple().timezone()?, state.clock.now()))
 }
 
-/// A break of the caller's couple; NOT_FOUND for anybody else's, as for a missing one.
+/// A break of the caller's couple, to change: coaches and administrators are FORBIDDEN, as for
+/// every couple's write; anybody else's break is NOT_FOUND.
 pub async fn couple_break(
     state: &AppState,
     caller: &Caller,
     id: Uuid,
 ) -> Result<BreakAccess, ApiError> {
-    let couple = check_in_couple(state, caller).await?;
+    check_in_couple(state, caller).await?;
+    readable_break(state, caller, id).await
+}
+
+/// A break of the caller's active couple; NOT_FOUND for anybody else's (or with no couple), as
+/// for a missing one.
+pub async fn readable_break(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<BreakAccess, ApiError> {
+    let not_found = || ApiError::not_found("break");
+    let couple = callers_couple(state, caller).await?.ok_or_else(not_found)?;
     let row = couple_break::find_in_couple(&state.db, id, couple.id())
         .await?
-        .ok_or_else(|| ApiError::not_found("break"))?;
+        .ok_or_else(not_found)?;
     let today = today_of(state, &couple).await?;
     Ok(BreakAccess { couple, row, today })
 }

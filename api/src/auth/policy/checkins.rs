@@ -18,12 +18,18 @@ pub struct CheckInAccess {
     couple: CoupleAccess,
     date: NaiveDate,
     answers: Vec<check_in::Model>,
-    members: usize,
+    members: u64,
+    today: NaiveDate,
 }
 
 impl CheckInAccess {
     pub fn date(&self) -> NaiveDate {
         self.date
+    }
+
+    /// Today in the couple's time zone, as the decision was made.
+    pub fn today(&self) -> NaiveDate {
+        self.today
     }
 
     pub fn couple(&self) -> &CoupleAccess {
@@ -39,7 +45,7 @@ impl CheckInAccess {
 
     /// Whether every current member answered, which shows all answers to all.
     pub fn revealed(&self) -> bool {
-        revealed(self.members, self.answers.len())
+        revealed(self.members, self.answers.len() as u64)
     }
 
     /// Whether the partner answered (never what, how much or when).
@@ -77,15 +83,12 @@ pub async fn readable_check_in(
     let date = date.unwrap_or(today);
     check_readable(date, today)?;
     let answers = check_in::for_day(&state.db, couple.id(), date).await?;
-    let members = couple_member::with_users(&state.db, &[couple.id()])
-        .await?
-        .iter()
-        .filter(|(m, _)| m.is_current())
-        .count();
+    let members = couple_member::count_current(&state.db, couple.id()).await?;
     Ok(CheckInAccess {
         couple,
         date,
         answers,
         members,
+        today,
     })
 }

@@ -115,6 +115,16 @@ fn records(rows: &[assessment::Model]) -> Result<Vec<(String, ResultRecord)>, Ap
     Ok(out)
 }
 
+/// Kept results as the recommender reads them.
+fn results_of(list: &[(String, ResultRecord)]) -> Vec<ResultOf<'_>> {
+    list.iter()
+        .map(|(key, record)| ResultOf {
+            instrument: key,
+            scored: &record.scored,
+        })
+        .collect()
+}
+
 /// The rituals of the couple's active plan's current items.
 async fn rituals_in_plan(
     ctx: &Context<'_>,
@@ -169,28 +179,9 @@ async fn current(ctx: &Context<'_>) -> Result<Recommendations, ApiError> {
             catalog.push((key, found.category()?));
         }
     }
-    let of = |list: &[(String, ResultRecord)]| -> Vec<(String, domain::instrument::Scored)> {
-        list.iter()
-            .map(|(k, r)| (k.clone(), r.scored.clone()))
-            .collect()
-    };
-    let own = of(&own);
-    let partner = of(&partner);
     let inputs = Inputs {
-        own: own
-            .iter()
-            .map(|(k, s)| ResultOf {
-                instrument: k,
-                scored: s,
-            })
-            .collect(),
-        partner: partner
-            .iter()
-            .map(|(k, s)| ResultOf {
-                instrument: k,
-                scored: s,
-            })
-            .collect(),
+        own: results_of(&own),
+        partner: results_of(&partner),
         distractions,
         in_plan,
         catalog,

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::checkin::{CheckInError, check_answerable, local_today, parse_answer, prompt_for};
+use domain::checkin::{CheckInError, check_answerable, parse_answer, prompt_for};
 use entities::check_in;
 
 use crate::auth::Caller;
@@ -134,18 +134,16 @@ impl CheckInMutation {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let answer = parse_answer(&input.answer)?;
-        let couple = policy::check_in_couple(state, caller).await?;
-        let today = local_today(couple.couple().timezone()?, state.clock.now());
-        let date = input.date.unwrap_or(today);
-        check_answerable(date, today)?;
-        let before = policy::readable_check_in(state, caller, Some(date)).await?;
+        let before = policy::readable_check_in(state, caller, input.date).await?;
+        let date = before.date();
+        check_answerable(date, before.today())?;
         if before.revealed() {
             return Err(CheckInError::Revealed { date }.into());
         }
         let new = check_in::NewAnswer {
-            couple_id: couple.id(),
+            couple_id: before.couple().id(),
             date,
-            user_id: couple.viewer(),
+            user_id: before.couple().viewer(),
             prompt_key: prompt_for(date).key,
             answer: &answer,
         };
