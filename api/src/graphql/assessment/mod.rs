@@ -5,3 +5,4 @@ pub mod mutation;
 pub mod query;
 pub mod recommend;
 pub mod results;
+pub mod shared;

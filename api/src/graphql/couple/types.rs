@@ -9,7 +9,7 @@ use async_graphql::connection::{Connection, EmptyFields};
 
 use crate::auth::policy::{CoupleAccess, MemberAccess, Standing};
 use crate::error::ApiError;
-use crate::graphql::assessment::results::{AssessmentComparison, SharedAssessmentResult};
+use crate::graphql::assessment::shared::{AssessmentComparison, SharedAssessmentResult};
 use crate::graphql::breaks::CoupleBreak;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::graphql::loaders::Loaders;
