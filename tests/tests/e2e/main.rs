@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod assessment_privacy;
 mod assessments;
 mod authorization;
 mod breaks;
