@@ -69,8 +69,9 @@ pub fn may_take_assessment(caller: &Caller) -> Result<Uuid, ApiError> {
     Ok(may_be_in_couple(caller)?.id)
 }
 
-/// The owner's decision on an assessment they just started.
-pub fn started_assessment(caller: &Caller, row: assessment::Model) -> Option<AssessmentAccess> {
+/// The owner's decision on an assessment row read for them (one they just started, or one of
+/// their history): `None` for anybody else's.
+pub fn own_row(caller: &Caller, row: assessment::Model) -> Option<AssessmentAccess> {
     let user = caller.user.as_ref()?;
     (row.user_id == user.id).then_some(AssessmentAccess { row })
 }
@@ -113,9 +114,4 @@ pub async fn shareable_assessment(
 /// The caller's own assessment results of an instrument, for their history.
 pub fn own_history(caller: &Caller) -> Result<Uuid, ApiError> {
     Ok(require_user(caller)?.id)
-}
-
-/// Results are the owner's: a row read for a history is checked once more before it shows.
-pub fn own_row(caller: &Caller, row: assessment::Model) -> Option<AssessmentAccess> {
-    started_assessment(caller, row)
 }

@@ -164,7 +164,7 @@ impl AssessmentMutation {
                 .await?
             }
         };
-        let access = policy::started_assessment(caller, row)
+        let access = policy::own_row(caller, row)
             .ok_or_else(|| ApiError::internal(&"a started assessment is not the caller's"))?;
         Ok(StartAssessmentPayload {
             assessment: Assessment(access),
