@@ -76,6 +76,12 @@ impl ApiError {
         Self::new(ErrorCode::NotFound, format!("{what} not found"))
     }
 
+    /// A write was saved but the job it asks for could not be queued: logged, and answered as
+    /// an internal error the client may retry (every such mutation is idempotent).
+    pub fn queue(cause: anyhow::Error) -> Self {
+        Self::internal(&format!("queueing a job: {cause:#}")).with_retry_after(1)
+    }
+
     /// Logs `cause` with its detail and answers the generic internal error.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");

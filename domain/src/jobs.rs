@@ -1,7 +1,63 @@
-//! Job payloads and their queue names. They live here so the api can enqueue work without
-//! linking the worker, and so a queue's name never depends on where a type is declared.
+//! Job payloads, their queue names and the retry rule. They live here so the api can enqueue
+//! work without linking the worker, and so a queue's name never depends on where a type is
+//! declared.
 
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A kind of queued job: its payload type names its queue.
+pub trait Job: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static {
+    /// The queue's name, without the deployment's prefix. Never rename one with jobs in it.
+    const QUEUE: &'static str;
+    /// Runs in all, the first included, before the job is dead-lettered.
+    const MAX_ATTEMPTS: u32 = 8;
+}
+
+/// A job as it sits on its queue: the payload and which run this is (1 for the first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queued<J> {
+    pub job: J,
+    pub attempt: u32,
+}
+
+impl<J> Queued<J> {
+    /// A job's first run.
+    pub fn first(job: J) -> Self {
+        Self { job, attempt: 1 }
+    }
+}
+
+/// The first retry's nominal wait; each later one doubles it.
+pub const RETRY_BASE: Duration = Duration::from_secs(2);
+/// No retry waits longer than this.
+pub const RETRY_CAP: Duration = Duration::from_secs(60 * 60);
+
+/// How long to wait before running a job again after its `attempt`th run failed: exponential
+/// (`RETRY_BASE`, doubling, at most `RETRY_CAP`) with jitter. `jitter` in [0, 1) picks a point
+/// in the upper half of the nominal wait, so retries of jobs that failed together spread out
+/// but none comes back sooner than half its step.
+pub fn retry_delay(attempt: u32, jitter: f64) -> Duration {
+    let doublings = attempt.saturating_sub(1).min(20);
+    let nominal = RETRY_BASE.saturating_mul(1 << doublings).min(RETRY_CAP);
+    let jitter = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    nominal.mul_f64(0.5 + jitter / 2.0)
+}
+
+/// Does nothing: a probe of the queue, and the unit of its throughput benchmark.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ping {}
+
+impl Job for Ping {
+    const QUEUE: &'static str = "ping";
+}
 
 /// Removes worker heartbeat rows that have not been refreshed for `retention_secs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -9,6 +65,90 @@ pub struct PruneWorkerHeartbeats {
     pub retention_secs: u64,
 }
 
-impl PruneWorkerHeartbeats {
-    pub const QUEUE: &'static str = "prune_worker_heartbeats";
+impl Job for PruneWorkerHeartbeats {
+    const QUEUE: &'static str = "prune_worker_heartbeats";
+}
+
+/// Finds plan-item occurrences due around `at` and schedules each member's reminder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanReminders {
+    pub at: DateTime<Utc>,
+}
+
+impl Job for PlanReminders {
+    const QUEUE: &'static str = "plan_reminders";
+}
+
+/// Sends one planned reminder, if it is still due as planned (`fire_at` as the planner set it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendReminder {
+    pub reminder_id: Uuid,
+    pub fire_at: DateTime<Utc>,
+}
+
+impl Job for SendReminder {
+    const QUEUE: &'static str = "send_reminder";
+}
+
+/// Tells a member's partner about a logged completion (never its note or closeness).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnounceCompletion {
+    pub completion_id: Uuid,
+}
+
+impl Job for AnnounceCompletion {
+    const QUEUE: &'static str = "announce_completion";
+}
+
+/// Tells a member's partner that they answered today's check-in (never the answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnounceCheckIn {
+    pub check_in_answer_id: Uuid,
+}
+
+impl Job for AnnounceCheckIn {
+    const QUEUE: &'static str = "announce_check_in";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_double_from_the_base_up_to_the_cap() {
+        assert_eq!(
+            retry_delay(1, 0.999_999),
+            Duration::from_secs(2).mul_f64(0.999_999_5)
+        );
+        assert_eq!(retry_delay(1, 0.0), Duration::from_secs(1));
+        assert_eq!(retry_delay(2, 0.0), Duration::from_secs(2));
+        assert_eq!(retry_delay(4, 0.0), Duration::from_secs(8));
+        assert_eq!(retry_delay(30, 0.0), RETRY_CAP / 2);
+        assert_eq!(retry_delay(u32::MAX, 0.5), RETRY_CAP.mul_f64(0.75));
+    }
+
+    #[test]
+    fn jitter_stays_in_the_upper_half_of_the_step() {
+        for attempt in 1..12 {
+            let nominal = RETRY_BASE.saturating_mul(1 << (attempt - 1)).min(RETRY_CAP);
+            for jitter in [0.0, 0.25, 0.5, 0.99, -3.0, 7.0, f64::NAN] {
+                let delay = retry_delay(attempt, jitter);
+                assert!(delay >= nominal / 2, "{attempt} {jitter}: {delay:?}");
+                assert!(delay <= nominal, "{attempt} {jitter}: {delay:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_queued_job_reads_back_as_written() {
+        let queued = Queued::first(PlanReminders {
+            at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+        });
+        let json = serde_json::to_string(&queued).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Queued<PlanReminders>>(&json).unwrap(),
+            queued
+        );
+        assert_eq!(queued.attempt, 1);
+    }
 }

@@ -49,12 +49,13 @@ pub struct NewAnswer<'a> {
     pub answer: &'a str,
 }
 
-/// Stores the answer: inserted, or (when the member answered before) replaced.
+/// Stores the answer: inserted, or (when the member answered before) replaced. Answers the
+/// answer's row ID.
 pub async fn save<C: ConnectionTrait>(
     db: &C,
     new: NewAnswer<'_>,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<Uuid, DbErr> {
     let row = ActiveModel {
         id: Set(Uuid::now_v7()),
         couple_id: Set(new.couple_id),
@@ -66,7 +67,7 @@ pub async fn save<C: ConnectionTrait>(
         updated_at: Set(now),
     };
     match row.insert(db).await {
-        Ok(_) => Ok(()),
+        Ok(row) => Ok(row.id),
         Err(err) if Unique::violated_by(&err) == Some(Unique::CheckInAnswer) => {
             Entity::update_many()
                 .col_expr(Column::Answer, Expr::value(new.answer))
@@ -76,8 +77,19 @@ pub async fn save<C: ConnectionTrait>(
                 .filter(Column::UserId.eq(new.user_id))
                 .exec(db)
                 .await?;
-            Ok(())
+            Entity::find()
+                .filter(Column::CoupleId.eq(new.couple_id))
+                .filter(Column::LocalDate.eq(new.date))
+                .filter(Column::UserId.eq(new.user_id))
+                .one(db)
+                .await?
+                .map(|row| row.id)
+                .ok_or(err)
         }
         Err(err) => Err(err),
     }
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
 }

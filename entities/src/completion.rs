@@ -118,6 +118,24 @@ pub async fn for_items<C: ConnectionTrait>(db: &C, item_ids: &[Uuid]) -> Result<
 }
 
 /// One item's completions, a page at a time in logging order.
+/// The completions of several items for occurrences dated `from` to `to`, inclusive.
+pub async fn for_items_between<C: ConnectionTrait>(
+    db: &C,
+    item_ids: &[Uuid],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Model>, DbErr> {
+    if item_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::PlanItemId.is_in(item_ids.iter().copied()))
+        .filter(Column::OccurrenceDate.gte(from))
+        .filter(Column::OccurrenceDate.lte(to))
+        .all(db)
+        .await
+}
+
 pub async fn page_for_item<C: ConnectionTrait>(
     db: &C,
     plan_item_id: Uuid,

@@ -55,6 +55,11 @@ impl Model {
         }
     }
 
+    /// Whether the break is on during the local date `today`: agreed and not past its last day.
+    pub fn is_running(&self, today: NaiveDate) -> Result<bool, BadRow> {
+        Ok(self.status()? == BreakStatus::Active && today <= self.until)
+    }
+
     /// The choice of `user` on the check-in date, if they made it.
     pub fn choice_of(&self, user: Uuid) -> Result<Option<BreakChoice>, BadRow> {
         let stored = if user == self.proposed_by {
@@ -109,6 +114,20 @@ pub async fn propose<C: ConnectionTrait>(
     }
     .insert(db)
     .await
+}
+
+/// Whether a couple has a break on during the local date `today`.
+pub async fn running<C: ConnectionTrait>(
+    db: &C,
+    couple_id: Uuid,
+    today: NaiveDate,
+) -> Result<bool, DbErr> {
+    for row in for_couple(db, couple_id).await? {
+        if row.is_running(today)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// A couple's breaks, newest first.

@@ -38,6 +38,22 @@ impl Model {
     pub fn timezone(&self) -> Result<chrono_tz::Tz, crate::BadRow> {
         crate::stored::parse("users", self.id, "timezone", &self.timezone)
     }
+
+    /// The window in which no reminder reaches the user, if they set one.
+    pub fn quiet_hours(&self) -> Result<Option<domain::account::QuietHours>, crate::BadRow> {
+        match (&self.quiet_hours_start, &self.quiet_hours_end) {
+            (Some(start), Some(end)) => domain::account::QuietHours::parse(start, end)
+                .map(Some)
+                .map_err(|e| crate::BadRow::new("users", self.id, "quiet_hours_start", e)),
+            (None, None) => Ok(None),
+            _ => Err(crate::BadRow::new(
+                "users",
+                self.id,
+                "quiet_hours_end",
+                "one bound of the quiet hours is missing",
+            )),
+        }
+    }
 }
 
 /// What a new account is made of; the email is already lower-cased, the password hashed.

@@ -22,6 +22,8 @@ mod m20261127_000015_create_instruments;
 mod m20261127_000016_create_assessments;
 mod m20261127_000017_create_check_in_answers;
 mod m20261127_000018_create_couple_breaks;
+mod m20261127_000019_create_dead_jobs;
+mod m20261127_000020_create_notifications;
 
 pub mod content;
 
@@ -49,6 +51,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000016_create_assessments::Migration),
             Box::new(m20261127_000017_create_check_in_answers::Migration),
             Box::new(m20261127_000018_create_couple_breaks::Migration),
+            Box::new(m20261127_000019_create_dead_jobs::Migration),
+            Box::new(m20261127_000020_create_notifications::Migration),
         ]
     }
 }

@@ -157,6 +157,8 @@ pub struct Settings {
     /// Seconds between a worker's heartbeats (1 to 59; the tick falls on multiples of it
     /// within each minute).
     pub heartbeat_secs: u32,
+    /// Jobs one worker runs at once, per queue.
+    pub worker_concurrency: usize,
     pub db_max_connections: u32,
     /// How forgiving streaks are: misses forgiven per window of days.
     pub streak_rules: domain::streak::StreakRules,
@@ -270,6 +272,12 @@ impl Settings {
                 secs @ 1..=59 => secs,
                 other => anyhow::bail!(
                     "REKINDLE_WORKER_HEARTBEAT_SECS must be between 1 and 59, not {other}"
+                ),
+            },
+            worker_concurrency: match parse_num(&var, "WORKER_CONCURRENCY", 8)? {
+                n @ 1..=1024 => n,
+                other => anyhow::bail!(
+                    "REKINDLE_WORKER_CONCURRENCY must be between 1 and 1024, not {other}"
                 ),
             },
             db_max_connections: parse_num(&var, "DB_MAX_CONNECTIONS", 10)?,
@@ -425,6 +433,15 @@ mod tests {
         assert_eq!(settings(&[]).unwrap().heartbeat_secs, 15);
         let one = settings(&[("REKINDLE_WORKER_HEARTBEAT_SECS", "1")]).unwrap();
         assert_eq!(one.heartbeat_secs, 1);
+        assert_eq!(settings(&[]).unwrap().worker_concurrency, 8);
+        let many = settings(&[("REKINDLE_WORKER_CONCURRENCY", "64")]).unwrap();
+        assert_eq!(many.worker_concurrency, 64);
+        for bad in ["0", "5000", "many"] {
+            assert!(
+                settings(&[("REKINDLE_WORKER_CONCURRENCY", bad)]).is_err(),
+                "{bad}"
+            );
+        }
         for bad in ["0", "60", "x"] {
             assert!(
                 settings(&[("REKINDLE_WORKER_HEARTBEAT_SECS", bad)]).is_err(),

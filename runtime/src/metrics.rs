@@ -13,6 +13,11 @@ const LATENCY_BUCKETS: [f64; 11] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
 
+/// Upper bounds of the job duration histogram, in seconds.
+const JOB_BUCKETS: [f64; 10] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0];
+/// Upper bounds of the reminder lateness histogram (fire time minus due instant), in seconds.
+const LATENESS_BUCKETS: [f64; 9] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 15.0, 60.0, 300.0];
+
 #[derive(Clone, Default)]
 pub struct Metrics {
     inner: Arc<Mutex<Registry>>,
@@ -24,6 +29,8 @@ pub struct Metrics {
 struct Registry {
     http_requests: BTreeMap<(String, String, u16), u64>,
     http_latency: BTreeMap<String, Histogram>,
+    job_durations: BTreeMap<String, Histogram>,
+    reminder_lateness: Histogram,
     graphql_operations: BTreeMap<(String, &'static str), u64>,
     /// The operation names kept as labels (at most [`MAX_OPERATION_NAMES`]).
     operation_labels: HashSet<String>,
@@ -53,9 +60,38 @@ fn is_operation_label(name: &str) -> bool {
 
 #[derive(Default, Clone)]
 struct Histogram {
-    buckets: [u64; LATENCY_BUCKETS.len()],
+    /// Observations at or under each bound, in the order of the bounds it is recorded with.
+    buckets: Vec<u64>,
     count: u64,
     sum: f64,
+}
+
+impl Histogram {
+    fn observe(&mut self, bounds: &[f64], secs: f64) {
+        self.buckets.resize(bounds.len(), 0);
+        for (slot, bound) in self.buckets.iter_mut().zip(bounds) {
+            if secs <= *bound {
+                *slot += 1;
+            }
+        }
+        self.count += 1;
+        self.sum += secs;
+    }
+
+    /// Writes the histogram's lines; `labels` is empty or ends with a comma.
+    fn render(&self, out: &mut String, name: &str, labels: &str, bounds: &[f64]) {
+        let counts = self.buckets.iter().copied().chain(std::iter::repeat(0));
+        for (bound, n) in bounds.iter().zip(counts) {
+            let _ = writeln!(out, "{name}_bucket{{{labels}le=\"{bound}\"}} {n}");
+        }
+        let _ = writeln!(out, "{name}_bucket{{{labels}le=\"+Inf\"}} {}", self.count);
+        let bare = match labels.trim_end_matches(',') {
+            "" => String::new(),
+            some => format!("{{{some}}}"),
+        };
+        let _ = writeln!(out, "{name}_sum{bare} {}", self.sum);
+        let _ = writeln!(out, "{name}_count{bare} {}", self.count);
+    }
 }
 
 /// How a GraphQL operation or a job ended.
@@ -63,6 +99,8 @@ struct Histogram {
 pub enum Outcome {
     Ok,
     Error,
+    /// A job's run failed and it was queued to run again.
+    Retried,
 }
 
 impl Outcome {
@@ -70,6 +108,7 @@ impl Outcome {
         match self {
             Outcome::Ok => "ok",
             Outcome::Error => "error",
+            Outcome::Retried => "retried",
         }
     }
 }
@@ -91,15 +130,10 @@ impl Metrics {
             *r.http_requests
                 .entry((route.to_owned(), method.to_owned(), status))
                 .or_default() += 1;
-            let h = r.http_latency.entry(route.to_owned()).or_default();
-            let secs = elapsed.as_secs_f64();
-            for (slot, bound) in h.buckets.iter_mut().zip(LATENCY_BUCKETS) {
-                if secs <= bound {
-                    *slot += 1;
-                }
-            }
-            h.count += 1;
-            h.sum += secs;
+            r.http_latency
+                .entry(route.to_owned())
+                .or_default()
+                .observe(&LATENCY_BUCKETS, elapsed.as_secs_f64());
         });
     }
 
@@ -137,6 +171,24 @@ impl Metrics {
         });
     }
 
+    /// Records how long one run of a queued job took.
+    pub fn job_duration(&self, queue: &str, elapsed: Duration) {
+        self.with(|r| {
+            r.job_durations
+                .entry(queue.to_owned())
+                .or_default()
+                .observe(&JOB_BUCKETS, elapsed.as_secs_f64());
+        });
+    }
+
+    /// Records how late a reminder went out: when it was sent minus when it was due.
+    pub fn reminder_lateness(&self, late: Duration) {
+        self.with(|r| {
+            r.reminder_lateness
+                .observe(&LATENESS_BUCKETS, late.as_secs_f64())
+        });
+    }
+
     /// Counts one SQL statement sent to the database.
     pub fn sql_statement(&self) {
         self.sql_statements.fetch_add(1, Ordering::Relaxed);
@@ -165,20 +217,8 @@ impl Metrics {
             let _ = writeln!(out, "# HELP rekindle_http_request_duration_seconds HTTP request latency by route.");
             let _ = writeln!(out, "# TYPE rekindle_http_request_duration_seconds histogram");
             for (route, h) in &r.http_latency {
-                let route = escape(route);
-                for (bound, n) in LATENCY_BUCKETS.iter().zip(h.buckets) {
-                    let _ = writeln!(
-                        out,
-                        "rekindle_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}"
-                    );
-                }
-                let _ = writeln!(
-                    out,
-                    "rekindle_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                    h.count
-                );
-                let _ = writeln!(out, "rekindle_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-                let _ = writeln!(out, "rekindle_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
+                let labels = format!("route=\"{}\",", escape(route));
+                h.render(&mut out, "rekindle_http_request_duration_seconds", &labels, &LATENCY_BUCKETS);
             }
             let _ = writeln!(out, "# HELP rekindle_graphql_operations_total GraphQL operations by name and outcome.");
             let _ = writeln!(out, "# TYPE rekindle_graphql_operations_total counter");
@@ -204,6 +244,15 @@ impl Metrics {
                     escape(queue)
                 );
             }
+            let _ = writeln!(out, "# HELP rekindle_job_duration_seconds How long one run of a queued job took, by queue.");
+            let _ = writeln!(out, "# TYPE rekindle_job_duration_seconds histogram");
+            for (queue, h) in &r.job_durations {
+                let labels = format!("queue=\"{}\",", escape(queue));
+                h.render(&mut out, "rekindle_job_duration_seconds", &labels, &JOB_BUCKETS);
+            }
+            let _ = writeln!(out, "# HELP rekindle_reminder_lateness_seconds When a reminder went out minus when it was due.");
+            let _ = writeln!(out, "# TYPE rekindle_reminder_lateness_seconds histogram");
+            r.reminder_lateness.render(&mut out, "rekindle_reminder_lateness_seconds", "", &LATENESS_BUCKETS);
             let _ = writeln!(out, "# HELP rekindle_sql_statements_total SQL statements sent to the database.");
             let _ = writeln!(out, "# TYPE rekindle_sql_statements_total counter");
             let _ = writeln!(out, "rekindle_sql_statements_total {}", self.sql_statements());
@@ -246,6 +295,29 @@ mod tests {
             )
         );
         assert!(text.contains("rekindle_jobs_total{queue=\"rekindle:prune\",outcome=\"error\"} 1"));
+    }
+
+    #[test]
+    fn renders_job_durations_and_reminder_lateness() {
+        let m = Metrics::new();
+        m.job_duration("send_reminder", Duration::from_millis(30));
+        m.job("send_reminder", Outcome::Retried);
+        m.reminder_lateness(Duration::from_millis(1500));
+        m.reminder_lateness(Duration::from_secs(30));
+        let text = m.render();
+        for line in [
+            "rekindle_job_duration_seconds_bucket{queue=\"send_reminder\",le=\"0.01\"} 0",
+            "rekindle_job_duration_seconds_bucket{queue=\"send_reminder\",le=\"0.05\"} 1",
+            "rekindle_job_duration_seconds_count{queue=\"send_reminder\"} 1",
+            "rekindle_jobs_total{queue=\"send_reminder\",outcome=\"retried\"} 1",
+            "rekindle_reminder_lateness_seconds_bucket{le=\"1\"} 0",
+            "rekindle_reminder_lateness_seconds_bucket{le=\"2\"} 1",
+            "rekindle_reminder_lateness_seconds_bucket{le=\"+Inf\"} 2",
+            "rekindle_reminder_lateness_seconds_sum 31.5",
+            "rekindle_reminder_lateness_seconds_count 2",
+        ] {
+            assert!(text.contains(line), "{line} missing from\n{text}");
+        }
     }
 
     #[test]

@@ -5,14 +5,23 @@
 use std::time::Duration;
 
 use anyhow::Context;
-use apalis::prelude::TaskSink;
+use apalis::prelude::{TaskBuilder, TaskSink};
 use apalis_redis::{ConnectionManager, RedisStorage};
 use apalis_sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions, SqliteStorage};
+use domain::jobs::{Job, Queued};
 use sea_orm::sqlx::{self, sqlite::SqliteSynchronous};
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::config::{QueueTarget, Settings};
 use crate::store::PROBE_TIMEOUT;
+
+/// Tasks a Redis worker takes per fetch (STACK.md #8: 500 without locking ran ~36,000 no-op
+/// tasks/s on this machine's kind).
+pub const REDIS_BATCH: usize = 500;
+/// How often a Redis worker proves it is alive.
+pub const REDIS_HEARTBEAT: Duration = Duration::from_secs(5);
+/// Heartbeats a Redis worker may miss before its in-flight tasks go to other workers.
+pub const REDIS_MISSED_HEARTBEATS: usize = 2;
 
 /// A connection to the job queue, cheap to clone.
 #[derive(Clone)]
@@ -105,40 +114,91 @@ impl JobQueue {
         }
     }
 
-    /// An apalis Redis storage for `queue`, if this queue is on Redis.
-    pub fn redis_storage<T>(&self, queue: &str) -> Option<RedisStorage<T>> {
+    /// An apalis Redis storage for `queue` and its connection, if this queue is on Redis.
+    ///
+    /// Settings from STACK.md #8 and #10: no task locking (its lease script scans the whole
+    /// ready list per task, ~350 tasks/s at a 100,000 backlog; recovery does not depend on it),
+    /// and a heartbeat every 5 s with a worker counted dead after 2 missed, so a killed worker's
+    /// tasks are back within about 10 s instead of 5 minutes.
+    pub fn redis_storage<T>(&self, queue: &str) -> Option<(RedisStorage<T>, ConnectionManager)> {
         match &self.backend {
-            Backend::Redis(conn) => Some(
-                RedisStorage::new(conn.clone())
-                    .with_config(apalis_redis::Config::default().queue(self.queue_name(queue))),
-            ),
+            Backend::Redis(conn) => Some((
+                RedisStorage::new(conn.clone()).with_config(
+                    apalis_redis::Config::default()
+                        .queue(self.queue_name(queue))
+                        .lock_tasks(false)
+                        .batch_size(REDIS_BATCH)
+                        .heartbeat_interval(REDIS_HEARTBEAT)
+                        .missed_heartbeats(REDIS_MISSED_HEARTBEATS),
+                ),
+                conn.clone(),
+            )),
             Backend::Sqlite(_) => None,
         }
     }
 
-    /// Enqueues one job on its named queue.
-    pub async fn push<T>(&self, queue: &str, job: T) -> anyhow::Result<()>
+    /// Enqueues a job's first run, due now.
+    pub async fn push<J: Job>(&self, job: J) -> anyhow::Result<()> {
+        self.push_after(Queued::first(job), Duration::ZERO).await
+    }
+
+    /// Enqueues a run of a job, due after `delay` (whole seconds: both queues store seconds).
+    pub async fn push_after<J: Job>(
+        &self,
+        queued: Queued<J>,
+        delay: Duration,
+    ) -> anyhow::Result<()> {
+        self.push_to(J::QUEUE, queued, delay).await
+    }
+
+    /// Enqueues many jobs' first runs, due now, a few thousand per round trip.
+    pub async fn push_many<J: Job>(&self, jobs: Vec<J>) -> anyhow::Result<()> {
+        const PER_PUSH: usize = 5_000;
+        let mut jobs = jobs.into_iter().map(Queued::first).peekable();
+        while jobs.peek().is_some() {
+            let chunk: Vec<Queued<J>> = jobs.by_ref().take(PER_PUSH).collect();
+            let pushed = match &self.backend {
+                Backend::Sqlite(pool) => {
+                    let mut storage = SqliteStorage::<Queued<J>>::new(pool).with_config(
+                        apalis_sqlite::Config::default().queue(self.queue_name(J::QUEUE)),
+                    );
+                    storage.push_bulk(chunk).await.map_err(|e| e.to_string())
+                }
+                Backend::Redis(conn) => {
+                    let mut storage = RedisStorage::<Queued<J>>::new(conn.clone()).with_config(
+                        apalis_redis::Config::default().queue(self.queue_name(J::QUEUE)),
+                    );
+                    storage.push_bulk(chunk).await.map_err(|e| e.to_string())
+                }
+            };
+            pushed.map_err(|e| anyhow::anyhow!("pushing to {}: {e}", J::QUEUE))?;
+        }
+        Ok(())
+    }
+
+    /// Enqueues a stored payload (a dead-lettered job run again) on the queue it names.
+    pub async fn push_json(&self, queue: &str, payload: serde_json::Value) -> anyhow::Result<()> {
+        self.push_to(queue, payload, Duration::ZERO).await
+    }
+
+    async fn push_to<T>(&self, queue: &str, payload: T, delay: Duration) -> anyhow::Result<()>
     where
         T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,
     {
-        match &self.backend {
+        let task = TaskBuilder::new(payload).run_after(delay).build();
+        let pushed = match &self.backend {
             Backend::Sqlite(pool) => {
                 let mut storage = SqliteStorage::<T>::new(pool)
                     .with_config(apalis_sqlite::Config::default().queue(self.queue_name(queue)));
-                storage
-                    .push(job)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("pushing to {queue}: {e}"))
+                storage.push_task(task).await.map_err(|e| e.to_string())
             }
             Backend::Redis(conn) => {
                 let mut storage = RedisStorage::<T>::new(conn.clone())
                     .with_config(apalis_redis::Config::default().queue(self.queue_name(queue)));
-                storage
-                    .push(job)
-                    .await
-                    .map_err(|e| anyhow::anyhow!("pushing to {queue}: {e}"))
+                storage.push_task(task).await.map_err(|e| e.to_string())
             }
-        }
+        };
+        pushed.map_err(|e| anyhow::anyhow!("pushing to {queue}: {e}"))
     }
 
     /// Answers whether the queue answers within the probe timeout.

@@ -1,10 +1,12 @@
 //! A worker process's parts, started in this process on the given stores as `rekindle-worker`
 //! would run them.
 
+use apalis::prelude::Monitor;
 use domain::clock::Clock;
 use runtime::{JobQueue, Metrics};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use worker::jobs::Queues;
 
 use crate::stores::{Stores, settings_from};
 
@@ -20,13 +22,25 @@ pub struct TestWorker {
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
+/// Registers more queues on a test worker's monitor (job kinds a test defines).
+pub type Extend = Box<dyn FnOnce(Monitor, &Queues) -> Monitor + Send>;
+
 impl TestWorker {
     pub async fn spawn_on(stores: &Stores) -> Self {
+        Self::spawn_with(stores, Clock::system(), Box::new(|monitor, _| monitor)).await
+    }
+
+    /// A worker telling time by `clock` (the one a [`crate::TestApp`] was started with, say).
+    pub async fn spawn_at(stores: &Stores, clock: Clock) -> Self {
+        Self::spawn_with(stores, clock, Box::new(|monitor, _| monitor)).await
+    }
+
+    /// A worker on `clock` that also consumes the queues `extend` registers.
+    pub async fn spawn_with(stores: &Stores, clock: Clock, extend: Extend) -> Self {
         let settings = settings_from(&stores.env());
         let db = runtime::store::connect_database(&settings).await.unwrap();
         runtime::store::migrate(&db).await.unwrap();
         let queue = JobQueue::connect(&settings).await.unwrap();
-        let clock = Clock::system();
         let identity = worker::WorkerIdentity::new(clock.now());
         let worker_id = identity.worker_id;
         let metrics = Metrics::new();
@@ -42,9 +56,14 @@ impl TestWorker {
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            worker::run(&settings, state, async move {
-                let _ = stopped.await;
-            })
+            worker::run_extended(
+                &settings,
+                state,
+                async move {
+                    let _ = stopped.await;
+                },
+                extend,
+            )
             .await
         });
         Self {

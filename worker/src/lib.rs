@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod jobs;
+pub mod queue;
 
 use std::future::Future;
 
@@ -74,6 +75,16 @@ pub async fn run(
     state: JobState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    run_extended(settings, state, shutdown, |monitor, _| monitor).await
+}
+
+/// [`run`], with more queues registered by `extend` (tests add job kinds of their own).
+pub async fn run_extended(
+    settings: &Settings,
+    state: JobState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    extend: impl FnOnce(apalis::prelude::Monitor, &jobs::Queues) -> apalis::prelude::Monitor,
+) -> anyhow::Result<()> {
     // Beat once before the first tick so the worker is listed from its first second.
     worker_heartbeat::beat(&state.db, &state.identity.heartbeat(state.clock.now())).await?;
     tracing::info!(
@@ -85,6 +96,8 @@ pub async fn run(
         state.clone(),
         settings.shutdown_timeout,
         settings.heartbeat_secs,
+        settings.worker_concurrency,
+        extend,
     )?;
     monitor
         .run_with_signal(async move {

@@ -18,6 +18,7 @@ mod node;
 mod password_guessing;
 mod plans;
 mod production;
+mod queue;
 mod rate_limits;
 mod readiness;
 mod recommendations;

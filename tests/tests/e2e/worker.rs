@@ -82,12 +82,9 @@ async fn separate_workers_beat_and_share_the_queue_the_api_pushes_to() {
     };
     worker_heartbeat::beat(&app.db, &stale).await.unwrap();
     app.queue
-        .push(
-            PruneWorkerHeartbeats::QUEUE,
-            PruneWorkerHeartbeats {
-                retention_secs: 24 * 60 * 60,
-            },
-        )
+        .push(PruneWorkerHeartbeats {
+            retention_secs: 24 * 60 * 60,
+        })
         .await
         .unwrap();
     eventually(

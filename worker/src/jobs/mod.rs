@@ -1,40 +1,150 @@
-//! The one place jobs are registered: every cron tick and every queue this worker consumes.
+//! The one place jobs are registered: every cron tick and every queue this worker consumes,
+//! and what happens when a job fails (retried with exponential backoff and jitter, then
+//! dead-lettered).
 
+pub mod announce;
+pub mod dead;
+pub mod plan_reminders;
 pub mod prune_worker_heartbeats;
 pub mod record_heartbeat;
+pub mod send_reminder;
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use apalis::prelude::*;
 use apalis_cron::CronScheduler;
 use cron::Schedule;
-use domain::jobs::PruneWorkerHeartbeats;
+use domain::jobs::{
+    AnnounceCheckIn, AnnounceCompletion, Job, Ping, PlanReminders, PruneWorkerHeartbeats, Queued,
+    SendReminder, retry_delay,
+};
+use entities::dead_job;
 use runtime::metrics::Outcome;
 
 use crate::JobState;
+use crate::queue::{BoundedRedis, Tuning};
 
 /// At the top of every hour.
 const PRUNE_SCHEDULE: &str = "0 0 * * * *";
+/// At the start of every minute.
+const PLAN_REMINDERS_SCHEDULE: &str = "0 * * * * *";
 /// How often an idle worker looks for queued jobs (STACK.md #3: the default is 30 s).
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
-/// Attempts after the first for a job that fails with a transient error.
-const RETRIES: usize = 4;
-/// Longest a single job may run before it counts as failed.
+/// Longest a single run of a job may take before it counts as failed.
 const JOB_TIMEOUT: Duration = Duration::from_secs(60);
+/// Longest a restarted worker waits before it registers again (it waits its restart count in
+/// seconds up to this), so a worker does not spin while Redis is away.
+const MAX_RESTART_DELAY: Duration = Duration::from_secs(10);
 
-/// Builds the monitor with every worker registered.
+/// What a job's run can say went wrong.
+#[derive(Debug)]
+pub enum Failure {
+    /// Worth trying again later (a store away, a timeout).
+    Transient(anyhow::Error),
+    /// Will fail the same way every time (bad stored data): dead-letter at once.
+    Permanent(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(err: E) -> Self {
+        Failure::Transient(err.into())
+    }
+}
+
+/// A queued job this worker knows how to run.
+pub trait Perform: Job {
+    fn perform(&self, state: &JobState) -> impl Future<Output = Result<(), Failure>> + Send;
+}
+
+/// Runs one job from its queue; a failed run is queued again after [`retry_delay`] or, after
+/// its last attempt, kept in `dead_jobs`. Only when that bookkeeping itself fails does the
+/// queue see an error (and then keeps the task itself).
+pub async fn handle<J: Perform>(
+    queued: Queued<J>,
+    state: Data<JobState>,
+) -> Result<(), BoxDynError> {
+    let started = Instant::now();
+    let outcome = match tokio::time::timeout(JOB_TIMEOUT, queued.job.perform(&state)).await {
+        Ok(result) => result,
+        Err(_) => Err(Failure::Transient(anyhow::anyhow!(
+            "timed out after {JOB_TIMEOUT:?}"
+        ))),
+    };
+    state.metrics.job_duration(J::QUEUE, started.elapsed());
+    let (error, permanent) = match outcome {
+        Ok(()) => {
+            state.metrics.job(J::QUEUE, Outcome::Ok);
+            return Ok(());
+        }
+        Err(Failure::Transient(e)) => (e, false),
+        Err(Failure::Permanent(e)) => (e, true),
+    };
+    let message = format!("{error:#}");
+    if !permanent && queued.attempt < J::MAX_ATTEMPTS {
+        let delay = retry_delay(queued.attempt, rand::random::<f64>());
+        tracing::warn!(
+            job.queue = J::QUEUE,
+            job.attempt = queued.attempt,
+            retry_in_ms = delay.as_millis() as u64,
+            error = %message,
+            "job failed; it will run again"
+        );
+        state.metrics.job(J::QUEUE, Outcome::Retried);
+        let again = Queued {
+            job: queued.job,
+            attempt: queued.attempt + 1,
+        };
+        state.queue.push_after(again, delay).await?;
+        return Ok(());
+    }
+    tracing::error!(
+        job.queue = J::QUEUE,
+        job.attempt = queued.attempt,
+        error = %message,
+        "job failed for the last time; kept in dead_jobs"
+    );
+    state.metrics.job(J::QUEUE, Outcome::Error);
+    let payload = serde_json::to_value(&queued)?;
+    dead_job::record(
+        &state.db,
+        dead_job::NewDeadJob {
+            queue: J::QUEUE,
+            payload,
+            attempts: queued.attempt,
+            last_error: &message,
+        },
+        state.clock.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+impl Perform for Ping {
+    async fn perform(&self, _state: &JobState) -> Result<(), Failure> {
+        Ok(())
+    }
+}
+
+/// Builds the monitor with every worker registered; `extend` may register more queues.
 pub fn monitor(
     state: JobState,
     shutdown_timeout: Duration,
     heartbeat_secs: u32,
+    concurrency: usize,
+    extend: impl FnOnce(Monitor, &Queues) -> Monitor,
 ) -> anyhow::Result<Monitor> {
     // Every `heartbeat_secs` seconds (15 by default), on the second.
     let heartbeat = Schedule::from_str(&format!("*/{heartbeat_secs} * * * * *"))?;
     let prune_tick = Schedule::from_str(PRUNE_SCHEDULE)?;
-    // Worker names are unique per process: backends track workers (and recover their jobs) by name.
+    let plan_tick = Schedule::from_str(PLAN_REMINDERS_SCHEDULE)?;
+    // Worker names are unique per process and per restart: backends track workers (and
+    // recover a silent one's jobs) by name.
     let suffix = state.identity.worker_id.simple().to_string();
-    let mut monitor = Monitor::new().shutdown_timeout(shutdown_timeout);
+    let mut monitor = Monitor::new()
+        .shutdown_timeout(shutdown_timeout)
+        // A worker whose backend failed (Redis away) starts again, after a pause.
+        .should_restart(|_, _| true);
 
     let (s, name) = (state.clone(), format!("record_heartbeat-{suffix}"));
     monitor = monitor.register(move |_| {
@@ -52,49 +162,71 @@ pub fn monitor(
             .build(prune_worker_heartbeats::enqueue)
     });
 
-    let name = format!("{}-{suffix}", PruneWorkerHeartbeats::QUEUE);
-    monitor = register_queue!(
-        monitor,
-        state,
-        name,
-        PruneWorkerHeartbeats,
-        prune_worker_heartbeats::run
-    );
-    Ok(monitor)
+    let (s, name) = (state.clone(), format!("enqueue_plan_reminders-{suffix}"));
+    monitor = monitor.register(move |_| {
+        WorkerBuilder::new(name.as_str())
+            .backend(CronScheduler::new(plan_tick.clone()))
+            .data(s.clone())
+            .build(plan_reminders::enqueue)
+    });
+
+    let on = Queues {
+        state: state.clone(),
+        suffix,
+        concurrency,
+    };
+    monitor = on.register::<Ping>(monitor);
+    monitor = on.register::<PruneWorkerHeartbeats>(monitor);
+    monitor = on.register::<PlanReminders>(monitor);
+    monitor = on.register::<SendReminder>(monitor);
+    monitor = on.register::<AnnounceCompletion>(monitor);
+    monitor = on.register::<AnnounceCheckIn>(monitor);
+    Ok(extend(monitor, &on))
 }
 
-/// Registers a worker for one queued job on whichever backend the queue uses; every queued job
-/// gets the same polling, retry policy, timeout, panic catching and tracing.
-macro_rules! register_queue {
-    ($monitor:expr, $state:expr, $name:expr, $job:ty, $handler:path) => {{
-        macro_rules! register_on {
-            ($storage:expr) => {{
-                let (storage, s, name) = ($storage, $state.clone(), $name.clone());
-                $monitor.register(move |_| {
-                    WorkerBuilder::new(name.as_str())
-                        .backend(storage.clone().poll_with_interval(POLL_INTERVAL))
-                        .retry(RetryPolicy::retries(RETRIES))
-                        .timeout(JOB_TIMEOUT)
-                        .catch_panic()
-                        .enable_tracing()
-                        .data(s.clone())
-                        .build($handler)
-                })
-            }};
-        }
-        let queue = $state.queue.clone();
-        if let Some(storage) = queue.sqlite_storage::<$job>(<$job>::QUEUE) {
-            register_on!(storage)
-        } else if let Some(storage) = queue.redis_storage::<$job>(<$job>::QUEUE) {
-            register_on!(storage)
+/// Registers queue consumers with the same polling, concurrency, panic catching and tracing.
+pub struct Queues {
+    state: JobState,
+    suffix: String,
+    concurrency: usize,
+}
+
+impl Queues {
+    /// Adds a consumer of `J`'s queue to `monitor`.
+    pub fn register<J: Perform>(&self, monitor: Monitor) -> Monitor {
+        let (state, concurrency) = (self.state.clone(), self.concurrency);
+        let base = format!("{}-{}", J::QUEUE, self.suffix);
+        let queue = state.queue.clone();
+        if let Some(storage) = queue.sqlite_storage::<Queued<J>>(J::QUEUE) {
+            monitor.register(move |restarts| {
+                WorkerBuilder::new(format!("{base}-{restarts}"))
+                    .backend(storage.clone().poll_with_interval(POLL_INTERVAL))
+                    .concurrency(concurrency)
+                    .catch_panic()
+                    .enable_tracing()
+                    .data(state.clone())
+                    .build(handle::<J>)
+            })
+        } else if let Some((storage, conn)) = queue.redis_storage::<Queued<J>>(J::QUEUE) {
+            monitor.register(move |restarts| {
+                let delay = Duration::from_secs(restarts as u64).min(MAX_RESTART_DELAY);
+                let backend = BoundedRedis::new(storage.clone(), conn.clone(), Tuning::default())
+                    .starting_after(delay);
+                WorkerBuilder::new(format!("{base}-{restarts}"))
+                    .backend(backend.poll_with_interval(POLL_INTERVAL))
+                    .concurrency(concurrency)
+                    .catch_panic()
+                    .enable_tracing()
+                    .data(state.clone())
+                    .build(handle::<J>)
+            })
         } else {
-            $monitor
+            monitor
         }
-    }};
+    }
 }
-use register_queue;
 
-/// Counts a finished job in the metrics and turns its error into apalis's.
+/// Counts a finished cron tick in the metrics and turns its error into apalis's.
 fn finish(state: &JobState, queue: &str, result: anyhow::Result<()>) -> Result<(), BoxDynError> {
     match result {
         Ok(()) => {

@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use anyhow::Context;
 use apalis::prelude::*;
 use apalis_cron::Tick;
 use domain::jobs::PruneWorkerHeartbeats;
 use entities::worker_heartbeat;
 
+use super::{Failure, Perform};
 use crate::JobState;
 
 /// How long a silent worker stays listed.
@@ -18,20 +18,17 @@ pub async fn enqueue(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynErr
     let job = PruneWorkerHeartbeats {
         retention_secs: RETENTION.as_secs(),
     };
-    let result = state.queue.push(PruneWorkerHeartbeats::QUEUE, job).await;
+    let result = state.queue.push(job).await;
     super::finish(&state, "enqueue_prune_worker_heartbeats", result)
 }
 
-pub async fn run(job: PruneWorkerHeartbeats, state: Data<JobState>) -> Result<(), BoxDynError> {
-    let result = prune(&state, &job).await;
-    super::finish(&state, PruneWorkerHeartbeats::QUEUE, result)
-}
-
-async fn prune(state: &JobState, job: &PruneWorkerHeartbeats) -> anyhow::Result<()> {
-    let retention = chrono::Duration::from_std(Duration::from_secs(job.retention_secs))
-        .context("retention out of range")?;
-    let cutoff = state.clock.now() - retention;
-    let removed = worker_heartbeat::prune(&state.db, cutoff).await?;
-    tracing::info!(workers.removed = removed, "pruned silent workers");
-    Ok(())
+impl Perform for PruneWorkerHeartbeats {
+    async fn perform(&self, state: &JobState) -> Result<(), Failure> {
+        let retention = chrono::Duration::from_std(Duration::from_secs(self.retention_secs))
+            .map_err(|_| Failure::Permanent(anyhow::anyhow!("retention out of range")))?;
+        let cutoff = state.clock.now() - retention;
+        let removed = worker_heartbeat::prune(&state.db, cutoff).await?;
+        tracing::info!(workers.removed = removed, "pruned silent workers");
+        Ok(())
+    }
 }

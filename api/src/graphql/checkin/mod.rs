@@ -4,6 +4,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::checkin::{CheckInError, check_answerable, parse_answer, prompt_for};
+use domain::jobs::AnnounceCheckIn;
 use entities::check_in;
 
 use crate::auth::Caller;
@@ -147,7 +148,13 @@ impl CheckInMutation {
             prompt_key: prompt_for(date).key,
             answer: &answer,
         };
-        check_in::save(&state.db, new, state.clock.now()).await?;
+        let saved = check_in::save(&state.db, new, state.clock.now()).await?;
+        // Every save asks; the partner is told once (the notification's dedupe key), so a
+        // retry after a failed push still tells them.
+        let job = AnnounceCheckIn {
+            check_in_answer_id: saved,
+        };
+        state.queue.push(job).await.map_err(ApiError::queue)?;
         let after = policy::readable_check_in(state, caller, Some(date)).await?;
         Ok(AnswerCheckInPayload {
             check_in: CheckIn(after),

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
+use domain::jobs::AnnounceCompletion;
 use domain::plan::{
     Log, check_completable, check_relog, check_undo, default_occurrence, parse_closeness,
     parse_note,
@@ -99,6 +100,12 @@ impl CompletionMutation {
         };
         let (stored, _created) = completion::insert_once(&state.db, new, now).await?;
         check_relog(&stored.log()?, &log)?;
+        // Asked on every log, first or repeated: the partner is told once (the notification's
+        // dedupe key), and a retry after a failed push still tells them.
+        let job = AnnounceCompletion {
+            completion_id: stored.id,
+        };
+        state.queue.push(job).await.map_err(ApiError::queue)?;
         let completion = access
             .completion(stored)
             .ok_or_else(|| ApiError::internal(&"a new completion is not its item's"))?;

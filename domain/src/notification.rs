@@ -1,0 +1,155 @@
+//! What a notification says. A notification to a partner carries what happened and never the
+//! content: no note, no closeness, no answer, nothing of a safety result.
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// The kinds of notification, as stored and as the API names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A plan item of yours is due.
+    RitualReminder,
+    /// Your partner logged a ritual.
+    PartnerCompleted,
+    /// Your partner answered today's check-in.
+    PartnerCheckedIn,
+    /// Your couple's weekly summary is ready.
+    WeeklySummaryReady,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::RitualReminder,
+        Kind::PartnerCompleted,
+        Kind::PartnerCheckedIn,
+        Kind::WeeklySummaryReady,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::RitualReminder => "ritual_reminder",
+            Kind::PartnerCompleted => "partner_completed",
+            Kind::PartnerCheckedIn => "partner_checked_in",
+            Kind::WeeklySummaryReady => "weekly_summary_ready",
+        }
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| format!("not a notification kind: {s}"))
+    }
+}
+
+/// A notification about to be stored for one member; `dedupe_key` makes a retried job's
+/// notification the same one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub user_id: Uuid,
+    pub kind: Kind,
+    pub title: String,
+    pub body: String,
+    pub data: Value,
+    pub dedupe_key: String,
+}
+
+/// The reminder of a plan item's occurrence.
+pub fn ritual_reminder(
+    user_id: Uuid,
+    reminder_id: Uuid,
+    ritual_title: &str,
+    plan_item_id: Uuid,
+    occurrence_date: chrono::NaiveDate,
+) -> Draft {
+    Draft {
+        user_id,
+        kind: Kind::RitualReminder,
+        title: format!("Time for {ritual_title}"),
+        body: "A few minutes together now keeps the streak going.".into(),
+        data: json!({
+            "planItemId": plan_item_id,
+            "occurrenceDate": occurrence_date,
+        }),
+        dedupe_key: format!("reminder:{reminder_id}"),
+    }
+}
+
+/// Tells `partner` that `who` logged a ritual: the ritual and the day, never the note or how
+/// close it felt.
+pub fn partner_completed(
+    partner: Uuid,
+    completion_id: Uuid,
+    who: &str,
+    ritual_title: &str,
+    plan_item_id: Uuid,
+    occurrence_date: chrono::NaiveDate,
+) -> Draft {
+    Draft {
+        user_id: partner,
+        kind: Kind::PartnerCompleted,
+        title: format!("{who} did {ritual_title}"),
+        body: "Your partner logged a ritual you share.".into(),
+        data: json!({
+            "planItemId": plan_item_id,
+            "occurrenceDate": occurrence_date,
+        }),
+        dedupe_key: format!("completion:{completion_id}:{partner}"),
+    }
+}
+
+/// Tells `partner` that `who` answered the day's check-in, never what they answered.
+pub fn partner_checked_in(
+    partner: Uuid,
+    couple_id: Uuid,
+    who: &str,
+    local_date: chrono::NaiveDate,
+) -> Draft {
+    Draft {
+        user_id: partner,
+        kind: Kind::PartnerCheckedIn,
+        title: format!("{who} answered today's check-in"),
+        body: "Answer yours to see each other's.".into(),
+        data: json!({ "date": local_date }),
+        dedupe_key: format!("check_in:{couple_id}:{local_date}:{partner}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_back_from_their_stored_names() {
+        for kind in Kind::ALL {
+            assert_eq!(kind.as_str().parse::<Kind>(), Ok(kind));
+        }
+        assert!("nudge".parse::<Kind>().is_err());
+    }
+
+    #[test]
+    fn a_partner_notification_names_the_ritual_and_nothing_logged_with_it() {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
+        let draft = partner_completed(
+            Uuid::from_u128(2),
+            Uuid::from_u128(9),
+            "Sam",
+            "Gratitude at dinner",
+            Uuid::from_u128(5),
+            date,
+        );
+        assert_eq!(draft.title, "Sam did Gratitude at dinner");
+        let data = draft.data.as_object().unwrap();
+        let mut keys: Vec<_> = data.keys().cloned().collect();
+        keys.sort();
+        assert_eq!(keys, ["occurrenceDate", "planItemId"]);
+        assert_eq!(
+            draft.dedupe_key,
+            format!("completion:{}:{}", Uuid::from_u128(9), Uuid::from_u128(2))
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! The `dead_jobs` table: jobs that failed every attempt, kept for inspection and to run again.
+
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::Expr;
+use sea_orm::{QueryOrder, Set};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "dead_jobs")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub queue: String,
+    /// The job as it sat on its queue, attempt count included.
+    pub payload: Json,
+    pub attempts: i32,
+    pub last_error: String,
+    pub failed_at: DateTimeUtc,
+    pub retried_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// A job that will not run again by itself.
+pub struct NewDeadJob<'a> {
+    pub queue: &'a str,
+    pub payload: Json,
+    pub attempts: u32,
+    pub last_error: &'a str,
+}
+
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    new: NewDeadJob<'_>,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    ActiveModel {
+        id: Set(Uuid::now_v7()),
+        queue: Set(new.queue.to_owned()),
+        payload: Set(new.payload),
+        attempts: Set(i32::try_from(new.attempts).unwrap_or(i32::MAX)),
+        last_error: Set(new.last_error.to_owned()),
+        failed_at: Set(now),
+        retried_at: Set(None),
+    }
+    .insert(db)
+    .await
+}
+
+/// Dead jobs not yet run again, oldest first.
+pub async fn waiting<C: ConnectionTrait>(db: &C) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::RetriedAt.is_null())
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}
+
+/// Marks a dead job as sent back to its queue; answers false when it already was.
+pub async fn mark_retried<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let done = Entity::update_many()
+        .col_expr(Column::RetriedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .filter(Column::RetriedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}

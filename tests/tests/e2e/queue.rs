@@ -1,0 +1,192 @@
+//! The queue under the jobs: retries with backoff, dead letters and sending them back, and a
+//! due backlog far past what apalis-redis's own fetch survives.
+
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use domain::clock::Clock;
+use domain::jobs::{Job, Ping};
+use entities::dead_job;
+use rekindle_tests::{Stores, TestWorker, eventually, skip};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use worker::JobState;
+use worker::jobs::{Failure, Perform};
+
+/// When each run of each flaky job started, by the job's ID.
+static RUNS: LazyLock<Mutex<HashMap<Uuid, Vec<Instant>>>> = LazyLock::new(Default::default);
+
+fn runs_of(id: Uuid) -> Vec<Instant> {
+    RUNS.lock().unwrap().get(&id).cloned().unwrap_or_default()
+}
+
+/// Fails its first `failures` runs, then succeeds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Flaky {
+    id: Uuid,
+    failures: usize,
+}
+
+impl Job for Flaky {
+    const QUEUE: &'static str = "test_flaky";
+    const MAX_ATTEMPTS: u32 = 3;
+}
+
+impl Perform for Flaky {
+    async fn perform(&self, _state: &JobState) -> Result<(), Failure> {
+        let run = {
+            let mut runs = RUNS.lock().unwrap();
+            let runs = runs.entry(self.id).or_default();
+            runs.push(Instant::now());
+            runs.len()
+        };
+        if run <= self.failures {
+            return Err(anyhow::anyhow!("flaky failure {run} of {}", self.failures).into());
+        }
+        Ok(())
+    }
+}
+
+async fn flaky_worker(stores: &Stores) -> TestWorker {
+    TestWorker::spawn_with(
+        stores,
+        Clock::system(),
+        Box::new(|monitor, queues| queues.register::<Flaky>(monitor)),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn a_failing_job_runs_again_after_growing_pauses_until_it_succeeds() {
+    let stores = Stores::fresh().await;
+    let worker = flaky_worker(&stores).await;
+    let queue = runtime::JobQueue::connect(&rekindle_tests::settings_from(&stores.env()))
+        .await
+        .unwrap();
+    let id = Uuid::new_v4();
+    queue.push(Flaky { id, failures: 2 }).await.unwrap();
+    let runs = eventually("three runs", Duration::from_secs(30), || async {
+        let runs = runs_of(id);
+        (runs.len() >= 3).then_some(runs)
+    })
+    .await;
+    // The first retry waits at least half of 2 s, the second at least half of 4 s (queues
+    // count whole seconds, so allow for one second's rounding).
+    assert!(runs[1] - runs[0] >= Duration::from_millis(500), "{runs:?}");
+    assert!(runs[2] - runs[1] >= Duration::from_millis(1500), "{runs:?}");
+    // It succeeded on its third run: nothing dead, and no fourth run.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(runs_of(id).len(), 3);
+    let db = runtime::store::connect_database(&rekindle_tests::settings_from(&stores.env()))
+        .await
+        .unwrap();
+    assert!(dead_job::waiting(&db).await.unwrap().is_empty());
+    let metrics = worker.metrics().await;
+    assert!(
+        metrics.contains("rekindle_jobs_total{queue=\"test_flaky\",outcome=\"retried\"} 2"),
+        "{metrics}"
+    );
+    worker.stop().await;
+}
+
+#[actix_web::test]
+async fn a_job_failing_every_attempt_is_kept_dead_and_can_be_sent_back() {
+    let stores = Stores::fresh().await;
+    let worker = flaky_worker(&stores).await;
+    let settings = rekindle_tests::settings_from(&stores.env());
+    let queue = runtime::JobQueue::connect(&settings).await.unwrap();
+    let db = runtime::store::connect_database(&settings).await.unwrap();
+    let id = Uuid::new_v4();
+    queue.push(Flaky { id, failures: 3 }).await.unwrap();
+    let dead = eventually("the job dead-lettered", Duration::from_secs(30), || async {
+        dead_job::waiting(&db).await.unwrap().into_iter().next()
+    })
+    .await;
+    assert_eq!(runs_of(id).len(), 3, "MAX_ATTEMPTS runs, then no more");
+    assert_eq!(dead.queue, "test_flaky");
+    assert_eq!(dead.attempts, 3);
+    assert!(
+        dead.last_error.contains("flaky failure 3 of 3"),
+        "{}",
+        dead.last_error
+    );
+    assert_eq!(dead.payload["job"]["id"], serde_json::json!(id));
+
+    // Sent back, it runs once more (and now succeeds); sending it back twice does nothing.
+    let now = chrono::Utc::now();
+    assert!(
+        worker::jobs::dead::retry(&db, &queue, dead.id, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !worker::jobs::dead::retry(&db, &queue, dead.id, now)
+            .await
+            .unwrap()
+    );
+    eventually("the fourth run", Duration::from_secs(20), || async {
+        (runs_of(id).len() == 4).then_some(())
+    })
+    .await;
+    assert!(dead_job::waiting(&db).await.unwrap().is_empty());
+    assert!(
+        !worker::jobs::dead::retry(&db, &queue, Uuid::new_v4(), now)
+            .await
+            .unwrap()
+    );
+    worker.stop().await;
+}
+
+#[actix_web::test]
+async fn a_redis_worker_drains_a_due_backlog_of_100000_jobs() {
+    const BACKLOG: u64 = 100_000;
+    let stores = Stores::fresh().await;
+    let Some(redis_url) = stores.redis_url.clone() else {
+        skip(
+            "a_redis_worker_drains_a_due_backlog_of_100000_jobs",
+            "set TEST_REDIS_URL: the backlog is a Redis queue's",
+        );
+        return;
+    };
+    let settings = rekindle_tests::settings_from(&stores.env());
+    let queue = runtime::JobQueue::connect(&settings).await.unwrap();
+    // All due before any worker starts: the first fetch meets the whole backlog, as a worker
+    // restarted after an outage would.
+    queue
+        .push_many((0..BACKLOG).map(|_| Ping {}).collect())
+        .await
+        .unwrap();
+    let scheduled = format!("{}:{}:scheduled", stores.queue_prefix, Ping::QUEUE);
+    let mut redis = redis::Client::open(redis_url)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let due: u64 = redis::cmd("ZCARD")
+        .arg(&scheduled)
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    assert_eq!(due, BACKLOG, "the backlog waits in {scheduled}");
+
+    let worker = TestWorker::spawn_on(&stores).await;
+    let done = "rekindle_jobs_total{queue=\"ping\",outcome=\"ok\"} ";
+    eventually("the backlog drained", Duration::from_secs(300), || async {
+        let text = worker.metrics().await;
+        let n: u64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix(done))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        (n >= BACKLOG).then_some(())
+    })
+    .await;
+    let left: u64 = redis::cmd("ZCARD")
+        .arg(&scheduled)
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    worker.stop().await;
+}
