@@ -137,3 +137,7 @@ pub async fn unread_count<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<u
         .count(db)
         .await
 }
+
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}

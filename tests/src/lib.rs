@@ -32,6 +32,22 @@ pub fn wednesday_noon() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc.with_ymd_and_hms(2026, 3, 25, 12, 0, 0).unwrap()
 }
 
+/// The UUID inside one of the API's global IDs.
+pub fn uuid_of(global_id: &str) -> uuid::Uuid {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(global_id)
+        .unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    uuid::Uuid::parse_str(text.split_once(':').unwrap().1).unwrap()
+}
+
+/// The API's global ID of a row of `kind` (its GraphQL type name).
+pub fn global_id(kind: &str, id: uuid::Uuid) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{kind}:{id}"))
+}
+
 /// A unique email for a test's account.
 pub fn email(name: &str) -> String {
     format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())

@@ -10,6 +10,7 @@ pub mod document;
 pub mod extensions;
 pub mod loaders;
 pub mod node;
+pub mod notifications;
 pub mod parsed;
 pub mod plan;
 pub mod resources;
@@ -30,6 +31,7 @@ pub struct Query(
     assessment::recommend::RecommendQuery,
     checkin::CheckInQuery,
     resources::ResourceQuery,
+    notifications::NotificationQuery,
 );
 
 /// The root of every mutation.
@@ -44,6 +46,7 @@ pub struct Mutation(
     assessment::recommend::RecommendMutation,
     checkin::CheckInMutation,
     breaks::BreakMutation,
+    notifications::NotificationMutation,
 );
 
 /// The root of every subscription.

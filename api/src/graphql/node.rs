@@ -13,6 +13,7 @@ use crate::graphql::assessment::instruments::InstrumentNode;
 use crate::graphql::assessment::results::Assessment;
 use crate::graphql::breaks::CoupleBreak;
 use crate::graphql::couple::types::Couple;
+use crate::graphql::notifications::Notification;
 use crate::graphql::plan::completions::Completion;
 use crate::graphql::plan::items::PlanItem;
 use crate::graphql::plan::plans::Plan;
@@ -32,6 +33,7 @@ pub enum NodeKind {
     Instrument,
     Assessment,
     CoupleBreak,
+    Notification,
 }
 
 impl NodeKind {
@@ -47,6 +49,7 @@ impl NodeKind {
             NodeKind::Instrument => "Instrument",
             NodeKind::Assessment => "Assessment",
             NodeKind::CoupleBreak => "CoupleBreak",
+            NodeKind::Notification => "Notification",
         }
     }
 
@@ -62,6 +65,7 @@ impl NodeKind {
             "Instrument" => Some(NodeKind::Instrument),
             "Assessment" => Some(NodeKind::Assessment),
             "CoupleBreak" => Some(NodeKind::CoupleBreak),
+            "Notification" => Some(NodeKind::Notification),
             _ => None,
         }
     }
@@ -113,6 +117,7 @@ pub enum Node {
     Instrument(InstrumentNode),
     Assessment(Assessment),
     CoupleBreak(CoupleBreak),
+    Notification(Notification),
 }
 
 #[derive(Default)]
@@ -176,9 +181,14 @@ impl NodeQuery {
                 visible(policy::readable_break(state, caller, uuid).await)?
                     .map(|access| Node::CoupleBreak(CoupleBreak(access)))
             }
+            NodeKind::Notification if signed_in => entities::notification::find(&state.db, uuid)
+                .await?
+                .and_then(|row| policy::own_notification(caller, row))
+                .map(|access| Node::Notification(Notification(access))),
             NodeKind::User
             | NodeKind::Couple
             | NodeKind::CoupleBreak
+            | NodeKind::Notification
             | NodeKind::Assessment
             | NodeKind::Session
             | NodeKind::Plan

@@ -565,10 +565,5 @@ async fn progress_shows_weeks_streaks_and_balance() {
 }
 
 fn decode(global_id: &str) -> uuid::Uuid {
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(global_id)
-        .unwrap();
-    let text = String::from_utf8(bytes).unwrap();
-    uuid::Uuid::parse_str(text.split_once(':').unwrap().1).unwrap()
+    rekindle_tests::uuid_of(global_id)
 }

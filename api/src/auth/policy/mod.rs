@@ -23,6 +23,7 @@ mod breaks;
 mod checkins;
 mod couples;
 mod decisions;
+mod notifications;
 
 use domain::account::Role;
 use entities::{session, user};
@@ -120,3 +121,4 @@ pub use breaks::*;
 pub use checkins::*;
 pub use couples::*;
 pub use decisions::*;
+pub use notifications::*;

@@ -6,7 +6,7 @@ use domain::account::{
     DisplayName, Email, MAX_EMAIL_BYTES, MAX_PASSWORD_CHARS, Password, QuietHours, Role, Timezone,
     format_hhmm,
 };
-use entities::{session, user};
+use entities::{reminder, session, user};
 
 use super::types::{QuietHoursInput, Session, User};
 use crate::auth::session_events::SessionsEnded;
@@ -343,7 +343,15 @@ impl AccountMutation {
             }
         };
         let current = caller.account.clone();
-        let updated = user::update_profile(&state.db, current, change, state.clock.now()).await?;
+        // A new zone or quiet hours move the member's coming reminders: the ones planned in
+        // the old time are forgotten with the change, and planned again in the new.
+        let moves_reminders = change.timezone.is_some() || change.quiet_hours.is_some();
+        let txn = entities::begin_write(&state.db).await?;
+        let updated = user::update_profile(&txn, current, change, state.clock.now()).await?;
+        if moves_reminders {
+            reminder::forget_scheduled_for_user(&txn, updated.id).await?;
+        }
+        txn.commit().await?;
         Ok(UpdateProfilePayload {
             user: User::new(policy::signed_in_account(updated)),
         })

@@ -235,7 +235,11 @@ impl ItemMutation {
             schedule,
             assignee,
         };
-        let updated = plan_item::update(&state.db, item.clone(), fields).await?;
+        // Reminders planned on the old schedule are forgotten with the change.
+        let txn = entities::begin_write(&state.db).await?;
+        let updated = plan_item::update(&txn, item.clone(), fields).await?;
+        entities::reminder::forget_scheduled_for_item(&txn, updated.id).await?;
+        txn.commit().await?;
         let access = access
             .updated(updated)
             .ok_or_else(|| ApiError::internal(&"an item changed its ID"))?;

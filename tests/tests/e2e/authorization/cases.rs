@@ -407,6 +407,40 @@ pub(super) fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
         Case {
+            // Everyone signed in has an inbox of their own, and sees only that.
+            root: Root::Query,
+            field: "notifications",
+            query: "{ notifications(first: 5) { totalCount unreadCount edges { node { id } } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "notificationPreferences",
+            query: "{ notificationPreferences { dailyCap mutedPlanItems { id } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "markNotificationsRead",
+            query: "mutation { markNotificationsRead(input: { all: true }) { marked unreadCount } }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Muting is for an item the caller may see: their couple's.
+            root: Root::Mutation,
+            field: "updateNotificationPreferences",
+            query: "mutation($id: ID!) { updateNotificationPreferences(input: { mutePlanItemIds: [$id] }) { preferences { mutedPlanItems { id } } } }",
+            variables: |w, _| json!({ "id": w.item_id }),
+            expect: [UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
             root: Root::Subscription,
             field: "serverTime",
             query: "subscription { serverTime }",

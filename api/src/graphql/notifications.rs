@@ -1,0 +1,363 @@
+//! A member's notifications (reminders, what their partner did, summaries) and how they want
+//! them: a daily cap on ritual reminders, muted plan items, and the quiet hours on their
+//! profile. Each member reads and changes only their own.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, Enum, ID, InputObject, Json, MaybeUndefined, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::notification_settings::{self, muted};
+use entities::{notification, user};
+use serde_json::Value;
+
+use crate::auth::Caller;
+use crate::auth::policy::{self, NotificationAccess};
+use crate::error::ApiError;
+use crate::graphql::account::types::QuietHours;
+use crate::graphql::connection::{PageArgs, encode_cursor};
+use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::plan::items::PlanItem;
+use crate::state::AppState;
+
+/// The highest daily cap a member may set (a higher one would cap nothing).
+pub const MAX_DAILY_CAP: i32 = 100;
+/// IDs one `markNotificationsRead` or preference change takes at most.
+pub const MAX_IDS: usize = 100;
+
+/// What a notification is about.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "domain::notification::Kind")]
+pub enum NotificationKind {
+    /// A ritual of yours is due.
+    RitualReminder,
+    /// Your partner logged a ritual (never its note or how close it felt).
+    PartnerCompleted,
+    /// Your partner answered today's check-in (never the answer).
+    PartnerCheckedIn,
+    /// Your couple's weekly summary is ready.
+    WeeklySummaryReady,
+}
+
+/// Something Rekindle told you.
+pub struct Notification(pub NotificationAccess);
+
+/// Something Rekindle told you.
+#[Object]
+impl Notification {
+    /// The notification's global ID.
+    pub async fn id(&self) -> ID {
+        global_id(NodeKind::Notification, self.0.row().id)
+    }
+
+    /// What it is about.
+    async fn kind(&self) -> Result<NotificationKind, ApiError> {
+        Ok(self.0.row().kind()?.into())
+    }
+
+    /// One line to show, with no private content in it.
+    async fn title(&self) -> &str {
+        &self.0.row().title
+    }
+
+    /// A sentence more.
+    async fn body(&self) -> &str {
+        &self.0.row().body
+    }
+
+    /// What the notification points at, by kind: `planItemId` (a global ID) and
+    /// `occurrenceDate` for rituals, `date` for check-ins.
+    async fn data(&self) -> Json<Value> {
+        Json(client_data(&self.0.row().data))
+    }
+
+    /// When it was sent.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.row().created_at
+    }
+
+    /// When you marked it read; null while unread.
+    async fn read_at(&self) -> Option<DateTime<Utc>> {
+        self.0.row().read_at
+    }
+
+    /// Whether you marked it read.
+    async fn read(&self) -> bool {
+        self.0.row().read_at.is_some()
+    }
+}
+
+/// Stored data names rows by UUID; clients get global IDs.
+fn client_data(stored: &Value) -> Value {
+    let mut data = stored.clone();
+    if let Some(object) = data.as_object_mut()
+        && let Some(raw) = object.get("planItemId").and_then(Value::as_str)
+        && let Ok(uuid) = uuid::Uuid::parse_str(raw)
+    {
+        let id = global_id(NodeKind::PlanItem, uuid);
+        object.insert("planItemId".into(), Value::String(id.to_string()));
+    }
+    data
+}
+
+/// Totals of a page of notifications.
+#[derive(SimpleObject)]
+pub struct NotificationTotals {
+    /// How many notifications match, across all pages.
+    pub total_count: u64,
+    /// How many of yours are unread, whatever the filter.
+    pub unread_count: u64,
+}
+
+pub type NotificationConnection =
+    Connection<String, Notification, NotificationTotals, async_graphql::connection::EmptyFields>;
+
+/// How you want to be notified.
+pub struct NotificationPreferences {
+    account: user::Model,
+    daily_cap: Option<u32>,
+    muted: Vec<PlanItem>,
+}
+
+/// How you want to be notified.
+#[Object]
+impl NotificationPreferences {
+    /// The most ritual reminders you get in a day (your local day); null for no cap.
+    async fn daily_cap(&self) -> Option<u32> {
+        self.daily_cap
+    }
+
+    /// Plan items you get no reminders for.
+    async fn muted_plan_items(&self) -> &[PlanItem] {
+        &self.muted
+    }
+
+    /// When no reminder reaches you (set on your profile with `updateProfile`); a reminder
+    /// that falls inside them comes at their end.
+    async fn quiet_hours(&self) -> Option<QuietHours> {
+        match (
+            &self.account.quiet_hours_start,
+            &self.account.quiet_hours_end,
+        ) {
+            (Some(start), Some(end)) => Some(QuietHours {
+                start: start.clone(),
+                end: end.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+async fn preferences(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<NotificationPreferences, ApiError> {
+    let owner = policy::own_inbox(caller)?;
+    let account = policy::own_account(caller)?;
+    let daily_cap = notification_settings::daily_cap(&state.db, owner).await?;
+    let mut muted_items = Vec::new();
+    for item_id in muted::for_user(&state.db, owner).await? {
+        // An item of a couple the member left is no longer theirs to see.
+        if let Ok(access) = policy::mutable_item(state, caller, item_id).await {
+            muted_items.push(PlanItem::new(access));
+        }
+    }
+    Ok(NotificationPreferences {
+        account: account.account().clone(),
+        daily_cap,
+        muted: muted_items,
+    })
+}
+
+#[derive(Default)]
+pub struct NotificationQuery;
+
+#[Object]
+impl NotificationQuery {
+    /// Your notifications, newest first.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only notifications older than this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only unread ones (default false).")] unread_only: Option<bool>,
+    ) -> Result<NotificationConnection, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let owner = policy::own_inbox(caller)?;
+        let request = PageArgs {
+            first,
+            after,
+            ..PageArgs::default()
+        }
+        .into_uuid_request()?;
+        let after = request
+            .after
+            .as_deref()
+            .and_then(|key| uuid::Uuid::parse_str(key).ok());
+        let (rows, more, total_count) = notification::page_for_user(
+            &state.db,
+            owner,
+            unread_only.unwrap_or(false),
+            after,
+            request.limit,
+        )
+        .await?;
+        let unread_count = notification::unread_count(&state.db, owner).await?;
+        let mut connection = Connection::with_additional_fields(
+            after.is_some(),
+            more,
+            NotificationTotals {
+                total_count,
+                unread_count,
+            },
+        );
+        connection.edges = rows
+            .into_iter()
+            .filter_map(|row| {
+                let key = row.id.to_string();
+                policy::own_notification(caller, row)
+                    .map(|access| Edge::new(encode_cursor(&key), Notification(access)))
+            })
+            .collect();
+        Ok(connection)
+    }
+
+    /// How you want to be notified.
+    async fn notification_preferences(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<NotificationPreferences, ApiError> {
+        preferences(ctx.data::<AppState>()?, ctx.data::<Caller>()?).await
+    }
+}
+
+/// Which notifications to mark read.
+#[derive(InputObject)]
+pub struct MarkNotificationsReadInput {
+    /// These notifications (at most 100); IDs that are not yours change nothing.
+    pub ids: Option<Vec<ID>>,
+    /// Every unread notification of yours. Give `ids` or `all: true`, not both.
+    #[graphql(default = false)]
+    pub all: bool,
+}
+
+/// What `markNotificationsRead` changed.
+#[derive(SimpleObject)]
+pub struct MarkNotificationsReadPayload {
+    /// How many were unread and are now read.
+    pub marked: u64,
+    /// How many of yours are still unread.
+    pub unread_count: u64,
+}
+
+/// Changes to how you want to be notified; what you leave out stays as it is.
+#[derive(InputObject)]
+pub struct UpdateNotificationPreferencesInput {
+    /// The most ritual reminders a day (0 to 100); null removes the cap.
+    pub daily_cap: MaybeUndefined<i32>,
+    /// Plan items to stop reminding you of.
+    #[graphql(default)]
+    pub mute_plan_item_ids: Vec<ID>,
+    /// Plan items to remind you of again.
+    #[graphql(default)]
+    pub unmute_plan_item_ids: Vec<ID>,
+}
+
+/// Your preferences after the change.
+#[derive(SimpleObject)]
+pub struct UpdateNotificationPreferencesPayload {
+    /// How you want to be notified now.
+    pub preferences: NotificationPreferences,
+}
+
+#[derive(Default)]
+pub struct NotificationMutation;
+
+#[Object]
+impl NotificationMutation {
+    /// Marks notifications read: the given ones, or all of yours.
+    async fn mark_notifications_read(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `MarkNotificationsReadInput`.")]
+        input: MarkNotificationsReadInput,
+    ) -> Result<MarkNotificationsReadPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let owner = policy::own_inbox(ctx.data::<Caller>()?)?;
+        let ids = match (input.ids, input.all) {
+            (Some(_), true) => {
+                return Err(ApiError::bad_input("give `ids` or `all: true`, not both"));
+            }
+            (None, false) => {
+                return Err(ApiError::bad_input("give `ids` or `all: true`"));
+            }
+            (None, true) => None,
+            (Some(ids), false) => Some(decode_ids(&ids, NodeKind::Notification, "notification")?),
+        };
+        let now = state.clock.now();
+        let marked = notification::mark_read(&state.db, owner, ids.as_deref(), now).await?;
+        let unread_count = notification::unread_count(&state.db, owner).await?;
+        Ok(MarkNotificationsReadPayload {
+            marked,
+            unread_count,
+        })
+    }
+
+    /// Sets a daily cap on ritual reminders and mutes or unmutes plan items' reminders.
+    async fn update_notification_preferences(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `UpdateNotificationPreferencesInput`.")]
+        input: UpdateNotificationPreferencesInput,
+    ) -> Result<UpdateNotificationPreferencesPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let owner = policy::own_inbox(caller)?;
+        let cap = match input.daily_cap {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(cap @ 0..=MAX_DAILY_CAP) => Some(u32::try_from(cap).ok()),
+            MaybeUndefined::Value(_) => {
+                return Err(ApiError::bad_input(format!(
+                    "dailyCap must be between 0 and {MAX_DAILY_CAP}, or null for no cap"
+                )));
+            }
+        };
+        let mute = decode_ids(&input.mute_plan_item_ids, NodeKind::PlanItem, "plan item")?;
+        let unmute = decode_ids(&input.unmute_plan_item_ids, NodeKind::PlanItem, "plan item")?;
+        if mute.iter().any(|id| unmute.contains(id)) {
+            return Err(ApiError::bad_input(
+                "a plan item cannot be muted and unmuted at once",
+            ));
+        }
+        // Every item is checked before anything changes: a foreign one changes nothing.
+        for id in mute.iter().chain(&unmute) {
+            policy::mutable_item(state, caller, *id).await?;
+        }
+        let now = state.clock.now();
+        let txn = entities::begin_write(&state.db).await?;
+        if let Some(cap) = cap {
+            notification_settings::set_daily_cap(&txn, owner, cap, now).await?;
+        }
+        for id in &mute {
+            muted::mute(&txn, owner, *id, now).await?;
+        }
+        for id in &unmute {
+            muted::unmute(&txn, owner, *id).await?;
+        }
+        txn.commit().await?;
+        Ok(UpdateNotificationPreferencesPayload {
+            preferences: preferences(state, caller).await?,
+        })
+    }
+}
+
+/// Global IDs of one kind as UUIDs, at most [`MAX_IDS`] of them.
+fn decode_ids(ids: &[ID], kind: NodeKind, what: &str) -> Result<Vec<uuid::Uuid>, ApiError> {
+    if ids.len() > MAX_IDS {
+        return Err(ApiError::bad_input(format!(
+            "at most {MAX_IDS} IDs at a time"
+        )));
+    }
+    ids.iter().map(|id| decode_id_of(id, kind, what)).collect()
+}
