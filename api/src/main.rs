@@ -145,18 +145,11 @@ async fn disable_user(email: &str) -> anyhow::Result<()> {
     let user = entities::user::find_by_email(&db, email.as_str())
         .await?
         .with_context(|| format!("no account has the email {email}"))?;
-    let events = match &settings.queue {
-        runtime::config::QueueTarget::Redis(url) => {
-            rekindle_api::auth::session_events::SessionEvents::redis(
-                url.expose(),
-                &settings.queue_prefix,
-            )
-            .await?
-        }
-        runtime::config::QueueTarget::SqliteFile(_) => {
-            rekindle_api::auth::session_events::SessionEvents::in_process()
-        }
-    };
+    let events = rekindle_api::auth::session_events::SessionEvents::for_settings(
+        &settings,
+        rekindle_api::auth::session_events::TOPIC,
+    )
+    .await?;
     let now = domain::clock::Clock::system().now();
     rekindle_api::auth::sessions::disable_user(&db, &events, user.id, now).await?;
     println!(

@@ -18,11 +18,13 @@ use tracing_actix_web::TracingLogger;
 use crate::auth::jwt::Keys;
 use crate::auth::password::{HashSlots, Hasher};
 use crate::auth::rate_limit::RateLimiter;
-use crate::auth::session_events::SessionEvents;
+use crate::auth::session_events::{self, SessionEvents};
 use crate::graphql;
 use crate::graphql::parsed::ParsedDocuments;
 use crate::http;
 use crate::state::AppState;
+use domain::notification;
+use runtime::Fanout;
 
 /// How many distinct GraphQL documents are kept parsed (an app sends a few dozen).
 const PARSED_DOCUMENTS: usize = 1024;
@@ -89,12 +91,12 @@ impl Application {
                 RateLimiter::in_memory(settings.rate_limits.clone(), &settings.queue_prefix)
             }
         };
-        let session_events = match &settings.queue {
-            QueueTarget::Redis(url) => SessionEvents::redis(url.expose(), &settings.queue_prefix)
-                .await
-                .context("connecting session events to Redis")?,
-            QueueTarget::SqliteFile(_) => SessionEvents::in_process(),
-        };
+        let session_events = SessionEvents::for_settings(&settings, session_events::TOPIC)
+            .await
+            .context("connecting session events to Redis")?;
+        let notifications = Fanout::for_settings(&settings, notification::TOPIC)
+            .await
+            .context("connecting notification events to Redis")?;
         let slots = HashSlots::new(
             settings.password_hash_concurrency,
             settings.password_hash_wait,
@@ -105,6 +107,7 @@ impl Application {
             hasher: Hasher::new(&settings.auth, slots)?,
             limiter,
             session_events,
+            notifications,
             draining: Arc::default(),
             runtime: tokio::runtime::Handle::current(),
             documents: Arc::new(ParsedDocuments::new(PARSED_DOCUMENTS)),
@@ -191,6 +194,7 @@ impl Application {
                 db: state.db.clone(),
                 queue: state.queue.clone(),
                 metrics: state.metrics.clone(),
+                notifications: state.notifications.clone(),
                 identity: worker::WorkerIdentity::new(state.clock.now()),
                 clock: state.clock.clone(),
             };

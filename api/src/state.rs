@@ -31,6 +31,8 @@ pub struct AppState {
     pub hasher: Hasher,
     pub limiter: RateLimiter,
     pub session_events: SessionEvents,
+    /// "A notification was stored" events, from the worker wherever it runs.
+    pub notifications: runtime::Fanout<domain::notification::Added>,
     /// Set when the process is stopping: readiness answers 503 so load balancers drain it.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
     /// The multi-threaded runtime the database pool lives on. GraphQL operations run here, not

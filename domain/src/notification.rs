@@ -46,6 +46,16 @@ impl std::str::FromStr for Kind {
     }
 }
 
+/// The topic [`Added`] events travel on between processes.
+pub const TOPIC: &str = "notifications:added";
+
+/// A notification was stored for `user_id`: open subscriptions of that member fetch it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Added {
+    pub user_id: Uuid,
+    pub notification_id: Uuid,
+}
+
 /// A notification about to be stored for one member; `dedupe_key` makes a retried job's
 /// notification the same one.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,6 +2,7 @@
 //! connections to the database and the job queue, and the metrics registry.
 
 pub mod config;
+pub mod fanout;
 pub mod metrics;
 pub mod queue;
 pub mod shutdown;
@@ -9,5 +10,6 @@ pub mod store;
 pub mod telemetry;
 
 pub use config::Settings;
+pub use fanout::Fanout;
 pub use metrics::Metrics;
 pub use queue::JobQueue;

@@ -25,6 +25,8 @@ pub struct TestApp {
     pub metrics: Metrics,
     /// The app's clock, when the test drives time (see [`TestApp::spawn_at`]).
     pub clock: Option<Arc<ManualClock>>,
+    /// "A notification was stored" events as this app hears them.
+    pub notifications: runtime::Fanout<domain::notification::Added>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -112,6 +114,7 @@ impl TestApp {
         let db = app.state().db.clone();
         let queue = app.state().queue.clone();
         let metrics = app.state().metrics.clone();
+        let notifications = app.state().notifications.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run_until_stopped(async move {
             let _ = stopped.await;
@@ -127,6 +130,7 @@ impl TestApp {
                 .finish(),
             metrics,
             clock: options.clock,
+            notifications,
             stop: Some(stop),
             task: Some(task),
         }

@@ -47,10 +47,14 @@ impl TestWorker {
         let (server, port) = worker::http::serve("127.0.0.1:0", metrics.clone()).unwrap();
         let handle = server.handle();
         tokio::spawn(server);
+        let notifications = runtime::Fanout::for_settings(&settings, domain::notification::TOPIC)
+            .await
+            .unwrap();
         let state = worker::JobState {
             db,
             queue,
             metrics,
+            notifications,
             identity,
             clock,
         };

@@ -22,6 +22,8 @@ pub struct JobState {
     pub db: DatabaseConnection,
     pub queue: JobQueue,
     pub metrics: Metrics,
+    /// Where "a notification was stored" is announced to the api's subscriptions.
+    pub notifications: runtime::Fanout<domain::notification::Added>,
     pub identity: WorkerIdentity,
     /// The time jobs work with: the system's, or one a test sets.
     pub clock: Clock,

@@ -55,11 +55,14 @@ async fn run() -> anyhow::Result<()> {
         }
         None => None,
     };
+    let notifications =
+        runtime::Fanout::for_settings(&settings, domain::notification::TOPIC).await?;
     let clock = domain::clock::Clock::system();
     let state = JobState {
         db,
         queue,
         metrics,
+        notifications,
         identity: WorkerIdentity::new(clock.now()),
         clock,
     };

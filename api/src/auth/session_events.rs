@@ -3,13 +3,7 @@
 //! Redis, else within this process. Sockets also re-read their session now and then, so an
 //! event lost while Redis was away delays the close but never skips it.
 
-use std::time::Duration;
-
-use futures_util::StreamExt;
-use redis::AsyncCommands;
-use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
 use uuid::Uuid;
 
 /// Which sessions ended: one, or all of a user's but `except`.
@@ -49,90 +43,11 @@ impl SessionsEnded {
     }
 }
 
-#[derive(Clone)]
-pub struct SessionEvents {
-    local: broadcast::Sender<SessionsEnded>,
-    redis: Option<(ConnectionManager, String)>,
-}
+/// "A session ended" events, heard by every api instance.
+pub type SessionEvents = runtime::Fanout<SessionsEnded>;
 
-impl SessionEvents {
-    /// Events within this process only.
-    pub fn in_process() -> Self {
-        let (local, _) = broadcast::channel(1024);
-        Self { local, redis: None }
-    }
-
-    /// Events shared by every instance on one Redis; a background task relays what others
-    /// publish to this process's sockets, reconnecting when Redis comes back.
-    pub async fn redis(url: &str, prefix: &str) -> anyhow::Result<Self> {
-        let client = redis::Client::open(url)?;
-        let publisher = ConnectionManager::new(client.clone()).await?;
-        let channel = format!("{prefix}:sessions:ended");
-        let (local, _) = broadcast::channel(1024);
-        tokio::spawn(relay(client, channel.clone(), local.clone()));
-        Ok(Self {
-            local,
-            redis: Some((publisher, channel)),
-        })
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<SessionsEnded> {
-        self.local.subscribe()
-    }
-
-    /// Announces that sessions ended. Never fails the caller: the sessions are already over in
-    /// the database, and sockets re-check it.
-    pub async fn publish(&self, event: SessionsEnded) {
-        match &self.redis {
-            Some((conn, channel)) => {
-                let Ok(payload) = serde_json::to_string(&event) else {
-                    return;
-                };
-                let mut conn = conn.clone();
-                let sent: Result<i64, _> = conn.publish(channel, payload).await;
-                if let Err(err) = sent {
-                    tracing::warn!(error = %err, "could not publish a session-ended event");
-                    // At least this instance's sockets close now.
-                    let _ = self.local.send(event);
-                }
-            }
-            None => {
-                // No receiver (no open socket) is fine.
-                let _ = self.local.send(event);
-            }
-        }
-    }
-}
-
-async fn relay(client: redis::Client, channel: String, local: broadcast::Sender<SessionsEnded>) {
-    loop {
-        match client.get_async_pubsub().await {
-            Ok(mut pubsub) => {
-                if let Err(err) = pubsub.subscribe(&channel).await {
-                    tracing::warn!(error = %err, "could not subscribe to session-ended events");
-                } else {
-                    let mut messages = pubsub.on_message();
-                    while let Some(message) = messages.next().await {
-                        let Ok(payload) = message.get_payload::<String>() else {
-                            continue;
-                        };
-                        match serde_json::from_str::<SessionsEnded>(&payload) {
-                            Ok(event) => {
-                                let _ = local.send(event);
-                            }
-                            Err(err) => {
-                                tracing::warn!(error = %err, "unreadable session-ended event");
-                            }
-                        }
-                    }
-                    tracing::warn!("session-ended events stopped; reconnecting");
-                }
-            }
-            Err(err) => tracing::warn!(error = %err, "could not connect for session-ended events"),
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-}
+/// The topic session-ended events travel on.
+pub const TOPIC: &str = "sessions:ended";
 
 #[cfg(test)]
 mod tests {

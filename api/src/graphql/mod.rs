@@ -51,7 +51,10 @@ pub struct Mutation(
 
 /// The root of every subscription.
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(system::SystemSubscription);
+pub struct Subscription(
+    system::SystemSubscription,
+    notifications::NotificationSubscription,
+);
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 

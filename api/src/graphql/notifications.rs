@@ -3,11 +3,15 @@
 //! profile. Each member reads and changes only their own.
 
 use async_graphql::connection::{Connection, Edge};
-use async_graphql::{Context, Enum, ID, InputObject, Json, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{
+    Context, Enum, ID, InputObject, Json, MaybeUndefined, Object, SimpleObject, Subscription,
+};
 use chrono::{DateTime, Utc};
 use entities::notification_settings::{self, muted};
 use entities::{notification, user};
+use futures_util::Stream;
 use serde_json::Value;
+use tokio::sync::broadcast::error::RecvError;
 
 use crate::auth::Caller;
 use crate::auth::policy::{self, NotificationAccess};
@@ -228,6 +232,45 @@ impl NotificationQuery {
         ctx: &Context<'_>,
     ) -> Result<NotificationPreferences, ApiError> {
         preferences(ctx.data::<AppState>()?, ctx.data::<Caller>()?).await
+    }
+}
+
+#[derive(Default)]
+pub struct NotificationSubscription;
+
+#[Subscription]
+impl NotificationSubscription {
+    /// Each notification of yours as it is stored, on whichever api instance you are connected
+    /// to. Sign in with the socket's `connection_init`; missed ones are in `notifications`.
+    async fn notification_added(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = Notification> + use<>, ApiError> {
+        let state = ctx.data::<AppState>()?.clone();
+        let caller = ctx.data::<Caller>()?.clone();
+        let owner = policy::own_inbox(&caller)?;
+        let events = state.notifications.subscribe();
+        Ok(futures_util::stream::unfold(
+            (events, state, caller),
+            move |(mut events, state, caller)| async move {
+                loop {
+                    let event = match events.recv().await {
+                        Ok(event) if event.user_id == owner => event,
+                        // Someone else's, or missed while this subscriber fell behind (the
+                        // list still has those).
+                        Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                        Err(RecvError::Closed) => return None,
+                    };
+                    let Ok(Some(row)) = notification::find(&state.db, event.notification_id).await
+                    else {
+                        continue;
+                    };
+                    if let Some(access) = policy::own_notification(&caller, row) {
+                        return Some((Notification(access), (events, state, caller)));
+                    }
+                }
+            },
+        ))
     }
 }
 

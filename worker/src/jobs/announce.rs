@@ -90,9 +90,24 @@ async fn tell_partners(
         if on_break(db, couple_id, partner, now).await? {
             continue;
         }
-        entities::notification::insert_once(db, draft(partner.id, &who.display_name), now).await?;
+        let draft = draft(partner.id, &who.display_name);
+        if let Some(stored) = entities::notification::insert_once(db, draft, now).await? {
+            published(state, &stored).await;
+        }
     }
     Ok(())
+}
+
+/// Tells the member's open subscriptions, on whichever api instance, that a notification was
+/// stored for them. Only once it is stored: a subscriber reads it from the database.
+pub async fn published(state: &JobState, stored: &entities::notification::Model) {
+    state
+        .notifications
+        .publish(domain::notification::Added {
+            user_id: stored.user_id,
+            notification_id: stored.id,
+        })
+        .await;
 }
 
 async fn on_break(

@@ -40,10 +40,13 @@ impl Perform for SendReminder {
         if !reminder::settle(&txn, row.id, row.fire_at, Status::Sent, now).await? {
             return Ok(());
         }
-        entities::notification::insert_once(&txn, verdict, now).await?;
+        let stored = entities::notification::insert_once(&txn, verdict, now).await?;
         txn.commit().await?;
         let late = (now - row.due_at).to_std().unwrap_or_default();
         state.metrics.reminder_lateness(late);
+        if let Some(stored) = stored {
+            super::announce::published(state, &stored).await;
+        }
         Ok(())
     }
 }

@@ -441,6 +441,15 @@ pub(super) fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
         Case {
+            // Anyone signed in hears their own notifications; the runner stores one for them.
+            root: Root::Subscription,
+            field: "notificationAdded",
+            query: "subscription { notificationAdded { id kind title } }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
             root: Root::Subscription,
             field: "serverTime",
             query: "subscription { serverTime }",

@@ -282,12 +282,47 @@ async fn run(app: &TestApp, world: &World, case: &Case, actor: Actor) -> Value {
     }
     let mut socket = connect_as(app, token).await;
     subscribe(&mut socket, "1", case.query).await;
+    if case.field == "notificationAdded"
+        && let Some(account) = world.account(actor)
+    {
+        // Something for the subscription to carry: a notification stored for this actor.
+        notify(app, rekindle_tests::uuid_of(&account.id)).await;
+    }
     let message = next_json(&mut socket).await;
     socket
         .send(send(json!({ "id": "1", "type": "complete" })))
         .await
         .unwrap();
     message["payload"].clone()
+}
+
+/// Stores a notification for `user` and announces it, as the worker does.
+async fn notify(app: &TestApp, user: uuid::Uuid) {
+    let draft = domain::notification::Draft {
+        user_id: user,
+        kind: domain::notification::Kind::WeeklySummaryReady,
+        title: "Your week".into(),
+        body: "Ready.".into(),
+        data: json!({}),
+        dedupe_key: format!("matrix:{}", uuid::Uuid::new_v4()),
+    };
+    // The subscription may still be starting: announce until one arrives (each is its own).
+    let stored = entities::notification::insert_once(&app.db, draft, chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
+    let (app_events, id) = (app.notifications.clone(), stored.id);
+    tokio::spawn(async move {
+        for _ in 0..50 {
+            app_events
+                .publish(domain::notification::Added {
+                    user_id: user,
+                    notification_id: id,
+                })
+                .await;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    });
 }
 
 fn check(case: &Case, actor: Actor, expect: Expect, body: &Value) {
