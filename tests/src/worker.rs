@@ -102,3 +102,42 @@ impl TestWorker {
         String::from_utf8_lossy(&res.body().await.expect("metrics body")).into_owned()
     }
 }
+
+/// `rekindle-worker` as a process of its own, on the given stores, to be killed like a real one.
+pub struct WorkerProcess {
+    child: std::process::Child,
+}
+
+impl WorkerProcess {
+    /// Starts the binary at `program` (the e2e tests pass
+    /// `env!("CARGO_BIN_EXE_rekindle-worker-under-test")`) with the stores' settings and `extra`.
+    pub fn spawn(program: &str, stores: &Stores, extra: &[(&str, String)]) -> Self {
+        let mut command = std::process::Command::new(program);
+        command
+            .envs(stores.env())
+            .env("REKINDLE_LOG_FORMAT", "json")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit());
+        for (key, value) in extra {
+            command.env(key, value);
+        }
+        Self {
+            child: command.spawn().expect("the worker process starts"),
+        }
+    }
+
+    /// Kills the process at once (SIGKILL): no job it holds gets to finish or go back.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL the worker");
+        self.child.wait().expect("the killed worker is reaped");
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        // A test that fails midway leaves no worker behind.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

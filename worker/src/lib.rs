@@ -3,6 +3,7 @@
 //! `rekindle-worker` runs it as its own process; in embedded mode `rekindle-api` runs it
 //! in-process. Either way [`run`] is the entry point.
 
+pub mod cli;
 pub mod http;
 pub mod jobs;
 pub mod queue;

@@ -33,3 +33,4 @@ mod socket_sessions;
 mod stored_data;
 mod subscriptions;
 mod worker;
+mod worker_crash;
