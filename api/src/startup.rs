@@ -195,6 +195,7 @@ impl Application {
                 queue: state.queue.clone(),
                 metrics: state.metrics.clone(),
                 notifications: state.notifications.clone(),
+                streak_rules: state.settings.streak_rules,
                 identity: worker::WorkerIdentity::new(state.clock.now()),
                 clock: state.clock.clone(),
             };

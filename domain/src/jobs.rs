@@ -90,6 +90,28 @@ impl Job for SendReminder {
     const QUEUE: &'static str = "send_reminder";
 }
 
+/// Finds the couples whose local ISO week is over at `at` without a summary, and queues one
+/// [`BuildWeeklySummary`] each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanWeeklySummaries {
+    pub at: DateTime<Utc>,
+}
+
+impl Job for PlanWeeklySummaries {
+    const QUEUE: &'static str = "plan_weekly_summaries";
+}
+
+/// Builds one couple-week's summary (once) and tells both members it is ready.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildWeeklySummary {
+    pub couple_id: Uuid,
+    pub week_start: chrono::NaiveDate,
+}
+
+impl Job for BuildWeeklySummary {
+    const QUEUE: &'static str = "build_weekly_summary";
+}
+
 /// Tells a member's partner about a logged completion (never its note or closeness).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnounceCompletion {

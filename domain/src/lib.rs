@@ -20,4 +20,5 @@ pub mod resources;
 pub mod safety;
 pub mod schedule;
 pub mod streak;
+pub mod summary;
 pub mod text;

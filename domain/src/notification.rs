@@ -129,6 +129,18 @@ pub fn partner_checked_in(
     }
 }
 
+/// Tells a member their couple's summary of the week starting `week_start` is ready.
+pub fn weekly_summary_ready(member: Uuid, couple_id: Uuid, week_start: chrono::NaiveDate) -> Draft {
+    Draft {
+        user_id: member,
+        kind: Kind::WeeklySummaryReady,
+        title: "Your week together".into(),
+        body: "See what you planned, what you did and what to try next.".into(),
+        data: json!({ "weekStart": week_start }),
+        dedupe_key: format!("summary:{couple_id}:{week_start}:{member}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

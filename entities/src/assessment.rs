@@ -301,3 +301,20 @@ pub async fn first_and_latest<C: ConnectionTrait>(
     let latest = newest(db, user_id, key, SUBMITTED).await?;
     Ok(first.zip(latest))
 }
+
+/// How many results were shared with a couple in `[from, to)` (a safety result never is).
+pub async fn shared_between<C: ConnectionTrait>(
+    db: &C,
+    couple_id: Uuid,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    Entity::find()
+        .filter(Column::SharedWithCouple.eq(couple_id))
+        .filter(Column::Safety.eq(false))
+        .filter(Column::SharedAt.gte(from))
+        .filter(Column::SharedAt.lt(to))
+        .count(db)
+        .await
+}

@@ -40,6 +40,21 @@ pub async fn for_day<C: ConnectionTrait>(
         .await
 }
 
+/// The answers to a couple's check-ins of the days from `from` up to (not including) `to`.
+pub async fn for_days<C: ConnectionTrait>(
+    db: &C,
+    couple_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::CoupleId.eq(couple_id))
+        .filter(Column::LocalDate.gte(from))
+        .filter(Column::LocalDate.lt(to))
+        .all(db)
+        .await
+}
+
 /// A member's answer, new or replacing their earlier one.
 pub struct NewAnswer<'a> {
     pub couple_id: Uuid,

@@ -149,3 +149,17 @@ pub async fn archive<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Active couples in ID order, `limit` at a time after `after` (to walk them all in pages).
+pub async fn active_page<C: ConnectionTrait>(
+    db: &C,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let mut query = Entity::find().filter(Column::Status.eq(Status::Active));
+    if let Some(after) = after {
+        query = query.filter(Column::Id.gt(after));
+    }
+    query.order_by_asc(Column::Id).limit(limit).all(db).await
+}

@@ -22,6 +22,7 @@ pub mod ritual;
 pub mod session;
 pub mod stored;
 pub mod user;
+pub mod weekly_summary;
 pub mod worker_heartbeat;
 
 pub use sea_orm;

@@ -24,6 +24,7 @@ mod m20261127_000017_create_check_in_answers;
 mod m20261127_000018_create_couple_breaks;
 mod m20261127_000019_create_dead_jobs;
 mod m20261127_000020_create_notifications;
+mod m20261127_000021_create_weekly_summaries;
 
 pub mod content;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000018_create_couple_breaks::Migration),
             Box::new(m20261127_000019_create_dead_jobs::Migration),
             Box::new(m20261127_000020_create_notifications::Migration),
+            Box::new(m20261127_000021_create_weekly_summaries::Migration),
         ]
     }
 }

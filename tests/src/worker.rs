@@ -55,6 +55,7 @@ impl TestWorker {
             queue,
             metrics,
             notifications,
+            streak_rules: settings.streak_rules,
             identity,
             clock,
         };

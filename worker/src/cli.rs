@@ -65,6 +65,7 @@ async fn run() -> anyhow::Result<()> {
         queue,
         metrics,
         notifications,
+        streak_rules: settings.streak_rules,
         identity: WorkerIdentity::new(clock.now()),
         clock,
     };

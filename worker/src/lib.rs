@@ -26,6 +26,8 @@ pub struct JobState {
     /// Where "a notification was stored" is announced to the api's subscriptions.
     pub notifications: runtime::Fanout<domain::notification::Added>,
     pub identity: WorkerIdentity,
+    /// How forgiving streaks are (summaries count them).
+    pub streak_rules: domain::streak::StreakRules,
     /// The time jobs work with: the system's, or one a test sets.
     pub clock: Clock,
 }

@@ -15,6 +15,7 @@ pub mod parsed;
 pub mod plan;
 pub mod resources;
 pub mod ritual;
+pub mod summaries;
 pub mod system;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema};
@@ -47,6 +48,7 @@ pub struct Mutation(
     checkin::CheckInMutation,
     breaks::BreakMutation,
     notifications::NotificationMutation,
+    summaries::SummaryMutation,
 );
 
 /// The root of every subscription.

@@ -32,5 +32,6 @@ mod shutdown;
 mod socket_sessions;
 mod stored_data;
 mod subscriptions;
+mod weekly_summaries;
 mod worker;
 mod worker_crash;

@@ -8,6 +8,7 @@ pub mod plan_reminders;
 pub mod prune_worker_heartbeats;
 pub mod record_heartbeat;
 pub mod send_reminder;
+pub mod weekly_summaries;
 
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -16,8 +17,8 @@ use apalis::prelude::*;
 use apalis_cron::CronScheduler;
 use cron::Schedule;
 use domain::jobs::{
-    AnnounceCheckIn, AnnounceCompletion, Job, Ping, PlanReminders, PruneWorkerHeartbeats, Queued,
-    SendReminder, retry_delay,
+    AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummary, Job, Ping, PlanReminders,
+    PlanWeeklySummaries, PruneWorkerHeartbeats, Queued, SendReminder, retry_delay,
 };
 use entities::dead_job;
 use runtime::metrics::Outcome;
@@ -27,6 +28,9 @@ use crate::queue::{BoundedRedis, Tuning};
 
 /// At the top of every hour.
 const PRUNE_SCHEDULE: &str = "0 0 * * * *";
+/// At the top of every hour: some zone's week ends at every hour (and some at half past: a
+/// week ending then is built on the next hour's tick).
+const WEEKLY_SUMMARY_SCHEDULE: &str = "0 0 * * * *";
 /// At the start of every minute.
 const PLAN_REMINDERS_SCHEDULE: &str = "0 * * * * *";
 /// How often an idle worker looks for queued jobs (STACK.md #3: the default is 30 s).
@@ -138,6 +142,7 @@ pub fn monitor(
     let heartbeat = Schedule::from_str(&format!("*/{heartbeat_secs} * * * * *"))?;
     let prune_tick = Schedule::from_str(PRUNE_SCHEDULE)?;
     let plan_tick = Schedule::from_str(PLAN_REMINDERS_SCHEDULE)?;
+    let summary_tick = Schedule::from_str(WEEKLY_SUMMARY_SCHEDULE)?;
     // Worker names are unique per process and per restart: backends track workers (and
     // recover a silent one's jobs) by name.
     let suffix = state.identity.worker_id.simple().to_string();
@@ -170,6 +175,14 @@ pub fn monitor(
             .build(plan_reminders::enqueue)
     });
 
+    let (s, name) = (state.clone(), format!("enqueue_weekly_summaries-{suffix}"));
+    monitor = monitor.register(move |_| {
+        WorkerBuilder::new(name.as_str())
+            .backend(CronScheduler::new(summary_tick.clone()))
+            .data(s.clone())
+            .build(weekly_summaries::enqueue)
+    });
+
     let on = Queues {
         state: state.clone(),
         suffix,
@@ -181,6 +194,8 @@ pub fn monitor(
     monitor = on.register::<SendReminder>(monitor);
     monitor = on.register::<AnnounceCompletion>(monitor);
     monitor = on.register::<AnnounceCheckIn>(monitor);
+    monitor = on.register::<PlanWeeklySummaries>(monitor);
+    monitor = on.register::<BuildWeeklySummary>(monitor);
     Ok(extend(monitor, &on))
 }
 

@@ -1,10 +1,12 @@
-//! Decisions about notifications and their preferences: a member's notifications and settings
-//! are theirs alone; nobody else, not their partner and not an administrator, reads them.
+//! Decisions about notifications, their preferences and weekly summaries: a member's
+//! notifications and settings are theirs alone (not their partner's, not an administrator's);
+//! a couple's weekly summaries are the couple's, and an administrator may rebuild one without
+//! reading it.
 
-use entities::notification;
+use entities::{couple, notification, weekly_summary};
 use uuid::Uuid;
 
-use super::{ItemAccess, readable_item, require_user};
+use super::{CoupleAccess, ItemAccess, readable_item, require_admin, require_user};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -39,4 +41,35 @@ pub async fn mutable_item(
     item_id: Uuid,
 ) -> Result<ItemAccess, ApiError> {
     readable_item(state, caller, item_id).await
+}
+
+/// A decision that the caller may read a weekly summary: one of their couple's.
+#[derive(Debug, Clone)]
+pub struct SummaryAccess {
+    row: weekly_summary::Model,
+}
+
+impl SummaryAccess {
+    pub fn row(&self) -> &weekly_summary::Model {
+        &self.row
+    }
+}
+
+impl CoupleAccess {
+    /// A weekly summary, if it is this couple's.
+    pub fn summary(&self, row: weekly_summary::Model) -> Option<SummaryAccess> {
+        (row.couple_id == self.couple.id).then_some(SummaryAccess { row })
+    }
+}
+
+/// A couple whose summary an administrator rebuilds; they get no content back.
+pub async fn rebuildable_couple(
+    state: &AppState,
+    caller: &Caller,
+    couple_id: Uuid,
+) -> Result<couple::Model, ApiError> {
+    require_admin(caller)?;
+    couple::find(&state.db, couple_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("couple"))
 }

@@ -235,6 +235,17 @@ impl Couple {
         }))
     }
 
+    /// Your weekly summaries, newest week first: one per local ISO week once it is over.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn weekly_summaries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only weeks before this cursor's.")] after: Option<String>,
+    ) -> Result<crate::graphql::summaries::WeeklySummaryConnection, ApiError> {
+        crate::graphql::summaries::page(ctx.data::<AppState>()?, &self.0, first, after).await
+    }
+
     /// Both partners' latest shared results of one instrument, side by side; null unless both
     /// of you shared one.
     async fn assessment_comparison(

@@ -9,6 +9,12 @@ use super::{
 };
 use Expect::{Null, Ok};
 
+/// The Monday two weeks back: a week that is over in every time zone.
+fn last_week() -> String {
+    let monday = domain::schedule::week_start(chrono::Utc::now().date_naive());
+    (monday - chrono::Duration::weeks(2)).to_string()
+}
+
 pub(super) fn cases() -> Vec<Case> {
     vec![
         Case {
@@ -447,6 +453,15 @@ pub(super) fn cases() -> Vec<Case> {
             query: "subscription { notificationAdded { id kind title } }",
             variables: none,
             expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Operators rebuild a summary and get no content back; nobody else may.
+            root: Root::Mutation,
+            field: "rebuildWeeklySummary",
+            query: "mutation($c: ID!, $w: NaiveDate!) { rebuildWeeklySummary(input: { coupleId: $c, weekStart: $w }) { weekStart builtAt } }",
+            variables: |w, _| json!({ "c": w.couple_id, "w": last_week() }),
+            expect: [UNAUTH, FORBIDDEN, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN],
             fresh_world_per_actor: false,
         },
         Case {

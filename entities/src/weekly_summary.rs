@@ -1,0 +1,243 @@
+//! The `weekly_summaries` table (one per couple-week, built by the worker) and what a summary
+//! is built from.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::summary::{Extras, WeeklySummary, start_of};
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect, Set};
+
+use crate::history::{ItemRows, counted_members};
+use crate::stored::BadRow;
+use crate::{assessment, check_in, completion, couple, couple_member, plan, plan_item, ritual};
+
+const TABLE: &str = "weekly_summaries";
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "weekly_summaries")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub couple_id: Uuid,
+    pub week_start: NaiveDate,
+    pub content: Json,
+    pub built_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    pub fn summary(&self) -> Result<WeeklySummary, BadRow> {
+        serde_json::from_value(self.content.clone())
+            .map_err(|e| BadRow::new(TABLE, self.id, "content", e))
+    }
+}
+
+/// Stores a couple-week's summary. Without `replace` an existing one stays (answers `None`);
+/// with it the new content replaces the old. Answers the stored row when this call wrote it.
+pub async fn store<C: ConnectionTrait>(
+    db: &C,
+    couple_id: Uuid,
+    summary: &WeeklySummary,
+    replace: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<Model>, DbErr> {
+    let content = serde_json::to_value(summary).map_err(|e| DbErr::Json(e.to_string()))?;
+    let row = ActiveModel {
+        id: Set(Uuid::now_v7()),
+        couple_id: Set(couple_id),
+        week_start: Set(summary.week_start),
+        content: Set(content),
+        built_at: Set(now),
+    };
+    let mut conflict = OnConflict::columns([Column::CoupleId, Column::WeekStart]);
+    if replace {
+        conflict.update_columns([Column::Content, Column::BuiltAt]);
+    } else {
+        conflict.do_nothing();
+    }
+    let written = Entity::insert(row)
+        .on_conflict(conflict.to_owned())
+        .exec_without_returning(db)
+        .await?;
+    if written == 0 {
+        return Ok(None);
+    }
+    find_week(db, couple_id, summary.week_start).await
+}
+
+pub async fn find_week<C: ConnectionTrait>(
+    db: &C,
+    couple_id: Uuid,
+    week_start: NaiveDate,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::CoupleId.eq(couple_id))
+        .filter(Column::WeekStart.eq(week_start))
+        .one(db)
+        .await
+}
+
+/// Which of the (couple, week) pairs already have a summary.
+pub async fn present<C: ConnectionTrait>(
+    db: &C,
+    wanted: &[(Uuid, NaiveDate)],
+) -> Result<HashSet<(Uuid, NaiveDate)>, DbErr> {
+    if wanted.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let couples: Vec<Uuid> = wanted.iter().map(|(c, _)| *c).collect();
+    let weeks: HashSet<NaiveDate> = wanted.iter().map(|(_, w)| *w).collect();
+    Ok(Entity::find()
+        .filter(Column::CoupleId.is_in(couples))
+        .filter(Column::WeekStart.is_in(weeks))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.couple_id, row.week_start))
+        .collect())
+}
+
+/// A page of a couple's summaries, newest week first: `limit` after the `after` week, with
+/// whether more follow and how many there are.
+pub async fn page_for_couple<C: ConnectionTrait>(
+    db: &C,
+    couple_id: Uuid,
+    after: Option<NaiveDate>,
+    limit: u64,
+) -> Result<(Vec<Model>, bool, u64), DbErr> {
+    let query = Entity::find().filter(Column::CoupleId.eq(couple_id));
+    let total = query.clone().count(db).await?;
+    let mut query = query;
+    if let Some(after) = after {
+        query = query.filter(Column::WeekStart.lt(after));
+    }
+    let mut rows = query
+        .order_by_desc(Column::WeekStart)
+        .limit(limit.saturating_add(1))
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok((rows, more, total))
+}
+
+/// What one couple's summary is built from, read in a handful of statements.
+pub struct Sources {
+    pub items: Vec<domain::progress::ItemHistory>,
+    pub members: Vec<Uuid>,
+    pub on_plan: Vec<String>,
+    pub extras: Extras,
+}
+
+/// Reads a couple's plan histories and the week's counts from other sources.
+pub async fn sources<C: ConnectionTrait>(
+    db: &C,
+    couple: &couple::Model,
+    week_start: NaiveDate,
+) -> Result<Sources, DbErr> {
+    let tz = couple.timezone()?;
+    let members_rows = couple_member::with_users(db, &[couple.id]).await?;
+    let member_models: Vec<&couple_member::Model> = members_rows.iter().map(|(m, _)| m).collect();
+    let members = counted_members(member_models.iter().copied());
+    let plans = plan::for_couples(db, &[couple.id]).await?;
+    let plan_ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
+    let items = plan_item::for_plans(db, &plan_ids).await?;
+    let item_ids: Vec<Uuid> = items.iter().map(|i| i.id).collect();
+    let completions = completion::for_items(db, &item_ids).await?;
+    let pauses = plan::pause::for_plans(db, &plan_ids).await?;
+    let ritual_ids: Vec<Uuid> = items.iter().map(|i| i.ritual_id).collect();
+    let rituals: BTreeMap<Uuid, ritual::Model> = ritual::by_ids(db, &ritual_ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut histories = Vec::with_capacity(items.len());
+    let mut on_plan = Vec::new();
+    for item in &items {
+        let (Some(plan), Some(ritual)) = (
+            plans.iter().find(|p| p.id == item.plan_id),
+            rituals.get(&item.ritual_id),
+        ) else {
+            continue;
+        };
+        let item_completions: Vec<completion::Model> = completions
+            .iter()
+            .filter(|c| c.plan_item_id == item.id)
+            .cloned()
+            .collect();
+        let item_pauses: Vec<plan::pause::Model> = pauses
+            .iter()
+            .filter(|p| p.plan_id == plan.id)
+            .cloned()
+            .collect();
+        let rows = ItemRows {
+            item,
+            plan,
+            ritual,
+            completions: &item_completions,
+            pauses: &item_pauses,
+            members: &members,
+        };
+        histories.push(rows.history()?);
+        if plan.is_active()? && item.is_active()? {
+            on_plan.push(ritual.key.clone());
+        }
+    }
+    let week_end = week_start + Duration::weeks(1);
+    let answers = check_in::for_days(db, couple.id, week_start, week_end).await?;
+    let mut per_day: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+    for answer in &answers {
+        *per_day.entry(answer.local_date).or_default() += 1;
+    }
+    let results_shared = assessment::shared_between(
+        db,
+        couple.id,
+        start_of(week_start, tz),
+        start_of(week_end, tz),
+    )
+    .await?;
+    Ok(Sources {
+        items: histories,
+        members,
+        on_plan,
+        extras: Extras {
+            check_ins_both_answered: per_day.values().filter(|n| **n >= 2).count() as u32,
+            results_shared: u32::try_from(results_shared).unwrap_or(u32::MAX),
+        },
+    })
+}
+
+/// Builds a couple-week's summary from what is stored and stores it (replacing the old one when
+/// `replace`); answers the row when this call wrote it.
+pub async fn build_and_store<C: ConnectionTrait>(
+    db: &C,
+    couple: &couple::Model,
+    week_start: NaiveDate,
+    rules: &domain::streak::StreakRules,
+    replace: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<Model>, DbErr> {
+    let sources = sources(db, couple, week_start).await?;
+    let catalog = ritual::built_in(db)
+        .await?
+        .into_iter()
+        .map(|r| Ok((r.key.clone(), r.category()?)))
+        .collect::<Result<Vec<_>, BadRow>>()?;
+    let summary = domain::summary::build(&domain::summary::Inputs {
+        items: &sources.items,
+        members: &sources.members,
+        tz: couple.timezone()?,
+        week_start,
+        rules,
+        catalog: &catalog,
+        on_plan: &sources.on_plan,
+        extras: sources.extras,
+    });
+    store(db, couple.id, &summary, replace, now).await
+}
