@@ -112,6 +112,17 @@ impl Job for BuildWeeklySummary {
     const QUEUE: &'static str = "build_weekly_summary";
 }
 
+/// Deletes the shared data of couples archived long enough ago (their
+/// `shared_data_delete_after` is before `at`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteUncoupledData {
+    pub at: DateTime<Utc>,
+}
+
+impl Job for DeleteUncoupledData {
+    const QUEUE: &'static str = "delete_uncoupled_data";
+}
+
 /// Tells a member's partner about a logged completion (never its note or closeness).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnounceCompletion {

@@ -36,6 +36,8 @@ pub struct Model {
     pub archived_at: Option<DateTimeUtc>,
     /// When an archived couple's shared data is deleted.
     pub shared_data_delete_after: Option<DateTimeUtc>,
+    /// When the shared data was deleted (by the worker, after `shared_data_delete_after`).
+    pub shared_data_deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -105,6 +107,7 @@ pub async fn create<C: ConnectionTrait>(
         updated_at: Set(now),
         archived_at: Set(None),
         shared_data_delete_after: Set(None),
+        shared_data_deleted_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -162,4 +165,83 @@ pub async fn active_page<C: ConnectionTrait>(
         query = query.filter(Column::Id.gt(after));
     }
     query.order_by_asc(Column::Id).limit(limit).all(db).await
+}
+
+/// Archived couples whose shared data is due for deletion at `now` and not yet deleted.
+pub async fn due_for_deletion<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Entity::find()
+        .filter(Column::Status.eq(Status::Archived))
+        .filter(Column::SharedDataDeleteAfter.lte(now))
+        .filter(Column::SharedDataDeletedAt.is_null())
+        .order_by_asc(Column::SharedDataDeleteAfter)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Deletes what an archived couple shared: plans (with their items, completions, pauses and
+/// reminders), custom rituals, check-in answers, breaks, weekly summaries and invites; takes
+/// back the members' shared results (each keeps their own); clears the couple's profile; and
+/// records when. Run in one transaction; running it again deletes nothing more.
+pub async fn delete_shared_data<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use crate::{assessment, check_in, couple_break, invite, plan, ritual, weekly_summary};
+    // Plans first: their items point at the custom rituals.
+    plan::Entity::delete_many()
+        .filter(plan::Column::CoupleId.eq(id))
+        .exec(db)
+        .await?;
+    ritual::Entity::delete_many()
+        .filter(ritual::Column::CoupleId.eq(id))
+        .exec(db)
+        .await?;
+    check_in::Entity::delete_many()
+        .filter(check_in::Column::CoupleId.eq(id))
+        .exec(db)
+        .await?;
+    couple_break::Entity::delete_many()
+        .filter(couple_break::Column::CoupleId.eq(id))
+        .exec(db)
+        .await?;
+    weekly_summary::Entity::delete_many()
+        .filter(weekly_summary::Column::CoupleId.eq(id))
+        .exec(db)
+        .await?;
+    invite::Entity::delete_many()
+        .filter(invite::Column::CoupleId.eq(id))
+        .exec(db)
+        .await?;
+    assessment::Entity::update_many()
+        .col_expr(
+            assessment::Column::SharedWithCouple,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(
+            assessment::Column::SharedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(assessment::Column::SharedWithCouple.eq(id))
+        .exec(db)
+        .await?;
+    Entity::update_many()
+        .col_expr(
+            Column::RelationshipStart,
+            Expr::value(Option::<chrono::NaiveDate>::None),
+        )
+        .col_expr(Column::Goals, Expr::value(serde_json::json!([])))
+        .col_expr(Column::Distractions, Expr::value(serde_json::json!([])))
+        .col_expr(Column::SharedDataDeletedAt, Expr::value(now))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

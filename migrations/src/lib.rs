@@ -25,6 +25,7 @@ mod m20261127_000018_create_couple_breaks;
 mod m20261127_000019_create_dead_jobs;
 mod m20261127_000020_create_notifications;
 mod m20261127_000021_create_weekly_summaries;
+mod m20261127_000022_add_shared_data_deleted_at;
 
 pub mod content;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000019_create_dead_jobs::Migration),
             Box::new(m20261127_000020_create_notifications::Migration),
             Box::new(m20261127_000021_create_weekly_summaries::Migration),
+            Box::new(m20261127_000022_add_shared_data_deleted_at::Migration),
         ]
     }
 }

@@ -32,6 +32,7 @@ mod shutdown;
 mod socket_sessions;
 mod stored_data;
 mod subscriptions;
+mod uncoupling;
 mod weekly_summaries;
 mod worker;
 mod worker_crash;

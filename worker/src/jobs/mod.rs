@@ -8,17 +8,19 @@ pub mod plan_reminders;
 pub mod prune_worker_heartbeats;
 pub mod record_heartbeat;
 pub mod send_reminder;
+pub mod uncoupling;
 pub mod weekly_summaries;
 
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use apalis::prelude::*;
-use apalis_cron::CronScheduler;
+use apalis_cron::{CronScheduler, Tick};
+use chrono::{DateTime, Utc};
 use cron::Schedule;
 use domain::jobs::{
-    AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummary, Job, Ping, PlanReminders,
-    PlanWeeklySummaries, PruneWorkerHeartbeats, Queued, SendReminder, retry_delay,
+    AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummary, DeleteUncoupledData, Job, Ping,
+    PlanReminders, PlanWeeklySummaries, PruneWorkerHeartbeats, Queued, SendReminder, retry_delay,
 };
 use entities::dead_job;
 use runtime::metrics::Outcome;
@@ -31,6 +33,8 @@ const PRUNE_SCHEDULE: &str = "0 0 * * * *";
 /// At the top of every hour: some zone's week ends at every hour (and some at half past: a
 /// week ending then is built on the next hour's tick).
 const WEEKLY_SUMMARY_SCHEDULE: &str = "0 0 * * * *";
+/// At half past every hour.
+const UNCOUPLING_SCHEDULE: &str = "0 30 * * * *";
 /// At the start of every minute.
 const PLAN_REMINDERS_SCHEDULE: &str = "0 * * * * *";
 /// How often an idle worker looks for queued jobs (STACK.md #3: the default is 30 s).
@@ -140,9 +144,6 @@ pub fn monitor(
 ) -> anyhow::Result<Monitor> {
     // Every `heartbeat_secs` seconds (15 by default), on the second.
     let heartbeat = Schedule::from_str(&format!("*/{heartbeat_secs} * * * * *"))?;
-    let prune_tick = Schedule::from_str(PRUNE_SCHEDULE)?;
-    let plan_tick = Schedule::from_str(PLAN_REMINDERS_SCHEDULE)?;
-    let summary_tick = Schedule::from_str(WEEKLY_SUMMARY_SCHEDULE)?;
     // Worker names are unique per process and per restart: backends track workers (and
     // recover a silent one's jobs) by name.
     let suffix = state.identity.worker_id.simple().to_string();
@@ -159,29 +160,10 @@ pub fn monitor(
             .build(record_heartbeat::run)
     });
 
-    let (s, name) = (state.clone(), format!("enqueue_prune-{suffix}"));
-    monitor = monitor.register(move |_| {
-        WorkerBuilder::new(name.as_str())
-            .backend(CronScheduler::new(prune_tick.clone()))
-            .data(s.clone())
-            .build(prune_worker_heartbeats::enqueue)
-    });
-
-    let (s, name) = (state.clone(), format!("enqueue_plan_reminders-{suffix}"));
-    monitor = monitor.register(move |_| {
-        WorkerBuilder::new(name.as_str())
-            .backend(CronScheduler::new(plan_tick.clone()))
-            .data(s.clone())
-            .build(plan_reminders::enqueue)
-    });
-
-    let (s, name) = (state.clone(), format!("enqueue_weekly_summaries-{suffix}"));
-    monitor = monitor.register(move |_| {
-        WorkerBuilder::new(name.as_str())
-            .backend(CronScheduler::new(summary_tick.clone()))
-            .data(s.clone())
-            .build(weekly_summaries::enqueue)
-    });
+    monitor = ticking::<PruneWorkerHeartbeats>(monitor, &state, &suffix, PRUNE_SCHEDULE)?;
+    monitor = ticking::<PlanReminders>(monitor, &state, &suffix, PLAN_REMINDERS_SCHEDULE)?;
+    monitor = ticking::<PlanWeeklySummaries>(monitor, &state, &suffix, WEEKLY_SUMMARY_SCHEDULE)?;
+    monitor = ticking::<DeleteUncoupledData>(monitor, &state, &suffix, UNCOUPLING_SCHEDULE)?;
 
     let on = Queues {
         state: state.clone(),
@@ -196,7 +178,54 @@ pub fn monitor(
     monitor = on.register::<AnnounceCheckIn>(monitor);
     monitor = on.register::<PlanWeeklySummaries>(monitor);
     monitor = on.register::<BuildWeeklySummary>(monitor);
+    monitor = on.register::<DeleteUncoupledData>(monitor);
     Ok(extend(monitor, &on))
+}
+
+/// A job a cron tick queues, made from the tick's instant.
+pub trait Ticked: Job {
+    fn at(now: DateTime<Utc>) -> Self;
+}
+
+/// Adds a cron tick on `schedule` (6 fields, seconds first) that queues one `J` each time.
+/// Every worker process ticks: the jobs must not mind running twice for the same instant.
+fn ticking<J: Ticked>(
+    monitor: Monitor,
+    state: &JobState,
+    suffix: &str,
+    schedule: &str,
+) -> anyhow::Result<Monitor> {
+    let schedule = Schedule::from_str(schedule)?;
+    let (state, name) = (state.clone(), format!("enqueue_{}-{suffix}", J::QUEUE));
+    Ok(monitor.register(move |_| {
+        WorkerBuilder::new(name.as_str())
+            .backend(CronScheduler::new(schedule.clone()))
+            .data(state.clone())
+            .build(enqueue::<J>)
+    }))
+}
+
+async fn enqueue<J: Ticked>(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> {
+    let result = state.queue.push(J::at(state.clock.now())).await;
+    finish(&state, &format!("enqueue_{}", J::QUEUE), result)
+}
+
+impl Ticked for PlanReminders {
+    fn at(now: DateTime<Utc>) -> Self {
+        Self { at: now }
+    }
+}
+
+impl Ticked for PlanWeeklySummaries {
+    fn at(now: DateTime<Utc>) -> Self {
+        Self { at: now }
+    }
+}
+
+impl Ticked for DeleteUncoupledData {
+    fn at(now: DateTime<Utc>) -> Self {
+        Self { at: now }
+    }
 }
 
 /// Registers queue consumers with the same polling, concurrency, panic catching and tracing.

@@ -8,8 +8,6 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
-use apalis::prelude::*;
-use apalis_cron::Tick;
 use chrono::{DateTime, Duration, Utc};
 use domain::jobs::{PlanReminders, Queued, SendReminder};
 use domain::reminder::{CATCH_UP, PLAN_AHEAD, due_between, to_remind};
@@ -26,14 +24,6 @@ const PLANS_PER_PAGE: u64 = 200;
 const LOST_AFTER: Duration = Duration::minutes(2);
 /// Lost reminders queued again per run.
 const REQUEUE_LIMIT: u64 = 1_000;
-
-pub async fn enqueue(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> {
-    let job = PlanReminders {
-        at: state.clock.now(),
-    };
-    let result = state.queue.push(job).await;
-    super::finish(&state, "enqueue_plan_reminders", result)
-}
 
 impl Perform for PlanReminders {
     async fn perform(&self, state: &JobState) -> Result<(), Failure> {

@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use apalis::prelude::*;
-use apalis_cron::Tick;
 use domain::jobs::PruneWorkerHeartbeats;
 use entities::worker_heartbeat;
 
@@ -13,13 +11,14 @@ use crate::JobState;
 /// How long a silent worker stays listed.
 pub const RETENTION: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// The hourly tick: queue one prune. Several workers may each queue one; pruning twice is harmless.
-pub async fn enqueue(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> {
-    let job = PruneWorkerHeartbeats {
-        retention_secs: RETENTION.as_secs(),
-    };
-    let result = state.queue.push(job).await;
-    super::finish(&state, "enqueue_prune_worker_heartbeats", result)
+impl super::Ticked for PruneWorkerHeartbeats {
+    /// The hourly tick queues one prune; several workers may each queue one, and pruning
+    /// twice is harmless.
+    fn at(_now: chrono::DateTime<chrono::Utc>) -> Self {
+        Self {
+            retention_secs: RETENTION.as_secs(),
+        }
+    }
 }
 
 impl Perform for PruneWorkerHeartbeats {

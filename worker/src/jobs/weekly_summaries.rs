@@ -2,8 +2,6 @@
 //! couple-week, and both members are told. A worker that was down catches up: any finished
 //! week without a summary is built on the next tick.
 
-use apalis::prelude::*;
-use apalis_cron::Tick;
 use domain::jobs::{BuildWeeklySummary, PlanWeeklySummaries};
 use domain::summary::last_finished_week;
 use entities::{couple, couple_member, weekly_summary};
@@ -13,14 +11,6 @@ use crate::JobState;
 
 /// Couples read per statement.
 const COUPLES_PER_PAGE: u64 = 500;
-
-pub async fn enqueue(_tick: Tick, state: Data<JobState>) -> Result<(), BoxDynError> {
-    let job = PlanWeeklySummaries {
-        at: state.clock.now(),
-    };
-    let result = state.queue.push(job).await;
-    super::finish(&state, "enqueue_plan_weekly_summaries", result)
-}
 
 impl Perform for PlanWeeklySummaries {
     async fn perform(&self, state: &JobState) -> Result<(), Failure> {
