@@ -147,7 +147,14 @@ impl Application {
         .listen(listener)?
         .run();
         let metrics_server = match &settings.metrics.bind {
-            Some(bind) => Some(worker::http::serve(bind, state.metrics.clone())?),
+            Some(bind) => Some(worker::http::serve(
+                bind,
+                state.metrics.clone(),
+                Some(worker::http::Depths {
+                    queue: state.queue.clone(),
+                    db: state.db.clone(),
+                }),
+            )?),
             None => None,
         };
         Ok(Self {

@@ -23,6 +23,15 @@ pub const REDIS_HEARTBEAT: Duration = Duration::from_secs(5);
 /// Heartbeats a Redis worker may miss before its in-flight tasks go to other workers.
 pub const REDIS_MISSED_HEARTBEATS: usize = 2;
 
+/// Jobs in one queue by state: due and waiting for a worker, due later, being run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueDepth {
+    pub queue: String,
+    pub waiting: u64,
+    pub scheduled: u64,
+    pub running: u64,
+}
+
 /// A connection to the job queue, cheap to clone.
 #[derive(Clone)]
 pub struct JobQueue {
@@ -199,6 +208,74 @@ impl JobQueue {
             }
         };
         pushed.map_err(|e| anyhow::anyhow!("pushing to {queue}: {e}"))
+    }
+
+    /// How many jobs each named queue holds, by state, as read now.
+    pub async fn depths(&self, queues: &[&str]) -> anyhow::Result<Vec<QueueDepth>> {
+        let mut out = Vec::with_capacity(queues.len());
+        for queue in queues {
+            let name = self.queue_name(queue);
+            let (waiting, scheduled, running) = match &self.backend {
+                Backend::Sqlite(pool) => {
+                    let now = i64::try_from(
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .unwrap_or_default()
+                            .as_secs(),
+                    )
+                    .unwrap_or(i64::MAX);
+                    let row: (i64, i64, i64) = sqlx::query_as(
+                        "SELECT \
+                           COALESCE(SUM(status IN ('Pending', 'Queued') AND run_at <= ?2), 0), \
+                           COALESCE(SUM(status IN ('Pending', 'Queued') AND run_at > ?2), 0), \
+                           COALESCE(SUM(status = 'Running'), 0) \
+                         FROM Jobs WHERE job_type = ?1",
+                    )
+                    .bind(&name)
+                    .bind(now)
+                    .fetch_one(pool)
+                    .await
+                    .with_context(|| format!("reading the depth of {queue}"))?;
+                    (row.0, row.1, row.2)
+                }
+                Backend::Redis(conn) => {
+                    let config = apalis_redis::Config::default().queue(&name);
+                    let mut conn = conn.clone();
+                    let waiting: i64 = redis::cmd("LLEN")
+                        .arg(config.active_jobs_list())
+                        .query_async(&mut conn)
+                        .await?;
+                    let scheduled: i64 = redis::cmd("ZCARD")
+                        .arg(config.scheduled_jobs_set())
+                        .query_async(&mut conn)
+                        .await?;
+                    // Fetched and not yet acknowledged, in each registered worker's set.
+                    let workers: Vec<String> = redis::cmd("ZRANGE")
+                        .arg(config.workers_set())
+                        .arg(0)
+                        .arg(-1)
+                        .query_async(&mut conn)
+                        .await?;
+                    let mut running = 0i64;
+                    for worker in workers {
+                        let n: i64 = redis::cmd("SCARD")
+                            .arg(format!("{}:{worker}", config.inflight_jobs_set()))
+                            .query_async(&mut conn)
+                            .await?;
+                        running += n;
+                    }
+                    (waiting, scheduled, running)
+                }
+            };
+            let count = |n: i64| u64::try_from(n).unwrap_or(0);
+            out.push(QueueDepth {
+                queue: (*queue).to_owned(),
+                waiting: count(waiting),
+                scheduled: count(scheduled),
+                running: count(running),
+            });
+        }
+        Ok(out)
     }
 
     /// Answers whether the queue answers within the probe timeout.

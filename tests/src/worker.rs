@@ -44,7 +44,15 @@ impl TestWorker {
         let identity = worker::WorkerIdentity::new(clock.now());
         let worker_id = identity.worker_id;
         let metrics = Metrics::new();
-        let (server, port) = worker::http::serve("127.0.0.1:0", metrics.clone()).unwrap();
+        let (server, port) = worker::http::serve(
+            "127.0.0.1:0",
+            metrics.clone(),
+            Some(worker::http::Depths {
+                queue: queue.clone(),
+                db: db.clone(),
+            }),
+        )
+        .unwrap();
         let handle = server.handle();
         tokio::spawn(server);
         let notifications = runtime::Fanout::for_settings(&settings, domain::notification::TOPIC)

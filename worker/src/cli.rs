@@ -49,7 +49,14 @@ async fn run() -> anyhow::Result<()> {
     let metrics = Metrics::new();
     let server = match &settings.worker_bind {
         Some(bind) => {
-            let (server, port) = crate::http::serve(bind, metrics.clone())?;
+            let (server, port) = crate::http::serve(
+                bind,
+                metrics.clone(),
+                Some(crate::http::Depths {
+                    queue: queue.clone(),
+                    db: db.clone(),
+                }),
+            )?;
             tracing::info!(port, "worker metrics at /metrics");
             let handle = server.handle();
             tokio::spawn(server);

@@ -190,3 +190,45 @@ async fn a_redis_worker_drains_a_due_backlog_of_100000_jobs() {
     assert_eq!(left, 0);
     worker.stop().await;
 }
+
+#[actix_web::test]
+async fn worker_metrics_show_each_queues_depth_by_state() {
+    let stores = Stores::fresh().await;
+    let settings = rekindle_tests::settings_from(&stores.env());
+    let queue = runtime::JobQueue::connect(&settings).await.unwrap();
+    let db = runtime::store::connect_database(&settings).await.unwrap();
+    runtime::store::migrate(&db).await.unwrap();
+    let worker = TestWorker::spawn_on(&stores).await;
+    for _ in 0..3 {
+        queue
+            .push_after(
+                domain::jobs::Queued::first(Ping {}),
+                Duration::from_secs(3600),
+            )
+            .await
+            .unwrap();
+    }
+    dead_job::record(
+        &db,
+        dead_job::NewDeadJob {
+            queue: "send_reminder",
+            payload: serde_json::json!({ "job": {}, "attempt": 8 }),
+            attempts: 8,
+            last_error: "the database was away",
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let text = worker.metrics().await;
+    for line in [
+        "rekindle_queue_jobs{queue=\"ping\",state=\"scheduled\"} 3",
+        "rekindle_queue_jobs{queue=\"ping\",state=\"running\"} 0",
+        "rekindle_queue_jobs{queue=\"send_reminder\",state=\"failed\"} 1",
+        "rekindle_queue_jobs{queue=\"plan_reminders\",state=\"waiting\"} 0",
+        "# TYPE rekindle_queue_jobs gauge",
+    ] {
+        assert!(text.contains(line), "{line} missing from\n{text}");
+    }
+    worker.stop().await;
+}

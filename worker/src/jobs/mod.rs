@@ -134,6 +134,19 @@ impl Perform for Ping {
     }
 }
 
+/// Every queue this worker consumes, by name.
+pub const QUEUES: [&str; 9] = [
+    Ping::QUEUE,
+    PruneWorkerHeartbeats::QUEUE,
+    PlanReminders::QUEUE,
+    SendReminder::QUEUE,
+    AnnounceCompletion::QUEUE,
+    AnnounceCheckIn::QUEUE,
+    PlanWeeklySummaries::QUEUE,
+    BuildWeeklySummary::QUEUE,
+    DeleteUncoupledData::QUEUE,
+];
+
 /// Builds the monitor with every worker registered; `extend` may register more queues.
 pub fn monitor(
     state: JobState,
