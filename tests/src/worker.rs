@@ -100,6 +100,11 @@ impl TestWorker {
         self.server.stop(true).await;
     }
 
+    /// Runs of `queue`'s jobs that ended well, as the worker's /metrics counts them.
+    pub async fn jobs_done(&self, queue: &str) -> u64 {
+        jobs_done(&self.metrics().await, queue)
+    }
+
     /// The worker's /metrics text.
     pub async fn metrics(&self) -> String {
         let mut res = awc::Client::default()
@@ -149,4 +154,14 @@ impl Drop for WorkerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Runs of `queue`'s jobs that ended well, read from a /metrics text.
+pub fn jobs_done(metrics: &str, queue: &str) -> u64 {
+    let counted = format!("rekindle_jobs_total{{queue=\"{queue}\",outcome=\"ok\"}} ");
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(counted.as_str()))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
 }

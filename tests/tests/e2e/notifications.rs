@@ -41,13 +41,7 @@ fn nodes(page: &Value) -> Vec<Value> {
 
 /// Runs of a queue's job on the app's embedded worker.
 fn runs(app: &TestApp, queue: &str) -> u64 {
-    let counted = format!("rekindle_jobs_total{{queue=\"{queue}\",outcome=\"ok\"}} ");
-    app.metrics
-        .render()
-        .lines()
-        .find_map(|l| l.strip_prefix(counted.as_str()))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
+    rekindle_tests::worker::jobs_done(&app.metrics.render(), queue)
 }
 
 async fn couple_with_a_ritual(app: &TestApp) -> (Account, Account, String) {

@@ -116,14 +116,7 @@ impl Scene {
 }
 
 async fn planner_runs(worker: &TestWorker) -> u64 {
-    let counted = "rekindle_jobs_total{queue=\"plan_reminders\",outcome=\"ok\"} ";
-    worker
-        .metrics()
-        .await
-        .lines()
-        .find_map(|l| l.strip_prefix(counted))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
+    worker.jobs_done("plan_reminders").await
 }
 
 async fn set_timezone(app: &TestApp, who: &Account, tz: &str) {

@@ -100,14 +100,7 @@ async fn what_is_left(app: &TestApp, couple_id: &str, owner: &Account) -> Left {
 }
 
 async fn runs(worker: &TestWorker) -> u64 {
-    let counted = "rekindle_jobs_total{queue=\"delete_uncoupled_data\",outcome=\"ok\"} ";
-    worker
-        .metrics()
-        .await
-        .lines()
-        .find_map(|l| l.strip_prefix(counted))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
+    worker.jobs_done("delete_uncoupled_data").await
 }
 
 async fn delete_due(app: &TestApp, worker: &TestWorker, clock: &ManualClock) {

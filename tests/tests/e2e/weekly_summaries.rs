@@ -82,14 +82,7 @@ async fn ready_notices(app: &TestApp, who: &Account) -> usize {
 
 /// Planning runs finished on the worker.
 async fn builds(worker: &TestWorker) -> u64 {
-    let counted = "rekindle_jobs_total{queue=\"plan_weekly_summaries\",outcome=\"ok\"} ";
-    worker
-        .metrics()
-        .await
-        .lines()
-        .find_map(|l| l.strip_prefix(counted))
-        .and_then(|n| n.trim().parse().ok())
-        .unwrap_or(0)
+    worker.jobs_done("plan_weekly_summaries").await
 }
 
 /// Runs the hourly planning for the clock's instant and waits until it and the builds it

@@ -99,18 +99,12 @@ async fn separate_workers_beat_and_share_the_queue_the_api_pushes_to() {
     )
     .await;
     // The hourly tick may queue a prune of its own meanwhile: count at least the one pushed.
-    let counted = "rekindle_jobs_total{queue=\"prune_worker_heartbeats\",outcome=\"ok\"} ";
-    let ok_count = |text: &str| -> u64 {
-        text.lines()
-            .find_map(|l| l.strip_prefix(counted))
-            .and_then(|n| n.trim().parse().ok())
-            .unwrap_or(0)
-    };
     eventually(
         "the job counted on a worker's /metrics",
         Duration::from_secs(10),
         || async {
-            let total = ok_count(&one.metrics().await) + ok_count(&two.metrics().await);
+            let queue = "prune_worker_heartbeats";
+            let total = one.jobs_done(queue).await + two.jobs_done(queue).await;
             (total >= 1).then_some(())
         },
     )
