@@ -88,7 +88,10 @@ async fn count(db: &DatabaseConnection, sql: &str) -> u64 {
 async fn wait_for(what: &str, deadline: Duration, mut done: impl AsyncFnMut() -> bool) {
     let start = Instant::now();
     while !done().await {
-        assert!(start.elapsed() < deadline, "{what} took longer than {deadline:?}");
+        assert!(
+            start.elapsed() < deadline,
+            "{what} took longer than {deadline:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -212,7 +215,8 @@ async fn lateness(
     // Planned for one second, 20 s from now, as the planner leaves them.
     seed(&db, n / 2, "00:00", false).await;
     let fire_at = Utc::now() + chrono::Duration::seconds(20);
-    let fire_at = fire_at - chrono::Duration::nanoseconds(i64::from(fire_at.timestamp_subsec_nanos()));
+    let fire_at =
+        fire_at - chrono::Duration::nanoseconds(i64::from(fire_at.timestamp_subsec_nanos()));
     let sql = format!(
         "INSERT INTO reminders (id, plan_item_id, occurrence_date, user_id, due_at, fire_at, status, queued_at) \
          SELECT md5('r' || c || '-' || k)::uuid, md5('i' || c)::uuid, current_date, md5('u' || (2 * c - k))::uuid, \
@@ -246,7 +250,8 @@ async fn lateness(
     let rows = db
         .query_all_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
-            "SELECT EXTRACT(EPOCH FROM (sent_at - fire_at))::float8 FROM reminders ORDER BY 1".to_owned(),
+            "SELECT EXTRACT(EPOCH FROM (sent_at - fire_at))::float8 FROM reminders ORDER BY 1"
+                .to_owned(),
         ))
         .await?;
     let late: Vec<f64> = rows

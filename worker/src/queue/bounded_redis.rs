@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::LazyLock;
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use apalis_core::backend::{Backend, BackendConfig, WireFormatBackend};
 use apalis_core::worker::context::WorkerContext;
@@ -40,6 +40,10 @@ pub struct Tuning {
     pub batch: usize,
     /// Pause after a failed fetch before the next try.
     pub retry_after: Duration,
+    /// While fetched tasks wait in the buffer, apalis's bookkeeping (acknowledgements, the
+    /// heartbeat) runs at most this often, so the acknowledgements of many short tasks go to
+    /// Redis in one call instead of one call per task. Far below the heartbeat interval.
+    pub settle_every: Duration,
 }
 
 impl Default for Tuning {
@@ -48,6 +52,7 @@ impl Default for Tuning {
             chunk: 1_000,
             batch: 500,
             retry_after: Duration::from_secs(1),
+            settle_every: Duration::from_millis(50),
         }
     }
 }
@@ -65,6 +70,7 @@ pub struct BoundedRedis<Args> {
     fetch: Option<Fetch>,
     give_back: Option<GiveBack>,
     buffer: VecDeque<RedisTask>,
+    settled: Option<Instant>,
 }
 
 impl<Args> BoundedRedis<Args> {
@@ -78,6 +84,7 @@ impl<Args> BoundedRedis<Args> {
             fetch: None,
             give_back: None,
             buffer: VecDeque::new(),
+            settled: None,
         }
     }
 
@@ -160,7 +167,17 @@ impl<Args> Backend for BoundedRedis<Args> {
             }
             self.start = None;
         }
-        self.inner.poll_ready(cx, worker)
+        let recently = self
+            .settled
+            .is_some_and(|at| at.elapsed() < self.tuning.settle_every);
+        if recently && !self.buffer.is_empty() {
+            return Poll::Ready(Ok(()));
+        }
+        let ready = self.inner.poll_ready(cx, worker);
+        if matches!(ready, Poll::Ready(Ok(()))) {
+            self.settled = Some(Instant::now());
+        }
+        ready
     }
 
     fn poll_next(
