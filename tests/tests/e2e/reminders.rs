@@ -329,6 +329,15 @@ async fn two_workers_send_each_reminder_once_at_its_instant() {
     assert_eq!(rows[0].status, "sent");
     // Ben's 21:00 is New York's, five hours off: nothing for him yet.
     assert!(notifications(&scene.app, &scene.ben).await.is_empty());
+    // The send is in one worker's reminder lateness histogram.
+    let sent_count = |text: String| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix("rekindle_reminder_lateness_seconds_count "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    let counted = sent_count(scene.worker.metrics().await) + sent_count(second.metrics().await);
+    assert_eq!(counted, 1);
     second.stop().await;
     scene.stop().await;
 }
