@@ -225,3 +225,58 @@ async fn worker_metrics_show_each_queues_depth_by_state() {
     }
     worker.stop().await;
 }
+
+#[actix_web::test]
+async fn the_dead_jobs_command_lists_and_sends_back() {
+    let stores = Stores::fresh().await;
+    let settings = rekindle_tests::settings_from(&stores.env());
+    let db = runtime::store::connect_database(&settings).await.unwrap();
+    runtime::store::migrate(&db).await.unwrap();
+    let dead = dead_job::record(
+        &db,
+        dead_job::NewDeadJob {
+            queue: Ping::QUEUE,
+            payload: serde_json::json!({ "job": {}, "attempt": 8 }),
+            attempts: 8,
+            last_error: "the queue was away",
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rekindle-worker-under-test"))
+            .args(args)
+            .envs(stores.env())
+            .output()
+            .expect("the command runs")
+    };
+    let listed = run(&["dead-jobs"]);
+    assert!(listed.status.success(), "{listed:?}");
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["id"], serde_json::json!(dead.id));
+    assert_eq!(lines[0]["queue"], "ping");
+    assert_eq!(lines[0]["lastError"], "the queue was away");
+
+    let id = dead.id.to_string();
+    let retried = run(&["dead-jobs", "retry", &id]);
+    assert!(retried.status.success(), "{retried:?}");
+    assert!(dead_job::waiting(&db).await.unwrap().is_empty());
+    // Back on its queue as a first run: a worker runs it.
+    let worker = TestWorker::spawn_on(&stores).await;
+    eventually(
+        "the job sent back runs",
+        Duration::from_secs(30),
+        || async { (worker.jobs_done("ping").await >= 1).then_some(()) },
+    )
+    .await;
+    let again = run(&["dead-jobs", "retry", &id]);
+    assert!(!again.status.success(), "a second retry is refused");
+    let bad = run(&["dead-jobs", "retry", "not-an-id"]);
+    assert!(!bad.status.success());
+    worker.stop().await;
+}
