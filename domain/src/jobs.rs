@@ -79,15 +79,21 @@ impl Job for PlanReminders {
     const QUEUE: &'static str = "plan_reminders";
 }
 
-/// Sends one planned reminder, if it is still due as planned (`fire_at` as the planner set it).
+/// Sends planned reminders that fire at the same instant, each if it is still due as planned
+/// (`fire_at` as the planner set it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SendReminder {
-    pub reminder_id: Uuid,
+pub struct SendReminders {
     pub fire_at: DateTime<Utc>,
+    pub reminder_ids: Vec<Uuid>,
 }
 
-impl Job for SendReminder {
-    const QUEUE: &'static str = "send_reminder";
+impl SendReminders {
+    /// Reminders one job sends at most.
+    pub const BATCH: usize = 200;
+}
+
+impl Job for SendReminders {
+    const QUEUE: &'static str = "send_reminders";
 }
 
 /// Finds the couples whose local ISO week is over at `at` without a summary, and queues one

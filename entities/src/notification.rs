@@ -68,6 +68,37 @@ pub async fn insert_once<C: ConnectionTrait>(
     }
 }
 
+/// Stores many notifications, each unless one with its dedupe key exists; answers the rows
+/// this call added.
+pub async fn insert_many_once<C: ConnectionTrait>(
+    db: &C,
+    drafts: Vec<Draft>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Model>, DbErr> {
+    if drafts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = drafts.into_iter().map(|draft| ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(draft.user_id),
+        kind: Set(draft.kind.as_str().to_owned()),
+        title: Set(draft.title),
+        body: Set(draft.body),
+        data: Set(draft.data),
+        dedupe_key: Set(draft.dedupe_key),
+        created_at: Set(now),
+        read_at: Set(None),
+    });
+    let inserted = Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([Column::DedupeKey])
+        .exec_with_returning_many(db)
+        .await?;
+    Ok(match inserted {
+        sea_orm::TryInsertResult::Inserted(rows) => rows,
+        _ => Vec::new(),
+    })
+}
+
 /// A page of a member's notifications, newest first: `limit` of them after the `after` ID
 /// (older than it), with whether more follow and how many match in all.
 pub async fn page_for_user<C: ConnectionTrait>(

@@ -30,6 +30,26 @@ pub async fn daily_cap<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Opti
         .map(|cap| u32::try_from(cap).unwrap_or(0)))
 }
 
+/// The daily caps of those of `users` who set one.
+pub async fn daily_caps<C: ConnectionTrait>(
+    db: &C,
+    users: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, u32>, DbErr> {
+    if users.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(Entity::find()
+        .filter(Column::UserId.is_in(users.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            row.daily_cap
+                .map(|cap| (row.user_id, u32::try_from(cap).unwrap_or(0)))
+        })
+        .collect())
+}
+
 pub async fn set_daily_cap<C: ConnectionTrait>(
     db: &C,
     user_id: Uuid,

@@ -114,6 +114,16 @@ pub async fn active_for_couple<C: ConnectionTrait>(
         .await
 }
 
+pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
 /// Active plans in ID order, `limit` at a time after `after` (to walk them all in pages).
 pub async fn active_page<C: ConnectionTrait>(
     db: &C,

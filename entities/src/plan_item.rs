@@ -203,3 +203,13 @@ pub async fn find_for_member<C: ConnectionTrait>(
         .await?
         .and_then(|(item, plan, couple, member)| Some((item, (plan?, couple?, member?)))))
 }
+
+pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}

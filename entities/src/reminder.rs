@@ -87,6 +87,77 @@ pub async fn plan<C: ConnectionTrait>(
     }
 }
 
+/// Records many wanted reminders at once, each unless its (item, occurrence, member) is
+/// already planned; answers the rows this call added, to be queued.
+pub async fn plan_many<C: ConnectionTrait>(
+    db: &C,
+    wanted: &[Wanted],
+    now: DateTime<Utc>,
+) -> Result<Vec<Model>, DbErr> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    // A statement holds at most this many rows (nine parameters each, far below the limits).
+    const PER_INSERT: usize = 1_000;
+    let mut added = Vec::new();
+    for chunk in wanted.chunks(PER_INSERT) {
+        let rows = chunk.iter().map(|w| ActiveModel {
+            id: Set(Uuid::now_v7()),
+            plan_item_id: Set(w.plan_item_id),
+            occurrence_date: Set(w.occurrence_date),
+            user_id: Set(w.user_id),
+            due_at: Set(w.due_at),
+            fire_at: Set(w.fire_at),
+            status: Set(Status::Scheduled.as_str().to_owned()),
+            queued_at: Set(now),
+            sent_at: Set(None),
+        });
+        let inserted = Entity::insert_many(rows)
+            .on_conflict_do_nothing_on([Column::PlanItemId, Column::OccurrenceDate, Column::UserId])
+            .exec_with_returning_many(db)
+            .await?;
+        if let sea_orm::TryInsertResult::Inserted(rows) = inserted {
+            added.extend(rows);
+        }
+    }
+    Ok(added)
+}
+
+pub async fn find_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// [`settle`] for many reminders planned for the same `fire_at`; answers the IDs this call
+/// moved (the others were settled or planned again meanwhile).
+pub async fn settle_many<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    fire_at: DateTime<Utc>,
+    to: Status,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Entity::update_many()
+        .col_expr(Column::Status, Expr::value(to))
+        .col_expr(Column::SentAt, Expr::value(now))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::Status.eq(Status::Scheduled))
+        .filter(Column::FireAt.eq(fire_at))
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .collect())
+}
+
 /// Scheduled reminders that should have gone out before `before` and were last queued before
 /// `queued_before`: their job was lost (a worker died between planning and queueing), so they
 /// are queued again. Sending stays once: only one run can move a reminder out of `scheduled`.

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use domain::clock::Clock;
-use domain::jobs::{Ping, PlanReminders, PlanWeeklySummaries, Queued, SendReminder};
+use domain::jobs::{Ping, PlanReminders, PlanWeeklySummaries, Queued, SendReminders};
 use rekindle_worker::{JobState, WorkerIdentity};
 use runtime::{Fanout, JobQueue, Metrics, Settings, store};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -235,10 +235,11 @@ async fn lateness(
         .map(|row| row.try_get_by_index(0).unwrap())
         .collect();
     let delay = (fire_at - Utc::now()).to_std().unwrap_or_default();
-    for id in ids {
-        let job = SendReminder {
-            reminder_id: id,
+    // As the planner queues them: one job per instant and batch.
+    for chunk in ids.chunks(SendReminders::BATCH) {
+        let job = SendReminders {
             fire_at,
+            reminder_ids: chunk.to_vec(),
         };
         queue.push_after(Queued::first(job), delay).await?;
     }
@@ -264,7 +265,7 @@ async fn lateness(
         at(0.5),
         at(0.99),
         at(1.0),
-        rekindle_worker_jobs_done(&worker.metrics, "send_reminder")
+        rekindle_worker_jobs_done(&worker.metrics, "send_reminders")
     );
     Ok(())
 }

@@ -204,7 +204,7 @@ async fn worker_metrics_show_each_queues_depth_by_state() {
     dead_job::record(
         &db,
         dead_job::NewDeadJob {
-            queue: "send_reminder",
+            queue: "send_reminders",
             payload: serde_json::json!({ "job": {}, "attempt": 8 }),
             attempts: 8,
             last_error: "the database was away",
@@ -217,7 +217,7 @@ async fn worker_metrics_show_each_queues_depth_by_state() {
     for line in [
         "rekindle_queue_jobs{queue=\"ping\",state=\"scheduled\"} 3",
         "rekindle_queue_jobs{queue=\"ping\",state=\"running\"} 0",
-        "rekindle_queue_jobs{queue=\"send_reminder\",state=\"failed\"} 1",
+        "rekindle_queue_jobs{queue=\"send_reminders\",state=\"failed\"} 1",
         "rekindle_queue_jobs{queue=\"plan_reminders\",state=\"waiting\"} 0",
         "# TYPE rekindle_queue_jobs gauge",
     ] {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::{NaiveDate, Utc};
-use domain::jobs::SendReminder;
+use domain::jobs::SendReminders;
 use entities::{notification, reminder};
 use rekindle_tests::builders::{add_item, create_plan, pair};
 use rekindle_tests::proxy::Proxy;
@@ -38,7 +38,7 @@ async fn queued_reminders(app: &TestApp) {
     let item = uuid_of(item["id"].as_str().unwrap());
     let now = Utc::now();
     let first = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-    let mut jobs = Vec::new();
+    let mut ids = Vec::new();
     for day in 0..(REMINDERS / 2) {
         for who in [&ana, &ben] {
             let wanted = reminder::Wanted {
@@ -49,12 +49,18 @@ async fn queued_reminders(app: &TestApp) {
                 fire_at: now,
             };
             let row = reminder::plan(&app.db, wanted, now).await.unwrap().unwrap();
-            jobs.push(SendReminder {
-                reminder_id: row.id,
-                fire_at: row.fire_at,
-            });
+            // As stored: PostgreSQL keeps microseconds, and the job names the stored instant.
+            ids.push((row.id, row.fire_at));
         }
     }
+    // In jobs of 20, as many as there are workers' fetches to interrupt.
+    let jobs = ids
+        .chunks(20)
+        .map(|chunk| SendReminders {
+            fire_at: chunk[0].1,
+            reminder_ids: chunk.iter().map(|(id, _)| *id).collect(),
+        })
+        .collect();
     app.queue.push_many(jobs).await.unwrap();
 }
 

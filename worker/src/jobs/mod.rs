@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use cron::Schedule;
 use domain::jobs::{
     AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummary, DeleteUncoupledData, Job, Ping,
-    PlanReminders, PlanWeeklySummaries, PruneWorkerHeartbeats, Queued, SendReminder, retry_delay,
+    PlanReminders, PlanWeeklySummaries, PruneWorkerHeartbeats, Queued, SendReminders, retry_delay,
 };
 use entities::dead_job;
 use runtime::metrics::Outcome;
@@ -139,7 +139,7 @@ pub const QUEUES: [&str; 9] = [
     Ping::QUEUE,
     PruneWorkerHeartbeats::QUEUE,
     PlanReminders::QUEUE,
-    SendReminder::QUEUE,
+    SendReminders::QUEUE,
     AnnounceCompletion::QUEUE,
     AnnounceCheckIn::QUEUE,
     PlanWeeklySummaries::QUEUE,
@@ -186,7 +186,7 @@ pub fn monitor(
     monitor = on.register::<Ping>(monitor);
     monitor = on.register::<PruneWorkerHeartbeats>(monitor);
     monitor = on.register::<PlanReminders>(monitor);
-    monitor = on.register::<SendReminder>(monitor);
+    monitor = on.register::<SendReminders>(monitor);
     monitor = on.register::<AnnounceCompletion>(monitor);
     monitor = on.register::<AnnounceCheckIn>(monitor);
     monitor = on.register::<PlanWeeklySummaries>(monitor);

@@ -5,11 +5,11 @@
 //! several workers each fire plans once per reminder all the same (the reminder's unique key),
 //! and a test or an operator can plan any instant by queueing the job.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use domain::jobs::{PlanReminders, Queued, SendReminder};
+use domain::jobs::{PlanReminders, Queued, SendReminders};
 use domain::reminder::{CATCH_UP, PLAN_AHEAD, due_between, to_remind};
 use entities::notification_settings::muted;
 use entities::{completion, couple_member, plan, plan_item, reminder};
@@ -19,7 +19,7 @@ use super::{Failure, Perform};
 use crate::JobState;
 
 /// Plans read per statement.
-const PLANS_PER_PAGE: u64 = 200;
+const PLANS_PER_PAGE: u64 = 500;
 /// A scheduled reminder this late, last queued this long ago, lost its job: queue it again.
 const LOST_AFTER: Duration = Duration::minutes(2);
 /// Lost reminders queued again per run.
@@ -90,7 +90,7 @@ async fn plan_page(
     let plans_by_id: HashMap<Uuid, &plan::Model> = plans.iter().map(|p| (p.id, p)).collect();
 
     let now = state.clock.now();
-    let mut planned = 0;
+    let mut all = Vec::new();
     for item in &items {
         let Some(plan) = plans_by_id.get(&item.plan_id) else {
             continue;
@@ -112,14 +112,11 @@ async fn plan_page(
                 continue;
             }
         };
-        for wanted in wanted {
-            if let Some(row) = reminder::plan(db, wanted, now).await? {
-                queue_send(state, &row, now).await?;
-                planned += 1;
-            }
-        }
+        all.extend(wanted);
     }
-    Ok(planned)
+    let rows = reminder::plan_many(db, &all, now).await?;
+    queue_sends(state, &rows, now).await?;
+    Ok(rows.len())
 }
 
 /// What one planning run knows beyond the item itself.
@@ -172,22 +169,31 @@ impl Window<'_> {
     }
 }
 
-/// Queues the job that sends a planned reminder at its instant.
-async fn queue_send(
+/// Queues the jobs that send planned reminders at their instants: one per instant and batch.
+async fn queue_sends(
     state: &JobState,
-    row: &reminder::Model,
+    rows: &[reminder::Model],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let delay = (row.fire_at - now).to_std().unwrap_or_default();
-    let job = SendReminder {
-        reminder_id: row.id,
-        fire_at: row.fire_at,
-    };
-    state
-        .queue
-        .push_after(Queued::first(job), delay)
-        .await
-        .context("queueing a reminder")
+    let mut by_instant: BTreeMap<DateTime<Utc>, Vec<Uuid>> = BTreeMap::new();
+    for row in rows {
+        by_instant.entry(row.fire_at).or_default().push(row.id);
+    }
+    for (fire_at, ids) in by_instant {
+        let delay = (fire_at - now).to_std().unwrap_or_default();
+        for chunk in ids.chunks(SendReminders::BATCH) {
+            let job = SendReminders {
+                fire_at,
+                reminder_ids: chunk.to_vec(),
+            };
+            state
+                .queue
+                .push_after(Queued::first(job), delay)
+                .await
+                .context("queueing reminders")?;
+        }
+    }
+    Ok(())
 }
 
 /// Queues again the reminders whose job was lost; answers how many.
@@ -195,14 +201,8 @@ async fn requeue_lost(state: &JobState) -> Result<usize, Failure> {
     let now = state.clock.now();
     let lost =
         reminder::overdue(&state.db, now - LOST_AFTER, now - LOST_AFTER, REQUEUE_LIMIT).await?;
-    let mut ids = Vec::with_capacity(lost.len());
-    let mut seen = HashSet::new();
-    for row in &lost {
-        if seen.insert(row.id) {
-            queue_send(state, row, now).await?;
-            ids.push(row.id);
-        }
-    }
+    queue_sends(state, &lost, now).await?;
+    let ids: Vec<Uuid> = lost.iter().map(|row| row.id).collect();
     reminder::requeued(&state.db, &ids, now).await?;
     Ok(ids.len())
 }
