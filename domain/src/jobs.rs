@@ -69,10 +69,14 @@ impl Job for PruneWorkerHeartbeats {
     const QUEUE: &'static str = "prune_worker_heartbeats";
 }
 
-/// Finds plan-item occurrences due around `at` and schedules each member's reminder.
+/// Finds plan-item occurrences due around `at` and schedules each member's reminder: one page
+/// of active plans (those after `after` in ID order), then queues itself for the next page, so
+/// no run grows with the number of plans.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanReminders {
     pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub after: Option<Uuid>,
 }
 
 impl Job for PlanReminders {
@@ -97,25 +101,33 @@ impl Job for SendReminders {
 }
 
 /// Finds the couples whose local ISO week is over at `at` without a summary, and queues one
-/// [`BuildWeeklySummary`] each.
+/// [`BuildWeeklySummaries`] per batch of them: one page of couples (those after `after`), then
+/// queues itself for the next page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanWeeklySummaries {
     pub at: DateTime<Utc>,
+    #[serde(default)]
+    pub after: Option<Uuid>,
 }
 
 impl Job for PlanWeeklySummaries {
     const QUEUE: &'static str = "plan_weekly_summaries";
 }
 
-/// Builds one couple-week's summary (once) and tells both members it is ready.
+/// Builds couple-weeks' summaries (each once) and tells both members of each it is ready.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BuildWeeklySummary {
-    pub couple_id: Uuid,
-    pub week_start: chrono::NaiveDate,
+pub struct BuildWeeklySummaries {
+    /// (couple, the Monday of its week), at most [`BuildWeeklySummaries::BATCH`].
+    pub weeks: Vec<(Uuid, chrono::NaiveDate)>,
 }
 
-impl Job for BuildWeeklySummary {
-    const QUEUE: &'static str = "build_weekly_summary";
+impl BuildWeeklySummaries {
+    /// Couple-weeks one job builds at most.
+    pub const BATCH: usize = 200;
+}
+
+impl Job for BuildWeeklySummaries {
+    const QUEUE: &'static str = "build_weekly_summaries";
 }
 
 /// Deletes the shared data of couples archived long enough ago (their
@@ -182,6 +194,7 @@ mod tests {
     fn a_queued_job_reads_back_as_written() {
         let queued = Queued::first(PlanReminders {
             at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+            after: None,
         });
         let json = serde_json::to_string(&queued).unwrap();
         assert_eq!(

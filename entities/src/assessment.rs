@@ -302,19 +302,25 @@ pub async fn first_and_latest<C: ConnectionTrait>(
     Ok(first.zip(latest))
 }
 
-/// How many results were shared with a couple in `[from, to)` (a safety result never is).
-pub async fn shared_between<C: ConnectionTrait>(
+/// When results were shared with each of several couples in `[from, to)`, as (couple, when);
+/// a safety result never is.
+pub async fn shared_with_couples<C: ConnectionTrait>(
     db: &C,
-    couple_id: Uuid,
+    couple_ids: &[Uuid],
     from: chrono::DateTime<chrono::Utc>,
     to: chrono::DateTime<chrono::Utc>,
-) -> Result<u64, DbErr> {
-    use sea_orm::PaginatorTrait;
-    Entity::find()
-        .filter(Column::SharedWithCouple.eq(couple_id))
+) -> Result<Vec<(Uuid, chrono::DateTime<chrono::Utc>)>, DbErr> {
+    if couple_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(Entity::find()
+        .filter(Column::SharedWithCouple.is_in(couple_ids.iter().copied()))
         .filter(Column::Safety.eq(false))
         .filter(Column::SharedAt.gte(from))
         .filter(Column::SharedAt.lt(to))
-        .count(db)
-        .await
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| Some((row.shared_with_couple?, row.shared_at?)))
+        .collect())
 }

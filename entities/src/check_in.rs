@@ -40,15 +40,18 @@ pub async fn for_day<C: ConnectionTrait>(
         .await
 }
 
-/// The answers to a couple's check-ins of the days from `from` up to (not including) `to`.
-pub async fn for_days<C: ConnectionTrait>(
+/// The answers of several couples' check-ins of the days from `from` up to `to`.
+pub async fn for_couples_between<C: ConnectionTrait>(
     db: &C,
-    couple_id: Uuid,
+    couple_ids: &[Uuid],
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Model>, DbErr> {
+    if couple_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     Entity::find()
-        .filter(Column::CoupleId.eq(couple_id))
+        .filter(Column::CoupleId.is_in(couple_ids.iter().copied()))
         .filter(Column::LocalDate.gte(from))
         .filter(Column::LocalDate.lt(to))
         .all(db)

@@ -127,7 +127,7 @@ pub async fn page_for_couple<C: ConnectionTrait>(
     Ok((rows, more, total))
 }
 
-/// What one couple's summary is built from, read in a handful of statements.
+/// What one couple's summary is built from.
 pub struct Sources {
     pub items: Vec<domain::progress::ItemHistory>,
     pub members: Vec<Uuid>,
@@ -135,109 +135,137 @@ pub struct Sources {
     pub extras: Extras,
 }
 
-/// Reads a couple's plan histories and the week's counts from other sources.
+/// Reads the plan histories and the week's counts of several couple-weeks, each kind of row in
+/// one statement whatever the number of couples; answers them in the order given.
 pub async fn sources<C: ConnectionTrait>(
     db: &C,
-    couple: &couple::Model,
-    week_start: NaiveDate,
-) -> Result<Sources, DbErr> {
-    let tz = couple.timezone()?;
-    let members_rows = couple_member::with_users(db, &[couple.id]).await?;
-    let member_models: Vec<&couple_member::Model> = members_rows.iter().map(|(m, _)| m).collect();
-    let members = counted_members(member_models.iter().copied());
-    let plans = plan::for_couples(db, &[couple.id]).await?;
+    weeks: &[(&couple::Model, NaiveDate)],
+) -> Result<Vec<Sources>, DbErr> {
+    let couple_ids: Vec<Uuid> = weeks.iter().map(|(c, _)| c.id).collect();
+    let members_rows = couple_member::with_users(db, &couple_ids).await?;
+    let plans = plan::for_couples(db, &couple_ids).await?;
     let plan_ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
     let items = plan_item::for_plans(db, &plan_ids).await?;
     let item_ids: Vec<Uuid> = items.iter().map(|i| i.id).collect();
-    let completions = completion::for_items(db, &item_ids).await?;
-    let pauses = plan::pause::for_plans(db, &plan_ids).await?;
+    let mut completions: BTreeMap<Uuid, Vec<completion::Model>> = BTreeMap::new();
+    for c in completion::for_items(db, &item_ids).await? {
+        completions.entry(c.plan_item_id).or_default().push(c);
+    }
+    let mut pauses: BTreeMap<Uuid, Vec<plan::pause::Model>> = BTreeMap::new();
+    for p in plan::pause::for_plans(db, &plan_ids).await? {
+        pauses.entry(p.plan_id).or_default().push(p);
+    }
     let ritual_ids: Vec<Uuid> = items.iter().map(|i| i.ritual_id).collect();
     let rituals: BTreeMap<Uuid, ritual::Model> = ritual::by_ids(db, &ritual_ids)
         .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let mut histories = Vec::with_capacity(items.len());
-    let mut on_plan = Vec::new();
-    for item in &items {
-        let (Some(plan), Some(ritual)) = (
-            plans.iter().find(|p| p.id == item.plan_id),
-            rituals.get(&item.ritual_id),
-        ) else {
-            continue;
-        };
-        let item_completions: Vec<completion::Model> = completions
-            .iter()
-            .filter(|c| c.plan_item_id == item.id)
-            .cloned()
-            .collect();
-        let item_pauses: Vec<plan::pause::Model> = pauses
-            .iter()
-            .filter(|p| p.plan_id == plan.id)
-            .cloned()
-            .collect();
-        let rows = ItemRows {
-            item,
-            plan,
-            ritual,
-            completions: &item_completions,
-            pauses: &item_pauses,
-            members: &members,
-        };
-        histories.push(rows.history()?);
-        if plan.is_active()? && item.is_active()? {
-            on_plan.push(ritual.key.clone());
-        }
-    }
-    let week_end = week_start + Duration::weeks(1);
-    let answers = check_in::for_days(db, couple.id, week_start, week_end).await?;
-    let mut per_day: BTreeMap<NaiveDate, u32> = BTreeMap::new();
-    for answer in &answers {
-        *per_day.entry(answer.local_date).or_default() += 1;
-    }
-    let results_shared = assessment::shared_between(
+    let first = weeks
+        .iter()
+        .map(|(_, w)| *w)
+        .min()
+        .unwrap_or(NaiveDate::MIN);
+    let last = weeks
+        .iter()
+        .map(|(_, w)| *w)
+        .max()
+        .unwrap_or(NaiveDate::MIN)
+        + Duration::weeks(1);
+    let answers = check_in::for_couples_between(db, &couple_ids, first, last).await?;
+    // A day each side covers every zone's week.
+    let shared = assessment::shared_with_couples(
         db,
-        couple.id,
-        start_of(week_start, tz),
-        start_of(week_end, tz),
+        &couple_ids,
+        start_of(first, chrono_tz::UTC) - Duration::days(1),
+        start_of(last, chrono_tz::UTC) + Duration::days(1),
     )
     .await?;
-    Ok(Sources {
-        items: histories,
-        members,
-        on_plan,
-        extras: Extras {
-            check_ins_both_answered: per_day.values().filter(|n| **n >= 2).count() as u32,
-            results_shared: u32::try_from(results_shared).unwrap_or(u32::MAX),
-        },
-    })
+    let mut out = Vec::with_capacity(weeks.len());
+    for (couple, week_start) in weeks {
+        let tz = couple.timezone()?;
+        let members = counted_members(
+            members_rows
+                .iter()
+                .filter(|(m, _)| m.couple_id == couple.id)
+                .map(|(m, _)| m),
+        );
+        let mut histories = Vec::new();
+        let mut on_plan = Vec::new();
+        for plan in plans.iter().filter(|p| p.couple_id == couple.id) {
+            for item in items.iter().filter(|i| i.plan_id == plan.id) {
+                let Some(ritual) = rituals.get(&item.ritual_id) else {
+                    continue;
+                };
+                let rows = ItemRows {
+                    item,
+                    plan,
+                    ritual,
+                    completions: completions.get(&item.id).map_or(&[], Vec::as_slice),
+                    pauses: pauses.get(&plan.id).map_or(&[], Vec::as_slice),
+                    members: &members,
+                };
+                histories.push(rows.history()?);
+                if plan.is_active()? && item.is_active()? {
+                    on_plan.push(ritual.key.clone());
+                }
+            }
+        }
+        let week_end = *week_start + Duration::weeks(1);
+        let mut per_day: BTreeMap<NaiveDate, u32> = BTreeMap::new();
+        for answer in answers.iter().filter(|a| {
+            a.couple_id == couple.id && *week_start <= a.local_date && a.local_date < week_end
+        }) {
+            *per_day.entry(answer.local_date).or_default() += 1;
+        }
+        let (from, to) = (start_of(*week_start, tz), start_of(week_end, tz));
+        let results_shared = shared
+            .iter()
+            .filter(|(c, at)| *c == couple.id && from <= *at && *at < to)
+            .count();
+        out.push(Sources {
+            items: histories,
+            members,
+            on_plan,
+            extras: Extras {
+                check_ins_both_answered: per_day.values().filter(|n| **n >= 2).count() as u32,
+                results_shared: u32::try_from(results_shared).unwrap_or(u32::MAX),
+            },
+        });
+    }
+    Ok(out)
 }
 
-/// Builds a couple-week's summary from what is stored and stores it (replacing the old one when
-/// `replace`); answers the row when this call wrote it.
+/// Builds couple-weeks' summaries from what is stored and stores them (replacing old ones when
+/// `replace`); answers the rows this call wrote.
 pub async fn build_and_store<C: ConnectionTrait>(
     db: &C,
-    couple: &couple::Model,
-    week_start: NaiveDate,
+    weeks: &[(&couple::Model, NaiveDate)],
     rules: &domain::streak::StreakRules,
     replace: bool,
     now: DateTime<Utc>,
-) -> Result<Option<Model>, DbErr> {
-    let sources = sources(db, couple, week_start).await?;
+) -> Result<Vec<Model>, DbErr> {
+    let sources = sources(db, weeks).await?;
     let catalog = ritual::built_in(db)
         .await?
         .into_iter()
         .map(|r| Ok((r.key.clone(), r.category()?)))
         .collect::<Result<Vec<_>, BadRow>>()?;
-    let summary = domain::summary::build(&domain::summary::Inputs {
-        items: &sources.items,
-        members: &sources.members,
-        tz: couple.timezone()?,
-        week_start,
-        rules,
-        catalog: &catalog,
-        on_plan: &sources.on_plan,
-        extras: sources.extras,
-    });
-    store(db, couple.id, &summary, replace, now).await
+    let mut written = Vec::new();
+    for ((couple, week_start), sources) in weeks.iter().zip(sources) {
+        let summary = domain::summary::build(&domain::summary::Inputs {
+            items: &sources.items,
+            members: &sources.members,
+            tz: couple.timezone()?,
+            week_start: *week_start,
+            rules,
+            catalog: &catalog,
+            on_plan: &sources.on_plan,
+            extras: sources.extras,
+        });
+        if let Some(row) = store(db, couple.id, &summary, replace, now).await? {
+            written.push(row);
+        }
+    }
+    Ok(written)
 }

@@ -26,6 +26,7 @@ mod m20261127_000019_create_dead_jobs;
 mod m20261127_000020_create_notifications;
 mod m20261127_000021_create_weekly_summaries;
 mod m20261127_000022_add_shared_data_deleted_at;
+mod m20261127_000023_index_plans_by_couple;
 
 pub mod content;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000020_create_notifications::Migration),
             Box::new(m20261127_000021_create_weekly_summaries::Migration),
             Box::new(m20261127_000022_add_shared_data_deleted_at::Migration),
+            Box::new(m20261127_000023_index_plans_by_couple::Migration),
         ]
     }
 }

@@ -191,7 +191,12 @@ async fn reminders(
     let now = Utc::now();
     seed(&db, n / 2, &now.format("%H:%M").to_string(), false).await;
     let started = Instant::now();
-    queue.push(PlanReminders { at: now }).await?;
+    queue
+        .push(PlanReminders {
+            at: now,
+            after: None,
+        })
+        .await?;
     let worker = start_worker(settings, db.clone(), queue).await;
     wait_for("every reminder", Duration::from_secs(1800), async || {
         count(&db, "SELECT count(*) FROM notifications").await >= n
@@ -278,7 +283,12 @@ async fn summaries(
 ) -> anyhow::Result<()> {
     seed(&db, n, "20:00", true).await;
     let started = Instant::now();
-    queue.push(PlanWeeklySummaries { at: Utc::now() }).await?;
+    queue
+        .push(PlanWeeklySummaries {
+            at: Utc::now(),
+            after: None,
+        })
+        .await?;
     let _worker = start_worker(settings, db.clone(), queue).await;
     wait_for("every summary", Duration::from_secs(1800), async || {
         count(&db, "SELECT count(*) FROM weekly_summaries").await >= n

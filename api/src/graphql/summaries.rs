@@ -235,13 +235,13 @@ impl SummaryMutation {
         }
         let stored = weekly_summary::build_and_store(
             &state.db,
-            &couple,
-            input.week_start,
+            &[(&couple, input.week_start)],
             &state.settings.streak_rules,
             true,
             now,
         )
         .await?
+        .pop()
         .ok_or_else(|| ApiError::internal(&"a replacing store wrote nothing"))?;
         Ok(RebuildWeeklySummaryPayload {
             week_start: stored.week_start,

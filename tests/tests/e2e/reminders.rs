@@ -93,6 +93,7 @@ impl Scene {
             .queue
             .push(PlanReminders {
                 at: self.clock.now(),
+                after: None,
             })
             .await
             .unwrap();
@@ -303,6 +304,7 @@ async fn two_workers_send_each_reminder_once_at_its_instant() {
             .queue
             .push(PlanReminders {
                 at: due - chrono::Duration::seconds(1),
+                after: None,
             })
             .await
             .unwrap();

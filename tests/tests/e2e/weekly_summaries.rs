@@ -89,7 +89,10 @@ async fn builds(worker: &TestWorker) -> u64 {
 /// queued are done.
 async fn plan_summaries(app: &TestApp, worker: &TestWorker, at: DateTime<Utc>) {
     let before = builds(worker).await;
-    app.queue.push(PlanWeeklySummaries { at }).await.unwrap();
+    app.queue
+        .push(PlanWeeklySummaries { at, after: None })
+        .await
+        .unwrap();
     eventually("the planning run", Duration::from_secs(60), || async {
         (builds(worker).await > before).then_some(())
     })

@@ -19,7 +19,7 @@ use apalis_cron::{CronScheduler, Tick};
 use chrono::{DateTime, Utc};
 use cron::Schedule;
 use domain::jobs::{
-    AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummary, DeleteUncoupledData, Job, Ping,
+    AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummaries, DeleteUncoupledData, Job, Ping,
     PlanReminders, PlanWeeklySummaries, PruneWorkerHeartbeats, Queued, SendReminders, retry_delay,
 };
 use entities::dead_job;
@@ -143,7 +143,7 @@ pub const QUEUES: [&str; 9] = [
     AnnounceCompletion::QUEUE,
     AnnounceCheckIn::QUEUE,
     PlanWeeklySummaries::QUEUE,
-    BuildWeeklySummary::QUEUE,
+    BuildWeeklySummaries::QUEUE,
     DeleteUncoupledData::QUEUE,
 ];
 
@@ -190,7 +190,7 @@ pub fn monitor(
     monitor = on.register::<AnnounceCompletion>(monitor);
     monitor = on.register::<AnnounceCheckIn>(monitor);
     monitor = on.register::<PlanWeeklySummaries>(monitor);
-    monitor = on.register::<BuildWeeklySummary>(monitor);
+    monitor = on.register::<BuildWeeklySummaries>(monitor);
     monitor = on.register::<DeleteUncoupledData>(monitor);
     Ok(extend(monitor, &on))
 }
@@ -225,13 +225,19 @@ async fn enqueue<J: Ticked>(_tick: Tick, state: Data<JobState>) -> Result<(), Bo
 
 impl Ticked for PlanReminders {
     fn at(now: DateTime<Utc>) -> Self {
-        Self { at: now }
+        Self {
+            at: now,
+            after: None,
+        }
     }
 }
 
 impl Ticked for PlanWeeklySummaries {
     fn at(now: DateTime<Utc>) -> Self {
-        Self { at: now }
+        Self {
+            at: now,
+            after: None,
+        }
     }
 }
 

@@ -29,15 +29,24 @@ impl Perform for PlanReminders {
     async fn perform(&self, state: &JobState) -> Result<(), Failure> {
         let from = self.at - CATCH_UP;
         let to = self.at + PLAN_AHEAD;
-        let mut after = None;
-        let mut planned = 0usize;
-        loop {
-            let plans = plan::active_page(&state.db, after, PLANS_PER_PAGE).await?;
-            let Some(last) = plans.last() else { break };
-            after = Some(last.id);
-            planned += plan_page(state, &plans, from, to).await?;
+        let plans = plan::active_page(&state.db, self.after, PLANS_PER_PAGE).await?;
+        let planned = plan_page(state, &plans, from, to).await?;
+        if let Some(last) = plans
+            .last()
+            .filter(|_| plans.len() as u64 == PLANS_PER_PAGE)
+        {
+            let next = PlanReminders {
+                at: self.at,
+                after: Some(last.id),
+            };
+            state.queue.push(next).await?;
         }
-        let requeued = requeue_lost(state).await?;
+        // Once per tick: the first page's run also looks for reminders whose job was lost.
+        let requeued = if self.after.is_none() {
+            requeue_lost(state).await?
+        } else {
+            0
+        };
         tracing::info!(
             reminders.planned = planned,
             reminders.requeued = requeued,

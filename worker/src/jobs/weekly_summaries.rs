@@ -2,9 +2,11 @@
 //! couple-week, and both members are told. A worker that was down catches up: any finished
 //! week without a summary is built on the next tick.
 
-use domain::jobs::{BuildWeeklySummary, PlanWeeklySummaries};
+use chrono::NaiveDate;
+use domain::jobs::{BuildWeeklySummaries, PlanWeeklySummaries};
 use domain::summary::last_finished_week;
 use entities::{couple, couple_member, weekly_summary};
+use uuid::Uuid;
 
 use super::{Failure, Perform};
 use crate::JobState;
@@ -14,67 +16,71 @@ const COUPLES_PER_PAGE: u64 = 500;
 
 impl Perform for PlanWeeklySummaries {
     async fn perform(&self, state: &JobState) -> Result<(), Failure> {
-        let mut after = None;
-        let mut queued = 0usize;
-        loop {
-            let couples = couple::active_page(&state.db, after, COUPLES_PER_PAGE).await?;
-            let Some(last) = couples.last() else { break };
-            after = Some(last.id);
-            let mut wanted = Vec::with_capacity(couples.len());
-            for couple in &couples {
-                match couple.timezone() {
-                    Ok(tz) => wanted.push((couple.id, last_finished_week(self.at, tz))),
-                    Err(bad) => tracing::error!(error = %bad, "skipping a couple"),
-                }
-            }
-            let present = weekly_summary::present(&state.db, &wanted).await?;
-            let jobs: Vec<BuildWeeklySummary> = wanted
-                .into_iter()
-                .filter(|key| !present.contains(key))
-                .map(|(couple_id, week_start)| BuildWeeklySummary {
-                    couple_id,
-                    week_start,
-                })
-                .collect();
-            queued += jobs.len();
-            state.queue.push_many(jobs).await?;
+        let couples = couple::active_page(&state.db, self.after, COUPLES_PER_PAGE).await?;
+        if let Some(last) = couples
+            .last()
+            .filter(|_| couples.len() as u64 == COUPLES_PER_PAGE)
+        {
+            let next = PlanWeeklySummaries {
+                at: self.at,
+                after: Some(last.id),
+            };
+            state.queue.push(next).await?;
         }
-        tracing::info!(summaries.queued = queued, "planned weekly summaries");
+        let mut wanted = Vec::with_capacity(couples.len());
+        for couple in &couples {
+            match couple.timezone() {
+                Ok(tz) => wanted.push((couple.id, last_finished_week(self.at, tz))),
+                Err(bad) => tracing::error!(error = %bad, "skipping a couple"),
+            }
+        }
+        let present = weekly_summary::present(&state.db, &wanted).await?;
+        let missing: Vec<_> = wanted
+            .into_iter()
+            .filter(|key| !present.contains(key))
+            .collect();
+        let jobs: Vec<BuildWeeklySummaries> = missing
+            .chunks(BuildWeeklySummaries::BATCH)
+            .map(|chunk| BuildWeeklySummaries {
+                weeks: chunk.to_vec(),
+            })
+            .collect();
+        tracing::info!(summaries.queued = missing.len(), "planned weekly summaries");
+        state.queue.push_many(jobs).await?;
         Ok(())
     }
 }
 
-impl Perform for BuildWeeklySummary {
+impl Perform for BuildWeeklySummaries {
     async fn perform(&self, state: &JobState) -> Result<(), Failure> {
-        let Some(couple) = couple::find(&state.db, self.couple_id).await? else {
-            return Ok(());
-        };
+        let ids: Vec<Uuid> = self.weeks.iter().map(|(c, _)| *c).collect();
+        let couples = couple::by_ids(&state.db, &ids).await?;
+        let weeks: Vec<(&couple::Model, NaiveDate)> = self
+            .weeks
+            .iter()
+            .filter_map(|(id, week)| couples.iter().find(|c| c.id == *id).map(|c| (c, *week)))
+            .collect();
         let now = state.clock.now();
-        let stored = weekly_summary::build_and_store(
-            &state.db,
-            &couple,
-            self.week_start,
-            &state.streak_rules,
-            false,
-            now,
-        )
-        .await?;
-        if stored.is_none() {
-            // Built by an earlier run: its members were told then.
-            return Ok(());
-        }
-        for (member, _) in couple_member::with_users(&state.db, &[couple.id]).await? {
+        // Only the weeks this run stored are announced: a retry finds the rest built.
+        let stored =
+            weekly_summary::build_and_store(&state.db, &weeks, &state.streak_rules, false, now)
+                .await?;
+        let built: Vec<Uuid> = stored.iter().map(|s| s.couple_id).collect();
+        let mut drafts = Vec::new();
+        for (member, _) in couple_member::with_users(&state.db, &built).await? {
             if !member.is_current() {
                 continue;
             }
-            let draft = domain::notification::weekly_summary_ready(
-                member.user_id,
-                couple.id,
-                self.week_start,
-            );
-            if let Some(row) = entities::notification::insert_once(&state.db, draft, now).await? {
-                super::announce::published(state, &row).await;
+            if let Some(summary) = stored.iter().find(|s| s.couple_id == member.couple_id) {
+                drafts.push(domain::notification::weekly_summary_ready(
+                    member.user_id,
+                    member.couple_id,
+                    summary.week_start,
+                ));
             }
+        }
+        for row in entities::notification::insert_many_once(&state.db, drafts, now).await? {
+            super::announce::published(state, &row).await;
         }
         Ok(())
     }
