@@ -43,29 +43,7 @@ pub async fn insert_once<C: ConnectionTrait>(
     draft: Draft,
     now: DateTime<Utc>,
 ) -> Result<Option<Model>, DbErr> {
-    let row = ActiveModel {
-        id: Set(Uuid::now_v7()),
-        user_id: Set(draft.user_id),
-        kind: Set(draft.kind.as_str().to_owned()),
-        title: Set(draft.title),
-        body: Set(draft.body),
-        data: Set(draft.data),
-        dedupe_key: Set(draft.dedupe_key.clone()),
-        created_at: Set(now),
-        read_at: Set(None),
-    };
-    let inserted = Entity::insert(row)
-        .on_conflict_do_nothing_on([Column::DedupeKey])
-        .exec(db)
-        .await?;
-    if matches!(inserted, sea_orm::TryInsertResult::Inserted(_)) {
-        Entity::find()
-            .filter(Column::DedupeKey.eq(draft.dedupe_key))
-            .one(db)
-            .await
-    } else {
-        Ok(None)
-    }
+    Ok(insert_many_once(db, vec![draft], now).await?.pop())
 }
 
 /// Stores many notifications, each unless one with its dedupe key exists; answers the rows

@@ -65,26 +65,7 @@ pub async fn plan<C: ConnectionTrait>(
     wanted: Wanted,
     now: DateTime<Utc>,
 ) -> Result<Option<Model>, DbErr> {
-    let row = ActiveModel {
-        id: Set(Uuid::now_v7()),
-        plan_item_id: Set(wanted.plan_item_id),
-        occurrence_date: Set(wanted.occurrence_date),
-        user_id: Set(wanted.user_id),
-        due_at: Set(wanted.due_at),
-        fire_at: Set(wanted.fire_at),
-        status: Set(Status::Scheduled.as_str().to_owned()),
-        queued_at: Set(now),
-        sent_at: Set(None),
-    };
-    let id = row.id.clone().unwrap();
-    let inserted = Entity::insert(row)
-        .on_conflict_do_nothing_on([Column::PlanItemId, Column::OccurrenceDate, Column::UserId])
-        .exec(db)
-        .await?;
-    match inserted {
-        sea_orm::TryInsertResult::Inserted(_) => Entity::find_by_id(id).one(db).await,
-        _ => Ok(None),
-    }
+    Ok(plan_many(db, &[wanted], now).await?.pop())
 }
 
 /// Records many wanted reminders at once, each unless its (item, occurrence, member) is
@@ -133,8 +114,8 @@ pub async fn find_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<M
         .await
 }
 
-/// [`settle`] for many reminders planned for the same `fire_at`; answers the IDs this call
-/// moved (the others were settled or planned again meanwhile).
+/// Moves scheduled reminders planned for `fire_at` to `to`; answers the IDs this call moved
+/// (the others were settled by another run or planned again for another instant).
 pub async fn settle_many<C: ConnectionTrait>(
     db: &C,
     ids: &[Uuid],
@@ -196,26 +177,6 @@ pub async fn requeued<C: ConnectionTrait>(
 
 pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(id).one(db).await
-}
-
-/// Moves a scheduled reminder planned for `fire_at` to `to`; answers whether this call did it
-/// (false: another run already settled it, or it was planned again for another instant).
-pub async fn settle<C: ConnectionTrait>(
-    db: &C,
-    id: Uuid,
-    fire_at: DateTime<Utc>,
-    to: Status,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
-    let done = Entity::update_many()
-        .col_expr(Column::Status, Expr::value(to))
-        .col_expr(Column::SentAt, Expr::value(now))
-        .filter(Column::Id.eq(id))
-        .filter(Column::Status.eq(Status::Scheduled))
-        .filter(Column::FireAt.eq(fire_at))
-        .exec(db)
-        .await?;
-    Ok(done.rows_affected == 1)
 }
 
 /// Forgets a member's reminders not yet sent (their time zone or quiet hours changed): the

@@ -12,7 +12,6 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use domain::clock::Clock;
 use domain::jobs::{Ping, PlanReminders, PlanWeeklySummaries, Queued, SendReminders};
 use rekindle_worker::{JobState, WorkerIdentity};
@@ -135,7 +134,7 @@ fn rekindle_worker_jobs_done(metrics: &Metrics, queue: &str) -> u64 {
 /// `local_time`, started 30 days ago; with `logged`, a completion by the first member on each
 /// of the last 7 days.
 async fn seed(db: &DatabaseConnection, couples: u64, local_time: &str, logged: bool) {
-    let starts = (Utc::now() - chrono::Duration::days(30)).date_naive();
+    let starts = (Clock::system().now() - chrono::Duration::days(30)).date_naive();
     let schedule = format!(
         r#"{{"cadence":"daily","days_of_week":[],"local_time":"{local_time}","timezone":"UTC","starts_on":"{starts}"}}"#
     );
@@ -188,7 +187,7 @@ async fn reminders(
     n: u64,
 ) -> anyhow::Result<()> {
     // Due this minute: each member of n/2 couples, caught up by one planning run.
-    let now = Utc::now();
+    let now = Clock::system().now();
     seed(&db, n / 2, &now.format("%H:%M").to_string(), false).await;
     let started = Instant::now();
     queue
@@ -219,7 +218,7 @@ async fn lateness(
 ) -> anyhow::Result<()> {
     // Planned for one second, 20 s from now, as the planner leaves them.
     seed(&db, n / 2, "00:00", false).await;
-    let fire_at = Utc::now() + chrono::Duration::seconds(20);
+    let fire_at = Clock::system().now() + chrono::Duration::seconds(20);
     let fire_at =
         fire_at - chrono::Duration::nanoseconds(i64::from(fire_at.timestamp_subsec_nanos()));
     let sql = format!(
@@ -239,7 +238,9 @@ async fn lateness(
         .into_iter()
         .map(|row| row.try_get_by_index(0).unwrap())
         .collect();
-    let delay = (fire_at - Utc::now()).to_std().unwrap_or_default();
+    let delay = (fire_at - Clock::system().now())
+        .to_std()
+        .unwrap_or_default();
     // As the planner queues them: one job per instant and batch.
     for chunk in ids.chunks(SendReminders::BATCH) {
         let job = SendReminders {
@@ -285,7 +286,7 @@ async fn summaries(
     let started = Instant::now();
     queue
         .push(PlanWeeklySummaries {
-            at: Utc::now(),
+            at: Clock::system().now(),
             after: None,
         })
         .await?;
