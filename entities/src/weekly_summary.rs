@@ -38,49 +38,45 @@ impl Model {
     }
 }
 
-/// Stores a couple-week's summary. Without `replace` an existing one stays (answers `None`);
-/// with it the new content replaces the old. Answers the stored row when this call wrote it.
-pub async fn store<C: ConnectionTrait>(
+/// Stores couple-weeks' summaries in one statement. Without `replace` an existing one stays;
+/// with it the new content replaces the old. Answers the rows this call wrote.
+pub async fn store_many<C: ConnectionTrait>(
     db: &C,
-    couple_id: Uuid,
-    summary: &WeeklySummary,
+    summaries: &[(Uuid, WeeklySummary)],
     replace: bool,
     now: DateTime<Utc>,
-) -> Result<Option<Model>, DbErr> {
-    let content = serde_json::to_value(summary).map_err(|e| DbErr::Json(e.to_string()))?;
-    let row = ActiveModel {
-        id: Set(Uuid::now_v7()),
-        couple_id: Set(couple_id),
-        week_start: Set(summary.week_start),
-        content: Set(content),
-        built_at: Set(now),
-    };
-    let mut conflict = OnConflict::columns([Column::CoupleId, Column::WeekStart]);
+) -> Result<Vec<Model>, DbErr> {
+    if summaries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = summaries
+        .iter()
+        .map(|(couple_id, summary)| {
+            let content = serde_json::to_value(summary).map_err(|e| DbErr::Json(e.to_string()))?;
+            Ok(ActiveModel {
+                id: Set(Uuid::now_v7()),
+                couple_id: Set(*couple_id),
+                week_start: Set(summary.week_start),
+                content: Set(content),
+                built_at: Set(now),
+            })
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    let insert = Entity::insert_many(rows);
     if replace {
-        conflict.update_columns([Column::Content, Column::BuiltAt]);
-    } else {
-        conflict.do_nothing();
+        let conflict = OnConflict::columns([Column::CoupleId, Column::WeekStart])
+            .update_columns([Column::Content, Column::BuiltAt])
+            .to_owned();
+        return insert.on_conflict(conflict).exec_with_returning(db).await;
     }
-    let written = Entity::insert(row)
-        .on_conflict(conflict.to_owned())
-        .exec_without_returning(db)
+    let written = insert
+        .on_conflict_do_nothing_on([Column::CoupleId, Column::WeekStart])
+        .exec_with_returning_many(db)
         .await?;
-    if written == 0 {
-        return Ok(None);
-    }
-    find_week(db, couple_id, summary.week_start).await
-}
-
-pub async fn find_week<C: ConnectionTrait>(
-    db: &C,
-    couple_id: Uuid,
-    week_start: NaiveDate,
-) -> Result<Option<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::CoupleId.eq(couple_id))
-        .filter(Column::WeekStart.eq(week_start))
-        .one(db)
-        .await
+    Ok(match written {
+        sea_orm::TryInsertResult::Inserted(rows) => rows,
+        _ => Vec::new(),
+    })
 }
 
 /// Which of the (couple, week) pairs already have a summary.
@@ -251,7 +247,7 @@ pub async fn build_and_store<C: ConnectionTrait>(
         .into_iter()
         .map(|r| Ok((r.key.clone(), r.category()?)))
         .collect::<Result<Vec<_>, BadRow>>()?;
-    let mut written = Vec::new();
+    let mut built = Vec::with_capacity(weeks.len());
     for ((couple, week_start), sources) in weeks.iter().zip(sources) {
         let summary = domain::summary::build(&domain::summary::Inputs {
             items: &sources.items,
@@ -263,9 +259,7 @@ pub async fn build_and_store<C: ConnectionTrait>(
             on_plan: &sources.on_plan,
             extras: sources.extras,
         });
-        if let Some(row) = store(db, couple.id, &summary, replace, now).await? {
-            written.push(row);
-        }
+        built.push((couple.id, summary));
     }
-    Ok(written)
+    store_many(db, &built, replace, now).await
 }

@@ -30,7 +30,8 @@ impl Perform for PlanReminders {
         let from = self.at - CATCH_UP;
         let to = self.at + PLAN_AHEAD;
         let plans = plan::active_page(&state.db, self.after, PLANS_PER_PAGE).await?;
-        let planned = plan_page(state, &plans, from, to).await?;
+        // The next page is queued before this one is planned, so that other workers plan
+        // the pages side by side.
         if let Some(last) = plans
             .last()
             .filter(|_| plans.len() as u64 == PLANS_PER_PAGE)
@@ -41,6 +42,7 @@ impl Perform for PlanReminders {
             };
             state.queue.push(next).await?;
         }
+        let planned = plan_page(state, &plans, from, to).await?;
         // Once per tick: the first page's run also looks for reminders whose job was lost.
         let requeued = if self.after.is_none() {
             requeue_lost(state).await?
