@@ -16,6 +16,9 @@ commands:
                    is read from REKINDLE_NEW_USER_PASSWORD, or else from the first line of stdin
   user disable --email EMAIL
                    disable an account and end all its sessions at once
+  organization create --name NAME --owner-email EMAIL
+                   create a coaching organization; the owner, an existing coach account,
+                   becomes its first admin
   help             show this text
 
 configuration comes from REKINDLE_* environment variables: see README.md";
@@ -40,6 +43,22 @@ async fn main() -> anyhow::Result<()> {
         }
         ["user", "create", rest @ ..] => create_user(rest).await,
         ["user", "disable", "--email", email] => disable_user(email).await,
+        [
+            "organization",
+            "create",
+            "--name",
+            name,
+            "--owner-email",
+            owner,
+        ]
+        | [
+            "organization",
+            "create",
+            "--owner-email",
+            owner,
+            "--name",
+            name,
+        ] => create_organization(name, owner).await,
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
@@ -155,6 +174,29 @@ async fn disable_user(email: &str) -> anyhow::Result<()> {
     println!(
         "disabled {} ({}); its sessions have ended",
         user.email, user.id
+    );
+    Ok(())
+}
+
+async fn create_organization(name: &str, owner_email: &str) -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    telemetry::init(settings.log_format);
+    let db = store::connect_database(&settings).await?;
+    if settings.migrate_on_start {
+        store::migrate(&db).await?;
+    }
+    let name = domain::organization::OrganizationName::parse(name)
+        .context("the name must be one line of 1 to 100 characters")?;
+    let now = domain::clock::Clock::system().now();
+    let org = graphql::organizations::create(&db, &name, owner_email, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let id = graphql::node::global_id(graphql::node::NodeKind::Organization, org.id);
+    println!(
+        "created organization {} (ID {}, row {})",
+        org.name,
+        id.as_str(),
+        org.id
     );
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod couple;
 pub mod instrument;
 pub mod jobs;
 pub mod notification;
+pub mod organization;
 pub mod plan;
 pub mod progress;
 pub mod recommend;

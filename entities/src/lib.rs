@@ -1,5 +1,7 @@
 //! sea-orm entities (one module per table) and the queries the api and worker share.
 
+pub mod access;
+pub mod api_key;
 pub mod assessment;
 pub mod check_in;
 pub mod completion;
@@ -13,6 +15,7 @@ pub mod instrument;
 pub mod invite;
 pub mod notification;
 pub mod notification_settings;
+pub mod organization;
 pub mod page;
 pub mod plan;
 pub mod plan_item;

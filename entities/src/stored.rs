@@ -68,6 +68,21 @@ pub fn strings(
         .map_err(|e| BadRow::new(table, id, column, format!("not an array of strings: {e}")))
 }
 
+/// Reads a JSON column holding an array of access scope names.
+pub fn scopes(
+    table: &'static str,
+    id: impl Display + Copy,
+    value: &serde_json::Value,
+) -> Result<domain::organization::Scopes, BadRow> {
+    strings(table, id, "scopes", value)?
+        .iter()
+        .map(|s| {
+            domain::organization::Scope::parse(s)
+                .ok_or_else(|| BadRow::new(table, id, "scopes", format!("`{s}` is not a scope")))
+        })
+        .collect()
+}
+
 /// A text column's fixed set of values, stored by name.
 macro_rules! stored_names {
     ($(#[$meta:meta])* $vis:vis enum $ty:ident { $($(#[$vmeta:meta])* $variant:ident => $name:literal),+ $(,)? }) => {

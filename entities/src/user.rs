@@ -93,6 +93,17 @@ pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<M
 }
 
 /// Looks an account up by an already lower-cased email.
+/// The accounts with these IDs (in no particular order).
+pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
 pub async fn find_by_email<C: ConnectionTrait>(
     db: &C,
     email: &str,

@@ -27,6 +27,7 @@ mod m20261127_000020_create_notifications;
 mod m20261127_000021_create_weekly_summaries;
 mod m20261127_000022_add_shared_data_deleted_at;
 mod m20261127_000023_index_plans_by_couple;
+mod m20261128_000024_create_organizations;
 
 pub mod content;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000021_create_weekly_summaries::Migration),
             Box::new(m20261127_000022_add_shared_data_deleted_at::Migration),
             Box::new(m20261127_000023_index_plans_by_couple::Migration),
+            Box::new(m20261128_000024_create_organizations::Migration),
         ]
     }
 }

@@ -96,6 +96,8 @@ pub struct RateLimits {
     /// Failed password checks per account over all client addresses.
     pub per_account_ceiling: u32,
     pub per_ip: u32,
+    /// Requests per organization API key.
+    pub per_api_key: u32,
     pub window: Duration,
 }
 
@@ -257,6 +259,7 @@ impl Settings {
                 per_account: parse_num(&var, "RATE_LIMIT_PER_ACCOUNT", 10)?,
                 per_account_ceiling: parse_num(&var, "RATE_LIMIT_PER_ACCOUNT_CEILING", 100)?,
                 per_ip: parse_num(&var, "RATE_LIMIT_PER_IP", 30)?,
+                per_api_key: parse_num(&var, "RATE_LIMIT_PER_API_KEY", 1200)?,
                 window: Duration::from_secs(parse_num(&var, "RATE_LIMIT_WINDOW_SECS", 60)?),
             },
             log_format,

@@ -95,3 +95,52 @@ pub async fn plan_with_item(app: &TestApp, founder: &Account, assignee: &str) ->
     .await;
     (plan, item["id"].as_str().unwrap().to_owned())
 }
+
+pub const CREATE_ORGANIZATION: &str = "mutation($name: String!, $owner: String!) { createOrganization(input: { name: $name, ownerEmail: $owner }) { id name myRole } }";
+pub const CREATE_API_KEY: &str = "mutation($name: String!, $scopes: [AccessScope!]!, $expires: DateTime) { createApiKey(input: { name: $name, scopes: $scopes, expiresAt: $expires }) { secret apiKey { id name hint scopes expiresAt revokedAt lastUsedAt } } }";
+pub const GRANT_ACCESS: &str = "mutation($org: ID!, $scopes: [AccessScope!]!) { grantOrganizationAccess(input: { organizationId: $org, scopes: $scopes }) { organizationId scopes } }";
+
+/// An organization made by `admin` with a new coach account as its first admin: answers the
+/// organization's ID and its admin.
+pub async fn organization(app: &TestApp, admin: &Account, name: &str) -> (String, Account) {
+    let owner = app.create_with_role(&email("org-owner"), "coach").await;
+    let body = app
+        .graphql_as(
+            admin.token(),
+            CREATE_ORGANIZATION,
+            json!({ "name": name, "owner": owner.email }),
+        )
+        .await;
+    let id = body["data"]["createOrganization"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    (id, owner)
+}
+
+/// An API key made by an organization's admin with these scopes: answers the key's payload
+/// (`secret` and `apiKey`).
+pub async fn api_key(app: &TestApp, org_admin: &Account, scopes: &[&str]) -> Value {
+    let body = app
+        .graphql_as(
+            org_admin.token(),
+            CREATE_API_KEY,
+            json!({ "name": "Sync server", "scopes": scopes }),
+        )
+        .await;
+    assert!(error_codes(&body).is_empty(), "{body}");
+    body["data"]["createApiKey"].clone()
+}
+
+/// A member grants an organization these scopes.
+pub async fn grant(app: &TestApp, member: &Account, org: &str, scopes: &[&str]) -> Value {
+    let body = app
+        .graphql_as(
+            member.token(),
+            GRANT_ACCESS,
+            json!({ "org": org, "scopes": scopes }),
+        )
+        .await;
+    assert!(error_codes(&body).is_empty(), "{body}");
+    body["data"]["grantOrganizationAccess"].clone()
+}

@@ -37,14 +37,32 @@ pub struct AuthUser {
 /// The caller's current couple membership with its couple, read at most once per request.
 pub(crate) type CurrentCouple = Option<(couple_member::Model, couple::Model)>;
 
+/// An organization's API key, as presented and found live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCaller {
+    pub key_id: Uuid,
+    pub organization_id: Uuid,
+    /// What the key may read of what couples granted its organization.
+    pub scopes: domain::organization::Scopes,
+}
+
+/// The caller's organization membership, read at most once per request.
+pub(crate) type CurrentOrganization = Option<entities::organization::member::Model>;
+
 /// The caller of one request.
 #[derive(Debug, Clone, Default)]
 pub struct Caller {
     pub user: Option<AuthUser>,
+    /// Set when the request came with an organization's API key instead of a person's token.
+    pub api_key: Option<KeyCaller>,
+    /// The key is over its rate limit: the request is answered with this error, unrun.
+    pub throttled: Option<crate::error::ApiError>,
     /// A credential was presented and refused (bad, expired, or its session revoked).
     pub credential_rejected: bool,
     /// Filled by the policy on first use; shared by every field of the request.
     pub(crate) current_couple: Arc<OnceCell<CurrentCouple>>,
+    /// Filled by the policy on first use.
+    pub(crate) current_organization: Arc<OnceCell<CurrentOrganization>>,
 }
 
 impl Caller {
@@ -104,7 +122,11 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
         return Caller::rejected();
     };
     let now = state.clock.now();
-    let claims = match state.keys.verify(token.trim(), now) {
+    let token = token.trim();
+    if token.starts_with(domain::organization::API_KEY_PREFIX) {
+        return authenticate_key(state, token, now).await;
+    }
+    let claims = match state.keys.verify(token, now) {
         Ok(claims) => claims,
         Err(reason) => {
             tracing::debug!(reason, "access token refused");
@@ -147,5 +169,52 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
             tracing::error!(error = %err, "could not check the caller's session");
             Caller::rejected()
         }
+    }
+}
+
+/// An organization's API key (`rk_…`): found by its ID, its secret compared by digest in
+/// constant time, live (not revoked or expired), and within its rate limit.
+async fn authenticate_key(state: &AppState, token: &str, now: DateTime<Utc>) -> Caller {
+    let Some(presented) = domain::organization::PresentedKey::parse(token) else {
+        tracing::debug!("malformed API key");
+        return Caller::rejected();
+    };
+    let key = match entities::api_key::find(&state.db, presented.id).await {
+        Ok(Some(key)) => key,
+        Ok(None) => {
+            tracing::debug!(key.id = %presented.id, "unknown API key");
+            return Caller::rejected();
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not check an API key");
+            return Caller::rejected();
+        }
+    };
+    // Digests are compared, not secrets: how long a comparison takes tells nothing about the
+    // secret (as with refresh tokens, which are looked up by digest).
+    let matches = secret_token::digest(presented.secret) == key.secret_hash;
+    if !matches || !key.is_live(now) {
+        tracing::debug!(key.id = %key.id, "API key refused: wrong secret, revoked or expired");
+        return Caller::rejected();
+    }
+    let scopes = match key.scopes() {
+        Ok(scopes) => scopes,
+        Err(bad) => {
+            let _ = crate::error::ApiError::from(bad);
+            return Caller::rejected();
+        }
+    };
+    let throttled = state.limiter.per_key(key.id).await.err();
+    if let Err(err) = entities::api_key::touch(&state.db, &key, now).await {
+        tracing::warn!(error = %err, key.id = %key.id, "could not note an API key's use");
+    }
+    Caller {
+        api_key: Some(KeyCaller {
+            key_id: key.id,
+            organization_id: key.organization_id,
+            scopes,
+        }),
+        throttled,
+        ..Caller::default()
     }
 }

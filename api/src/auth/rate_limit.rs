@@ -121,6 +121,24 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Counts one request made with an API key; RATE_LIMITED once the key is over its limit
+    /// for the current window.
+    pub async fn per_key(&self, key_id: uuid::Uuid) -> Result<(), ApiError> {
+        let w = self.window();
+        let key = self.key("api", "key", &key_id.simple().to_string(), w.index);
+        if self.add(&key, 1, w.seconds, w.index).await? > i64::from(self.limits.per_api_key) {
+            return Err(ApiError::new(
+                ErrorCode::RateLimited,
+                format!(
+                    "this API key made too many requests; try again in {} seconds",
+                    w.retry_after
+                ),
+            )
+            .with_retry_after(w.retry_after));
+        }
+        Ok(())
+    }
+
     async fn count_ip(&self, action: &str, ip: Option<IpAddr>, w: &Window) -> Result<(), ApiError> {
         if let Some(ip) = ip {
             let key = self.key(action, "ip", &ip.to_string(), w.index);

@@ -4,6 +4,7 @@ pub mod account;
 pub mod assessment;
 pub mod breaks;
 pub mod checkin;
+pub mod coaching;
 pub mod connection;
 pub mod couple;
 pub mod document;
@@ -11,6 +12,7 @@ pub mod extensions;
 pub mod loaders;
 pub mod node;
 pub mod notifications;
+pub mod organizations;
 pub mod parsed;
 pub mod plan;
 pub mod resources;
@@ -33,6 +35,8 @@ pub struct Query(
     checkin::CheckInQuery,
     resources::ResourceQuery,
     notifications::NotificationQuery,
+    organizations::OrganizationQuery,
+    coaching::CoachingQuery,
 );
 
 /// The root of every mutation.
@@ -49,6 +53,8 @@ pub struct Mutation(
     breaks::BreakMutation,
     notifications::NotificationMutation,
     summaries::SummaryMutation,
+    organizations::OrganizationMutation,
+    coaching::CoachingMutation,
 );
 
 /// The root of every subscription.

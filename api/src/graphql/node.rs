@@ -34,6 +34,8 @@ pub enum NodeKind {
     Assessment,
     CoupleBreak,
     Notification,
+    Organization,
+    ApiKey,
 }
 
 impl NodeKind {
@@ -50,6 +52,8 @@ impl NodeKind {
             NodeKind::Assessment => "Assessment",
             NodeKind::CoupleBreak => "CoupleBreak",
             NodeKind::Notification => "Notification",
+            NodeKind::Organization => "Organization",
+            NodeKind::ApiKey => "ApiKey",
         }
     }
 
@@ -66,6 +70,8 @@ impl NodeKind {
             "Assessment" => Some(NodeKind::Assessment),
             "CoupleBreak" => Some(NodeKind::CoupleBreak),
             "Notification" => Some(NodeKind::Notification),
+            "Organization" => Some(NodeKind::Organization),
+            "ApiKey" => Some(NodeKind::ApiKey),
             _ => None,
         }
     }
@@ -193,7 +199,10 @@ impl NodeQuery {
             | NodeKind::Session
             | NodeKind::Plan
             | NodeKind::PlanItem
-            | NodeKind::Completion => None,
+            | NodeKind::Completion
+            // Read through `organization(id:)` and `Organization.apiKeys`.
+            | NodeKind::Organization
+            | NodeKind::ApiKey => None,
         };
         Ok(node)
     }

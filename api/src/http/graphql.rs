@@ -120,10 +120,21 @@ async fn execute(
     let runtime = state.runtime.clone();
     let run = async move {
         let caller = auth::authenticate(&state, authorization.as_deref()).await;
-        schema.execute_batch(batch.data(caller).data(client)).await
+        if let Some(limited) = caller.throttled {
+            return Err(limited);
+        }
+        Ok(schema.execute_batch(batch.data(caller).data(client)).await)
     };
     match runtime.spawn(run.in_current_span()).await {
-        Ok(response) => answer(&response),
+        Ok(Ok(response)) => answer(&response),
+        Ok(Err(limited)) => {
+            let retry_after = limited.retry_after.unwrap_or(1);
+            let mut body = crate::error::error_body(limited.code, &limited.message);
+            body["errors"][0]["extensions"]["retryAfter"] = retry_after.into();
+            HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
+                .insert_header((header::RETRY_AFTER, retry_after.to_string()))
+                .json(body)
+        }
         Err(err) => {
             tracing::error!(error = %err, "a GraphQL operation did not finish");
             refuse(

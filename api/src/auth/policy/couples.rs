@@ -112,6 +112,10 @@ fn for_writing(access: CoupleAccess) -> Result<CoupleAccess, ApiError> {
             ErrorCode::Forbidden,
             "this couple is archived: its shared data is read-only until it is deleted",
         )),
+        Standing::Coach => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "a coach reads what a couple granted and changes nothing of it",
+        )),
     }
 }
 

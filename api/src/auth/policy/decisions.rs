@@ -50,6 +50,9 @@ pub enum Standing {
     Member,
     /// A former member of an archived couple, inside the 30 days its shared data is kept.
     FormerMember,
+    /// A coach (or an API key) of an organization both members granted access to: reads what
+    /// the granted scopes cover, never a note.
+    Coach,
 }
 
 /// A decision that the caller may read a couple, and how they stand to it.
@@ -181,7 +184,9 @@ impl ItemAccess {
         }
         let viewer = self.plan.couple.viewer;
         let mine = completion.user_id == viewer;
-        let note = (mine || completion.note_shared)
+        let partner_may_read =
+            completion.note_shared && self.plan.couple.standing != Standing::Coach;
+        let note = (mine || partner_may_read)
             .then(|| completion.note.clone())
             .flatten();
         Some(CompletionAccess {

@@ -24,6 +24,7 @@ mod checkins;
 mod couples;
 mod decisions;
 mod notifications;
+mod organizations;
 
 use domain::account::Role;
 use entities::{session, user};
@@ -36,6 +37,10 @@ use crate::error::{ApiError, ErrorCode};
 pub fn require_user(caller: &Caller) -> Result<&AuthUser, ApiError> {
     match &caller.user {
         Some(user) => Ok(user),
+        None if caller.api_key.is_some() => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "an API key acts for its organization, not for a person; this needs a person signed in",
+        )),
         None if caller.credential_rejected => Err(ApiError::new(
             ErrorCode::Unauthenticated,
             "the access token is invalid, expired or revoked; refresh the session or sign in again",
@@ -122,3 +127,4 @@ pub use checkins::*;
 pub use couples::*;
 pub use decisions::*;
 pub use notifications::*;
+pub use organizations::*;

@@ -73,7 +73,7 @@ impl SharedAssessmentResult {
 }
 
 impl SharedAssessmentResult {
-    fn record(&self) -> Result<ResultRecord, ApiError> {
+    pub(crate) fn record(&self) -> Result<ResultRecord, ApiError> {
         self.0
             .row()
             .record()?
@@ -88,4 +88,32 @@ pub struct AssessmentComparison {
     pub mine: SharedAssessmentResult,
     /// Your partner's latest shared result.
     pub partner: SharedAssessmentResult,
+}
+
+/// A shared result as a coach sees it: the instrument and the band of the total, nothing else
+/// (no scores, subscales or answers; safety results never reach anyone but their owner).
+pub struct CoachAssessmentResult(pub SharedAssessmentResult);
+
+/// A shared result as a coach sees it: the instrument and the band of the total only.
+#[Object]
+impl CoachAssessmentResult {
+    /// The instrument.
+    async fn instrument(&self, ctx: &Context<'_>) -> Result<InstrumentNode, ApiError> {
+        self.0.instrument(ctx).await
+    }
+
+    /// Who shared it.
+    async fn member(&self, ctx: &Context<'_>) -> Result<Option<CoupleMember>, ApiError> {
+        self.0.member(ctx).await
+    }
+
+    /// The band of the total, if the instrument bands it.
+    async fn band(&self) -> Result<Option<ScoreLabel>, ApiError> {
+        Ok(self.0.record()?.scored.band.as_ref().map(ScoreLabel::from))
+    }
+
+    /// When it was shared with the couple.
+    async fn shared_at(&self) -> Option<DateTime<Utc>> {
+        self.0.0.row().shared_at
+    }
 }

@@ -166,13 +166,7 @@ impl Couple {
 
     /// The couple's active plan, if they have one.
     async fn active_plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>, ApiError> {
-        let plans = Loaders::of(ctx)?.plans(self.0.id()).await?;
-        for plan in plans.iter() {
-            if plan.is_active()? {
-                return Ok(self.0.plan(plan.clone()).map(Plan::new));
-            }
-        }
-        Ok(None)
+        crate::graphql::plan::plans::active_plan(ctx, &self.0).await
     }
 
     /// Progress over the last `weeks` ISO weeks (1 to 52) in the couple's time zone.
@@ -186,6 +180,16 @@ impl Couple {
         weeks: i32,
     ) -> Progress {
         Progress::new(self.0.clone(), u32::try_from(weeks).unwrap_or(12))
+    }
+
+    /// The organizations you dealt with: what each may read now (only what both of you
+    /// granted), each member's grant, and every grant and revocation.
+    async fn access(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::coaching::OrganizationAccessView>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        crate::graphql::coaching::couple_access(state, &self.0).await
     }
 
     /// When the couple was made.

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
 use super::items::PlanItem;
-use crate::auth::policy::PlanAccess;
+use crate::auth::policy::{CoupleAccess, PlanAccess};
 use crate::error::ApiError;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{NodeKind, global_id};
@@ -61,4 +61,18 @@ impl Plan {
         }
         Ok(out)
     }
+}
+
+/// A couple's active plan, if it has one, as the decision lets the caller see it.
+pub async fn active_plan(
+    ctx: &Context<'_>,
+    couple: &CoupleAccess,
+) -> Result<Option<Plan>, ApiError> {
+    let plans = Loaders::of(ctx)?.plans(couple.id()).await?;
+    for plan in plans.iter() {
+        if plan.is_active()? {
+            return Ok(couple.plan(plan.clone()).map(Plan::new));
+        }
+    }
+    Ok(None)
 }

@@ -465,6 +465,75 @@ pub(super) fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
         Case {
+            // The caller's own organization: a coach's or an API key's; nobody else has one.
+            root: Root::Query,
+            field: "organization",
+            query: "{ organization { id name } }",
+            variables: none,
+            expect: [UNAUTH, Null, Ok, Null, Null, Null],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Any organization by ID: its name is for anyone who might grant it access.
+            root: Root::Query,
+            field: "organization",
+            query: "query($id: ID!) { organization(id: $id) { id name } }",
+            variables: |w, _| json!({ "id": w.organization_id }),
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "createOrganization",
+            query: "mutation($o: String!) { createOrganization(input: { name: \"Another\", ownerEmail: $o }) { id } }",
+            variables: |w, _| json!({ "o": w.free_coach_email }),
+            expect: [UNAUTH, FORBIDDEN, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Only the organization's admins make keys; a key makes none.
+            root: Root::Mutation,
+            field: "createApiKey",
+            query: "mutation { createApiKey(input: { name: \"Matrix\", scopes: [PLANS] }) { secret } }",
+            variables: none,
+            expect: [UNAUTH, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "revokeApiKey",
+            query: "mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }",
+            variables: |w, _| json!({ "id": w.spare_key_id }),
+            expect: [UNAUTH, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Each member grants for themself; coaches and operators are in no couple.
+            root: Root::Mutation,
+            field: "grantOrganizationAccess",
+            query: "mutation($o: ID!) { grantOrganizationAccess(input: { organizationId: $o, scopes: [PLANS] }) { scopes } }",
+            variables: |w, _| json!({ "o": w.organization_id }),
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "revokeOrganizationAccess",
+            query: "mutation($o: ID!) { revokeOrganizationAccess(organizationId: $o) { scopes } }",
+            variables: |w, _| json!({ "o": w.organization_id }),
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // The organization's coaches and keys see the couples that granted it.
+            root: Root::Query,
+            field: "coachCouples",
+            query: "{ coachCouples(first: 5) { totalCount edges { node { id scopes progress { weeks { rate } } activePlan { name } } } } }",
+            variables: none,
+            expect: [UNAUTH, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
             root: Root::Subscription,
             field: "serverTime",
             query: "subscription { serverTime }",
@@ -473,4 +542,15 @@ pub(super) fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
     ]
+}
+
+/// Where an organization's API key gets something other than what an anonymous caller gets
+/// (UNAUTHENTICATED turned into FORBIDDEN): the fields made for it.
+pub(super) fn key_expectations(field: &str) -> Option<Expect> {
+    match field {
+        "organization" | "coachCouples" => Some(Ok),
+        // The refresh token presented is what is refused, whoever presents it.
+        "refreshSession" => Some(UNAUTH),
+        _ => None,
+    }
 }

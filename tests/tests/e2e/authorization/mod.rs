@@ -1,7 +1,8 @@
 //! The authorization matrix (DESIGN.md's privacy rules 1 and 4). Every root field of the schema
-//! must have a case in `cases.rs`, each run as six callers: anonymous, a member of another couple, the
-//! subject's partner, the subject, a coach and an administrator. A new resolver without a case
-//! fails `every_root_field_has_an_authorization_case`.
+//! must have a case in `cases.rs`, each run as seven callers: anonymous, a member of another couple, the
+//! subject's partner, the subject, a coach (the admin of an organization both members of the
+//! subject's couple granted every scope), an administrator, and an API key of that organization
+//! with every scope. A new resolver without a case fails `every_root_field_has_an_authorization_case`.
 
 use std::collections::BTreeSet;
 
@@ -19,6 +20,8 @@ use cases::cases;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Actor {
     Anonymous,
+    /// The coach's organization's API key: acts for the organization, never as a person.
+    ApiKey,
     OtherCouple,
     Coach,
     Admin,
@@ -72,6 +75,28 @@ struct Case {
     fresh_world_per_actor: bool,
 }
 
+impl Case {
+    /// What the API key must get: what [`key_expectations`] says for the field, else what an
+    /// anonymous caller gets, with UNAUTHENTICATED turned into FORBIDDEN (a key is a caller,
+    /// just not a person).
+    fn api_key(&self) -> Expect {
+        cases::key_expectations(self.field).unwrap_or(match self.expect[0] {
+            Expect::Code("UNAUTHENTICATED") => FORBIDDEN,
+            other => other,
+        })
+    }
+
+    /// Every actor with its expectation, those expected to fail first.
+    fn runs(&self) -> Vec<(Actor, Expect)> {
+        let mut runs = vec![
+            (Actor::Anonymous, self.expect[0]),
+            (Actor::ApiKey, self.api_key()),
+        ];
+        runs.extend(ACTORS.iter().copied().zip(self.expect).skip(1));
+        runs
+    }
+}
+
 /// Everybody a case needs: the subject (Ana) paired with her partner (Ben), another couple
 /// (Cat and Dan), a pending couple with an open invite (Eve's), a coach and an administrator.
 struct World {
@@ -80,6 +105,13 @@ struct World {
     other: Account,
     coach: Account,
     admin: Account,
+    /// The coach's organization's API key, every scope (its secret as the access token).
+    key: Account,
+    organization_id: String,
+    /// Another key of the organization, for revoking.
+    spare_key_id: String,
+    /// A coach in no organization, to make one for.
+    free_coach_email: String,
     couple_id: String,
     subject_session_id: String,
     pending_code: String,
@@ -137,7 +169,41 @@ impl World {
             .as_str()
             .unwrap_or_else(|| panic!("{proposed}"))
             .to_owned();
+        let coach = app.create_with_role(&email("coach"), "coach").await;
+        let admin = app.create_with_role(&email("admin"), "admin").await;
+        let made = app
+            .graphql_as(
+                admin.token(),
+                rekindle_tests::builders::CREATE_ORGANIZATION,
+                json!({ "name": "Harbor Coaching", "owner": coach.email }),
+            )
+            .await;
+        let organization_id = made["data"]["createOrganization"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{made}"))
+            .to_owned();
+        let all = ["PROGRESS", "PLANS", "ASSESSMENT_RESULTS"];
+        let key = rekindle_tests::builders::api_key(app, &coach, &all).await;
+        let spare = rekindle_tests::builders::api_key(app, &coach, &["PLANS"]).await;
+        for member in [&subject, &partner] {
+            rekindle_tests::builders::grant(app, member, &organization_id, &all).await;
+        }
         Self {
+            key: Account {
+                id: String::new(),
+                email: String::new(),
+                password: String::new(),
+                access_token: key["secret"].as_str().unwrap().to_owned(),
+                refresh_token: "never-issued".to_owned(),
+            },
+            spare_key_id: spare["apiKey"]["id"].as_str().unwrap().to_owned(),
+            free_coach_email: app
+                .create_with_role(&email("free-coach"), "coach")
+                .await
+                .email,
+            organization_id,
+            coach,
+            admin,
             subject_break_id,
             subject_assessment_id,
             subject_result_id,
@@ -145,8 +211,6 @@ impl World {
                 .as_str()
                 .unwrap()
                 .to_owned(),
-            coach: app.create_with_role(&email("coach"), "coach").await,
-            admin: app.create_with_role(&email("admin"), "admin").await,
             subject,
             partner,
             other,
@@ -164,6 +228,7 @@ impl World {
     fn account(&self, actor: Actor) -> Option<&Account> {
         match actor {
             Actor::Anonymous => None,
+            Actor::ApiKey => Some(&self.key),
             Actor::OtherCouple => Some(&self.other),
             Actor::Coach => Some(&self.coach),
             Actor::Admin => Some(&self.admin),
@@ -283,6 +348,7 @@ async fn run(app: &TestApp, world: &World, case: &Case, actor: Actor) -> Value {
     let mut socket = connect_as(app, token).await;
     subscribe(&mut socket, "1", case.query).await;
     if case.field == "notificationAdded"
+        && actor != Actor::ApiKey
         && let Some(account) = world.account(actor)
     {
         // Something for the subscription to carry: a notification stored for this actor.
@@ -355,15 +421,15 @@ async fn every_root_field_enforces_its_authorization_cases() {
     let app = TestApp::spawn().await;
     for case in cases() {
         let mut shared: Option<World> = None;
-        for (actor, expect) in ACTORS.iter().zip(case.expect) {
+        for (actor, expect) in case.runs() {
             if case.fresh_world_per_actor || shared.is_none() {
                 shared = Some(World::build(&app).await);
             }
             let world = shared.as_ref().unwrap();
-            let body = run(&app, world, &case, *actor).await;
-            check(&case, *actor, expect, &body);
+            let body = run(&app, world, &case, actor).await;
+            check(&case, actor, expect, &body);
             if case.field == "me" && matches!(expect, Expect::Ok) {
-                let me = world.account(*actor).unwrap();
+                let me = world.account(actor).unwrap();
                 assert_eq!(body["data"]["me"]["id"], me.id.as_str(), "me is the caller");
             }
         }

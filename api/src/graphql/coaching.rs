@@ -1,0 +1,361 @@
+//! Consent and coaching: a member grants an organization access with scopes, either takes it
+//! back, both see every grant and revocation (`Couple.access`), and the organization's coaches
+//! and API keys read the couples both members granted (`coachCouples`), within the scopes both
+//! granted.
+
+use async_graphql::connection::{Connection, EmptyFields};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use domain::organization::Scope;
+use entities::{access, couple, couple_member, organization};
+
+use crate::auth::Caller;
+use crate::auth::policy::{self, CoachedCoupleAccess, CoupleAccess};
+use crate::error::ApiError;
+use crate::graphql::assessment::shared::{CoachAssessmentResult, SharedAssessmentResult};
+use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
+use crate::graphql::couple::types::CoupleMember;
+use crate::graphql::loaders::Loaders;
+use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::organizations::{AccessScope, scopes_in, scopes_out};
+use crate::graphql::plan::plans::Plan;
+use crate::graphql::plan::progress::Progress;
+use crate::state::AppState;
+
+/// Whether access was given or taken back.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AccessAction {
+    /// A member granted access (or changed their grant's scopes).
+    Granted,
+    /// A member took their grant back.
+    Revoked,
+}
+
+/// One grant or revocation, as both members see it.
+#[derive(SimpleObject)]
+pub struct AccessEvent {
+    /// Given or taken back.
+    pub action: AccessAction,
+    /// The member who made it (their user ID); null if their account is gone.
+    pub member_id: Option<ID>,
+    /// What was granted (empty for a revocation).
+    pub scopes: Vec<AccessScope>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// One member's current grant.
+#[derive(SimpleObject)]
+pub struct MemberGrant {
+    /// The member's user ID.
+    pub member_id: ID,
+    /// What they grant.
+    pub scopes: Vec<AccessScope>,
+    /// When they granted it.
+    pub granted_at: DateTime<Utc>,
+}
+
+/// What one organization may see of the couple, and how it came to.
+pub struct OrganizationAccessView {
+    couple: CoupleAccess,
+    organization: organization::Model,
+    grants: Vec<access::grant::Model>,
+}
+
+/// What one organization may see of the couple, and how it came to.
+#[Object]
+impl OrganizationAccessView {
+    /// The organization's ID.
+    async fn organization_id(&self) -> ID {
+        global_id(NodeKind::Organization, self.organization.id)
+    }
+
+    /// The organization's name.
+    async fn organization_name(&self) -> &str {
+        &self.organization.name
+    }
+
+    /// What it may read now: only the scopes both of you granted (empty unless both did).
+    async fn scopes(&self, ctx: &Context<'_>) -> Result<Vec<AccessScope>, ApiError> {
+        let members = Loaders::of(ctx)?.members(self.couple.id()).await?;
+        let current: Vec<_> = members
+            .iter()
+            .filter(|(m, _)| m.is_current())
+            .map(|(m, _)| m.user_id)
+            .collect();
+        let active = self.couple.couple().is_active()?;
+        let scopes = if active {
+            access::effective(&self.grants, &current)?
+        } else {
+            domain::organization::Scopes::new()
+        };
+        Ok(scopes_out(&scopes))
+    }
+
+    /// Each member's current grant.
+    async fn grants(&self) -> Result<Vec<MemberGrant>, ApiError> {
+        self.grants
+            .iter()
+            .map(|g| {
+                Ok(MemberGrant {
+                    member_id: global_id(NodeKind::User, g.user_id),
+                    scopes: scopes_out(&g.scopes()?),
+                    granted_at: g.granted_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Every grant and revocation, oldest first.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
+    ) -> Result<Connection<String, AccessEvent, ConnectionTotals, EmptyFields>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let request = PageArgs {
+            first,
+            after,
+            ..PageArgs::default()
+        }
+        .into_uuid_request()?;
+        let page = access::events_page(&state.db, self.couple.id(), self.organization.id, &request)
+            .await?;
+        let mut failed = None;
+        let connection = connection_of(page, |row| {
+            let event = (|| -> Result<AccessEvent, ApiError> {
+                Ok(AccessEvent {
+                    action: if row.granted()? {
+                        AccessAction::Granted
+                    } else {
+                        AccessAction::Revoked
+                    },
+                    member_id: row.user_id.map(|id| global_id(NodeKind::User, id)),
+                    scopes: scopes_out(&row.scopes()?),
+                    at: row.at,
+                })
+            })();
+            match event {
+                Ok(event) => Some((row.id.to_string(), event)),
+                Err(err) => {
+                    failed = Some(err);
+                    None
+                }
+            }
+        });
+        match failed {
+            Some(err) => Err(err),
+            None => Ok(connection),
+        }
+    }
+}
+
+/// The organizations a couple deals with, for `Couple.access`.
+pub async fn couple_access(
+    state: &AppState,
+    couple: &CoupleAccess,
+) -> Result<Vec<OrganizationAccessView>, ApiError> {
+    policy::may_see_couple_access(couple)?;
+    let org_ids = access::organizations_of_couple(&state.db, couple.id()).await?;
+    let mut grants = access::grants_of_couple(&state.db, couple.id()).await?;
+    let mut views = Vec::with_capacity(org_ids.len());
+    for id in org_ids {
+        if let Some(organization) = organization::find(&state.db, id).await? {
+            views.push(OrganizationAccessView {
+                couple: couple.clone(),
+                organization,
+                grants: grants.remove(&id).unwrap_or_default(),
+            });
+        }
+    }
+    Ok(views)
+}
+
+/// A couple as a coach sees it: what both members granted their organization.
+pub struct CoachedCouple(CoachedCoupleAccess);
+
+/// A couple as a coach sees it: what both members granted their organization.
+#[Object]
+impl CoachedCouple {
+    /// The couple's global ID.
+    async fn id(&self) -> ID {
+        global_id(NodeKind::Couple, self.0.id())
+    }
+
+    /// What the caller may read of it: the scopes both members granted (and, for an API key,
+    /// the key's own scopes allow).
+    async fn scopes(&self) -> Vec<AccessScope> {
+        scopes_out(self.0.scopes())
+    }
+
+    /// Its members (display names and time zones; never an email).
+    async fn members(&self, ctx: &Context<'_>) -> Result<Vec<CoupleMember>, ApiError> {
+        let members = Loaders::of(ctx)?.members(self.0.id()).await?;
+        Ok(members
+            .iter()
+            .filter(|(member, _)| member.is_current())
+            .filter_map(|(member, user)| self.0.couple().member(member.clone(), user.clone()))
+            .map(CoupleMember::new)
+            .collect())
+    }
+
+    /// Progress over the last weeks; needs the `progress` scope.
+    async fn progress(
+        &self,
+        #[graphql(
+            default = 12,
+            validator(minimum = 1, maximum = 52),
+            desc = "How many weeks back, the current one included (1 to 52)."
+        )]
+        weeks: i32,
+    ) -> Result<Progress, ApiError> {
+        let couple = self.0.within(Scope::Progress)?;
+        Ok(Progress::new(couple, u32::try_from(weeks).unwrap_or(12)))
+    }
+
+    /// The active plan, if any; needs the `plans` scope. Notes never reach a coach.
+    async fn active_plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>, ApiError> {
+        let couple = self.0.within(Scope::Plans)?;
+        crate::graphql::plan::plans::active_plan(ctx, &couple).await
+    }
+
+    /// Results a member shared with the couple, oldest first: the band only. Needs the
+    /// `assessment_results` scope.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn shared_assessment_results(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
+    ) -> Result<Connection<String, CoachAssessmentResult, ConnectionTotals, EmptyFields>, ApiError>
+    {
+        let couple = self.0.within(Scope::AssessmentResults)?;
+        let state = ctx.data::<AppState>()?;
+        let request = PageArgs {
+            first,
+            after,
+            ..PageArgs::default()
+        }
+        .into_uuid_request()?;
+        let page = entities::assessment::page_shared(&state.db, couple.id(), &request).await?;
+        Ok(connection_of(page, |row| {
+            let key = row.id.to_string();
+            couple
+                .shared_result(row)
+                .map(|access| (key, CoachAssessmentResult(SharedAssessmentResult(access))))
+        }))
+    }
+}
+
+/// A grant to make.
+#[derive(InputObject)]
+pub struct GrantOrganizationAccessInput {
+    /// The organization's ID (its coach gives it to you).
+    pub organization_id: ID,
+    /// What you let it read; at least one. Replaces what you granted it before.
+    pub scopes: Vec<AccessScope>,
+}
+
+#[derive(Default)]
+pub struct CoachingQuery;
+
+#[Object]
+impl CoachingQuery {
+    /// For an organization's coaches and API keys: the couples of which both members granted
+    /// it access, by couple ID.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn coach_couples(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
+    ) -> Result<Connection<String, CoachedCouple, ConnectionTotals, EmptyFields>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let view = policy::coach_view(state, caller).await?;
+        let request = PageArgs {
+            first,
+            after,
+            ..PageArgs::default()
+        }
+        .into_uuid_request()?;
+        let (page, grants) =
+            access::page_of_organization(&state.db, view.organization_id(), &request).await?;
+        let couples = couple::by_ids(&state.db, &page.rows).await?;
+        let members: Vec<_> = couple_member::with_users(&state.db, &page.rows)
+            .await?
+            .into_iter()
+            .map(|(member, _)| member)
+            .collect();
+        let mut decided = Vec::with_capacity(page.rows.len());
+        for row in couples {
+            let ours = grants.get(&row.id).map_or(&[][..], Vec::as_slice);
+            if let Some(access) = view.couple(row, &members, ours)? {
+                decided.push(access);
+            }
+        }
+        Ok(connection_of(page, |id| {
+            let position = decided.iter().position(|a| a.id() == id)?;
+            Some((id.to_string(), CoachedCouple(decided.swap_remove(position))))
+        }))
+    }
+}
+
+#[derive(Default)]
+pub struct CoachingMutation;
+
+#[Object]
+impl CoachingMutation {
+    /// Grants an organization access to your couple's data with these scopes. It sees only
+    /// what both of you granted; until your partner grants too it sees nothing.
+    async fn grant_organization_access(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `GrantOrganizationAccessInput`.")]
+        input: GrantOrganizationAccessInput,
+    ) -> Result<Vec<OrganizationAccessView>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let org_id = decode_id_of(
+            &input.organization_id,
+            NodeKind::Organization,
+            "organization",
+        )?;
+        let (couple, user) = policy::consenting_member(state, caller).await?;
+        let scopes = scopes_in(&input.scopes);
+        if scopes.is_empty() {
+            return Err(ApiError::bad_input(
+                "grant at least one scope, or revoke the organization's access",
+            ));
+        }
+        let txn = entities::begin_write(&state.db).await?;
+        organization::find(&txn, org_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("organization"))?;
+        access::grant(&txn, couple.id(), org_id, user, &scopes, state.clock.now()).await?;
+        txn.commit().await?;
+        couple_access(state, &couple).await
+    }
+
+    /// Takes back your grant to an organization, effective on its next request. Taking back
+    /// what was not granted changes nothing.
+    async fn revoke_organization_access(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organization's ID.")] organization_id: ID,
+    ) -> Result<Vec<OrganizationAccessView>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let org_id = decode_id_of(&organization_id, NodeKind::Organization, "organization")?;
+        let (couple, user) = policy::consenting_member(state, caller).await?;
+        let txn = entities::begin_write(&state.db).await?;
+        organization::find(&txn, org_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("organization"))?;
+        access::revoke(&txn, couple.id(), org_id, user, state.clock.now()).await?;
+        txn.commit().await?;
+        couple_access(state, &couple).await
+    }
+}

@@ -1,0 +1,204 @@
+//! Coaching organizations: their names, the roles of the coaches in them, the scopes of access a
+//! couple grants them, and the API keys they call with.
+
+use std::collections::BTreeSet;
+
+use uuid::Uuid;
+
+use crate::text;
+
+/// An organization's name: one line of 1 to 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationName(String);
+
+impl OrganizationName {
+    pub fn parse(raw: &str) -> Option<Self> {
+        let name = raw.trim();
+        let len = name.chars().count();
+        (len > 0 && len <= 100 && text::check_line(name).is_ok()).then(|| Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A coach's part in their organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrgRole {
+    /// Manages the organization: its coaches, API keys and webhooks.
+    Admin,
+    Coach,
+}
+
+impl OrgRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Coach => "coach",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "admin" => Some(Self::Admin),
+            "coach" => Some(Self::Coach),
+            _ => None,
+        }
+    }
+}
+
+/// What an organization may read of a couple that granted it access (and what an API key may
+/// read of what its organization was granted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// Weekly rates, streaks and the balance of rituals.
+    Progress,
+    /// The plans, their items and schedules, and what was logged (never a note).
+    Plans,
+    /// The bands of assessment results their owner shared with the couple (never answers or
+    /// safety flags).
+    AssessmentResults,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Self::Progress, Self::Plans, Self::AssessmentResults];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Progress => "progress",
+            Self::Plans => "plans",
+            Self::AssessmentResults => "assessment_results",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+/// A set of scopes.
+pub type Scopes = BTreeSet<Scope>;
+
+/// What an organization may read of a couple: only the scopes every current member granted.
+/// A couple whose members have not all granted anything gives it nothing.
+pub fn effective_scopes<'a>(
+    members: &[Uuid],
+    grants: impl IntoIterator<Item = (Uuid, &'a Scopes)>,
+) -> Scopes {
+    let grants: Vec<(Uuid, &Scopes)> = grants.into_iter().collect();
+    let mut effective: Option<Scopes> = None;
+    for member in members {
+        let Some((_, granted)) = grants.iter().find(|(who, _)| who == member) else {
+            return Scopes::new();
+        };
+        effective = Some(match effective {
+            None => (*granted).clone(),
+            Some(so_far) => so_far.intersection(granted).copied().collect(),
+        });
+    }
+    // A couple of fewer than two members is no couple to coach.
+    if members.len() < 2 {
+        return Scopes::new();
+    }
+    effective.unwrap_or_default()
+}
+
+/// The prefix that tells an API key from an access token.
+pub const API_KEY_PREFIX: &str = "rk_";
+
+/// An API key as presented: `rk_<key id, 32 hex digits>_<secret>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresentedKey<'a> {
+    pub id: Uuid,
+    pub secret: &'a str,
+}
+
+impl<'a> PresentedKey<'a> {
+    /// Reads a presented key; `None` when it is not one.
+    pub fn parse(raw: &'a str) -> Option<Self> {
+        let rest = raw.strip_prefix(API_KEY_PREFIX)?;
+        let (id, secret) = rest.split_once('_')?;
+        if id.len() != 32 || secret.len() < 32 {
+            return None;
+        }
+        let id = Uuid::try_parse(id).ok()?;
+        Some(Self { id, secret })
+    }
+
+    /// The key as a client sends it.
+    pub fn format(id: Uuid, secret: &str) -> String {
+        format!("{API_KEY_PREFIX}{}_{secret}", id.simple())
+    }
+}
+
+/// The part of a key shown in lists so that its owner can tell keys apart (never the secret).
+pub fn key_hint(id: Uuid) -> String {
+    let simple = id.simple().to_string();
+    format!("{API_KEY_PREFIX}{}…", &simple[simple.len() - 8..])
+}
+
+/// An API key's name: one line of 1 to 60 characters.
+pub fn key_name(raw: &str) -> Option<String> {
+    let name = raw.trim();
+    let len = name.chars().count();
+    (len > 0 && len <= 60 && text::check_line(name).is_ok()).then(|| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scopes(list: &[Scope]) -> Scopes {
+        list.iter().copied().collect()
+    }
+
+    #[test]
+    fn only_scopes_both_members_granted_are_effective() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let ga = scopes(&[Scope::Progress, Scope::Plans]);
+        let gb = scopes(&[Scope::Plans, Scope::AssessmentResults]);
+        assert_eq!(
+            effective_scopes(&[a, b], [(a, &ga), (b, &gb)]),
+            scopes(&[Scope::Plans])
+        );
+    }
+
+    #[test]
+    fn one_members_grant_alone_gives_nothing() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let all = scopes(&Scope::ALL);
+        assert!(effective_scopes(&[a, b], [(a, &all)]).is_empty());
+        assert!(effective_scopes(&[a], [(a, &all)]).is_empty());
+        // A grant by someone no longer a member counts for nothing.
+        let c = Uuid::from_u128(3);
+        assert!(effective_scopes(&[a, b], [(a, &all), (c, &all)]).is_empty());
+    }
+
+    #[test]
+    fn a_presented_key_reads_back() {
+        let id = Uuid::now_v7();
+        let secret = "s".repeat(43);
+        let key = PresentedKey::format(id, &secret);
+        assert!(key.starts_with("rk_"));
+        assert_eq!(
+            PresentedKey::parse(&key),
+            Some(PresentedKey {
+                id,
+                secret: &secret
+            })
+        );
+        assert_eq!(PresentedKey::parse("rk_short_x"), None);
+        assert_eq!(PresentedKey::parse("eyJhbGciOi.x.y"), None);
+        assert!(key_hint(id).ends_with('…'));
+        assert!(!key_hint(id).contains(&secret));
+    }
+
+    #[test]
+    fn scopes_read_back() {
+        for scope in Scope::ALL {
+            assert_eq!(Scope::parse(scope.as_str()), Some(scope));
+        }
+        assert_eq!(Scope::parse("notes"), None);
+    }
+}
