@@ -96,9 +96,9 @@ pub async fn plan_with_item(app: &TestApp, founder: &Account, assignee: &str) ->
     (plan, item["id"].as_str().unwrap().to_owned())
 }
 
-pub const CREATE_ORGANIZATION: &str = "mutation($name: String!, $owner: String!) { createOrganization(input: { name: $name, ownerEmail: $owner }) { id name myRole } }";
+pub const CREATE_ORGANIZATION: &str = "mutation($name: String!, $owner: String!) { createOrganization(input: { name: $name, ownerEmail: $owner }) { organization { id name myRole } } }";
 pub const CREATE_API_KEY: &str = "mutation($name: String!, $scopes: [AccessScope!]!, $expires: DateTime) { createApiKey(input: { name: $name, scopes: $scopes, expiresAt: $expires }) { secret apiKey { id name hint scopes expiresAt revokedAt lastUsedAt } } }";
-pub const GRANT_ACCESS: &str = "mutation($org: ID!, $scopes: [AccessScope!]!) { grantOrganizationAccess(input: { organizationId: $org, scopes: $scopes }) { organizationId scopes } }";
+pub const GRANT_ACCESS: &str = "mutation($org: ID!, $scopes: [AccessScope!]!) { grantOrganizationAccess(input: { organizationId: $org, scopes: $scopes }) { access { organizationId scopes } } }";
 
 /// An organization made by `admin` with a new coach account as its first admin: answers the
 /// organization's ID and its admin.
@@ -111,7 +111,7 @@ pub async fn organization(app: &TestApp, admin: &Account, name: &str) -> (String
             json!({ "name": name, "owner": owner.email }),
         )
         .await;
-    let id = body["data"]["createOrganization"]["id"]
+    let id = body["data"]["createOrganization"]["organization"]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("{body}"))
         .to_owned();
@@ -142,5 +142,5 @@ pub async fn grant(app: &TestApp, member: &Account, org: &str, scopes: &[&str]) 
         )
         .await;
     assert!(error_codes(&body).is_empty(), "{body}");
-    body["data"]["grantOrganizationAccess"].clone()
+    body["data"]["grantOrganizationAccess"]["access"].clone()
 }

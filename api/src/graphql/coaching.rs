@@ -173,6 +173,30 @@ pub async fn couple_access(
     Ok(views)
 }
 
+/// The couple's dealings with one organization (after a grant or revocation, there are some).
+async fn access_to(
+    state: &AppState,
+    couple: &CoupleAccess,
+    organization_id: uuid::Uuid,
+) -> Result<OrganizationAccessView, ApiError> {
+    if let Some(view) = couple_access(state, couple)
+        .await?
+        .into_iter()
+        .find(|view| view.organization.id == organization_id)
+    {
+        return Ok(view);
+    }
+    // Never granted: nothing to show but the organization.
+    let organization = organization::find(&state.db, organization_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    Ok(OrganizationAccessView {
+        couple: couple.clone(),
+        organization,
+        grants: Vec::new(),
+    })
+}
+
 /// A couple as a coach sees it: what both members granted their organization.
 pub struct CoachedCouple(CoachedCoupleAccess);
 
@@ -258,6 +282,27 @@ pub struct GrantOrganizationAccessInput {
     pub scopes: Vec<AccessScope>,
 }
 
+/// The organization's access after the grant.
+#[derive(SimpleObject)]
+pub struct GrantOrganizationAccessPayload {
+    /// What it may read now, each member's grant and the history.
+    pub access: OrganizationAccessView,
+}
+
+/// The organization whose access you take back.
+#[derive(InputObject)]
+pub struct RevokeOrganizationAccessInput {
+    /// The organization's ID.
+    pub organization_id: ID,
+}
+
+/// The organization's access after the revocation.
+#[derive(SimpleObject)]
+pub struct RevokeOrganizationAccessPayload {
+    /// What it may read now (nothing), each member's grant and the history.
+    pub access: OrganizationAccessView,
+}
+
 #[derive(Default)]
 pub struct CoachingQuery;
 
@@ -315,7 +360,7 @@ impl CoachingMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The arguments, each described on `GrantOrganizationAccessInput`.")]
         input: GrantOrganizationAccessInput,
-    ) -> Result<Vec<OrganizationAccessView>, ApiError> {
+    ) -> Result<GrantOrganizationAccessPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let org_id = decode_id_of(
@@ -336,7 +381,9 @@ impl CoachingMutation {
             .ok_or_else(|| ApiError::not_found("organization"))?;
         access::grant(&txn, couple.id(), org_id, user, &scopes, state.clock.now()).await?;
         txn.commit().await?;
-        couple_access(state, &couple).await
+        Ok(GrantOrganizationAccessPayload {
+            access: access_to(state, &couple, org_id).await?,
+        })
     }
 
     /// Takes back your grant to an organization, effective on its next request. Taking back
@@ -344,11 +391,16 @@ impl CoachingMutation {
     async fn revoke_organization_access(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The organization's ID.")] organization_id: ID,
-    ) -> Result<Vec<OrganizationAccessView>, ApiError> {
+        #[graphql(desc = "The arguments, each described on `RevokeOrganizationAccessInput`.")]
+        input: RevokeOrganizationAccessInput,
+    ) -> Result<RevokeOrganizationAccessPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let org_id = decode_id_of(&organization_id, NodeKind::Organization, "organization")?;
+        let org_id = decode_id_of(
+            &input.organization_id,
+            NodeKind::Organization,
+            "organization",
+        )?;
         let (couple, user) = policy::consenting_member(state, caller).await?;
         let txn = entities::begin_write(&state.db).await?;
         organization::find(&txn, org_id)
@@ -356,6 +408,8 @@ impl CoachingMutation {
             .ok_or_else(|| ApiError::not_found("organization"))?;
         access::revoke(&txn, couple.id(), org_id, user, state.clock.now()).await?;
         txn.commit().await?;
-        couple_access(state, &couple).await
+        Ok(RevokeOrganizationAccessPayload {
+            access: access_to(state, &couple, org_id).await?,
+        })
     }
 }

@@ -186,7 +186,7 @@ impl ApiKey {
 
 /// A new key, with its secret: shown this once and never again.
 #[derive(SimpleObject)]
-pub struct CreatedApiKey {
+pub struct CreateApiKeyPayload {
     /// The key as it will be listed.
     pub api_key: ApiKey,
     /// Send it as `Authorization: Bearer <secret>`. Store it now: it cannot be shown again.
@@ -212,6 +212,27 @@ pub struct CreateApiKeyInput {
     pub scopes: Vec<AccessScope>,
     /// When it stops working; must be in the future. Omit for a key that lasts until revoked.
     pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// The organization made.
+#[derive(SimpleObject)]
+pub struct CreateOrganizationPayload {
+    /// The new organization.
+    pub organization: Organization,
+}
+
+/// The key to revoke.
+#[derive(InputObject)]
+pub struct RevokeApiKeyInput {
+    /// The key's ID.
+    pub api_key_id: ID,
+}
+
+/// The key revoked.
+#[derive(SimpleObject)]
+pub struct RevokeApiKeyPayload {
+    /// The key, with when it was revoked.
+    pub api_key: ApiKey,
 }
 
 #[derive(Default)]
@@ -255,7 +276,7 @@ impl OrganizationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The arguments, each described on `CreateOrganizationInput`.")]
         input: CreateOrganizationInput,
-    ) -> Result<Organization, ApiError> {
+    ) -> Result<CreateOrganizationPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         policy::may_create_organization(caller)?;
@@ -263,7 +284,9 @@ impl OrganizationMutation {
             .ok_or_else(|| ApiError::bad_input("name must be one line of 1 to 100 characters"))?;
         let org = create(&state.db, &name, &input.owner_email, state.clock.now()).await?;
         let access = policy::readable_organization(state, caller, org.id).await?;
-        Ok(Organization(access))
+        Ok(CreateOrganizationPayload {
+            organization: Organization(access),
+        })
     }
 
     /// An organization's admins only: makes an API key. Its secret is in the answer only.
@@ -272,7 +295,7 @@ impl OrganizationMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The arguments, each described on `CreateApiKeyInput`.")]
         input: CreateApiKeyInput,
-    ) -> Result<CreatedApiKey, ApiError> {
+    ) -> Result<CreateApiKeyPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let (org, user) = policy::managed_organization(state, caller).await?;
@@ -302,7 +325,7 @@ impl OrganizationMutation {
             now,
         )
         .await?;
-        Ok(CreatedApiKey {
+        Ok(CreateApiKeyPayload {
             api_key: ApiKey(row),
             secret: PresentedKey::format(id, &secret),
         })
@@ -313,18 +336,21 @@ impl OrganizationMutation {
     async fn revoke_api_key(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The key's ID.")] id: ID,
-    ) -> Result<ApiKey, ApiError> {
+        #[graphql(desc = "The arguments, each described on `RevokeApiKeyInput`.")]
+        input: RevokeApiKeyInput,
+    ) -> Result<RevokeApiKeyPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let key_id = decode_id_of(&id, NodeKind::ApiKey, "API key")?;
+        let key_id = decode_id_of(&input.api_key_id, NodeKind::ApiKey, "API key")?;
         let (org, _) = policy::managed_organization(state, caller).await?;
         let found = api_key::find(&state.db, key_id).await?;
         let key = policy::managed_key(&org, found)?;
         let revoked = api_key::revoke(&state.db, key.id, state.clock.now())
             .await?
             .ok_or_else(|| ApiError::not_found("API key"))?;
-        Ok(ApiKey(revoked))
+        Ok(RevokeApiKeyPayload {
+            api_key: ApiKey(revoked),
+        })
     }
 }
 

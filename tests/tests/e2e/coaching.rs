@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 const MY_ORG: &str = "{ organization { id name myRole coaches { displayName role } } }";
 const COACH_COUPLES: &str = "{ coachCouples(first: 10) { totalCount edges { node { id scopes members { displayName } } } } }";
 const ACCESS: &str = "{ me { couple { access { organizationId organizationName scopes grants { memberId scopes } events(first: 20) { totalCount edges { node { action memberId scopes } } } } } } }";
-const REVOKE_ACCESS: &str = "mutation($org: ID!) { revokeOrganizationAccess(organizationId: $org) { organizationId scopes } }";
+const REVOKE_ACCESS: &str = "mutation($org: ID!) { revokeOrganizationAccess(input: { organizationId: $org }) { access { organizationId scopes } } }";
 
 fn data<'a>(body: &'a Value, field: &str) -> &'a Value {
     assert!(error_codes(body).is_empty(), "{body}");
@@ -181,18 +181,19 @@ async fn an_api_key_is_shown_once_stored_hashed_and_stops_when_revoked() {
     }
 
     // Revoked: refused from the next request on; revoking again changes nothing.
-    const REVOKE: &str = "mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }";
+    const REVOKE: &str =
+        "mutation($id: ID!) { revokeApiKey(input: { apiKeyId: $id }) { apiKey { revokedAt } } }";
     let revoked = app
         .graphql_as(s.org_admin.token(), REVOKE, json!({ "id": key_id }))
         .await;
-    let at = data(&revoked, "revokeApiKey")["revokedAt"].clone();
+    let at = data(&revoked, "revokeApiKey")["apiKey"]["revokedAt"].clone();
     assert_ne!(at, Value::Null);
     let after = app.graphql_as(Some(&secret), MY_ORG, json!({})).await;
     assert_eq!(error_codes(&after), vec!["UNAUTHENTICATED"], "{after}");
     let again = app
         .graphql_as(s.org_admin.token(), REVOKE, json!({ "id": key_id }))
         .await;
-    assert_eq!(data(&again, "revokeApiKey")["revokedAt"], at);
+    assert_eq!(data(&again, "revokeApiKey")["apiKey"]["revokedAt"], at);
 
     // Another organization's admin cannot see or revoke it: it looks missing.
     let (_, other_admin) = organization(&app, &s.admin, "Elsewhere").await;
@@ -321,7 +322,7 @@ async fn an_organization_sees_a_couple_only_while_both_grant_and_only_what_both_
 
     // One member's grant alone shows nothing.
     let granted = grant(&app, &s.ana, &s.org, &["PROGRESS", "PLANS"]).await;
-    assert_eq!(granted[0]["scopes"], json!([]), "{granted}");
+    assert_eq!(granted["scopes"], json!([]), "{granted}");
     let none = app
         .graphql_as(s.org_admin.token(), COACH_COUPLES, json!({}))
         .await;
@@ -401,7 +402,7 @@ async fn an_organization_sees_a_couple_only_while_both_grant_and_only_what_both_
         .graphql_as(s.ben.token(), REVOKE_ACCESS, json!({ "org": s.org }))
         .await;
     assert_eq!(
-        data(&revoked, "revokeOrganizationAccess")[0]["scopes"],
+        data(&revoked, "revokeOrganizationAccess")["access"]["scopes"],
         json!([])
     );
     for token in [s.org_admin.token(), Some(key.as_str())] {

@@ -485,7 +485,7 @@ pub(super) fn cases() -> Vec<Case> {
         Case {
             root: Root::Mutation,
             field: "createOrganization",
-            query: "mutation($o: String!) { createOrganization(input: { name: \"Another\", ownerEmail: $o }) { id } }",
+            query: "mutation($o: String!) { createOrganization(input: { name: \"Another\", ownerEmail: $o }) { organization { id } } }",
             variables: |w, _| json!({ "o": w.free_coach_email }),
             expect: [UNAUTH, FORBIDDEN, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN],
             fresh_world_per_actor: false,
@@ -502,7 +502,7 @@ pub(super) fn cases() -> Vec<Case> {
         Case {
             root: Root::Mutation,
             field: "revokeApiKey",
-            query: "mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }",
+            query: "mutation($id: ID!) { revokeApiKey(input: { apiKeyId: $id }) { apiKey { revokedAt } } }",
             variables: |w, _| json!({ "id": w.spare_key_id }),
             expect: [UNAUTH, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN, FORBIDDEN],
             fresh_world_per_actor: false,
@@ -511,7 +511,7 @@ pub(super) fn cases() -> Vec<Case> {
             // Each member grants for themself; coaches and operators are in no couple.
             root: Root::Mutation,
             field: "grantOrganizationAccess",
-            query: "mutation($o: ID!) { grantOrganizationAccess(input: { organizationId: $o, scopes: [PLANS] }) { scopes } }",
+            query: "mutation($o: ID!) { grantOrganizationAccess(input: { organizationId: $o, scopes: [PLANS] }) { access { scopes } } }",
             variables: |w, _| json!({ "o": w.organization_id }),
             expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
             fresh_world_per_actor: false,
@@ -519,7 +519,7 @@ pub(super) fn cases() -> Vec<Case> {
         Case {
             root: Root::Mutation,
             field: "revokeOrganizationAccess",
-            query: "mutation($o: ID!) { revokeOrganizationAccess(organizationId: $o) { scopes } }",
+            query: "mutation($o: ID!) { revokeOrganizationAccess(input: { organizationId: $o }) { access { scopes } } }",
             variables: |w, _| json!({ "o": w.organization_id }),
             expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
             fresh_world_per_actor: false,

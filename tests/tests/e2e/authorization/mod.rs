@@ -178,7 +178,7 @@ impl World {
                 json!({ "name": "Harbor Coaching", "owner": coach.email }),
             )
             .await;
-        let organization_id = made["data"]["createOrganization"]["id"]
+        let organization_id = made["data"]["createOrganization"]["organization"]["id"]
             .as_str()
             .unwrap_or_else(|| panic!("{made}"))
             .to_owned();
