@@ -9,5 +9,6 @@ pub mod http;
 pub mod instruments;
 pub mod startup;
 pub mod state;
+pub mod webhooks;
 
 pub use startup::Application;

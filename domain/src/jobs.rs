@@ -204,3 +204,23 @@ mod tests {
         assert_eq!(queued.attempt, 1);
     }
 }
+
+/// Makes one attempt at a webhook delivery (when it is pending and due).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverWebhook {
+    pub delivery_id: Uuid,
+}
+
+impl Job for DeliverWebhook {
+    const QUEUE: &'static str = "deliver_webhook";
+}
+
+/// Every minute: queues an attempt for each webhook delivery whose next attempt is due at `at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetryWebhooks {
+    pub at: DateTime<Utc>,
+}
+
+impl Job for RetryWebhooks {
+    const QUEUE: &'static str = "retry_webhooks";
+}

@@ -318,3 +318,35 @@ pub async fn events_page<C: ConnectionTrait>(
         .filter(event::Column::OrganizationId.eq(organization_id));
     crate::page::by_uuid(db, query, event::Column::Id, page).await
 }
+
+/// The organizations that may read `scope` of a couple now: both current members of the
+/// active couple granted it.
+pub async fn organizations_seeing<C: ConnectionTrait>(
+    db: &C,
+    couple_id: Uuid,
+    scope: domain::organization::Scope,
+) -> Result<Vec<Uuid>, DbErr> {
+    let Some(couple) = crate::couple::Entity::find_by_id(couple_id).one(db).await? else {
+        return Ok(Vec::new());
+    };
+    if !couple
+        .is_active()
+        .map_err(|bad| DbErr::Custom(bad.to_string()))?
+    {
+        return Ok(Vec::new());
+    }
+    let members: Vec<Uuid> = crate::couple_member::with_users(db, &[couple_id])
+        .await?
+        .into_iter()
+        .filter(|(m, _)| m.is_current())
+        .map(|(m, _)| m.user_id)
+        .collect();
+    let mut seeing = Vec::new();
+    for (org, grants) in grants_of_couple(db, couple_id).await? {
+        let scopes = effective(&grants, &members).map_err(|bad| DbErr::Custom(bad.to_string()))?;
+        if scopes.contains(&scope) {
+            seeing.push(org);
+        }
+    }
+    Ok(seeing)
+}

@@ -25,6 +25,7 @@ pub mod ritual;
 pub mod session;
 pub mod stored;
 pub mod user;
+pub mod webhook;
 pub mod weekly_summary;
 pub mod worker_heartbeat;
 

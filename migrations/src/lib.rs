@@ -28,6 +28,7 @@ mod m20261127_000021_create_weekly_summaries;
 mod m20261127_000022_add_shared_data_deleted_at;
 mod m20261127_000023_index_plans_by_couple;
 mod m20261128_000024_create_organizations;
+mod m20261128_000025_create_webhooks;
 
 pub mod content;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000022_add_shared_data_deleted_at::Migration),
             Box::new(m20261127_000023_index_plans_by_couple::Migration),
             Box::new(m20261128_000024_create_organizations::Migration),
+            Box::new(m20261128_000025_create_webhooks::Migration),
         ]
     }
 }

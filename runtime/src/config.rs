@@ -101,6 +101,16 @@ pub struct RateLimits {
     pub window: Duration,
 }
 
+/// Where webhook endpoints may point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// Endpoints must use https (the default in production).
+    pub require_https: bool,
+    /// Endpoints may point at loopback, private and link-local addresses (never by default;
+    /// tests and a receiver on the same private network need it).
+    pub allow_internal: bool,
+}
+
 /// Limits on GraphQL WebSocket connections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebSocketLimits {
@@ -164,6 +174,8 @@ pub struct Settings {
     pub db_max_connections: u32,
     /// How forgiving streaks are: misses forgiven per window of days.
     pub streak_rules: domain::streak::StreakRules,
+    /// Where webhook endpoints may point.
+    pub webhooks: WebhookSettings,
     pub graphql: GraphqlLimits,
     pub websocket: WebSocketLimits,
     pub metrics: MetricsAccess,
@@ -287,6 +299,10 @@ impl Settings {
             streak_rules: domain::streak::StreakRules {
                 graces_per_window: parse_num(&var, "STREAK_GRACES", 1)?,
                 grace_window_days: parse_num(&var, "STREAK_GRACE_WINDOW_DAYS", 28)?,
+            },
+            webhooks: WebhookSettings {
+                require_https: parse_bool(&var, "WEBHOOK_REQUIRE_HTTPS", production)?,
+                allow_internal: parse_bool(&var, "WEBHOOK_ALLOW_INTERNAL", false)?,
             },
             graphql: GraphqlLimits {
                 max_depth: parse_num(&var, "GRAPHQL_MAX_DEPTH", graphql_default.max_depth)?,

@@ -9,6 +9,7 @@ pub mod assessments;
 pub mod builders;
 pub mod logs;
 pub mod proxy;
+pub mod receiver;
 pub mod stores;
 pub mod worker;
 

@@ -89,6 +89,11 @@ impl Stores {
                 self.queue_prefix.clone(),
             ),
             ("REKINDLE_MIGRATE_ON_START".to_owned(), "true".to_owned()),
+            // The tests' webhook receivers listen on loopback.
+            (
+                "REKINDLE_WEBHOOK_ALLOW_INTERNAL".to_owned(),
+                "true".to_owned(),
+            ),
             ("REKINDLE_SHUTDOWN_TIMEOUT_SECS".to_owned(), "5".to_owned()),
             // Cheap hashing: tests sign in often and the parameters are not what they check.
             ("REKINDLE_ARGON2_MEMORY_KIB".to_owned(), "1024".to_owned()),

@@ -64,6 +64,7 @@ impl TestWorker {
             metrics,
             notifications,
             streak_rules: settings.streak_rules,
+            webhooks: settings.webhooks,
             identity,
             clock,
         };

@@ -73,6 +73,7 @@ async fn run() -> anyhow::Result<()> {
         metrics,
         notifications,
         streak_rules: settings.streak_rules,
+        webhooks: settings.webhooks,
         identity: WorkerIdentity::new(clock.now()),
         clock,
     };

@@ -28,6 +28,8 @@ pub struct JobState {
     pub identity: WorkerIdentity,
     /// How forgiving streaks are (summaries count them).
     pub streak_rules: domain::streak::StreakRules,
+    /// Where webhook deliveries may go.
+    pub webhooks: runtime::config::WebhookSettings,
     /// The time jobs work with: the system's, or one a test sets.
     pub clock: Clock,
 }

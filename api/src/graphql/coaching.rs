@@ -7,6 +7,7 @@ use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::organization::Scope;
+use domain::webhook::EventType;
 use entities::{access, couple, couple_member, organization};
 
 use crate::auth::Caller;
@@ -115,12 +116,7 @@ impl OrganizationAccessView {
         #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
     ) -> Result<Connection<String, AccessEvent, ConnectionTotals, EmptyFields>, ApiError> {
         let state = ctx.data::<AppState>()?;
-        let request = PageArgs {
-            first,
-            after,
-            ..PageArgs::default()
-        }
-        .into_uuid_request()?;
+        let request = PageArgs::forward_by_uuid(first, after)?;
         let page = access::events_page(&state.db, self.couple.id(), self.organization.id, &request)
             .await?;
         let mut failed = None;
@@ -171,6 +167,35 @@ pub async fn couple_access(
         }
     }
     Ok(views)
+}
+
+/// Tells the organization its access to the couple changed, and what it may read now.
+async fn tell(
+    state: &AppState,
+    couple: &CoupleAccess,
+    organization_id: uuid::Uuid,
+    event: EventType,
+    view: &OrganizationAccessView,
+) -> Result<(), ApiError> {
+    let members: Vec<uuid::Uuid> = couple_member::with_users(&state.db, &[couple.id()])
+        .await?
+        .into_iter()
+        .filter(|(m, _)| m.is_current())
+        .map(|(m, _)| m.user_id)
+        .collect();
+    let scopes = access::effective(&view.grants, &members)?;
+    let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+    crate::webhooks::announce_to(
+        state,
+        &[organization_id],
+        event,
+        serde_json::json!({
+            "coupleId": global_id(NodeKind::Couple, couple.id()).as_str(),
+            "scopes": names,
+        }),
+    )
+    .await;
+    Ok(())
 }
 
 /// The couple's dealings with one organization (after a grant or revocation, there are some).
@@ -257,12 +282,7 @@ impl CoachedCouple {
     {
         let couple = self.0.within(Scope::AssessmentResults)?;
         let state = ctx.data::<AppState>()?;
-        let request = PageArgs {
-            first,
-            after,
-            ..PageArgs::default()
-        }
-        .into_uuid_request()?;
+        let request = PageArgs::forward_by_uuid(first, after)?;
         let page = entities::assessment::page_shared(&state.db, couple.id(), &request).await?;
         Ok(connection_of(page, |row| {
             let key = row.id.to_string();
@@ -320,12 +340,7 @@ impl CoachingQuery {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let view = policy::coach_view(state, caller).await?;
-        let request = PageArgs {
-            first,
-            after,
-            ..PageArgs::default()
-        }
-        .into_uuid_request()?;
+        let request = PageArgs::forward_by_uuid(first, after)?;
         let (page, grants) =
             access::page_of_organization(&state.db, view.organization_id(), &request).await?;
         let couples = couple::by_ids(&state.db, &page.rows).await?;
@@ -381,9 +396,12 @@ impl CoachingMutation {
             .ok_or_else(|| ApiError::not_found("organization"))?;
         access::grant(&txn, couple.id(), org_id, user, &scopes, state.clock.now()).await?;
         txn.commit().await?;
-        Ok(GrantOrganizationAccessPayload {
-            access: access_to(state, &couple, org_id).await?,
-        })
+        let view = access_to(state, &couple, org_id).await?;
+        // The organization hears of the couple only once both granted it something.
+        if view.grants.len() == 2 {
+            tell(state, &couple, org_id, EventType::ConsentGranted, &view).await?;
+        }
+        Ok(GrantOrganizationAccessPayload { access: view })
     }
 
     /// Takes back your grant to an organization, effective on its next request. Taking back
@@ -406,10 +424,13 @@ impl CoachingMutation {
         organization::find(&txn, org_id)
             .await?
             .ok_or_else(|| ApiError::not_found("organization"))?;
-        access::revoke(&txn, couple.id(), org_id, user, state.clock.now()).await?;
+        let revoked = access::revoke(&txn, couple.id(), org_id, user, state.clock.now()).await?;
         txn.commit().await?;
-        Ok(RevokeOrganizationAccessPayload {
-            access: access_to(state, &couple, org_id).await?,
-        })
+        let view = access_to(state, &couple, org_id).await?;
+        // It knew of the couple only if the partner's grant stood beside the one taken back.
+        if revoked && view.grants.len() == 1 {
+            tell(state, &couple, org_id, EventType::ConsentRevoked, &view).await?;
+        }
+        Ok(RevokeOrganizationAccessPayload { access: view })
     }
 }

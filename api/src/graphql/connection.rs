@@ -60,6 +60,19 @@ impl PageArgs {
 }
 
 impl PageArgs {
+    /// A forward page (`first`, `after`) of a list keyed by UUID.
+    pub fn forward_by_uuid(
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PageRequest, ApiError> {
+        PageArgs {
+            first,
+            after,
+            ..PageArgs::default()
+        }
+        .into_uuid_request()
+    }
+
     /// [`PageArgs::into_request`] for a list keyed by UUID: a cursor must hold one.
     pub fn into_uuid_request(self) -> Result<PageRequest, ApiError> {
         let request = self.into_request()?;

@@ -19,6 +19,7 @@ pub mod resources;
 pub mod ritual;
 pub mod summaries;
 pub mod system;
+pub mod webhooks;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
@@ -55,6 +56,7 @@ pub struct Mutation(
     summaries::SummaryMutation,
     organizations::OrganizationMutation,
     coaching::CoachingMutation,
+    webhooks::WebhookMutation,
 );
 
 /// The root of every subscription.

@@ -36,6 +36,8 @@ pub enum NodeKind {
     Notification,
     Organization,
     ApiKey,
+    WebhookEndpoint,
+    WebhookDelivery,
 }
 
 impl NodeKind {
@@ -54,6 +56,8 @@ impl NodeKind {
             NodeKind::Notification => "Notification",
             NodeKind::Organization => "Organization",
             NodeKind::ApiKey => "ApiKey",
+            NodeKind::WebhookEndpoint => "WebhookEndpoint",
+            NodeKind::WebhookDelivery => "WebhookDelivery",
         }
     }
 
@@ -72,6 +76,8 @@ impl NodeKind {
             "Notification" => Some(NodeKind::Notification),
             "Organization" => Some(NodeKind::Organization),
             "ApiKey" => Some(NodeKind::ApiKey),
+            "WebhookEndpoint" => Some(NodeKind::WebhookEndpoint),
+            "WebhookDelivery" => Some(NodeKind::WebhookDelivery),
             _ => None,
         }
     }
@@ -79,7 +85,7 @@ impl NodeKind {
 
 /// Encodes a global ID: opaque to clients, stable for the object's life.
 pub fn global_id(kind: NodeKind, id: Uuid) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!("{}:{}", kind.prefix(), id.simple())))
+    ID(domain::ids::global_id(kind.prefix(), id))
 }
 
 /// Decodes a global ID that must be of `kind`; another kind is as unknown as a missing object.
@@ -202,7 +208,9 @@ impl NodeQuery {
             | NodeKind::Completion
             // Read through `organization(id:)` and `Organization.apiKeys`.
             | NodeKind::Organization
-            | NodeKind::ApiKey => None,
+            | NodeKind::ApiKey
+            | NodeKind::WebhookEndpoint
+            | NodeKind::WebhookDelivery => None,
         };
         Ok(node)
     }

@@ -113,6 +113,22 @@ impl Organization {
             .collect()
     }
 
+    /// Its webhook endpoints, oldest first: for its admins only.
+    async fn webhook_endpoints(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::webhooks::WebhookEndpoint>, ApiError> {
+        self.0.manages()?;
+        let state = ctx.data::<AppState>()?;
+        Ok(
+            entities::webhook::of_organization(&state.db, self.0.organization().id)
+                .await?
+                .into_iter()
+                .map(crate::graphql::webhooks::WebhookEndpoint)
+                .collect(),
+        )
+    }
+
     /// Its API keys, oldest first: for its admins only.
     #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
     async fn api_keys(
@@ -123,12 +139,7 @@ impl Organization {
     ) -> Result<Connection<String, ApiKey, ConnectionTotals, EmptyFields>, ApiError> {
         self.0.manages()?;
         let state = ctx.data::<AppState>()?;
-        let request = PageArgs {
-            first,
-            after,
-            ..PageArgs::default()
-        }
-        .into_uuid_request()?;
+        let request = PageArgs::forward_by_uuid(first, after)?;
         let page =
             api_key::page_for_organization(&state.db, self.0.organization().id, &request).await?;
         Ok(connection_of(page, |row| {

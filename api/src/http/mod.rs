@@ -1,10 +1,12 @@
-//! HTTP routes: GraphQL (POST, GET, WebSocket), health, readiness, metrics and the schema file.
+//! HTTP routes: GraphQL (POST, GET, WebSocket), health, readiness, metrics, the schema file and
+//! webhooks' test ping.
 
 pub mod client;
 pub mod graphql;
 pub mod health;
 pub mod observe;
 pub mod socket;
+pub mod webhooks;
 
 use actix_web::{guard, web};
 
@@ -23,7 +25,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool) {
     .route("/healthz", web::get().to(health::healthz))
     .route("/readyz", web::get().to(health::readyz))
     .route("/metrics", web::get().to(observe::metrics))
-    .route("/schema.graphql", web::get().to(graphql::schema_file));
+    .route("/schema.graphql", web::get().to(graphql::schema_file))
+    .route("/webhooks/{endpoint}/ping", web::post().to(webhooks::ping));
     if graphiql {
         cfg.route("/graphiql", web::get().to(graphql::graphiql));
     }

@@ -34,6 +34,7 @@ mod socket_sessions;
 mod stored_data;
 mod subscriptions;
 mod uncoupling;
+mod webhooks;
 mod weekly_summaries;
 mod worker;
 mod worker_crash;

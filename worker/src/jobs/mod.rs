@@ -9,6 +9,7 @@ pub mod prune_worker_heartbeats;
 pub mod record_heartbeat;
 pub mod send_reminder;
 pub mod uncoupling;
+pub mod webhooks;
 pub mod weekly_summaries;
 
 use std::str::FromStr;
@@ -19,8 +20,9 @@ use apalis_cron::{CronScheduler, Tick};
 use chrono::{DateTime, Utc};
 use cron::Schedule;
 use domain::jobs::{
-    AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummaries, DeleteUncoupledData, Job, Ping,
-    PlanReminders, PlanWeeklySummaries, PruneWorkerHeartbeats, Queued, SendReminders, retry_delay,
+    AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummaries, DeleteUncoupledData, DeliverWebhook,
+    Job, Ping, PlanReminders, PlanWeeklySummaries, PruneWorkerHeartbeats, Queued, RetryWebhooks,
+    SendReminders, retry_delay,
 };
 use entities::dead_job;
 use runtime::metrics::Outcome;
@@ -37,6 +39,8 @@ const WEEKLY_SUMMARY_SCHEDULE: &str = "0 0 * * * *";
 const UNCOUPLING_SCHEDULE: &str = "0 30 * * * *";
 /// At the start of every minute.
 const PLAN_REMINDERS_SCHEDULE: &str = "0 * * * * *";
+/// At 30 seconds past every minute.
+const RETRY_WEBHOOKS_SCHEDULE: &str = "30 * * * * *";
 /// How often an idle worker looks for queued jobs (STACK.md #3: the default is 30 s).
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// Longest a single run of a job may take before it counts as failed.
@@ -135,7 +139,7 @@ impl Perform for Ping {
 }
 
 /// Every queue this worker consumes, by name.
-pub const QUEUES: [&str; 9] = [
+pub const QUEUES: [&str; 11] = [
     Ping::QUEUE,
     PruneWorkerHeartbeats::QUEUE,
     PlanReminders::QUEUE,
@@ -145,6 +149,8 @@ pub const QUEUES: [&str; 9] = [
     PlanWeeklySummaries::QUEUE,
     BuildWeeklySummaries::QUEUE,
     DeleteUncoupledData::QUEUE,
+    DeliverWebhook::QUEUE,
+    RetryWebhooks::QUEUE,
 ];
 
 /// Builds the monitor with every worker registered; `extend` may register more queues.
@@ -177,6 +183,7 @@ pub fn monitor(
     monitor = ticking::<PlanReminders>(monitor, &state, &suffix, PLAN_REMINDERS_SCHEDULE)?;
     monitor = ticking::<PlanWeeklySummaries>(monitor, &state, &suffix, WEEKLY_SUMMARY_SCHEDULE)?;
     monitor = ticking::<DeleteUncoupledData>(monitor, &state, &suffix, UNCOUPLING_SCHEDULE)?;
+    monitor = ticking::<RetryWebhooks>(monitor, &state, &suffix, RETRY_WEBHOOKS_SCHEDULE)?;
 
     let on = Queues {
         state: state.clone(),
@@ -192,6 +199,8 @@ pub fn monitor(
     monitor = on.register::<PlanWeeklySummaries>(monitor);
     monitor = on.register::<BuildWeeklySummaries>(monitor);
     monitor = on.register::<DeleteUncoupledData>(monitor);
+    monitor = on.register::<DeliverWebhook>(monitor);
+    monitor = on.register::<RetryWebhooks>(monitor);
     Ok(extend(monitor, &on))
 }
 
@@ -238,6 +247,12 @@ impl Ticked for PlanWeeklySummaries {
             at: now,
             after: None,
         }
+    }
+}
+
+impl Ticked for RetryWebhooks {
+    fn at(now: DateTime<Utc>) -> Self {
+        Self { at: now }
     }
 }
 

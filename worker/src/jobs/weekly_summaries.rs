@@ -82,6 +82,28 @@ impl Perform for BuildWeeklySummaries {
         for row in entities::notification::insert_many_once(&state.db, drafts, now).await? {
             super::announce::published(state, &row).await;
         }
+        // Coaching platforms granted `progress` hear that the week is summed up.
+        for summary in &stored {
+            super::webhooks::announce(
+                &state.db,
+                &state.queue,
+                summary.couple_id,
+                domain::organization::Scope::Progress,
+                domain::webhook::EventType::WeeklySummaryReady,
+                serde_json::json!({
+                    "coupleId": couple_global_id(summary.couple_id),
+                    "weekStart": summary.week_start,
+                }),
+                now,
+            )
+            .await;
+        }
         Ok(())
     }
+}
+
+/// A couple's global ID as the API shows it (`Couple:<uuid>`, base64): how webhook receivers
+/// know the couple.
+fn couple_global_id(id: Uuid) -> String {
+    domain::ids::global_id("Couple", id)
 }

@@ -294,3 +294,15 @@ pub fn may_see_couple_access(couple: &CoupleAccess) -> Result<(), ApiError> {
         Standing::Coach => Err(forbidden("a coach does not see a couple's other grants")),
     }
 }
+
+/// A webhook endpoint of the caller's managed organization; another's answers like a missing
+/// one.
+pub fn managed_endpoint(
+    organization: &OrganizationAccess,
+    endpoint: Option<entities::webhook::Model>,
+) -> Result<entities::webhook::Model, ApiError> {
+    organization.manages()?;
+    endpoint
+        .filter(|e| e.organization_id == organization.organization.id)
+        .ok_or_else(|| ApiError::not_found("webhook endpoint"))
+}

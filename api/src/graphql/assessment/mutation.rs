@@ -266,6 +266,7 @@ impl AssessmentMutation {
             })?;
         let row =
             assessment::set_shared(&state.db, id, Some(couple.id()), state.clock.now()).await?;
+        announce_shared(state, couple.id(), &row).await?;
         Ok(ShareAssessmentResultPayload {
             assessment: updated(access, row)?,
         })
@@ -287,4 +288,34 @@ impl AssessmentMutation {
             assessment: updated(access, row)?,
         })
     }
+}
+
+/// Tells coaching platforms granted `assessment_results` that a result was shared: the
+/// instrument and the band, nothing else (a safety result is never shared at all).
+async fn announce_shared(
+    state: &AppState,
+    couple_id: uuid::Uuid,
+    row: &assessment::Model,
+) -> Result<(), ApiError> {
+    if row.safety {
+        return Ok(());
+    }
+    let instrument = super::results::instrument_of(state, row).await?;
+    let band = row
+        .record()?
+        .and_then(|record| record.scored.band)
+        .map(|band| band.key);
+    crate::webhooks::announce(
+        state,
+        couple_id,
+        domain::organization::Scope::AssessmentResults,
+        domain::webhook::EventType::AssessmentCompleted,
+        serde_json::json!({
+            "coupleId": crate::graphql::node::global_id(NodeKind::Couple, couple_id).as_str(),
+            "instrumentKey": instrument.definition.key,
+            "band": band,
+        }),
+    )
+    .await;
+    Ok(())
 }

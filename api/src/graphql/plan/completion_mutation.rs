@@ -14,7 +14,7 @@ use super::items::PlanItem;
 use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::ApiError;
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::node::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
 
 /// An occurrence logged as done.
@@ -98,7 +98,7 @@ impl CompletionMutation {
             user_id: access.plan().couple().viewer(),
             log: log.clone(),
         };
-        let (stored, _created) = completion::insert_once(&state.db, new, now).await?;
+        let (stored, created) = completion::insert_once(&state.db, new, now).await?;
         check_relog(&stored.log()?, &log)?;
         // Asked on every log, first or repeated: the partner is told once (the notification's
         // dedupe key), and a retry after a failed push still tells them.
@@ -106,6 +106,26 @@ impl CompletionMutation {
             completion_id: stored.id,
         };
         state.queue.push(job).await.map_err(ApiError::queue)?;
+        if created {
+            // Coaching platforms granted `plans` hear of it: which ritual, never the note.
+            let ritual = crate::graphql::loaders::Loaders::of(ctx)?
+                .ritual(access.item().ritual_id)
+                .await?;
+            let couple_id = access.plan().couple().id();
+            crate::webhooks::announce(
+                state,
+                couple_id,
+                domain::organization::Scope::Plans,
+                domain::webhook::EventType::RitualCompleted,
+                serde_json::json!({
+                    "coupleId": global_id(NodeKind::Couple, couple_id).as_str(),
+                    "planItemId": global_id(NodeKind::PlanItem, access.item().id).as_str(),
+                    "ritualKey": ritual.key,
+                    "occurrence": occurrence,
+                }),
+            )
+            .await;
+        }
         let completion = access
             .completion(stored)
             .ok_or_else(|| ApiError::internal(&"a new completion is not its item's"))?;

@@ -112,6 +112,10 @@ struct World {
     spare_key_id: String,
     /// A coach in no organization, to make one for.
     free_coach_email: String,
+    /// The organization's webhook endpoint (pointing nowhere that answers).
+    endpoint_id: String,
+    /// Its delivery of the subject's couple's consent.
+    delivery_id: String,
     couple_id: String,
     subject_session_id: String,
     pending_code: String,
@@ -185,9 +189,32 @@ impl World {
         let all = ["PROGRESS", "PLANS", "ASSESSMENT_RESULTS"];
         let key = rekindle_tests::builders::api_key(app, &coach, &all).await;
         let spare = rekindle_tests::builders::api_key(app, &coach, &["PLANS"]).await;
+        let endpoint = app
+            .graphql_as(
+                coach.token(),
+                "mutation { createWebhookEndpoint(input: { url: \"http://127.0.0.1:9/hooks\", events: [CONSENT_GRANTED] }) { endpoint { id } } }",
+                json!({}),
+            )
+            .await;
+        let endpoint_id = endpoint["data"]["createWebhookEndpoint"]["endpoint"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{endpoint}"))
+            .to_owned();
         for member in [&subject, &partner] {
             rekindle_tests::builders::grant(app, member, &organization_id, &all).await;
         }
+        let deliveries = app
+            .graphql_as(
+                coach.token(),
+                "{ organization { webhookEndpoints { deliveries { edges { node { id } } } } } }",
+                json!({}),
+            )
+            .await;
+        let delivery_id = deliveries["data"]["organization"]["webhookEndpoints"][0]["deliveries"]
+            ["edges"][0]["node"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{deliveries}"))
+            .to_owned();
         Self {
             key: Account {
                 id: String::new(),
@@ -202,6 +229,8 @@ impl World {
                 .await
                 .email,
             organization_id,
+            endpoint_id,
+            delivery_id,
             coach,
             admin,
             subject_break_id,

@@ -1,0 +1,95 @@
+//! `POST /webhooks/{endpointId}/ping`: an organization's admin asks for a test delivery to one
+//! of its endpoints (signed and logged like any other). Answers 202 with the delivery's ID.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use domain::jobs::DeliverWebhook;
+use domain::webhook::EventType;
+use tracing::Instrument;
+
+use crate::auth::{self, policy};
+use crate::error::{ApiError, ErrorCode, error_body};
+use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::state::AppState;
+
+pub async fn ping(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    endpoint: web::Path<String>,
+) -> HttpResponse {
+    let authorization = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let runtime = state.runtime.clone();
+    let run = async move { send_ping(&state, authorization.as_deref(), &endpoint).await };
+    match runtime.spawn(run.in_current_span()).await {
+        Ok(Ok(delivery)) => HttpResponse::Accepted().json(serde_json::json!({
+            "deliveryId": global_id(NodeKind::WebhookDelivery, delivery).as_str(),
+        })),
+        Ok(Err(err)) => {
+            let status = match err.code {
+                ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+                ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+                ErrorCode::NotFound => StatusCode::NOT_FOUND,
+                ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            HttpResponse::build(status).json(error_body(err.code, &err.message))
+        }
+        Err(join) => {
+            tracing::error!(error = %join, "a webhook ping did not finish");
+            HttpResponse::InternalServerError().json(error_body(
+                ErrorCode::InternalServerError,
+                crate::error::INTERNAL_MESSAGE,
+            ))
+        }
+    }
+}
+
+async fn send_ping(
+    state: &AppState,
+    authorization: Option<&str>,
+    endpoint: &str,
+) -> Result<uuid::Uuid, ApiError> {
+    let caller = auth::authenticate(state, authorization).await;
+    if let Some(limited) = caller.throttled.clone() {
+        return Err(limited);
+    }
+    let id = decode_id_of(
+        &async_graphql::ID(endpoint.to_owned()),
+        NodeKind::WebhookEndpoint,
+        "webhook endpoint",
+    )?;
+    let (org, _) = policy::managed_organization(state, &caller).await?;
+    let endpoint = policy::managed_endpoint(&org, entities::webhook::find(&state.db, id).await?)?;
+    if endpoint.disabled_at.is_some() {
+        return Err(ApiError::bad_input("the endpoint is disabled"));
+    }
+    let now = state.clock.now();
+    let data = serde_json::json!({
+        "organizationId": global_id(NodeKind::Organization, org.organization().id).as_str(),
+    });
+    let made = entities::webhook::enqueue_to(
+        &state.db,
+        vec![endpoint],
+        EventType::Ping,
+        |id| domain::webhook::body(id, EventType::Ping, now, &data),
+        now,
+    )
+    .await?;
+    let delivery = made
+        .first()
+        .map(|d| d.id)
+        .ok_or_else(|| ApiError::internal(&"a ping stored no delivery"))?;
+    state
+        .queue
+        .push(DeliverWebhook {
+            delivery_id: delivery,
+        })
+        .await
+        .map_err(ApiError::queue)?;
+    Ok(delivery)
+}

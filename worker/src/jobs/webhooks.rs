@@ -1,0 +1,263 @@
+//! Webhook deliveries: one attempt per job, signed, to endpoints that may not point inside
+//! our network (checked again for every address a name resolves to, so a name cannot be
+//! turned into an internal address after the endpoint was registered). A failed attempt sets
+//! when to try again; the minute's tick queues the attempts that are due, until the delivery
+//! is accepted or, three days after its event, given up.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use domain::jobs::{DeliverWebhook, RetryWebhooks};
+use domain::webhook::{self, SIGNATURE_HEADER};
+use entities::webhook::{attempt, delivery};
+use rand::Rng;
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+use super::{Failure, Perform};
+use crate::JobState;
+
+/// Attempts queued per tick at most (the rest on the next one).
+const DUE_PER_TICK: u64 = 1_000;
+
+impl Perform for RetryWebhooks {
+    async fn perform(&self, state: &JobState) -> Result<(), Failure> {
+        let due = delivery::due(&state.db, self.at, DUE_PER_TICK).await?;
+        let jobs: Vec<DeliverWebhook> = due
+            .iter()
+            .map(|id| DeliverWebhook { delivery_id: *id })
+            .collect();
+        state.queue.push_many(jobs).await?;
+        tracing::info!(webhooks.due = due.len(), "queued webhook attempts");
+        Ok(())
+    }
+}
+
+impl Perform for DeliverWebhook {
+    async fn perform(&self, state: &JobState) -> Result<(), Failure> {
+        let now = state.clock.now();
+        // Delivered, given up, not due, or another worker is at it: nothing to do.
+        if !delivery::claim(&state.db, self.delivery_id, now).await? {
+            return Ok(());
+        }
+        // Read after the claim, so the attempt count is the one this attempt follows.
+        let Some(found) = delivery::find(&state.db, self.delivery_id).await? else {
+            return Ok(());
+        };
+        let endpoint = entities::webhook::find(&state.db, found.endpoint_id).await?;
+        let attempt_no = found.attempts.saturating_add(1);
+        let outcome = match endpoint.as_ref().filter(|e| e.disabled_at.is_none()) {
+            Some(endpoint) => send(state, endpoint, &found, now).await,
+            None => Outcome::refused("the endpoint was disabled"),
+        };
+        attempt::record(
+            &state.db,
+            found.id,
+            attempt_no,
+            now,
+            outcome.status,
+            outcome.latency_ms,
+            outcome.error.clone(),
+        )
+        .await?;
+        let next = if outcome.accepted || outcome.final_refusal {
+            None
+        } else {
+            let unit: f64 = rand::rng().random();
+            webhook::next_attempt(found.created_at, now, attempt_no.unsigned_abs(), unit)
+        };
+        delivery::settle(&state.db, found.id, attempt_no, outcome.accepted, next, now).await?;
+        tracing::info!(
+            webhook.delivery = %found.id,
+            webhook.attempt = attempt_no,
+            webhook.accepted = outcome.accepted,
+            webhook.status = outcome.status,
+            webhook.given_up = !outcome.accepted && next.is_none(),
+            "webhook attempt"
+        );
+        Ok(())
+    }
+}
+
+/// What one attempt came to.
+struct Outcome {
+    accepted: bool,
+    status: Option<u16>,
+    latency_ms: u64,
+    error: Option<String>,
+    /// Trying again cannot help (the endpoint is gone or points where it may not).
+    final_refusal: bool,
+}
+
+impl Outcome {
+    fn refused(why: &str) -> Self {
+        Self {
+            accepted: false,
+            status: None,
+            latency_ms: 0,
+            error: Some(why.to_owned()),
+            final_refusal: true,
+        }
+    }
+}
+
+async fn send(
+    state: &JobState,
+    endpoint: &entities::webhook::Model,
+    found: &delivery::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Outcome {
+    let settings = state.webhooks;
+    if let Err(refusal) = webhook::check_url(
+        &endpoint.url,
+        settings.require_https,
+        settings.allow_internal,
+    ) {
+        return Outcome::refused(&refusal.to_string());
+    }
+    let client = match client(settings.allow_internal) {
+        Ok(client) => client,
+        Err(err) => {
+            return Outcome {
+                accepted: false,
+                status: None,
+                latency_ms: 0,
+                error: Some(format!("could not build an HTTP client: {err}")),
+                final_refusal: false,
+            };
+        }
+    };
+    let body = found.body.clone().into_bytes();
+    let signature = webhook::signature(&endpoint.secret, now, &body);
+    let started = Instant::now();
+    let sent = client
+        .post(&endpoint.url)
+        .header("content-type", "application/json")
+        .header(SIGNATURE_HEADER, signature)
+        .header("Rekindle-Event", found.event.as_str())
+        .header(
+            "Rekindle-Delivery",
+            domain::ids::global_id("WebhookDelivery", found.id),
+        )
+        .body(body)
+        .send()
+        .await;
+    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    match sent {
+        Ok(response) => {
+            let status = response.status();
+            Outcome {
+                accepted: status.is_success(),
+                status: Some(status.as_u16()),
+                latency_ms,
+                error: (!status.is_success()).then(|| format!("answered {status}")),
+                final_refusal: false,
+            }
+        }
+        Err(err) => Outcome {
+            accepted: false,
+            status: None,
+            latency_ms,
+            // The error's kind, not its full text: it may quote the URL.
+            error: Some(describe(&err)),
+            final_refusal: false,
+        },
+    }
+}
+
+fn describe(err: &reqwest::Error) -> String {
+    if err.is_timeout() {
+        "timed out".to_owned()
+    } else if err.is_connect() {
+        "could not connect (or the address is refused)".to_owned()
+    } else if err.is_redirect() {
+        "redirects are not followed".to_owned()
+    } else {
+        "the request failed".to_owned()
+    }
+}
+
+/// An HTTP client that follows no redirect, gives up after [`webhook::ATTEMPT_TIMEOUT`], and
+/// connects only to addresses the settings allow.
+fn client(allow_internal: bool) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(webhook::ATTEMPT_TIMEOUT)
+        .user_agent(concat!("Rekindle-Webhooks/", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(Arc::new(Guarded { allow_internal }))
+        .build()
+}
+
+/// Resolves names as the system does, keeping only the addresses an endpoint may reach.
+struct Guarded {
+    allow_internal: bool,
+}
+
+impl Resolve for Guarded {
+    fn resolve(&self, name: Name) -> Resolving {
+        let allow_internal = self.allow_internal;
+        Box::pin(async move {
+            let found = tokio::net::lookup_host((name.as_str(), 0)).await?;
+            let allowed: Vec<SocketAddr> = found
+                .filter(|addr| allow_internal || !webhook::is_internal(addr.ip()))
+                .collect();
+            if allowed.is_empty() {
+                return Err("the name resolves only to addresses an endpoint may not reach".into());
+            }
+            let addrs: Addrs = Box::new(allowed.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// Tells `organizations` of `event`: a delivery row per subscribed endpoint, then a job for
+/// each. Never fails its caller: a failure is logged, and a delivery stored but not queued is
+/// still due, so the minute's tick sends it.
+pub async fn announce_to(
+    db: &sea_orm::DatabaseConnection,
+    queue: &runtime::JobQueue,
+    organizations: &[uuid::Uuid],
+    event: webhook::EventType,
+    data: serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    let made = entities::webhook::enqueue(
+        db,
+        organizations,
+        event,
+        |id| webhook::body(id, event, now, &data),
+        now,
+    )
+    .await;
+    let deliveries = match made {
+        Ok(deliveries) => deliveries,
+        Err(err) => {
+            tracing::error!(error = %err, event = event.as_str(), "could not store webhook deliveries");
+            return;
+        }
+    };
+    let jobs: Vec<DeliverWebhook> = deliveries
+        .iter()
+        .map(|d| DeliverWebhook { delivery_id: d.id })
+        .collect();
+    if let Err(err) = queue.push_many(jobs).await {
+        tracing::warn!(error = %err, "webhook deliveries stored but not queued; the minute's tick will send them");
+    }
+}
+
+/// Tells the organizations that may read `scope` of the couple now.
+pub async fn announce(
+    db: &sea_orm::DatabaseConnection,
+    queue: &runtime::JobQueue,
+    couple_id: uuid::Uuid,
+    scope: domain::organization::Scope,
+    event: webhook::EventType,
+    data: serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) {
+    match entities::access::organizations_seeing(db, couple_id, scope).await {
+        Ok(organizations) if organizations.is_empty() => {}
+        Ok(organizations) => announce_to(db, queue, &organizations, event, data, now).await,
+        Err(err) => tracing::error!(error = %err, "could not find whom to tell of an event"),
+    }
+}
