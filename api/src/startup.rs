@@ -111,6 +111,7 @@ impl Application {
             draining: Arc::default(),
             runtime: tokio::runtime::Handle::current(),
             documents: Arc::new(ParsedDocuments::new(PARSED_DOCUMENTS)),
+            mailer: crate::mail::Mailer::new(&settings.mail, settings.is_production())?,
             settings: Arc::new(settings),
             db,
             queue,

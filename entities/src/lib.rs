@@ -10,6 +10,7 @@ pub mod couple;
 pub mod couple_break;
 pub mod couple_member;
 pub mod dead_job;
+pub mod email_token;
 pub mod history;
 pub mod instrument;
 pub mod invite;

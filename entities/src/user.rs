@@ -20,6 +20,8 @@ pub struct Model {
     pub quiet_hours_end: Option<String>,
     pub role: String,
     pub disabled: bool,
+    /// When the owner proved the address is theirs (by a link sent to it).
+    pub email_verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
@@ -82,6 +84,7 @@ pub async fn create<C: ConnectionTrait>(
         quiet_hours_end: Set(None),
         role: Set(new.role.as_str().to_owned()),
         disabled: Set(false),
+        email_verified_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -163,6 +166,26 @@ pub async fn set_disabled<C: ConnectionTrait>(
     Entity::update_many()
         .col_expr(Column::Disabled, sea_orm::sea_query::Expr::value(disabled))
         .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    find_by_id(db, id).await
+}
+
+/// Records that the owner proved `email` is theirs; only while it is still the account's
+/// address. Answers the account.
+pub async fn mark_email_verified<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Model>, DbErr> {
+    Entity::update_many()
+        .col_expr(
+            Column::EmailVerifiedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(Column::Id.eq(id))
+        .filter(Column::Email.eq(email))
         .exec(db)
         .await?;
     find_by_id(db, id).await

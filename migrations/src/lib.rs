@@ -29,6 +29,7 @@ mod m20261127_000022_add_shared_data_deleted_at;
 mod m20261127_000023_index_plans_by_couple;
 mod m20261128_000024_create_organizations;
 mod m20261128_000025_create_webhooks;
+mod m20261128_000026_create_email_tokens;
 
 pub mod content;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000023_index_plans_by_couple::Migration),
             Box::new(m20261128_000024_create_organizations::Migration),
             Box::new(m20261128_000025_create_webhooks::Migration),
+            Box::new(m20261128_000026_create_email_tokens::Migration),
         ]
     }
 }

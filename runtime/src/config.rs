@@ -101,6 +101,18 @@ pub struct RateLimits {
     pub window: Duration,
 }
 
+/// How email goes out.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://…` (lettre's URL form); without
+    /// one, email is written to the log instead (development).
+    pub smtp_url: Option<Secret>,
+    /// The `From` of every message.
+    pub from: String,
+    /// The app's address, where the links in messages point (no trailing slash).
+    pub public_url: String,
+}
+
 /// Where webhook endpoints may point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WebhookSettings {
@@ -176,6 +188,8 @@ pub struct Settings {
     pub streak_rules: domain::streak::StreakRules,
     /// Where webhook endpoints may point.
     pub webhooks: WebhookSettings,
+    /// How email goes out.
+    pub mail: MailSettings,
     pub graphql: GraphqlLimits,
     pub websocket: WebSocketLimits,
     pub metrics: MetricsAccess,
@@ -299,6 +313,15 @@ impl Settings {
             streak_rules: domain::streak::StreakRules {
                 graces_per_window: parse_num(&var, "STREAK_GRACES", 1)?,
                 grace_window_days: parse_num(&var, "STREAK_GRACE_WINDOW_DAYS", 28)?,
+            },
+            mail: MailSettings {
+                smtp_url: var("SMTP_URL").map(Secret::new),
+                from: var("MAIL_FROM")
+                    .unwrap_or_else(|| "Rekindle <no-reply@rekindle.invalid>".into()),
+                public_url: var("PUBLIC_URL")
+                    .unwrap_or_else(|| "http://localhost:8080".into())
+                    .trim_end_matches('/')
+                    .to_owned(),
             },
             webhooks: WebhookSettings {
                 require_https: parse_bool(&var, "WEBHOOK_REQUIRE_HTTPS", production)?,

@@ -10,6 +10,7 @@ pub mod builders;
 pub mod logs;
 pub mod proxy;
 pub mod receiver;
+pub mod smtp;
 pub mod stores;
 pub mod worker;
 

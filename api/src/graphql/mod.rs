@@ -44,6 +44,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     account::mutation::AccountMutation,
+    account::email::EmailMutation,
     couple::mutation::CoupleMutation,
     plan::plan_mutation::PlanMutation,
     plan::item_mutation::ItemMutation,

@@ -12,6 +12,7 @@ mod coaching;
 mod compose;
 mod concurrent_writes;
 mod couples;
+mod email;
 mod health;
 mod http_hardening;
 mod loading;

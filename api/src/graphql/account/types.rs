@@ -67,6 +67,11 @@ impl User {
         &self.account().email
     }
 
+    /// When the owner proved the email is theirs (`verifyEmail`); null until then.
+    async fn email_verified_at(&self) -> Option<DateTime<Utc>> {
+        self.account().email_verified_at
+    }
+
     /// The name the partner sees.
     async fn display_name(&self) -> &str {
         &self.account().display_name

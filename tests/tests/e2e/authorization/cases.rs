@@ -558,6 +558,40 @@ pub(super) fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
         Case {
+            // Anyone may ask; the answer is the same whether or not the email has an account.
+            root: Root::Mutation,
+            field: "requestPasswordReset",
+            query: "mutation($e: String!) { requestPasswordReset(input: { email: $e }) { accepted } }",
+            variables: |w, _| json!({ "e": w.subject.email }),
+            expect: [Ok; 6],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Only the emailed token resets a password, whoever sends it.
+            root: Root::Mutation,
+            field: "resetPassword",
+            query: "mutation { resetPassword(input: { token: \"never-sent\", newPassword: \"a long enough password\" }) { endedSessions } }",
+            variables: none,
+            expect: [BAD_INPUT; 6],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "requestEmailVerification",
+            query: "mutation { requestEmailVerification { sent } }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "verifyEmail",
+            query: "mutation { verifyEmail(input: { token: \"never-sent\" }) { verified } }",
+            variables: none,
+            expect: [BAD_INPUT; 6],
+            fresh_world_per_actor: false,
+        },
+        Case {
             root: Root::Subscription,
             field: "serverTime",
             query: "subscription { serverTime }",
