@@ -110,3 +110,94 @@ pub mod member {
             .await
     }
 }
+
+pub mod invite {
+    use super::*;
+    use sea_orm::sea_query::Expr;
+
+    /// How long an invitation works.
+    pub const TTL: chrono::Duration = chrono::Duration::days(7);
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "coach_invites")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub organization_id: Uuid,
+        pub email: String,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        pub invited_by: Option<Uuid>,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub accepted_at: Option<DateTimeUtc>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    pub async fn create<C: ConnectionTrait>(
+        db: &C,
+        organization_id: Uuid,
+        email: &str,
+        token_hash: String,
+        invited_by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Model, DbErr> {
+        ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organization_id: Set(organization_id),
+            email: Set(email.to_owned()),
+            token_hash: Set(token_hash),
+            invited_by: Set(Some(invited_by)),
+            created_at: Set(now),
+            expires_at: Set(now + TTL),
+            accepted_at: Set(None),
+        }
+        .insert(db)
+        .await
+    }
+
+    /// Takes an invitation up once: answers it when unaccepted and unexpired at `now`, and
+    /// marks it accepted in the same statement.
+    pub async fn accept<C: ConnectionTrait>(
+        db: &C,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Model>, DbErr> {
+        let taken = Entity::update_many()
+            .col_expr(Column::AcceptedAt, Expr::value(now))
+            .filter(Column::TokenHash.eq(token_hash))
+            .filter(Column::AcceptedAt.is_null())
+            .filter(Column::ExpiresAt.gt(now))
+            .exec(db)
+            .await?;
+        if taken.rows_affected == 0 {
+            return Ok(None);
+        }
+        Entity::find()
+            .filter(Column::TokenHash.eq(token_hash))
+            .one(db)
+            .await
+    }
+}
+
+impl invite::Model {
+    /// Whether it may still be accepted at `now`.
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.accepted_at.is_none() && now < self.expires_at
+    }
+}
+
+/// An invitation by its token's digest, whatever its state.
+pub async fn invite_by_token<C: ConnectionTrait>(
+    db: &C,
+    token_hash: &str,
+) -> Result<Option<invite::Model>, DbErr> {
+    invite::Entity::find()
+        .filter(invite::Column::TokenHash.eq(token_hash))
+        .one(db)
+        .await
+}

@@ -30,6 +30,7 @@ mod m20261127_000023_index_plans_by_couple;
 mod m20261128_000024_create_organizations;
 mod m20261128_000025_create_webhooks;
 mod m20261128_000026_create_email_tokens;
+mod m20261128_000027_create_coach_invites;
 
 pub mod content;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000024_create_organizations::Migration),
             Box::new(m20261128_000025_create_webhooks::Migration),
             Box::new(m20261128_000026_create_email_tokens::Migration),
+            Box::new(m20261128_000027_create_coach_invites::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod assessment;
 pub mod breaks;
 pub mod checkin;
+pub mod coach_invites;
 pub mod coaching;
 pub mod connection;
 pub mod couple;
@@ -57,6 +58,7 @@ pub struct Mutation(
     summaries::SummaryMutation,
     organizations::OrganizationMutation,
     coaching::CoachingMutation,
+    coach_invites::CoachInviteMutation,
     webhooks::WebhookMutation,
 );
 

@@ -558,6 +558,23 @@ pub(super) fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
         Case {
+            root: Root::Mutation,
+            field: "inviteCoach",
+            query: "mutation($e: String!) { inviteCoach(input: { email: $e }) { expiresAt } }",
+            variables: |w, _| json!({ "e": w.free_coach_email }),
+            expect: [UNAUTH, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // Only the emailed token is accepted, whoever sends it.
+            root: Root::Mutation,
+            field: "acceptCoachInvite",
+            query: "mutation { acceptCoachInvite(input: { token: \"never-sent\" }) { organizationName } }",
+            variables: none,
+            expect: [BAD_INPUT; 6],
+            fresh_world_per_actor: false,
+        },
+        Case {
             // Anyone may ask; the answer is the same whether or not the email has an account.
             root: Root::Mutation,
             field: "requestPasswordReset",

@@ -1,0 +1,184 @@
+//! Coaches join an organization by an emailed invitation its admins send: a single-use link
+//! valid for a week, for that email only.
+
+use async_graphql::{Context, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use domain::account::{DisplayName, Email, Password, Role};
+use domain::organization::OrgRole;
+use entities::organization::{self, invite};
+use entities::user;
+
+use crate::auth::{Caller, ClientInfo, policy, secret_token};
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+fn invalid_link() -> ApiError {
+    ApiError::bad_input("the invitation is invalid, was used already or has expired")
+}
+
+/// Whom to invite.
+#[derive(InputObject)]
+pub struct InviteCoachInput {
+    /// The coach's email; only an account with it may accept.
+    pub email: String,
+}
+
+/// The invitation sent.
+#[derive(SimpleObject)]
+pub struct InviteCoachPayload {
+    /// Where it went.
+    pub email: String,
+    /// Until when its link works.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The token of the invitation, and for someone without an account, the account to make.
+#[derive(InputObject)]
+pub struct AcceptCoachInviteInput {
+    /// The `token` of the link in the email.
+    pub token: String,
+    /// Without an account yet: the name to coach under.
+    pub display_name: Option<String>,
+    /// Without an account yet: the password to sign in with (at least 10 characters).
+    pub password: Option<String>,
+}
+
+/// The organization joined.
+#[derive(SimpleObject)]
+pub struct AcceptCoachInvitePayload {
+    /// Its name.
+    pub organization_name: String,
+    /// The coach account's email (sign in with it when the account was just made).
+    pub email: String,
+}
+
+#[derive(Default)]
+pub struct CoachInviteMutation;
+
+#[Object]
+impl CoachInviteMutation {
+    /// An organization's admins only: emails a coach a link to join it (valid for a week).
+    async fn invite_coach(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `InviteCoachInput`.")]
+        input: InviteCoachInput,
+    ) -> Result<InviteCoachPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let client = ctx.data::<ClientInfo>()?;
+        let (org, admin) = policy::managed_organization(state, caller).await?;
+        let email = Email::parse(&input.email)?;
+        state
+            .limiter
+            .attempt("coach_invite", email.as_str(), client.ip)
+            .await?;
+        let token = secret_token::new_refresh_token();
+        let now = state.clock.now();
+        let row = invite::create(
+            &state.db,
+            org.organization().id,
+            email.as_str(),
+            secret_token::digest(&token),
+            admin.id,
+            now,
+        )
+        .await?;
+        let link = format!(
+            "{}/accept-coach-invite?token={token}",
+            state.settings.mail.public_url
+        );
+        let body = format!(
+            "{} invites you to coach with them on Rekindle.\n\nTo accept, open this link within a week:\n{link}",
+            org.organization().name
+        );
+        state
+            .mailer
+            .send(email.as_str(), "Join your team on Rekindle", body)
+            .await
+            .map_err(|_| {
+                ApiError::internal(&"the invitation could not be emailed").with_retry_after(60)
+            })?;
+        Ok(InviteCoachPayload {
+            email: row.email,
+            expires_at: row.expires_at,
+        })
+    }
+
+    /// Joins the organization an invitation is from. Signed in: the account must have the
+    /// invited email and be a coach in no organization. Not signed in: no account may have
+    /// the email yet, and a coach account is made with `displayName` and `password`.
+    async fn accept_coach_invite(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `AcceptCoachInviteInput`.")]
+        input: AcceptCoachInviteInput,
+    ) -> Result<AcceptCoachInvitePayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let now = state.clock.now();
+        let hash = secret_token::digest(input.token.trim());
+        let found = organization::invite_by_token(&state.db, &hash)
+            .await?
+            .filter(|i| i.is_open(now))
+            .ok_or_else(invalid_link)?;
+        let existing = user::find_by_email(&state.db, &found.email).await?;
+        // The account that will coach: the caller's, or one made now.
+        let new_account = match (&caller.user, existing) {
+            (Some(user), _) if user.account.email != found.email => {
+                return Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    "this invitation is for another email",
+                ));
+            }
+            (Some(user), _) if user.role != Role::Coach => {
+                return Err(ApiError::bad_input(
+                    "a member or administrator account cannot coach; accept without signing in to make a coach account (with another email)",
+                ));
+            }
+            (Some(_), _) => None,
+            (None, Some(_)) => {
+                return Err(ApiError::new(
+                    ErrorCode::Unauthenticated,
+                    "an account has this email: sign in with it to accept",
+                ));
+            }
+            (None, None) => {
+                let name = DisplayName::parse(input.display_name.as_deref().unwrap_or_default())?;
+                let password = Password::parse(input.password.as_deref().unwrap_or_default())?;
+                let hash = state.hasher.hash(password.expose()).await?;
+                Some(user::NewUser {
+                    email: found.email.clone(),
+                    password_hash: hash,
+                    display_name: name.as_str().to_owned(),
+                    timezone: "UTC".to_owned(),
+                    role: Role::Coach,
+                })
+            }
+        };
+        let txn = entities::begin_write(&state.db).await?;
+        let coach_id = match new_account {
+            Some(new) => user::create(&txn, new, now).await?.id,
+            None => policy::require_user(caller)?.id,
+        };
+        if organization::member::of_user(&txn, coach_id)
+            .await?
+            .is_some()
+        {
+            return Err(ApiError::conflict("you already coach with an organization"));
+        }
+        invite::accept(&txn, &hash, now)
+            .await?
+            .ok_or_else(invalid_link)?;
+        organization::member::add(&txn, found.organization_id, coach_id, OrgRole::Coach, now)
+            .await?;
+        let org = organization::find(&txn, found.organization_id)
+            .await?
+            .ok_or_else(invalid_link)?;
+        txn.commit().await?;
+        Ok(AcceptCoachInvitePayload {
+            organization_name: org.name,
+            email: found.email,
+        })
+    }
+}
