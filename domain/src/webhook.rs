@@ -81,17 +81,21 @@ pub fn body(
 /// The signature header's value for a body sent at `at`.
 pub fn signature(secret: &str, at: DateTime<Utc>, body: &[u8]) -> String {
     let t = at.timestamp();
-    format!("t={t},v1={}", hex::encode(mac(secret, t, body)))
+    format!(
+        "t={t},v1={}",
+        hex::encode(keyed(secret, t, body).finalize().into_bytes())
+    )
 }
 
-fn mac(secret: &str, t: i64, body: &[u8]) -> Vec<u8> {
+/// The HMAC-SHA256 keyed with `secret` over `"<t>.<body>"`, not yet finalized.
+fn keyed(secret: &str, t: i64, body: &[u8]) -> Hmac<Sha256> {
     // An HMAC takes a key of any length: `new_from_slice` cannot fail for it.
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
         .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
     mac.update(t.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    mac.finalize().into_bytes().to_vec()
+    mac
 }
 
 /// Checks a signature header as a receiver would: well formed, within the replay window of
@@ -112,12 +116,7 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now: DateTime<Utc>) -> bo
     if (now.timestamp() - t).abs() > REPLAY_WINDOW.num_seconds() {
         return false;
     }
-    let mut check = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    check.update(t.to_string().as_bytes());
-    check.update(b".");
-    check.update(body);
-    check.verify_slice(&v1).is_ok()
+    keyed(secret, t, body).verify_slice(&v1).is_ok()
 }
 
 /// When to try a delivery again after its `attempt`-th failure (1-based): 30 s doubling each
@@ -208,10 +207,11 @@ pub fn check_url(raw: &str, require_https: bool, allow_internal: bool) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn a_signature_verifies_only_with_its_secret_body_and_time() {
-        let at = Utc::now();
+        let at = Utc.with_ymd_and_hms(2026, 6, 10, 12, 0, 0).unwrap();
         let header = signature("whsec", at, b"{\"a\":1}");
         assert!(header.starts_with(&format!("t={},v1=", at.timestamp())));
         assert!(verify("whsec", &header, b"{\"a\":1}", at));
@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn retries_back_off_and_stop_after_three_days() {
-        let created = Utc::now();
+        let created = Utc.with_ymd_and_hms(2026, 6, 10, 12, 0, 0).unwrap();
         let first = next_attempt(created, created, 1, 0.0).unwrap();
         assert_eq!(first - created, Duration::seconds(15));
         let second = next_attempt(created, created, 2, 0.999).unwrap();

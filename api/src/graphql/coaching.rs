@@ -363,6 +363,29 @@ impl CoachingQuery {
     }
 }
 
+/// The caller as a member who may grant or revoke, with the organization's row ID.
+async fn consenting(
+    ctx: &Context<'_>,
+    organization_id: &ID,
+) -> Result<(CoupleAccess, uuid::Uuid, uuid::Uuid), ApiError> {
+    let state = ctx.data::<AppState>()?;
+    let caller = ctx.data::<Caller>()?;
+    let org_id = decode_id_of(organization_id, NodeKind::Organization, "organization")?;
+    let (couple, user) = policy::consenting_member(state, caller).await?;
+    Ok((couple, user, org_id))
+}
+
+/// NOT_FOUND unless the organization exists (read in the writing transaction).
+async fn existing_organization<C: entities::sea_orm::ConnectionTrait>(
+    db: &C,
+    organization_id: uuid::Uuid,
+) -> Result<(), ApiError> {
+    organization::find(db, organization_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("organization"))?;
+    Ok(())
+}
+
 #[derive(Default)]
 pub struct CoachingMutation;
 
@@ -377,13 +400,7 @@ impl CoachingMutation {
         input: GrantOrganizationAccessInput,
     ) -> Result<GrantOrganizationAccessPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
-        let caller = ctx.data::<Caller>()?;
-        let org_id = decode_id_of(
-            &input.organization_id,
-            NodeKind::Organization,
-            "organization",
-        )?;
-        let (couple, user) = policy::consenting_member(state, caller).await?;
+        let (couple, user, org_id) = consenting(ctx, &input.organization_id).await?;
         let scopes = scopes_in(&input.scopes);
         if scopes.is_empty() {
             return Err(ApiError::bad_input(
@@ -391,9 +408,7 @@ impl CoachingMutation {
             ));
         }
         let txn = entities::begin_write(&state.db).await?;
-        organization::find(&txn, org_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("organization"))?;
+        existing_organization(&txn, org_id).await?;
         access::grant(&txn, couple.id(), org_id, user, &scopes, state.clock.now()).await?;
         txn.commit().await?;
         let view = access_to(state, &couple, org_id).await?;
@@ -413,17 +428,9 @@ impl CoachingMutation {
         input: RevokeOrganizationAccessInput,
     ) -> Result<RevokeOrganizationAccessPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
-        let caller = ctx.data::<Caller>()?;
-        let org_id = decode_id_of(
-            &input.organization_id,
-            NodeKind::Organization,
-            "organization",
-        )?;
-        let (couple, user) = policy::consenting_member(state, caller).await?;
+        let (couple, user, org_id) = consenting(ctx, &input.organization_id).await?;
         let txn = entities::begin_write(&state.db).await?;
-        organization::find(&txn, org_id)
-            .await?
-            .ok_or_else(|| ApiError::not_found("organization"))?;
+        existing_organization(&txn, org_id).await?;
         let revoked = access::revoke(&txn, couple.id(), org_id, user, state.clock.now()).await?;
         txn.commit().await?;
         let view = access_to(state, &couple, org_id).await?;
