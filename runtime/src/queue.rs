@@ -22,6 +22,10 @@ pub const REDIS_BATCH: usize = 500;
 pub const REDIS_HEARTBEAT: Duration = Duration::from_secs(5);
 /// Heartbeats a Redis worker may miss before its in-flight tasks go to other workers.
 pub const REDIS_MISSED_HEARTBEATS: usize = 2;
+/// How often a consumer of the embedded queue proves it is alive.
+const SQLITE_HEARTBEAT: Duration = Duration::from_secs(5);
+/// Longest a write to the embedded queue waits for the file's lock before it fails.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Jobs in one queue by state: due and waiting for a worker, due later, being run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +71,9 @@ impl JobQueue {
                 let options = SqliteConnectOptions::new()
                     .filename(path)
                     .create_if_missing(true)
-                    .busy_timeout(Duration::from_secs(5));
+                    // A dozen consumers write to this one file; under load a writer may wait
+                    // its turn for seconds, and a wait that gives up fails a worker's fetch.
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT);
                 // apalis's setup switches its connection to synchronous=OFF: run it on a
                 // connection of its own, then serve from a pool that keeps synchronous=NORMAL
                 // (WAL stays on: it is a property of the file).
@@ -113,11 +119,19 @@ impl JobQueue {
     }
 
     /// An apalis SQLite storage for `queue`, if this is the embedded queue.
+    ///
+    /// Consumers beat every 5 s and count as dead after 3 missed beats, so the jobs a worker
+    /// had fetched when it failed and restarted (under a new name) are queued again within
+    /// about 15 s instead of the default minute.
     pub fn sqlite_storage<T>(&self, queue: &str) -> Option<SqliteStorage<T>> {
         match &self.backend {
             Backend::Sqlite(pool) => Some(
-                SqliteStorage::new(pool)
-                    .with_config(apalis_sqlite::Config::default().queue(self.queue_name(queue))),
+                SqliteStorage::new(pool).with_config(
+                    apalis_sqlite::Config::default()
+                        .queue(self.queue_name(queue))
+                        .heartbeat_interval(SQLITE_HEARTBEAT)
+                        .missed_heartbeats(3),
+                ),
             ),
             Backend::Redis(_) => None,
         }

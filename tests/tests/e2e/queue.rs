@@ -66,7 +66,7 @@ async fn a_failing_job_runs_again_after_growing_pauses_until_it_succeeds() {
         .unwrap();
     let id = Uuid::new_v4();
     queue.push(Flaky { id, failures: 2 }).await.unwrap();
-    let runs = eventually("three runs", Duration::from_secs(30), || async {
+    let runs = eventually("three runs", Duration::from_secs(60), || async {
         let runs = runs_of(id);
         (runs.len() >= 3).then_some(runs)
     })
@@ -99,7 +99,7 @@ async fn a_job_failing_every_attempt_is_kept_dead_and_can_be_sent_back() {
     let db = runtime::store::connect_database(&settings).await.unwrap();
     let id = Uuid::new_v4();
     queue.push(Flaky { id, failures: 3 }).await.unwrap();
-    let dead = eventually("the job dead-lettered", Duration::from_secs(30), || async {
+    let dead = eventually("the job dead-lettered", Duration::from_secs(60), || async {
         dead_job::waiting(&db).await.unwrap().into_iter().next()
     })
     .await;
@@ -125,7 +125,7 @@ async fn a_job_failing_every_attempt_is_kept_dead_and_can_be_sent_back() {
             .await
             .unwrap()
     );
-    eventually("the fourth run", Duration::from_secs(20), || async {
+    eventually("the fourth run", Duration::from_secs(60), || async {
         (runs_of(id).len() == 4).then_some(())
     })
     .await;
