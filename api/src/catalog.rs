@@ -24,7 +24,10 @@ impl Catalog {
 
     fn from_rows(rows: Vec<ritual::Model>) -> Self {
         let mut catalog = Self::default();
-        for row in rows.into_iter().filter(|r| r.couple_id.is_none()) {
+        for row in rows
+            .into_iter()
+            .filter(|r| r.couple_id.is_none() && r.organization_id.is_none())
+        {
             let row = Arc::new(row);
             catalog.by_id.insert(row.id, row.clone());
             catalog.by_key.insert(row.key.clone(), row);
@@ -76,6 +79,7 @@ mod tests {
             built_in: couple.is_none(),
             created_at: chrono::DateTime::UNIX_EPOCH,
             couple_id: couple,
+            organization_id: None,
         }
     }
 

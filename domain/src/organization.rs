@@ -145,9 +145,100 @@ pub fn key_name(raw: &str) -> Option<String> {
     (len > 0 && len <= 60 && text::check_line(name).is_ok()).then(|| name.to_owned())
 }
 
+/// Where a coach's suggestion to a couple stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionStatus {
+    /// Not answered yet.
+    Open,
+    /// A member took it up: the ritual or instrument is the couple's to use.
+    Accepted,
+    /// A member set it aside.
+    Ignored,
+}
+
+impl SuggestionStatus {
+    pub const ALL: [SuggestionStatus; 3] = [Self::Open, Self::Accepted, Self::Ignored];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Accepted => "accepted",
+            Self::Ignored => "ignored",
+        }
+    }
+
+    /// What answering a suggestion that stands at `self` with `answer` does: `Ok(true)` to
+    /// record it, `Ok(false)` when it was already answered so (a retry changes nothing), and
+    /// `Err` with the answer it already has when it was answered the other way.
+    pub fn answer(self, answer: SuggestionStatus) -> Result<bool, SuggestionStatus> {
+        match self {
+            Self::Open => Ok(true),
+            given if given == answer => Ok(false),
+            given => Err(given),
+        }
+    }
+}
+
+impl std::str::FromStr for SuggestionStatus {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+            .ok_or_else(|| "not a suggestion status".to_owned())
+    }
+}
+
+/// The longest note a coach may send with a suggestion, in characters.
+pub const SUGGESTION_MESSAGE_MAX: usize = 500;
+
+/// A coach's note with a suggestion: trimmed, none when blank, at most
+/// [`SUGGESTION_MESSAGE_MAX`] characters of free text.
+pub fn suggestion_message(raw: Option<&str>) -> Result<Option<String>, String> {
+    let Some(message) = raw.map(str::trim).filter(|m| !m.is_empty()) else {
+        return Ok(None);
+    };
+    if message.chars().count() > SUGGESTION_MESSAGE_MAX {
+        return Err(format!(
+            "a message is at most {SUGGESTION_MESSAGE_MAX} characters"
+        ));
+    }
+    text::check_multiline(message).map_err(|e| format!("the message {e}"))?;
+    Ok(Some(message.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_suggestion_is_answered_once_and_a_retry_changes_nothing() {
+        use SuggestionStatus::*;
+        assert_eq!(Open.answer(Accepted), Ok(true));
+        assert_eq!(Open.answer(Ignored), Ok(true));
+        assert_eq!(Accepted.answer(Accepted), Ok(false));
+        assert_eq!(Ignored.answer(Ignored), Ok(false));
+        assert_eq!(Accepted.answer(Ignored), Err(Accepted));
+        assert_eq!(Ignored.answer(Accepted), Err(Ignored));
+        for status in SuggestionStatus::ALL {
+            assert_eq!(status.as_str().parse::<SuggestionStatus>(), Ok(status));
+        }
+        assert!("maybe".parse::<SuggestionStatus>().is_err());
+    }
+
+    #[test]
+    fn a_suggestion_message_is_trimmed_bounded_and_plain() {
+        assert_eq!(suggestion_message(None), Ok(None));
+        assert_eq!(suggestion_message(Some("   ")), Ok(None));
+        assert_eq!(
+            suggestion_message(Some(" Try this\nafter dinner ")),
+            Ok(Some("Try this\nafter dinner".to_owned()))
+        );
+        let long = "a".repeat(SUGGESTION_MESSAGE_MAX + 1);
+        assert!(suggestion_message(Some(&long)).is_err());
+        assert!(suggestion_message(Some("a\u{202E}b")).is_err());
+    }
 
     fn scopes(list: &[Scope]) -> Scopes {
         list.iter().copied().collect()

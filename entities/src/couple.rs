@@ -185,7 +185,8 @@ pub async fn due_for_deletion<C: ConnectionTrait>(
 }
 
 /// Deletes what an archived couple shared: plans (with their items, completions, pauses and
-/// reminders), custom rituals, check-in answers, breaks, weekly summaries and invites; takes
+/// reminders), custom rituals, check-in answers, breaks, weekly summaries, invites and coaches'
+/// suggestions; takes
 /// back the members' shared results (each keeps their own); clears the couple's profile; and
 /// records when. Run in one transaction; running it again deletes nothing more.
 pub async fn delete_shared_data<C: ConnectionTrait>(
@@ -219,6 +220,7 @@ pub async fn delete_shared_data<C: ConnectionTrait>(
         .filter(invite::Column::CoupleId.eq(id))
         .exec(db)
         .await?;
+    crate::suggestion::delete_of_couple(db, id).await?;
     assessment::Entity::update_many()
         .col_expr(
             assessment::Column::SharedWithCouple,

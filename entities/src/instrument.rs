@@ -17,6 +17,8 @@ pub struct Model {
     pub version: i32,
     pub definition: Json,
     pub created_at: DateTimeUtc,
+    /// The organization that wrote it; none for the built-ins.
+    pub organization_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -68,6 +70,7 @@ pub async fn ensure_stored<C: ConnectionTrait>(
                 version: Set(version),
                 definition: Set(definition.clone()),
                 created_at: Set(now),
+                organization_id: Set(None),
             };
             match row.insert(db).await {
                 Ok(model) => model,
@@ -97,4 +100,102 @@ pub async fn versions<C: ConnectionTrait>(db: &C, key: &str) -> Result<Vec<Model
         .order_by_asc(Column::Version)
         .all(db)
         .await
+}
+
+/// Why an organization's instrument could not be stored.
+#[derive(Debug, thiserror::Error)]
+pub enum OrgStoreError {
+    /// The key belongs to a built-in or to another organization.
+    #[error("the key `{0}` is taken")]
+    KeyTaken(String),
+    /// This version is stored already with another definition.
+    #[error("version {1} of `{0}` is stored with a different definition: give it a new version")]
+    VersionTaken(String, u32),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Stores a version of an instrument `organization` wrote (checked by the engine beforehand).
+/// Storing the same definition again answers the stored row.
+pub async fn store_for_organization<C: ConnectionTrait>(
+    db: &C,
+    organization: Uuid,
+    instrument: &Instrument,
+    now: DateTime<Utc>,
+) -> Result<Model, OrgStoreError> {
+    let taken = || OrgStoreError::KeyTaken(instrument.key.clone());
+    let others = Entity::find()
+        .filter(Column::Key.eq(instrument.key.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::OrganizationId.is_null())
+                .add(Column::OrganizationId.ne(organization)),
+        )
+        .one(db)
+        .await?;
+    if others.is_some() || domain::instrument::is_builtin_key(&instrument.key) {
+        return Err(taken());
+    }
+    let definition = serde_json::to_value(instrument).map_err(|e| DbErr::Custom(format!("{e}")))?;
+    let version = i32::try_from(instrument.version)
+        .map_err(|_| OrgStoreError::VersionTaken(instrument.key.clone(), instrument.version))?;
+    let clash = |stored: Model| {
+        if stored.definition == definition {
+            Ok(stored)
+        } else {
+            Err(OrgStoreError::VersionTaken(
+                instrument.key.clone(),
+                instrument.version,
+            ))
+        }
+    };
+    if let Some(stored) = find_version(db, &instrument.key, version).await? {
+        return clash(stored);
+    }
+    let row = ActiveModel {
+        id: Set(Uuid::now_v7()),
+        key: Set(instrument.key.clone()),
+        version: Set(version),
+        definition: Set(definition.clone()),
+        created_at: Set(now),
+        organization_id: Set(Some(organization)),
+    };
+    match row.insert(db).await {
+        Ok(model) => Ok(model),
+        Err(err) if Unique::violated_by(&err) == Some(Unique::InstrumentVersion) => {
+            match find_version(db, &instrument.key, version).await? {
+                Some(stored) if stored.organization_id == Some(organization) => clash(stored),
+                _ => Err(taken()),
+            }
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The newest version of an organization's instrument by key; none for a built-in's key.
+pub async fn latest_of_organization_key<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Key.eq(key))
+        .filter(Column::OrganizationId.is_not_null())
+        .order_by_desc(Column::Version)
+        .one(db)
+        .await
+}
+
+/// One page of the instrument versions an organization stored, by ID (oldest first).
+pub async fn page_of_organization<C: ConnectionTrait>(
+    db: &C,
+    organization: Uuid,
+    page: &crate::page::PageRequest,
+) -> Result<crate::page::Page<Model>, DbErr> {
+    crate::page::by_uuid(
+        db,
+        Entity::find().filter(Column::OrganizationId.eq(organization)),
+        Column::Id,
+        page,
+    )
+    .await
 }

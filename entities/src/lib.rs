@@ -25,6 +25,7 @@ pub mod reminder;
 pub mod ritual;
 pub mod session;
 pub mod stored;
+pub mod suggestion;
 pub mod user;
 pub mod webhook;
 pub mod weekly_summary;

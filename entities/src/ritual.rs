@@ -1,4 +1,4 @@
-//! The `rituals` table: the catalog, built-in and (later) organization-owned entries.
+//! The `rituals` table: the built-in catalog, a couple's own rituals and an organization's.
 
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
@@ -29,6 +29,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The couple a custom ritual belongs to; none for catalog rituals.
     pub couple_id: Option<Uuid>,
+    /// The organization that wrote it; none for catalog rituals and a couple's own.
+    pub organization_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -60,22 +62,50 @@ pub struct Filter {
     pub cadence: Option<DefaultCadence>,
     /// Case-insensitive text found in the key, title or summary.
     pub search: Option<String>,
-    /// Whose custom rituals are listed besides the catalog's (nobody's when none).
-    pub couple: Option<Uuid>,
+    /// Who is looking: whose own rituals are listed besides the catalog's.
+    pub viewer: Viewer,
 }
 
-/// Catalog rituals, plus the custom rituals of `couple` when given.
-pub fn visible_to(couple: Option<Uuid>) -> Condition {
-    let mut visible = Condition::any().add(Column::CoupleId.is_null());
-    if let Some(couple) = couple {
-        visible = visible.add(Column::CoupleId.eq(couple));
+/// Who sees which rituals besides the built-in catalog.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Viewer {
+    /// A couple sees its own rituals and the organization rituals it accepted.
+    pub couple: Option<Uuid>,
+    /// An organization's coaches see the rituals it wrote.
+    pub organization: Option<Uuid>,
+}
+
+impl Viewer {
+    /// The members of `couple`, as they add rituals to their plans.
+    pub fn of_couple(couple: Uuid) -> Self {
+        Self {
+            couple: Some(couple),
+            organization: None,
+        }
+    }
+}
+
+/// The built-in catalog, plus what `viewer` may see of others.
+pub fn visible_to(viewer: Viewer) -> Condition {
+    let mut visible = Condition::any().add(
+        Condition::all()
+            .add(Column::CoupleId.is_null())
+            .add(Column::OrganizationId.is_null()),
+    );
+    if let Some(couple) = viewer.couple {
+        visible = visible
+            .add(Column::CoupleId.eq(couple))
+            .add(Column::Id.in_subquery(crate::suggestion::accepted_rituals(couple)));
+    }
+    if let Some(organization) = viewer.organization {
+        visible = visible.add(Column::OrganizationId.eq(organization));
     }
     visible
 }
 
 impl Filter {
     fn condition(&self) -> Condition {
-        let mut cond = Condition::all().add(visible_to(self.couple));
+        let mut cond = Condition::all().add(visible_to(self.viewer));
         if let Some(category) = &self.category {
             cond = cond.add(Column::Category.eq(category.as_str()));
         }
@@ -131,29 +161,36 @@ pub async fn list<C: ConnectionTrait>(
     Ok(page.finish(rows, total_count))
 }
 
-/// A ritual by key, if it is a catalog ritual or one of `couple`'s own.
+/// A ritual by key, if `viewer` may see it.
 pub async fn find_by_key<C: ConnectionTrait>(
     db: &C,
     key: &str,
-    couple: Option<Uuid>,
+    viewer: Viewer,
 ) -> Result<Option<Model>, DbErr> {
     Entity::find()
         .filter(Column::Key.eq(key))
-        .filter(visible_to(couple))
+        .filter(visible_to(viewer))
         .one(db)
         .await
 }
 
-/// A ritual by ID, if it is a catalog ritual or one of `couple`'s own.
+/// A ritual by ID, if `viewer` may see it.
 pub async fn find_by_id<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
-    couple: Option<Uuid>,
+    viewer: Viewer,
 ) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(id)
-        .filter(visible_to(couple))
+        .filter(visible_to(viewer))
         .one(db)
         .await
+}
+
+/// Whose a new ritual is.
+#[derive(Debug, Clone, Copy)]
+pub enum Author {
+    Couple(Uuid),
+    Organization(Uuid),
 }
 
 /// Stores a couple's private custom ritual under a generated key.
@@ -163,6 +200,20 @@ pub async fn create_custom<C: ConnectionTrait>(
     ritual: &domain::catalog::Ritual,
     now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
+    create_for(db, Author::Couple(couple), ritual, now).await
+}
+
+/// Stores a ritual written by a couple or an organization (never a built-in).
+pub async fn create_for<C: ConnectionTrait>(
+    db: &C,
+    author: Author,
+    ritual: &domain::catalog::Ritual,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    let (couple_id, organization_id) = match author {
+        Author::Couple(id) => (Some(id), None),
+        Author::Organization(id) => (None, Some(id)),
+    };
     use sea_orm::Set;
     ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -176,7 +227,8 @@ pub async fn create_custom<C: ConnectionTrait>(
         steps: Set(Json::from(ritual.steps.clone())),
         built_in: Set(false),
         created_at: Set(now),
-        couple_id: Set(Some(couple)),
+        couple_id: Set(couple_id),
+        organization_id: Set(organization_id),
     }
     .insert(db)
     .await
@@ -193,11 +245,26 @@ pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Mode
         .await
 }
 
-/// Every catalog ritual (no couple's own), ordered by key.
+/// Every catalog ritual (no couple's or organization's own), ordered by key.
 pub async fn built_in<C: ConnectionTrait>(db: &C) -> Result<Vec<Model>, DbErr> {
     Entity::find()
-        .filter(Column::CoupleId.is_null())
+        .filter(visible_to(Viewer::default()))
         .order_by_asc(Column::Key)
         .all(db)
         .await
+}
+
+/// One page of the rituals an organization wrote, by ID.
+pub async fn page_of_organization<C: ConnectionTrait>(
+    db: &C,
+    organization: Uuid,
+    page: &PageRequest,
+) -> Result<Page<Model>, DbErr> {
+    crate::page::by_uuid(
+        db,
+        Entity::find().filter(Column::OrganizationId.eq(organization)),
+        Column::Id,
+        page,
+    )
+    .await
 }

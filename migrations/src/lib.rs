@@ -31,6 +31,7 @@ mod m20261128_000024_create_organizations;
 mod m20261128_000025_create_webhooks;
 mod m20261128_000026_create_email_tokens;
 mod m20261128_000027_create_coach_invites;
+mod m20261128_000028_create_organization_content;
 
 pub mod content;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000025_create_webhooks::Migration),
             Box::new(m20261128_000026_create_email_tokens::Migration),
             Box::new(m20261128_000027_create_coach_invites::Migration),
+            Box::new(m20261128_000028_create_organization_content::Migration),
         ]
     }
 }

@@ -37,7 +37,8 @@ pub async fn take(
 ) -> (String, Value) {
     let id = start(app, who, key).await;
     let items = app
-        .graphql(
+        .graphql_as(
+            who.token(),
             "query($k: String!) { instrument(key: $k) { items { key kind } } }",
             json!({ "k": key }),
         )

@@ -270,6 +270,31 @@ impl CoachedCouple {
         crate::graphql::plan::plans::active_plan(ctx, &couple).await
     }
 
+    /// What your organization suggested to the couple, oldest first, with the couple's
+    /// answers.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn suggestions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only suggestions that stand so; all when left out.")] status: Option<
+            crate::graphql::organization_content::SuggestionStatus,
+        >,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
+    ) -> Result<crate::graphql::organization_content::SuggestionConnection, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        crate::graphql::organization_content::page(
+            state,
+            self.0.id(),
+            Some(self.0.organization_id()),
+            status,
+            first,
+            after,
+            |row| self.0.suggestion(row),
+        )
+        .await
+    }
+
     /// Results a member shared with the couple, oldest first: the band only. Needs the
     /// `assessment_results` scope.
     #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]

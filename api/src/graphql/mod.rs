@@ -13,6 +13,7 @@ pub mod extensions;
 pub mod loaders;
 pub mod node;
 pub mod notifications;
+pub mod organization_content;
 pub mod organizations;
 pub mod parsed;
 pub mod plan;
@@ -60,6 +61,7 @@ pub struct Mutation(
     coaching::CoachingMutation,
     coach_invites::CoachInviteMutation,
     webhooks::WebhookMutation,
+    organization_content::ContentMutation,
 );
 
 /// The root of every subscription.

@@ -38,6 +38,7 @@ pub enum NodeKind {
     ApiKey,
     WebhookEndpoint,
     WebhookDelivery,
+    Suggestion,
 }
 
 impl NodeKind {
@@ -58,6 +59,7 @@ impl NodeKind {
             NodeKind::ApiKey => "ApiKey",
             NodeKind::WebhookEndpoint => "WebhookEndpoint",
             NodeKind::WebhookDelivery => "WebhookDelivery",
+            NodeKind::Suggestion => "Suggestion",
         }
     }
 
@@ -78,6 +80,7 @@ impl NodeKind {
             "ApiKey" => Some(NodeKind::ApiKey),
             "WebhookEndpoint" => Some(NodeKind::WebhookEndpoint),
             "WebhookDelivery" => Some(NodeKind::WebhookDelivery),
+            "Suggestion" => Some(NodeKind::Suggestion),
             _ => None,
         }
     }
@@ -210,7 +213,9 @@ impl NodeQuery {
             | NodeKind::Organization
             | NodeKind::ApiKey
             | NodeKind::WebhookEndpoint
-            | NodeKind::WebhookDelivery => None,
+            | NodeKind::WebhookDelivery
+            // Read through `couple.suggestions` and `CoachedCouple.suggestions`.
+            | NodeKind::Suggestion => None,
         };
         Ok(node)
     }

@@ -129,6 +129,41 @@ impl Organization {
         )
     }
 
+    /// The rituals it wrote, oldest first: for its coaches and API keys.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn rituals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
+    ) -> Result<
+        Connection<String, crate::graphql::ritual::types::Ritual, ConnectionTotals, EmptyFields>,
+        ApiError,
+    > {
+        let state = ctx.data::<AppState>()?;
+        crate::graphql::organization_content::rituals_of(state, &self.0, first, after).await
+    }
+
+    /// Every version of the instruments it wrote, oldest first: for its coaches and API keys.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn instruments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
+    ) -> Result<
+        Connection<
+            String,
+            crate::graphql::assessment::instruments::InstrumentNode,
+            ConnectionTotals,
+            EmptyFields,
+        >,
+        ApiError,
+    > {
+        let state = ctx.data::<AppState>()?;
+        crate::graphql::organization_content::instruments_of(state, &self.0, first, after).await
+    }
+
     /// Its API keys, oldest first: for its admins only.
     #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
     async fn api_keys(

@@ -32,6 +32,13 @@ const FILES: [(&str, &str); 6] = [
     ),
 ];
 
+/// Whether `key` names a built-in instrument (an organization may not write one by that key).
+pub fn is_builtin_key(key: &str) -> bool {
+    FILES
+        .iter()
+        .any(|(file, _)| file.strip_suffix(".json") == Some(key))
+}
+
 /// Every built-in instrument, loaded and checked; the first bad file fails them all.
 pub fn builtin_instruments() -> Result<Vec<Instrument>, InstrumentError> {
     let instruments = FILES
@@ -56,6 +63,13 @@ pub fn builtin_instruments() -> Result<Vec<Instrument>, InstrumentError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn built_in_keys_are_known_by_name() {
+        assert!(is_builtin_key("burnout_boredom"));
+        assert!(!is_builtin_key("burnout"));
+        assert!(!is_builtin_key("burnout_boredom.json"));
+    }
     use crate::catalog::RitualCategory;
     use crate::instrument::{Action, Answer, Answers, Response, score};
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{RitualCategory, RitualKey};
 
-pub use builtin::builtin_instruments;
+pub use builtin::{builtin_instruments, is_builtin_key};
 pub use scoring::{
     Answer, Answers, BandScore, Change, FlagHit, RecommendationHit, ResultRecord, ScoreError,
     Scored, SubscaleScore, answer_value, reliable_change, score,

@@ -19,6 +19,7 @@ mod http_hardening;
 mod loading;
 mod node;
 mod notifications;
+mod organization_content;
 mod password_guessing;
 mod plans;
 mod production;

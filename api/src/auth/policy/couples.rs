@@ -40,14 +40,24 @@ pub async fn callers_couple(
     }
 }
 
-/// Whose custom rituals the caller may see besides the catalog: their active couple's.
-pub async fn ritual_scope(state: &AppState, caller: &Caller) -> Result<Option<Uuid>, ApiError> {
-    if caller.user.is_none() {
-        return Ok(None);
+/// Whose rituals the caller may see besides the catalog: their active couple's own and those
+/// it accepted from an organization; a coach's (or an API key's) organization's.
+pub async fn ritual_scope(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<entities::ritual::Viewer, ApiError> {
+    let mut viewer = entities::ritual::Viewer::default();
+    if caller.user.is_some() {
+        viewer.couple = callers_couple(state, caller)
+            .await?
+            .map(|access| access.id());
     }
-    Ok(callers_couple(state, caller)
-        .await?
-        .map(|access| access.id()))
+    if caller.user.is_some() || caller.api_key.is_some() {
+        viewer.organization = super::callers_organization(state, caller)
+            .await?
+            .map(|access| access.organization().id);
+    }
+    Ok(viewer)
 }
 
 /// The couple, if the caller may read it; NOT_FOUND otherwise, the same as for a missing one.

@@ -21,6 +21,7 @@
 mod assessments;
 mod breaks;
 mod checkins;
+mod content;
 mod couples;
 mod decisions;
 mod notifications;
@@ -124,6 +125,7 @@ pub fn own_session(
 pub use assessments::*;
 pub use breaks::*;
 pub use checkins::*;
+pub use content::*;
 pub use couples::*;
 pub use decisions::*;
 pub use notifications::*;

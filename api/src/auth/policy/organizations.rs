@@ -213,6 +213,7 @@ impl CoachView {
                 viewer: self.viewer,
             },
             scopes,
+            organization_id: self.organization_id,
         }))
     }
 }
@@ -244,6 +245,7 @@ pub async fn coach_view(state: &AppState, caller: &Caller) -> Result<CoachView, 
 pub struct CoachedCoupleAccess {
     couple: CoupleAccess,
     scopes: Scopes,
+    organization_id: Uuid,
 }
 
 impl CoachedCoupleAccess {
@@ -253,6 +255,11 @@ impl CoachedCoupleAccess {
 
     pub fn scopes(&self) -> &Scopes {
         &self.scopes
+    }
+
+    /// The organization coaching.
+    pub fn organization_id(&self) -> Uuid {
+        self.organization_id
     }
 
     /// The couple's objects as a coach sees them, when `scope` was granted; FORBIDDEN else.

@@ -147,10 +147,16 @@ impl AssessmentMutation {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let owner = policy::may_take_assessment(caller)?;
-        let instrument = state
-            .instruments
-            .by_key(&input.instrument_key)
-            .ok_or_else(|| ApiError::not_found("instrument"))?;
+        let instrument = match state.instruments.by_key(&input.instrument_key) {
+            Some(built_in) => built_in,
+            None => crate::graphql::organization_content::organization_instrument(
+                state,
+                caller,
+                &input.instrument_key,
+            )
+            .await?
+            .ok_or_else(|| ApiError::not_found("instrument"))?,
+        };
         let row = match assessment::in_progress(&state.db, owner, &input.instrument_key).await? {
             Some(unfinished) if unfinished.instrument_id == instrument.id => unfinished,
             _ => {

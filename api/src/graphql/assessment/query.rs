@@ -62,14 +62,23 @@ impl AssessmentQuery {
         }))
     }
 
-    /// The current version of an instrument, by key; null when there is none.
+    /// The current version of an instrument, by key: a built-in, or an organization's that
+    /// your couple accepted (or that your organization wrote); null when there is none.
     async fn instrument(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The instrument's key, such as `listening_attunement`.")] key: String,
     ) -> Result<Option<InstrumentNode>, ApiError> {
         let state = ctx.data::<AppState>()?;
-        Ok(state.instruments.by_key(&key).map(InstrumentNode))
+        if let Some(built_in) = state.instruments.by_key(&key) {
+            return Ok(Some(InstrumentNode(built_in)));
+        }
+        let caller = ctx.data::<crate::auth::Caller>()?;
+        Ok(
+            crate::graphql::organization_content::organization_instrument(state, caller, &key)
+                .await?
+                .map(InstrumentNode),
+        )
     }
 
     /// Your submitted results of one instrument, oldest first, paged (`last: n` for the newest),

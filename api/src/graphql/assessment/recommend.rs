@@ -312,7 +312,7 @@ impl RecommendMutation {
         let txn = entities::begin_write(&state.db).await?;
         let mut created = Vec::new();
         for (key, schedule, assignee) in prepared {
-            let ritual_id = ritual::find_by_key(&txn, &key, Some(couple.id()))
+            let ritual_id = ritual::find_by_key(&txn, &key, ritual::Viewer::of_couple(couple.id()))
                 .await?
                 .ok_or_else(|| ApiError::not_found("ritual"))?
                 .id;

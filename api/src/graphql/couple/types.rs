@@ -192,6 +192,21 @@ impl Couple {
         crate::graphql::coaching::couple_access(state, &self.0).await
     }
 
+    /// What coaches of the organizations you granted access suggested to you, oldest first.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn suggestions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only suggestions that stand so; all when left out.")] status: Option<
+            crate::graphql::organization_content::SuggestionStatus,
+        >,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
+    ) -> Result<crate::graphql::organization_content::SuggestionConnection, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        crate::graphql::organization_content::of_couple(state, &self.0, status, first, after).await
+    }
+
     /// When the couple was made.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.couple().created_at

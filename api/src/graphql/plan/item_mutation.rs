@@ -117,7 +117,7 @@ pub(crate) async fn assignee_from(
     }
 }
 
-fn default_cadence(cadence: Cadence) -> DefaultCadence {
+pub(crate) fn default_cadence(cadence: Cadence) -> DefaultCadence {
     match cadence {
         Cadence::Daily => DefaultCadence::Daily,
         Cadence::Weekdays => DefaultCadence::Weekdays,
@@ -135,10 +135,14 @@ async fn ritual_for_item<C: sea_orm::ConnectionTrait>(
     input: &AddPlanItemInput,
 ) -> Result<Uuid, ApiError> {
     match (&input.ritual_key, &input.custom_ritual) {
-        (Some(key), None) => Ok(ritual::find_by_key(db, key, Some(couple.id()))
-            .await?
-            .ok_or_else(|| ApiError::not_found("ritual"))?
-            .id),
+        (Some(key), None) => {
+            Ok(
+                ritual::find_by_key(db, key, ritual::Viewer::of_couple(couple.id()))
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("ritual"))?
+                    .id,
+            )
+        }
         (None, Some(custom)) => {
             let draft = CustomRitual {
                 title: custom.title.clone(),

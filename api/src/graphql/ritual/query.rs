@@ -65,7 +65,7 @@ impl RitualQuery {
             category: category.map(Into::into),
             cadence: cadence.map(Into::into),
             search,
-            couple,
+            viewer: couple,
         };
         let found = ritual::list(&state.db, &filter, &page).await?;
         Ok(connection_of(found, |row| {

@@ -4,8 +4,8 @@ use rekindle_tests::email;
 use serde_json::json;
 
 use super::{
-    BAD_INPUT, CONFLICT, Case, Expect, FORBIDDEN, NOT_FOUND, PROPOSE_BREAK, Root, UNAUTH,
-    break_dates, none, own_refresh_token,
+    Actor, BAD_INPUT, CONFLICT, Case, Expect, FORBIDDEN, NOT_FOUND, PROPOSE_BREAK, Root, UNAUTH,
+    World, break_dates, none, own_refresh_token,
 };
 use Expect::{Null, Ok};
 
@@ -575,6 +575,49 @@ pub(super) fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
         Case {
+            // An organization's coaches write its content; nobody else does.
+            root: Root::Mutation,
+            field: "createOrganizationRitual",
+            query: "mutation { createOrganizationRitual(input: { title: \"Walk\", summary: \"Walk together.\", category: PHYSICAL, defaultCadence: WEEKLY, durationMinutes: 20 }) { ritual { key } } }",
+            variables: none,
+            expect: [UNAUTH, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "createOrganizationInstrument",
+            query: "mutation($d: String!) { createOrganizationInstrument(input: { definition: $d }) { instrument { key } } }",
+            variables: instrument_definition,
+            expect: [UNAUTH, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // To a couple that granted the coach's organization the scope of what is suggested.
+            root: Root::Mutation,
+            field: "suggestToCouple",
+            query: "mutation($c: ID!) { suggestToCouple(input: { coupleId: $c, ritualKey: \"six_second_kiss\" }) { suggestion { status } } }",
+            variables: |w, _| json!({ "c": w.couple_id }),
+            expect: [UNAUTH, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            // A member of the couple answers (the second answer, the same, changes nothing).
+            root: Root::Mutation,
+            field: "acceptSuggestion",
+            query: "mutation($id: ID!) { acceptSuggestion(input: { suggestionId: $id }) { suggestion { status } } }",
+            variables: |w, _| json!({ "id": w.suggestion_to_accept }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "ignoreSuggestion",
+            query: "mutation($id: ID!) { ignoreSuggestion(input: { suggestionId: $id }) { suggestion { status } } }",
+            variables: |w, _| json!({ "id": w.suggestion_to_ignore }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
             // Anyone may ask; the answer is the same whether or not the email has an account.
             root: Root::Mutation,
             field: "requestPasswordReset",
@@ -621,6 +664,27 @@ pub(super) fn cases() -> Vec<Case> {
 
 /// Where an organization's API key gets something other than what an anonymous caller gets
 /// (UNAUTHENTICATED turned into FORBIDDEN): the fields made for it.
+/// A small yes-or-no instrument for `createOrganizationInstrument`.
+fn instrument_definition(_: &World, _: Actor) -> serde_json::Value {
+    let definition = json!({
+        "key": "harbor_pulse",
+        "version": 1,
+        "title": "Harbor pulse",
+        "description": "Two questions about the week.",
+        "items": [
+            { "key": "talked", "prompt": "We talked every day.", "response": { "kind": "yes_no" } },
+            { "key": "laughed", "prompt": "We laughed together.", "response": { "kind": "yes_no" } }
+        ],
+        "scoring": "sum",
+        "higher_is": "better",
+        "bands": [
+            { "key": "low", "label": "Low", "from": { "value": 0, "inclusive": true }, "to": { "value": 1, "inclusive": false } },
+            { "key": "high", "label": "High", "from": { "value": 1, "inclusive": true }, "to": { "value": 2, "inclusive": true } }
+        ]
+    });
+    json!({ "d": definition.to_string() })
+}
+
 pub(super) fn key_expectations(field: &str) -> Option<Expect> {
     match field {
         "organization" | "coachCouples" => Some(Ok),

@@ -128,6 +128,9 @@ struct World {
     subject_result_id: String,
     /// A break the subject proposed, not yet decided.
     subject_break_id: String,
+    /// The coach's suggestions to the subject's couple: one to accept, one to ignore.
+    suggestion_to_accept: String,
+    suggestion_to_ignore: String,
 }
 
 impl World {
@@ -203,6 +206,22 @@ impl World {
         for member in [&subject, &partner] {
             rekindle_tests::builders::grant(app, member, &organization_id, &all).await;
         }
+        let mut suggestions = Vec::new();
+        for ritual in ["six_second_kiss", "morning_gratitude"] {
+            let made = app
+                .graphql_as(
+                    coach.token(),
+                    "mutation($c: ID!, $r: String!) { suggestToCouple(input: { coupleId: $c, ritualKey: $r }) { suggestion { id } } }",
+                    json!({ "c": couple_id, "r": ritual }),
+                )
+                .await;
+            suggestions.push(
+                made["data"]["suggestToCouple"]["suggestion"]["id"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{made}"))
+                    .to_owned(),
+            );
+        }
         let deliveries = app
             .graphql_as(
                 coach.token(),
@@ -234,6 +253,8 @@ impl World {
             coach,
             admin,
             subject_break_id,
+            suggestion_to_ignore: suggestions.pop().unwrap_or_default(),
+            suggestion_to_accept: suggestions.pop().unwrap_or_default(),
             subject_assessment_id,
             subject_result_id,
             subject_session_id: sessions["data"]["sessions"]["edges"][0]["node"]["id"]

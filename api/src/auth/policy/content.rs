@@ -1,0 +1,165 @@
+//! Decisions about what organizations write and suggest: who writes an organization's rituals
+//! and instruments, who suggests them to which couple, and who sees and answers a suggestion.
+
+use domain::organization::{Scope, SuggestionStatus};
+use entities::{access, couple, couple_member, suggestion};
+use uuid::Uuid;
+
+use super::decisions::{CoupleAccess, Standing};
+use super::organizations::{CoachedCoupleAccess, OrgView, OrganizationAccess};
+use super::require_user;
+use crate::auth::Caller;
+use crate::error::{ApiError, ErrorCode};
+use crate::state::AppState;
+
+fn forbidden(message: &str) -> ApiError {
+    ApiError::new(ErrorCode::Forbidden, message)
+}
+
+/// The caller's organization, when they are one of its coaches (an admin or not): they write
+/// its rituals and instruments and suggest them. API keys do not.
+pub async fn content_author(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<(OrganizationAccess, Uuid), ApiError> {
+    let not_coach = || forbidden("only an organization's coaches write and suggest its content");
+    if caller.api_key.is_some() {
+        return Err(not_coach());
+    }
+    let user = require_user(caller)?;
+    let organization = super::callers_organization(state, caller)
+        .await?
+        .ok_or_else(not_coach)?;
+    match organization.view() {
+        OrgView::Coach(_) => Ok((organization, user.id)),
+        _ => Err(not_coach()),
+    }
+}
+
+/// A couple the author's organization coaches, for a suggestion that needs `scope`: both
+/// members granted the organization access, with that scope. A couple that did not answers
+/// NOT_FOUND (whether it exists is not the coach's to know); one without the scope FORBIDDEN.
+pub async fn suggestion_target(
+    state: &AppState,
+    caller: &Caller,
+    couple_id: Uuid,
+    scope: Scope,
+) -> Result<CoachedCoupleAccess, ApiError> {
+    let view = super::coach_view(state, caller).await?;
+    let not_found = || ApiError::not_found("couple");
+    let couple = couple::find(&state.db, couple_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let members: Vec<couple_member::Model> = couple_member::with_users(&state.db, &[couple_id])
+        .await?
+        .into_iter()
+        .map(|(member, _)| member)
+        .collect();
+    let grants = access::grants_of_couple(&state.db, couple_id).await?;
+    let ours = grants
+        .get(&view.organization_id())
+        .map_or(&[][..], Vec::as_slice);
+    let coached = view.couple(couple, &members, ours)?.ok_or_else(not_found)?;
+    coached.within(scope)?;
+    Ok(coached)
+}
+
+/// A decision that the caller may see a suggestion: a member of the couple it was made to, or
+/// a coach of the organization that made it while the couple grants it access.
+#[derive(Debug, Clone)]
+pub struct SuggestionAccess {
+    row: suggestion::Model,
+    couple: CoupleAccess,
+}
+
+impl SuggestionAccess {
+    pub fn row(&self) -> &suggestion::Model {
+        &self.row
+    }
+
+    pub fn couple(&self) -> &CoupleAccess {
+        &self.couple
+    }
+}
+
+impl CoupleAccess {
+    /// A suggestion made to this couple, for its members.
+    pub fn suggestion(&self, row: suggestion::Model) -> Option<SuggestionAccess> {
+        let member = matches!(self.standing, Standing::Member | Standing::FormerMember);
+        (member && row.couple_id == self.couple.id).then(|| SuggestionAccess {
+            row,
+            couple: self.clone(),
+        })
+    }
+}
+
+impl CoachedCoupleAccess {
+    /// A suggestion the coach's organization made to this couple.
+    pub fn suggestion(&self, row: suggestion::Model) -> Option<SuggestionAccess> {
+        (row.couple_id == self.id() && row.organization_id == self.organization_id()).then(|| {
+            SuggestionAccess {
+                row,
+                couple: self.couple().clone(),
+            }
+        })
+    }
+}
+
+/// A suggestion the caller may answer: one made to their current, active couple. Anyone
+/// else's answers like a missing one.
+pub async fn answerable_suggestion(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<(SuggestionAccess, Uuid), ApiError> {
+    let user = super::may_be_in_couple(caller)?;
+    let not_found = || ApiError::not_found("suggestion");
+    let couple = super::callers_couple(state, caller)
+        .await?
+        .ok_or_else(not_found)?;
+    let row = suggestion::find(&state.db, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let access = couple.suggestion(row).ok_or_else(not_found)?;
+    Ok((access, user.id))
+}
+
+/// Whether the caller may see and take an organization's instrument version: its coaches (and
+/// API keys), and the members of a couple that accepted a suggestion of it (any version).
+pub async fn may_use_instrument(
+    state: &AppState,
+    caller: &Caller,
+    row: &entities::instrument::Model,
+) -> Result<bool, ApiError> {
+    let Some(owner) = row.organization_id else {
+        return Ok(true);
+    };
+    if caller.user.is_none() && caller.api_key.is_none() {
+        return Ok(false);
+    }
+    if let Some(organization) = super::callers_organization(state, caller).await?
+        && organization.organization().id == owner
+    {
+        return Ok(true);
+    }
+    if caller.user.is_none() {
+        return Ok(false);
+    }
+    match super::callers_couple(state, caller).await? {
+        Some(couple) => {
+            Ok(suggestion::accepted_instrument(&state.db, couple.id(), &row.key).await?)
+        }
+        None => Ok(false),
+    }
+}
+
+/// What answering `access` with `answer` does (see [`SuggestionStatus::answer`]): CONFLICT
+/// when it was answered the other way.
+pub fn may_answer(access: &SuggestionAccess, answer: SuggestionStatus) -> Result<bool, ApiError> {
+    access.row.status()?.answer(answer).map_err(|given| {
+        ApiError::new(
+            ErrorCode::Conflict,
+            format!("this suggestion was {} already", given.as_str()),
+        )
+    })
+}

@@ -1,0 +1,537 @@
+//! What organizations write and suggest: their own rituals and instruments (checked by the
+//! same rules and the same engine as the built-ins), and suggestions of a ritual or an
+//! assessment to a couple that granted them access, which a member accepts or ignores.
+
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, EmptyFields};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use domain::catalog::{CustomRitual, RitualKey};
+use domain::instrument::Instrument;
+use domain::organization::{Scope, SuggestionStatus as Status, suggestion_message};
+use entities::{instrument, organization, ritual, suggestion};
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::auth::policy::{self, CoupleAccess, OrganizationAccess, SuggestionAccess};
+use crate::error::ApiError;
+use crate::graphql::assessment::instruments::InstrumentNode;
+use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
+use crate::graphql::loaders::Loaders;
+use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::plan::item_mutation::default_cadence;
+use crate::graphql::plan::schedules::Cadence;
+use crate::graphql::ritual::types::{Ritual, RitualCategory};
+use crate::instruments::StoredInstrument;
+use crate::state::AppState;
+
+/// The longest instrument definition accepted, in bytes of JSON.
+const DEFINITION_MAX_BYTES: usize = 64 * 1024;
+
+/// A connection of suggestions.
+pub type SuggestionConnection = Connection<String, Suggestion, ConnectionTotals, EmptyFields>;
+
+/// A stored instrument version as the engine reads it.
+fn stored(row: &instrument::Model) -> Result<Arc<StoredInstrument>, ApiError> {
+    Ok(Arc::new(StoredInstrument {
+        id: row.id,
+        definition: row.instrument()?,
+    }))
+}
+
+/// An organization's instrument by key, if the caller may use it: its coaches, and the members
+/// of a couple that accepted it. Built-ins are not looked up here.
+pub async fn organization_instrument(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+) -> Result<Option<Arc<StoredInstrument>>, ApiError> {
+    let Some(row) = instrument::latest_of_organization_key(&state.db, key).await? else {
+        return Ok(None);
+    };
+    if policy::may_use_instrument(state, caller, &row).await? {
+        stored(&row).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// What kind of thing is suggested.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SuggestionKind {
+    /// A ritual to put on the couple's plan.
+    Ritual,
+    /// An instrument for each member to take (privately, as every assessment).
+    Assessment,
+}
+
+/// Where a suggestion stands.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SuggestionStatus {
+    /// Not answered yet.
+    Open,
+    /// A member took it up.
+    Accepted,
+    /// A member set it aside.
+    Ignored,
+}
+
+impl From<Status> for SuggestionStatus {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::Open => Self::Open,
+            Status::Accepted => Self::Accepted,
+            Status::Ignored => Self::Ignored,
+        }
+    }
+}
+
+impl From<SuggestionStatus> for Status {
+    fn from(status: SuggestionStatus) -> Self {
+        match status {
+            SuggestionStatus::Open => Self::Open,
+            SuggestionStatus::Accepted => Self::Accepted,
+            SuggestionStatus::Ignored => Self::Ignored,
+        }
+    }
+}
+
+/// A ritual or an assessment a coach suggested to a couple.
+pub struct Suggestion(SuggestionAccess);
+
+/// A ritual or an assessment a coach suggested to a couple.
+#[Object]
+impl Suggestion {
+    /// The suggestion's global ID.
+    async fn id(&self) -> ID {
+        global_id(NodeKind::Suggestion, self.0.row().id)
+    }
+
+    /// The global ID of the organization that made it.
+    async fn organization_id(&self) -> ID {
+        global_id(NodeKind::Organization, self.0.row().organization_id)
+    }
+
+    /// The name of the organization that made it.
+    async fn organization_name(&self, ctx: &Context<'_>) -> Result<String, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let found = organization::find(&state.db, self.0.row().organization_id)
+            .await?
+            .ok_or_else(|| ApiError::internal(&"a suggestion's organization is not stored"))?;
+        Ok(found.name)
+    }
+
+    /// A ritual or an assessment.
+    async fn kind(&self) -> Result<SuggestionKind, ApiError> {
+        Ok(match self.0.row().subject()? {
+            suggestion::Subject::Ritual(_) => SuggestionKind::Ritual,
+            suggestion::Subject::Instrument(_) => SuggestionKind::Assessment,
+        })
+    }
+
+    /// The ritual suggested, for a RITUAL suggestion.
+    async fn ritual(&self, ctx: &Context<'_>) -> Result<Option<Ritual>, ApiError> {
+        match self.0.row().subject()? {
+            suggestion::Subject::Ritual(id) => {
+                Ok(Some(Ritual(Loaders::of(ctx)?.ritual(id).await?)))
+            }
+            suggestion::Subject::Instrument(_) => Ok(None),
+        }
+    }
+
+    /// The instrument suggested (the version it was when suggested), for an ASSESSMENT
+    /// suggestion.
+    async fn instrument(&self, ctx: &Context<'_>) -> Result<Option<InstrumentNode>, ApiError> {
+        let suggestion::Subject::Instrument(id) = self.0.row().subject()? else {
+            return Ok(None);
+        };
+        let state = ctx.data::<AppState>()?;
+        if let Some(found) = state.instruments.by_id(id) {
+            return Ok(Some(InstrumentNode(found)));
+        }
+        use sea_orm::EntityTrait;
+        let row = instrument::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| ApiError::internal(&"a suggested instrument is not stored"))?;
+        Ok(Some(InstrumentNode(stored(&row)?)))
+    }
+
+    /// The coach's note, if they wrote one.
+    async fn message(&self) -> Option<&str> {
+        self.0.row().message.as_deref()
+    }
+
+    /// Whether it was answered, and how.
+    async fn status(&self) -> Result<SuggestionStatus, ApiError> {
+        Ok(self.0.row().status()?.into())
+    }
+
+    /// When it was made.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.row().created_at
+    }
+
+    /// When a member answered it.
+    async fn decided_at(&self) -> Option<DateTime<Utc>> {
+        self.0.row().decided_at
+    }
+}
+
+/// One page of the suggestions made to a couple, oldest first; `organization` keeps one
+/// organization's.
+pub async fn page(
+    state: &AppState,
+    couple: Uuid,
+    organization: Option<Uuid>,
+    status: Option<SuggestionStatus>,
+    first: Option<i32>,
+    after: Option<String>,
+    decide: impl Fn(suggestion::Model) -> Option<SuggestionAccess>,
+) -> Result<SuggestionConnection, ApiError> {
+    let request = PageArgs::forward_by_uuid(first, after)?;
+    let page = suggestion::page_of_couple(
+        &state.db,
+        couple,
+        organization,
+        status.map(Into::into),
+        &request,
+    )
+    .await?;
+    Ok(connection_of(page, |row| {
+        let key = row.id.to_string();
+        decide(row).map(|access| (key, Suggestion(access)))
+    }))
+}
+
+/// The suggestions made to a member's couple.
+pub async fn of_couple(
+    state: &AppState,
+    couple: &CoupleAccess,
+    status: Option<SuggestionStatus>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<SuggestionConnection, ApiError> {
+    page(state, couple.id(), None, status, first, after, |row| {
+        couple.suggestion(row)
+    })
+    .await
+}
+
+/// An organization's rituals, for its coaches and API keys.
+pub async fn rituals_of(
+    state: &AppState,
+    organization: &OrganizationAccess,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Connection<String, Ritual, ConnectionTotals, EmptyFields>, ApiError> {
+    organization.sees_coaches()?;
+    let request = PageArgs::forward_by_uuid(first, after)?;
+    let page =
+        ritual::page_of_organization(&state.db, organization.organization().id, &request).await?;
+    Ok(connection_of(page, |row| {
+        Some((row.id.to_string(), Ritual(Arc::new(row))))
+    }))
+}
+
+/// An organization's instrument versions, for its coaches and API keys.
+pub async fn instruments_of(
+    state: &AppState,
+    organization: &OrganizationAccess,
+    first: Option<i32>,
+    after: Option<String>,
+) -> Result<Connection<String, InstrumentNode, ConnectionTotals, EmptyFields>, ApiError> {
+    organization.sees_coaches()?;
+    let request = PageArgs::forward_by_uuid(first, after)?;
+    let page =
+        instrument::page_of_organization(&state.db, organization.organization().id, &request)
+            .await?;
+    let mut nodes = Vec::with_capacity(page.rows.len());
+    for row in &page.rows {
+        nodes.push((row.id, stored(row)?));
+    }
+    Ok(connection_of(page, |row| {
+        let position = nodes.iter().position(|(id, _)| *id == row.id)?;
+        let (_, found) = nodes.swap_remove(position);
+        Some((row.id.to_string(), InstrumentNode(found)))
+    }))
+}
+
+/// A ritual for the organization's coaches to suggest.
+#[derive(InputObject)]
+pub struct CreateOrganizationRitualInput {
+    /// A short title, 1 to 80 characters.
+    pub title: String,
+    /// What the couple does, in a sentence or two.
+    pub summary: String,
+    /// Why it helps; a default is used when left out.
+    pub why_it_helps: Option<String>,
+    /// The kind of closeness it builds.
+    pub category: RitualCategory,
+    /// How often it is meant to happen.
+    pub default_cadence: Cadence,
+    /// Typical length in minutes.
+    pub duration_minutes: i32,
+    /// Ordered steps, if it has any.
+    #[graphql(default)]
+    pub steps: Vec<String>,
+}
+
+/// The ritual written.
+#[derive(SimpleObject)]
+pub struct CreateOrganizationRitualPayload {
+    /// The new ritual: seen by the organization's coaches, and by a couple once it accepts a
+    /// suggestion of it.
+    pub ritual: Ritual,
+}
+
+/// An instrument definition for the organization.
+#[derive(InputObject)]
+pub struct CreateOrganizationInstrumentInput {
+    /// The definition as JSON text, in the format of the built-in instruments (items,
+    /// scoring, bands, flags, outcomes; see the README). Its key may not be a built-in's or
+    /// another organization's; a changed definition needs a higher version.
+    pub definition: String,
+}
+
+/// The instrument version stored.
+#[derive(SimpleObject)]
+pub struct CreateOrganizationInstrumentPayload {
+    /// The stored version (storing the same definition again answers it unchanged).
+    pub instrument: InstrumentNode,
+}
+
+/// What to suggest, and to whom.
+#[derive(InputObject)]
+pub struct SuggestToCoupleInput {
+    /// The couple's ID (from `coachCouples`).
+    pub couple_id: ID,
+    /// A ritual: a catalog ritual's key or one of your organization's. Needs the `plans`
+    /// scope ...
+    pub ritual_key: Option<String>,
+    /// ... or an instrument: a built-in's key or one of your organization's. Needs the
+    /// `assessment_results` scope. Exactly one of the two.
+    pub instrument_key: Option<String>,
+    /// A note for the couple, up to 500 characters.
+    pub message: Option<String>,
+}
+
+/// The suggestion made.
+#[derive(SimpleObject)]
+pub struct SuggestToCouplePayload {
+    /// It stays open until a member accepts or ignores it.
+    pub suggestion: Suggestion,
+}
+
+/// A suggestion to answer.
+#[derive(InputObject)]
+pub struct AnswerSuggestionInput {
+    /// The suggestion's ID (from `couple.suggestions`).
+    pub suggestion_id: ID,
+}
+
+/// The suggestion answered.
+#[derive(SimpleObject)]
+pub struct AnswerSuggestionPayload {
+    /// As it stands now.
+    pub suggestion: Suggestion,
+}
+
+#[derive(Default)]
+pub struct ContentMutation;
+
+#[Object]
+impl ContentMutation {
+    /// For an organization's coaches: writes a ritual it can suggest to couples, checked by the
+    /// same rules as a couple's own.
+    async fn create_organization_ritual(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `CreateOrganizationRitualInput`.")]
+        input: CreateOrganizationRitualInput,
+    ) -> Result<CreateOrganizationRitualPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let (organization, _) = policy::content_author(state, caller).await?;
+        let id = Uuid::new_v4();
+        let mut draft = CustomRitual {
+            title: input.title,
+            summary: input.summary,
+            why_it_helps: input.why_it_helps,
+            category: input.category.into(),
+            duration_minutes: input.duration_minutes,
+            steps: input.steps,
+        }
+        .into_ritual(id, default_cadence(input.default_cadence))?;
+        draft.key = RitualKey::parse(&format!("org_{}", id.simple()))?;
+        let row = ritual::create_for(
+            &state.db,
+            ritual::Author::Organization(organization.organization().id),
+            &draft,
+            state.clock.now(),
+        )
+        .await?;
+        Ok(CreateOrganizationRitualPayload {
+            ritual: Ritual(Arc::new(row)),
+        })
+    }
+
+    /// For an organization's coaches: stores a version of an instrument it can suggest,
+    /// checked by the same engine as the built-ins; a bad definition is refused with the field
+    /// at fault.
+    async fn create_organization_instrument(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `CreateOrganizationInstrumentInput`.")]
+        input: CreateOrganizationInstrumentInput,
+    ) -> Result<CreateOrganizationInstrumentPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let (organization, _) = policy::content_author(state, caller).await?;
+        if input.definition.len() > DEFINITION_MAX_BYTES {
+            return Err(ApiError::bad_input(format!(
+                "a definition is at most {DEFINITION_MAX_BYTES} bytes"
+            )));
+        }
+        let definition = Instrument::load("definition", &input.definition)
+            .map_err(|e| ApiError::bad_input(e.to_string()))?;
+        let row = instrument::store_for_organization(
+            &state.db,
+            organization.organization().id,
+            &definition,
+            state.clock.now(),
+        )
+        .await
+        .map_err(|err| match err {
+            instrument::OrgStoreError::Db(db) => ApiError::from(db),
+            other => ApiError::conflict(other.to_string()),
+        })?;
+        Ok(CreateOrganizationInstrumentPayload {
+            instrument: InstrumentNode(stored(&row)?),
+        })
+    }
+
+    /// For an organization's coaches: suggests a ritual or an assessment to a couple of which
+    /// both members granted the organization access (a ritual needs the `plans` scope, an
+    /// assessment `assessment_results`).
+    async fn suggest_to_couple(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `SuggestToCoupleInput`.")]
+        input: SuggestToCoupleInput,
+    ) -> Result<SuggestToCouplePayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let (organization, author) = policy::content_author(state, caller).await?;
+        let organization_id = organization.organization().id;
+        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
+        let message = suggestion_message(input.message.as_deref()).map_err(ApiError::bad_input)?;
+        let (subject, scope) = match (&input.ritual_key, &input.instrument_key) {
+            (Some(key), None) => {
+                let viewer = ritual::Viewer {
+                    couple: None,
+                    organization: Some(organization_id),
+                };
+                let found = ritual::find_by_key(&state.db, key, viewer)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("ritual"))?;
+                (suggestion::Subject::Ritual(found.id), Scope::Plans)
+            }
+            (None, Some(key)) => {
+                let found = match state.instruments.by_key(key) {
+                    Some(built_in) => built_in,
+                    None => organization_instrument(state, caller, key)
+                        .await?
+                        .ok_or_else(|| ApiError::not_found("instrument"))?,
+                };
+                (
+                    suggestion::Subject::Instrument(found.id),
+                    Scope::AssessmentResults,
+                )
+            }
+            _ => {
+                return Err(ApiError::bad_input(
+                    "give exactly one of ritualKey and instrumentKey",
+                ));
+            }
+        };
+        let couple = policy::suggestion_target(state, caller, couple_id, scope).await?;
+        let row = suggestion::create(
+            &state.db,
+            suggestion::NewSuggestion {
+                organization_id,
+                couple_id: couple.id(),
+                suggested_by: Some(author),
+                subject,
+                message,
+            },
+            state.clock.now(),
+        )
+        .await?;
+        let access = couple
+            .suggestion(row)
+            .ok_or_else(|| ApiError::internal(&"a new suggestion is not the coach's"))?;
+        Ok(SuggestToCouplePayload {
+            suggestion: Suggestion(access),
+        })
+    }
+
+    /// Takes up a suggestion made to your couple: a suggested ritual joins the rituals you can
+    /// add to your plan (`addPlanItem` with its key), a suggested instrument the ones you can
+    /// start. Accepting again changes nothing; an ignored suggestion answers CONFLICT.
+    async fn accept_suggestion(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `AnswerSuggestionInput`.")]
+        input: AnswerSuggestionInput,
+    ) -> Result<AnswerSuggestionPayload, ApiError> {
+        answer(ctx, &input, Status::Accepted).await
+    }
+
+    /// Sets a suggestion made to your couple aside. Ignoring again changes nothing; an
+    /// accepted suggestion answers CONFLICT.
+    async fn ignore_suggestion(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `AnswerSuggestionInput`.")]
+        input: AnswerSuggestionInput,
+    ) -> Result<AnswerSuggestionPayload, ApiError> {
+        answer(ctx, &input, Status::Ignored).await
+    }
+}
+
+async fn answer(
+    ctx: &Context<'_>,
+    input: &AnswerSuggestionInput,
+    status: Status,
+) -> Result<AnswerSuggestionPayload, ApiError> {
+    let state = ctx.data::<AppState>()?;
+    let caller = ctx.data::<Caller>()?;
+    let id = decode_id_of(&input.suggestion_id, NodeKind::Suggestion, "suggestion")?;
+    let (access, member) = policy::answerable_suggestion(state, caller, id).await?;
+    if !policy::may_answer(&access, status)? {
+        return Ok(AnswerSuggestionPayload {
+            suggestion: Suggestion(access),
+        });
+    }
+    let answered =
+        match suggestion::answer(&state.db, id, status, member, state.clock.now()).await? {
+            Some(row) => row,
+            // Answered by the partner meanwhile: as a retry would see it.
+            None => {
+                let (again, _) = policy::answerable_suggestion(state, caller, id).await?;
+                policy::may_answer(&again, status)?;
+                return Ok(AnswerSuggestionPayload {
+                    suggestion: Suggestion(again),
+                });
+            }
+        };
+    let access = access
+        .couple()
+        .suggestion(answered)
+        .ok_or_else(|| ApiError::internal(&"an answered suggestion moved"))?;
+    Ok(AnswerSuggestionPayload {
+        suggestion: Suggestion(access),
+    })
+}
