@@ -1,5 +1,5 @@
 //! Uncoupling: 30 days after a couple is archived, the worker deletes what it shared (plans,
-//! logs, check-ins, shared results' sharing), once; the members keep their own.
+//! logs, check-ins, coaches' suggestions, shared results' sharing), once; the members keep their own.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,9 +7,9 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use domain::clock::{Clock, ManualClock};
 use domain::jobs::DeleteUncoupledData;
-use entities::{assessment, check_in, completion, couple, plan};
+use entities::{assessment, check_in, completion, couple, plan, suggestion};
 use rekindle_tests::assessments::{SHARE, take_yes_no};
-use rekindle_tests::builders::{add_item, create_plan, pair};
+use rekindle_tests::builders::{add_item, create_plan, grant, organization, pair};
 use rekindle_tests::{
     Account, Options, Stores, TestApp, TestWorker, email, error_codes, eventually, uuid_of,
 };
@@ -18,8 +18,8 @@ use serde_json::json;
 
 const LEAVE: &str = "mutation($id: ID!) { leaveCouple(input: { coupleId: $id }) { couple { sharedDataDeleteAfter } } }";
 
-/// A couple with a plan, a logged ritual, a check-in answer and a shared result; answers the
-/// two members and the couple's ID.
+/// A couple with a plan, a logged ritual, a check-in answer, a shared result and a coach's
+/// suggestion; answers the two members and the couple's ID.
 async fn couple_with_history(app: &TestApp) -> (Account, Account, String) {
     let ana = app.register(&email("ana"), "Ana").await;
     let ben = app.register(&email("ben"), "Ben").await;
@@ -56,6 +56,18 @@ async fn couple_with_history(app: &TestApp) -> (Account, Account, String) {
         .graphql_as(ana.token(), SHARE, json!({ "id": result }))
         .await;
     assert!(error_codes(&shared).is_empty(), "{shared}");
+    let admin = app.create_with_role(&email("admin"), "admin").await;
+    let (org, coach) = organization(app, &admin, "Harbor Coaching").await;
+    grant(app, &ana, &org, &["PLANS"]).await;
+    grant(app, &ben, &org, &["PLANS"]).await;
+    let suggested = app
+        .graphql_as(
+            coach.token(),
+            "mutation($c: ID!) { suggestToCouple(input: { coupleId: $c, ritualKey: \"six_second_kiss\" }) { suggestion { id } } }",
+            json!({ "c": couple_id }),
+        )
+        .await;
+    assert!(error_codes(&suggested).is_empty(), "{suggested}");
     (ana, ben, couple_id)
 }
 
@@ -65,6 +77,7 @@ struct Left {
     check_ins: u64,
     shared: u64,
     results: u64,
+    suggestions: u64,
 }
 
 async fn what_is_left(app: &TestApp, couple_id: &str, owner: &Account) -> Left {
@@ -93,6 +106,11 @@ async fn what_is_left(app: &TestApp, couple_id: &str, owner: &Account) -> Left {
             .unwrap(),
         results: assessment::Entity::find()
             .filter(assessment::Column::UserId.eq(uuid_of(&owner.id)))
+            .count(db)
+            .await
+            .unwrap(),
+        suggestions: suggestion::Entity::find()
+            .filter(suggestion::Column::CoupleId.eq(id))
             .count(db)
             .await
             .unwrap(),
@@ -146,8 +164,14 @@ async fn an_archived_couples_shared_data_is_deleted_after_30_days_once() {
 
     let full = what_is_left(&app, &gone, &ana).await;
     assert_eq!(
-        (full.plans, full.completions, full.check_ins, full.shared),
-        (1, 1, 1, 1)
+        (
+            full.plans,
+            full.completions,
+            full.check_ins,
+            full.shared,
+            full.suggestions
+        ),
+        (1, 1, 1, 1, 1)
     );
 
     // 29 days on: still kept, read-only, for both.
@@ -164,9 +188,10 @@ async fn an_archived_couples_shared_data_is_deleted_after_30_days_once() {
             after.plans,
             after.completions,
             after.check_ins,
-            after.shared
+            after.shared,
+            after.suggestions
         ),
-        (0, 0, 0, 0)
+        (0, 0, 0, 0, 0)
     );
     assert_eq!(after.results, full.results, "her own result stays hers");
     let row = couple::find(&app.db, uuid_of(&gone))
@@ -179,7 +204,15 @@ async fn an_archived_couples_shared_data_is_deleted_after_30_days_once() {
     assert_eq!(row.goals, json!([]));
     // The couple archived later is untouched.
     let other = what_is_left(&app, &kept, &cat).await;
-    assert_eq!((other.plans, other.completions, other.check_ins), (1, 1, 1));
+    assert_eq!(
+        (
+            other.plans,
+            other.completions,
+            other.check_ins,
+            other.suggestions
+        ),
+        (1, 1, 1, 1)
+    );
 
     // Again: nothing more happens, and the first deletion's time stands.
     clock.set(start + chrono::Duration::days(31));
