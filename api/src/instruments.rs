@@ -18,6 +18,16 @@ pub struct StoredInstrument {
     pub definition: Instrument,
 }
 
+impl StoredInstrument {
+    /// A stored version as the engine reads it.
+    pub fn from_row(row: &entities::instrument::Model) -> Result<Self, entities::BadRow> {
+        Ok(Self {
+            id: row.id,
+            definition: row.instrument()?,
+        })
+    }
+}
+
 /// The current version of every instrument, by key and by stored ID.
 #[derive(Debug, Default)]
 pub struct Instruments {
@@ -68,5 +78,22 @@ impl Instruments {
 
     pub fn by_id(&self, id: Uuid) -> Option<Arc<StoredInstrument>> {
         self.by_id.get(&id).cloned()
+    }
+
+    /// Any stored version by ID: from memory, or from the store for a version no longer
+    /// current or an organization's. `None` when nothing is stored under `id`.
+    pub async fn stored<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: Uuid,
+    ) -> Result<Option<Arc<StoredInstrument>>, crate::error::ApiError> {
+        if let Some(found) = self.by_id(id) {
+            return Ok(Some(found));
+        }
+        use sea_orm::EntityTrait;
+        match entities::instrument::Entity::find_by_id(id).one(db).await? {
+            Some(row) => Ok(Some(Arc::new(StoredInstrument::from_row(&row)?))),
+            None => Ok(None),
+        }
     }
 }

@@ -46,6 +46,41 @@ async fn find_version<C: ConnectionTrait>(
         .await
 }
 
+/// The stored row of `instrument`'s `version`: the one found, or one stored now for
+/// `organization` (none for a built-in). When another instance stores it first, theirs. Its
+/// definition may differ from `definition`: the callers decide what that means.
+async fn find_or_store<C: ConnectionTrait>(
+    db: &C,
+    instrument: &Instrument,
+    version: i32,
+    definition: &Json,
+    organization: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    if let Some(found) = find_version(db, &instrument.key, version).await? {
+        return Ok(found);
+    }
+    let row = ActiveModel {
+        id: Set(Uuid::now_v7()),
+        key: Set(instrument.key.clone()),
+        version: Set(version),
+        definition: Set(definition.clone()),
+        created_at: Set(now),
+        organization_id: Set(organization),
+    };
+    match row.insert(db).await {
+        Ok(model) => Ok(model),
+        Err(err) if Unique::violated_by(&err) == Some(Unique::InstrumentVersion) => {
+            find_version(db, &instrument.key, version).await?.ok_or(err)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+fn definition_of(instrument: &Instrument) -> Result<Json, DbErr> {
+    serde_json::to_value(instrument).map_err(|e| DbErr::Custom(format!("{e}")))
+}
+
 /// Stores `instrument` unless its version is stored already, and answers the stored row. The
 /// same version stored with a different definition is an error: results scored with the old
 /// one would no longer mean what they said.
@@ -54,36 +89,14 @@ pub async fn ensure_stored<C: ConnectionTrait>(
     instrument: &Instrument,
     now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
-    let definition = serde_json::to_value(instrument).map_err(|e| DbErr::Custom(format!("{e}")))?;
+    let definition = definition_of(instrument)?;
     let version = i32::try_from(instrument.version).map_err(|_| {
         DbErr::Custom(format!(
             "instrument {} has a version too large",
             instrument.key
         ))
     })?;
-    let stored = match find_version(db, &instrument.key, version).await? {
-        Some(found) => found,
-        None => {
-            let row = ActiveModel {
-                id: Set(Uuid::now_v7()),
-                key: Set(instrument.key.clone()),
-                version: Set(version),
-                definition: Set(definition.clone()),
-                created_at: Set(now),
-                organization_id: Set(None),
-            };
-            match row.insert(db).await {
-                Ok(model) => model,
-                // Another instance stored it first.
-                Err(err) if Unique::violated_by(&err) == Some(Unique::InstrumentVersion) => {
-                    find_version(db, &instrument.key, version)
-                        .await?
-                        .ok_or(err)?
-                }
-                Err(err) => return Err(err),
-            }
-        }
-    };
+    let stored = find_or_store(db, instrument, version, &definition, None, now).await?;
     if stored.definition != definition {
         return Err(DbErr::Custom(format!(
             "instrument `{}` version {} is stored with a different definition: a changed definition needs a new version",
@@ -91,15 +104,6 @@ pub async fn ensure_stored<C: ConnectionTrait>(
         )));
     }
     Ok(stored)
-}
-
-/// Every stored version of an instrument, oldest first.
-pub async fn versions<C: ConnectionTrait>(db: &C, key: &str) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::Key.eq(key))
-        .order_by_asc(Column::Version)
-        .all(db)
-        .await
 }
 
 /// Why an organization's instrument could not be stored.
@@ -124,6 +128,7 @@ pub async fn store_for_organization<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Model, OrgStoreError> {
     let taken = || OrgStoreError::KeyTaken(instrument.key.clone());
+    let version_taken = || OrgStoreError::VersionTaken(instrument.key.clone(), instrument.version);
     let others = Entity::find()
         .filter(Column::Key.eq(instrument.key.as_str()))
         .filter(
@@ -136,39 +141,23 @@ pub async fn store_for_organization<C: ConnectionTrait>(
     if others.is_some() || domain::instrument::is_builtin_key(&instrument.key) {
         return Err(taken());
     }
-    let definition = serde_json::to_value(instrument).map_err(|e| DbErr::Custom(format!("{e}")))?;
-    let version = i32::try_from(instrument.version)
-        .map_err(|_| OrgStoreError::VersionTaken(instrument.key.clone(), instrument.version))?;
-    let clash = |stored: Model| {
-        if stored.definition == definition {
-            Ok(stored)
-        } else {
-            Err(OrgStoreError::VersionTaken(
-                instrument.key.clone(),
-                instrument.version,
-            ))
-        }
-    };
-    if let Some(stored) = find_version(db, &instrument.key, version).await? {
-        return clash(stored);
-    }
-    let row = ActiveModel {
-        id: Set(Uuid::now_v7()),
-        key: Set(instrument.key.clone()),
-        version: Set(version),
-        definition: Set(definition.clone()),
-        created_at: Set(now),
-        organization_id: Set(Some(organization)),
-    };
-    match row.insert(db).await {
-        Ok(model) => Ok(model),
-        Err(err) if Unique::violated_by(&err) == Some(Unique::InstrumentVersion) => {
-            match find_version(db, &instrument.key, version).await? {
-                Some(stored) if stored.organization_id == Some(organization) => clash(stored),
-                _ => Err(taken()),
-            }
-        }
-        Err(err) => Err(err.into()),
+    let definition = definition_of(instrument)?;
+    let version = i32::try_from(instrument.version).map_err(|_| version_taken())?;
+    let stored = find_or_store(
+        db,
+        instrument,
+        version,
+        &definition,
+        Some(organization),
+        now,
+    )
+    .await?;
+    if stored.organization_id != Some(organization) {
+        Err(taken())
+    } else if stored.definition != definition {
+        Err(version_taken())
+    } else {
+        Ok(stored)
     }
 }
 

@@ -34,10 +34,7 @@ pub type SuggestionConnection = Connection<String, Suggestion, ConnectionTotals,
 
 /// A stored instrument version as the engine reads it.
 fn stored(row: &instrument::Model) -> Result<Arc<StoredInstrument>, ApiError> {
-    Ok(Arc::new(StoredInstrument {
-        id: row.id,
-        definition: row.instrument()?,
-    }))
+    Ok(Arc::new(StoredInstrument::from_row(row)?))
 }
 
 /// An organization's instrument by key, if the caller may use it: its coaches, and the members
@@ -147,15 +144,12 @@ impl Suggestion {
             return Ok(None);
         };
         let state = ctx.data::<AppState>()?;
-        if let Some(found) = state.instruments.by_id(id) {
-            return Ok(Some(InstrumentNode(found)));
-        }
-        use sea_orm::EntityTrait;
-        let row = instrument::Entity::find_by_id(id)
-            .one(&state.db)
+        let found = state
+            .instruments
+            .stored(&state.db, id)
             .await?
             .ok_or_else(|| ApiError::internal(&"a suggested instrument is not stored"))?;
-        Ok(Some(InstrumentNode(stored(&row)?)))
+        Ok(Some(InstrumentNode(found)))
     }
 
     /// The coach's note, if they wrote one.
@@ -515,22 +509,18 @@ async fn answer(
             suggestion: Suggestion(access),
         });
     }
-    let answered =
-        match suggestion::answer(&state.db, id, status, member, state.clock.now()).await? {
-            Some(row) => row,
-            // Answered by the partner meanwhile: as a retry would see it.
-            None => {
-                let (again, _) = policy::answerable_suggestion(state, caller, id).await?;
-                policy::may_answer(&again, status)?;
-                return Ok(AnswerSuggestionPayload {
-                    suggestion: Suggestion(again),
-                });
-            }
-        };
+    let row = match suggestion::answer(&state.db, id, status, member, state.clock.now()).await? {
+        Some(row) => row,
+        // Answered by the partner meanwhile: judged below as a retry would be.
+        None => suggestion::find(&state.db, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("suggestion"))?,
+    };
     let access = access
         .couple()
-        .suggestion(answered)
+        .suggestion(row)
         .ok_or_else(|| ApiError::internal(&"an answered suggestion moved"))?;
+    policy::may_answer(&access, status)?;
     Ok(AnswerSuggestionPayload {
         suggestion: Suggestion(access),
     })

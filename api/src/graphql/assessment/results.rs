@@ -21,18 +21,11 @@ pub async fn instrument_of(
     state: &AppState,
     row: &entities::assessment::Model,
 ) -> Result<Arc<StoredInstrument>, ApiError> {
-    if let Some(found) = state.instruments.by_id(row.instrument_id) {
-        return Ok(found);
-    }
-    use sea_orm::EntityTrait;
-    let stored = entities::instrument::Entity::find_by_id(row.instrument_id)
-        .one(&state.db)
+    state
+        .instruments
+        .stored(&state.db, row.instrument_id)
         .await?
-        .ok_or_else(|| ApiError::internal(&"an assessment's instrument is not stored"))?;
-    Ok(Arc::new(StoredInstrument {
-        id: stored.id,
-        definition: stored.instrument()?,
-    }))
+        .ok_or_else(|| ApiError::internal(&"an assessment's instrument is not stored"))
 }
 
 /// Where an assessment is.
