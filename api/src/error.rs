@@ -100,7 +100,8 @@ fn conflict_message(unique: Unique) -> Option<&'static str> {
         | Unique::CompletionOnce
         | Unique::RitualKey
         | Unique::InstrumentVersion
-        | Unique::CheckInAnswer => None,
+        | Unique::CheckInAnswer
+        | Unique::IdempotencyKey => None,
     }
 }
 

@@ -141,6 +141,16 @@ impl Job for DeleteUncoupledData {
     const QUEUE: &'static str = "delete_uncoupled_data";
 }
 
+/// Forgets idempotency keys whose answers expired at `at` (a retry with one runs again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PruneIdempotencyKeys {
+    pub at: DateTime<Utc>,
+}
+
+impl Job for PruneIdempotencyKeys {
+    const QUEUE: &'static str = "prune_idempotency_keys";
+}
+
 /// Tells a member's partner about a logged completion (never its note or closeness).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnnounceCompletion {

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod checkin;
 pub mod clock;
 pub mod couple;
+pub mod idempotency;
 pub mod ids;
 pub mod instrument;
 pub mod jobs;

@@ -23,10 +23,12 @@ pub enum Unique {
     InstrumentVersion,
     /// A member answers a day's check-in once (and may change it until both answered).
     CheckInAnswer,
+    /// An idempotency key is claimed once per caller.
+    IdempotencyKey,
 }
 
 impl Unique {
-    const ALL: [Unique; 8] = [
+    const ALL: [Unique; 9] = [
         Unique::UserEmail,
         Unique::ActiveMembership,
         Unique::Membership,
@@ -35,6 +37,7 @@ impl Unique {
         Unique::RitualKey,
         Unique::InstrumentVersion,
         Unique::CheckInAnswer,
+        Unique::IdempotencyKey,
     ];
 
     /// The constraint's (or unique index's) name in PostgreSQL.
@@ -48,6 +51,7 @@ impl Unique {
             Unique::RitualKey => "rituals_key_key",
             Unique::InstrumentVersion => "uq_instruments_key_version",
             Unique::CheckInAnswer => "uq_check_in_answers_couple_date_user",
+            Unique::IdempotencyKey => "uq_idempotency_keys_owner_key",
         }
     }
 
@@ -66,6 +70,7 @@ impl Unique {
             Unique::CheckInAnswer => {
                 "check_in_answers.couple_id, check_in_answers.local_date, check_in_answers.user_id"
             }
+            Unique::IdempotencyKey => "idempotency_keys.owner, idempotency_keys.key_hash",
         }
     }
 

@@ -12,6 +12,7 @@ pub mod couple_member;
 pub mod dead_job;
 pub mod email_token;
 pub mod history;
+pub mod idempotency_key;
 pub mod instrument;
 pub mod invite;
 pub mod notification;

@@ -32,6 +32,7 @@ mod m20261128_000025_create_webhooks;
 mod m20261128_000026_create_email_tokens;
 mod m20261128_000027_create_coach_invites;
 mod m20261128_000028_create_organization_content;
+mod m20261128_000029_create_idempotency_keys;
 
 pub mod content;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000026_create_email_tokens::Migration),
             Box::new(m20261128_000027_create_coach_invites::Migration),
             Box::new(m20261128_000028_create_organization_content::Migration),
+            Box::new(m20261128_000029_create_idempotency_keys::Migration),
         ]
     }
 }

@@ -170,6 +170,28 @@ impl TestApp {
         serde_json::from_slice(&bytes).expect("a JSON body")
     }
 
+    /// POSTs a GraphQL request with `Idempotency-Key: <key>` (and the token, when given).
+    pub async fn graphql_keyed(
+        &self,
+        token: Option<&str>,
+        key: &str,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let mut headers = vec![
+            ("content-type", "application/json".to_owned()),
+            ("idempotency-key", key.to_owned()),
+        ];
+        if let Some(token) = token {
+            headers.push(("authorization", format!("Bearer {token}")));
+        }
+        let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let (status, _, body) = self.post_with("/graphql", &headers, &body).await;
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).expect("a JSON body")
+    }
+
     /// Registers a member through the API.
     pub async fn register(&self, email: &str, display_name: &str) -> Account {
         let password = format!("pw-{}", uuid::Uuid::new_v4().simple());

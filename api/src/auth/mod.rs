@@ -59,6 +59,10 @@ pub struct Caller {
     pub throttled: Option<crate::error::ApiError>,
     /// A credential was presented and refused (bad, expired, or its session revoked).
     pub credential_rejected: bool,
+    /// The account an unexpired, validly signed access token names when its session has ended
+    /// or its account is disabled. It grants nothing; it only finds the idempotency keys of
+    /// that account, so a retry of what ended the session (logout) gets its first answer.
+    pub(crate) signed_for: Option<Uuid>,
     /// Filled by the policy on first use; shared by every field of the request.
     pub(crate) current_couple: Arc<OnceCell<CurrentCouple>>,
     /// Filled by the policy on first use.
@@ -70,6 +74,24 @@ impl Caller {
         Self {
             credential_rejected: true,
             ..Self::default()
+        }
+    }
+
+    fn rejected_for(account: Uuid) -> Self {
+        Self {
+            signed_for: Some(account),
+            ..Self::rejected()
+        }
+    }
+
+    /// Whose idempotency keys this caller's requests use: the account's, the API key's, or
+    /// (for anonymous callers) a shared space where only the same key and request meet.
+    pub fn idempotency_owner(&self) -> String {
+        match (&self.user, &self.api_key, self.signed_for) {
+            (Some(user), _, _) => format!("user:{}", user.id),
+            (None, Some(key), _) => format!("key:{}", key.key_id),
+            (None, None, Some(account)) => format!("user:{account}"),
+            (None, None, None) => "anonymous".to_owned(),
         }
     }
 }
@@ -140,7 +162,7 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
         Ok(Some((s, user))) if s.user_id == claims.sub && s.is_live(now) => {
             if user.disabled {
                 tracing::debug!(user.id = %user.id, "access token of a disabled account");
-                return Caller::rejected();
+                return Caller::rejected_for(claims.sub);
             }
             let role = match user.role() {
                 Ok(role) => role,
@@ -163,7 +185,7 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
         }
         Ok(_) => {
             tracing::debug!(session.id = %claims.sid, "access token of a revoked or unknown session");
-            Caller::rejected()
+            Caller::rejected_for(claims.sub)
         }
         Err(err) => {
             tracing::error!(error = %err, "could not check the caller's session");

@@ -9,7 +9,8 @@
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+    DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection,
+    SelectionSet,
 };
 use async_graphql::{Name, Positioned, Value, Variables};
 
@@ -67,6 +68,15 @@ fn display_count(n: usize) -> String {
     } else {
         n.to_string()
     }
+}
+
+/// Whether the operation `operation_name` selects is a query, a mutation or a subscription;
+/// `None` when it cannot be told (which [`check`] refuses).
+pub fn operation_type(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<OperationType> {
+    select(document, operation_name).ok().map(|op| op.ty)
 }
 
 /// The operation a request runs: the named one, or the only one.

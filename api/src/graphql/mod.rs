@@ -10,6 +10,7 @@ pub mod connection;
 pub mod couple;
 pub mod document;
 pub mod extensions;
+pub mod idempotency;
 pub mod loaders;
 pub mod node;
 pub mod notifications;
@@ -43,6 +44,16 @@ pub struct Query(
 );
 
 /// The root of every mutation.
+///
+/// Every mutation is safe to retry. Send `Idempotency-Key: <a new UUID>` with the request (over
+/// WebSocket: `"idempotencyKey"` in the operation's `extensions`), and send the same key with
+/// every retry of that request. The first request with a key runs; a retry with the same key,
+/// operation and variables within 24 hours gets the first answer without running again, with
+/// `extensions.idempotency.replayed: true`. A retry that arrives while the first is still
+/// running waits for it, up to the operation time limit, then answers CONFLICT with
+/// `extensions.retryAfter` (seconds): retry with the same key. The same key with a different
+/// request answers BAD_USER_INPUT. Keys are per account. An answer that failed on the
+/// server's side (INTERNAL_SERVER_ERROR) or was rate limited is not kept: its retry runs again.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     account::mutation::AccountMutation,
@@ -87,6 +98,9 @@ pub fn build_schema(state: &AppState) -> AppSchema {
     .limit_directives(10)
     // A span per resolver, so a slow request in the logs shows which field was slow.
     .extension(async_graphql::extensions::Tracing)
+    // Outside the request policy: a retry is answered before the policy runs anything, and
+    // an operation the policy stops at its time limit lets its key go.
+    .extension(idempotency::Idempotency)
     .extension(extensions::RequestPolicy::new(
         state.metrics.clone(),
         document::DocumentLimits {

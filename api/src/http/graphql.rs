@@ -13,6 +13,7 @@ use super::client::client_info;
 use crate::auth;
 use crate::error::{ErrorCode, error_body};
 use crate::graphql::AppSchema;
+use crate::graphql::idempotency::KeyHeader;
 use crate::state::AppState;
 
 fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
@@ -104,8 +105,33 @@ pub async fn post(
             );
         }
     }
+    let key = match req.headers().get(IDEMPOTENCY_KEY).map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(key)) => Some(KeyHeader(key.to_owned())),
+        Some(Err(_)) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                "the Idempotency-Key may hold only visible ASCII characters (a UUID is best)",
+            );
+        }
+    };
+    if key.is_some() && matches!(batch, BatchRequest::Batch(_)) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput,
+            "an Idempotency-Key names one operation: send the operation alone, not in a batch",
+        );
+    }
+    let batch = match key {
+        Some(key) => batch.data(key),
+        None => batch,
+    };
     execute(state, schema, &req, batch).await
 }
+
+/// The header a client names one attempt of a mutation with (the IETF httpapi draft's).
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// Authenticates the caller and runs the operation on the runtime that owns the database pool
 /// ([`AppState::runtime`]), so the statements it awaits wake it there.

@@ -16,6 +16,7 @@ mod couples;
 mod email;
 mod health;
 mod http_hardening;
+mod idempotency;
 mod loading;
 mod node;
 mod notifications;

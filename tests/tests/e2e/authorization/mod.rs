@@ -3,6 +3,8 @@
 //! subject's partner, the subject, a coach (the admin of an organization both members of the
 //! subject's couple granted every scope), an administrator, and an API key of that organization
 //! with every scope. A new resolver without a case fails `every_root_field_has_an_authorization_case`.
+//! Every mutation is also sent with an `Idempotency-Key` and retried with it, by every caller:
+//! the retry must answer what the first attempt answered, replayed rather than run again.
 
 use std::collections::BTreeSet;
 
@@ -392,6 +394,16 @@ fn every_root_field_has_an_authorization_case() {
 async fn run(app: &TestApp, world: &World, case: &Case, actor: Actor) -> Value {
     let token = world.account(actor).map(|a| a.access_token.as_str());
     let variables = (case.variables)(world, actor);
+    if case.root == Root::Mutation {
+        // Every mutation is sent with a key and retried with it: the retry must not run it.
+        let key = uuid::Uuid::new_v4().to_string();
+        let first = app
+            .graphql_keyed(token, &key, case.query, variables.clone())
+            .await;
+        let again = app.graphql_keyed(token, &key, case.query, variables).await;
+        check_retry(case, actor, &first, &again);
+        return first;
+    }
     if case.root != Root::Subscription {
         return app.graphql_as(token, case.query, variables).await;
     }
@@ -439,6 +451,21 @@ async fn notify(app: &TestApp, user: uuid::Uuid) {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     });
+}
+
+/// A retry with the key of `first` answers what `first` answered, marked as replayed.
+fn check_retry(case: &Case, actor: Actor, first: &Value, again: &Value) {
+    let what = format!("{} as {actor:?}, retried", case.field);
+    assert_eq!(
+        first["extensions"]["idempotency"]["replayed"], false,
+        "{what}: the first attempt ran: {first}"
+    );
+    assert_eq!(
+        again["extensions"]["idempotency"]["replayed"], true,
+        "{what}: answered from the first attempt: {again}"
+    );
+    assert_eq!(again["data"], first["data"], "{what}: same data");
+    assert_eq!(again["errors"], first["errors"], "{what}: same errors");
 }
 
 fn check(case: &Case, actor: Actor, expect: Expect, body: &Value) {
