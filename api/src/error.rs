@@ -19,6 +19,9 @@ pub enum ErrorCode {
     Conflict,
     RateLimited,
     InternalServerError,
+    /// Apollo's code for a persisted query hash the server does not know: the client sends
+    /// the query's text with it.
+    PersistedQueryNotFound,
 }
 
 impl ErrorCode {
@@ -33,6 +36,7 @@ impl ErrorCode {
             ErrorCode::Conflict => "CONFLICT",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::InternalServerError => "INTERNAL_SERVER_ERROR",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
         }
     }
 }

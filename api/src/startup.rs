@@ -111,6 +111,9 @@ impl Application {
             draining: Arc::default(),
             runtime: tokio::runtime::Handle::current(),
             documents: Arc::new(ParsedDocuments::new(PARSED_DOCUMENTS)),
+            persisted: Arc::new(crate::graphql::persisted::PersistedQueries::load(
+                &settings.clients,
+            )?),
             mailer: crate::mail::Mailer::new(&settings.mail, settings.is_production())?,
             settings: Arc::new(settings),
             db,
@@ -138,6 +141,8 @@ impl Application {
             App::new()
                 .app_data(web::Data::new(app_state.clone()))
                 .app_data(web::Data::new(schema.clone()))
+                // Inside `observe`, so preflights are counted and marked too.
+                .wrap(from_fn(http::cors::cors))
                 .wrap(from_fn(http::observe::observe))
                 .wrap(TracingLogger::default())
                 .configure(|cfg| http::routes(cfg, graphiql))

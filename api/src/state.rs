@@ -43,4 +43,6 @@ pub struct AppState {
     pub mailer: crate::mail::Mailer,
     /// GraphQL documents parsed before, by their text.
     pub documents: Arc<crate::graphql::parsed::ParsedDocuments>,
+    /// Operations sent by hash: registered ones and those clients sent with their hash.
+    pub persisted: Arc<crate::graphql::persisted::PersistedQueries>,
 }

@@ -203,6 +203,8 @@ pub struct Settings {
     pub password_hash_wait: Duration,
     /// A file replacing the built-in list of safety resources, if one is given.
     pub safety_resources_file: Option<PathBuf>,
+    /// Browser origins allowed to call the API, and which operations it runs.
+    pub clients: crate::clients::ClientSettings,
 }
 
 impl Settings {
@@ -377,6 +379,7 @@ impl Settings {
                 if production { 5 } else { 0 },
             )?),
             safety_resources_file: var("SAFETY_RESOURCES_FILE").map(PathBuf::from),
+            clients: crate::clients::ClientSettings::from_vars(&var)?,
             password_hash_concurrency: parse_num(&var, "PASSWORD_HASH_CONCURRENCY", cores)?.max(1),
             password_hash_wait: Duration::from_secs(parse_num(
                 &var,
@@ -427,7 +430,7 @@ fn parse_networks(raw: Option<&str>) -> anyhow::Result<Vec<ipnet::IpNet>> {
         .collect()
 }
 
-fn parse_bool(
+pub(crate) fn parse_bool(
     var: &impl Fn(&str) -> Option<String>,
     name: &str,
     default: bool,
@@ -440,7 +443,7 @@ fn parse_bool(
     }
 }
 
-fn parse_num<T: std::str::FromStr>(
+pub(crate) fn parse_num<T: std::str::FromStr>(
     var: &impl Fn(&str) -> Option<String>,
     name: &str,
     default: T,

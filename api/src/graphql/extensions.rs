@@ -90,6 +90,9 @@ impl Extension for RequestPolicyExtension {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         if let Ok(state) = ctx.data::<AppState>() {
+            // An operation sent by hash gets its text before anything reads it.
+            let persisted = state.persisted.resolve(&mut request);
+            persisted.map_err(|err| self.refuse(err, ErrorCode::BadUserInput))?;
             // On a WebSocket the caller is whoever the session is now, not at connection time.
             if let Some(socket) = ctx.data_opt::<SocketCredential>() {
                 let caller = auth::authenticate(state, socket.authorization.as_deref()).await;

@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod organization_content;
 pub mod organizations;
 pub mod parsed;
+pub mod persisted;
 pub mod plan;
 pub mod resources;
 pub mod ritual;

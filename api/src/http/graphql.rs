@@ -224,6 +224,10 @@ pub async fn get(
             );
         }
     };
+    // A query sent by hash is looked up first, so a mutation cannot slip through GET by hash.
+    if let Err(err) = state.persisted.resolve(&mut request) {
+        return answer(&async_graphql::Response::from_errors(vec![err]));
+    }
     if let Ok(document) = state.documents.parse(&request.query) {
         request.set_parsed_query(document);
     }

@@ -2,6 +2,7 @@
 //! webhooks' test ping.
 
 pub mod client;
+pub mod cors;
 pub mod graphql;
 pub mod health;
 pub mod observe;

@@ -8,6 +8,7 @@ mod authorization;
 mod breaks;
 mod catalog;
 mod check_ins;
+mod clients;
 mod coach_invites;
 mod coaching;
 mod compose;
