@@ -209,6 +209,7 @@ impl Application {
                 metrics: state.metrics.clone(),
                 notifications: state.notifications.clone(),
                 streak_rules: state.settings.streak_rules,
+                changes_retention: state.settings.clients.changes_retention,
                 webhooks: state.settings.webhooks,
                 identity: worker::WorkerIdentity::new(state.clock.now()),
                 clock: state.clock.clone(),

@@ -141,14 +141,15 @@ impl Job for DeleteUncoupledData {
     const QUEUE: &'static str = "delete_uncoupled_data";
 }
 
-/// Forgets idempotency keys whose answers expired at `at` (a retry with one runs again).
+/// Forgets what offline clients no longer need at `at`: idempotency keys whose answers
+/// expired (a retry with one runs again) and changes older than the feed's retention.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PruneIdempotencyKeys {
+pub struct PruneSyncData {
     pub at: DateTime<Utc>,
 }
 
-impl Job for PruneIdempotencyKeys {
-    const QUEUE: &'static str = "prune_idempotency_keys";
+impl Job for PruneSyncData {
+    const QUEUE: &'static str = "prune_sync_data";
 }
 
 /// Tells a member's partner about a logged completion (never its note or closeness).

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod breaks;
 pub mod catalog;
+pub mod changes;
 pub mod checkin;
 pub mod clock;
 pub mod couple;

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod api_key;
 pub mod assessment;
+pub mod change;
 pub mod check_in;
 pub mod completion;
 pub mod constraint;

@@ -38,7 +38,7 @@ impl Model {
 
 /// Stores a notification unless one with its dedupe key exists; answers the new row, or
 /// `None` when it was already there.
-pub async fn insert_once<C: ConnectionTrait>(
+pub async fn insert_once<C: ConnectionTrait + sea_orm::TransactionTrait>(
     db: &C,
     draft: Draft,
     now: DateTime<Utc>,
@@ -48,7 +48,7 @@ pub async fn insert_once<C: ConnectionTrait>(
 
 /// Stores many notifications, each unless one with its dedupe key exists; answers the rows
 /// this call added.
-pub async fn insert_many_once<C: ConnectionTrait>(
+pub async fn insert_many_once<C: ConnectionTrait + sea_orm::TransactionTrait>(
     db: &C,
     drafts: Vec<Draft>,
     now: DateTime<Utc>,
@@ -71,10 +71,41 @@ pub async fn insert_many_once<C: ConnectionTrait>(
         .on_conflict_do_nothing_on([Column::DedupeKey])
         .exec_with_returning_many(db)
         .await?;
-    Ok(match inserted {
+    let added = match inserted {
         sea_orm::TryInsertResult::Inserted(rows) => rows,
         _ => Vec::new(),
-    })
+    };
+    // Each member's changes feed learns of their new notifications.
+    let changes: Vec<_> = added
+        .iter()
+        .map(|row| created(row.id, row.user_id))
+        .collect();
+    crate::change::record(db, &changes, now).await?;
+    Ok(added)
+}
+
+/// The changes feed's name for notifications (their GraphQL type).
+pub const CHANGE_KIND: &str = "Notification";
+
+fn created(id: Uuid, user_id: Uuid) -> crate::change::NewChange {
+    crate::change::NewChange {
+        kind: CHANGE_KIND,
+        object_id: id,
+        action: crate::change::Action::Created,
+        audience: crate::change::Audience::Member(user_id),
+    }
+}
+
+/// The IDs of the member's unread notifications.
+pub async fn unread_ids<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::ReadAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// A page of a member's notifications, newest first: `limit` of them after the `after` ID

@@ -33,6 +33,7 @@ mod m20261128_000026_create_email_tokens;
 mod m20261128_000027_create_coach_invites;
 mod m20261128_000028_create_organization_content;
 mod m20261128_000029_create_idempotency_keys;
+mod m20261128_000030_create_changes;
 
 pub mod content;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000027_create_coach_invites::Migration),
             Box::new(m20261128_000028_create_organization_content::Migration),
             Box::new(m20261128_000029_create_idempotency_keys::Migration),
+            Box::new(m20261128_000030_create_changes::Migration),
         ]
     }
 }

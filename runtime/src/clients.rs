@@ -18,6 +18,9 @@ pub struct ClientSettings {
     pub persisted_only: bool,
     /// How many automatic persisted queries one api process remembers (0: none).
     pub apq_cache_size: usize,
+    /// How long the changes feed keeps changes; a client's cursor older than this must
+    /// reload everything.
+    pub changes_retention: std::time::Duration,
 }
 
 impl ClientSettings {
@@ -45,8 +48,21 @@ impl ClientSettings {
             persisted_queries_file,
             persisted_only,
             apq_cache_size: crate::config::parse_num(var, "APQ_CACHE_SIZE", 1_000)?,
+            changes_retention: retention_days(var)?,
         })
     }
+}
+
+fn retention_days(var: &impl Fn(&str) -> Option<String>) -> anyhow::Result<std::time::Duration> {
+    let days: u64 = crate::config::parse_num(
+        var,
+        "CHANGES_RETENTION_DAYS",
+        u64::from(domain::changes::DEFAULT_RETENTION_DAYS),
+    )?;
+    if !(1..=3650).contains(&days) {
+        bail!("REKINDLE_CHANGES_RETENTION_DAYS must be 1 to 3650, not {days}");
+    }
+    Ok(std::time::Duration::from_secs(days * 24 * 60 * 60))
 }
 
 /// An origin as browsers send it: `scheme://host[:port]`, lower-cased, nothing after.
@@ -150,6 +166,17 @@ mod tests {
             assert!(parse_origin(bad).is_err(), "{bad} was taken");
         }
         assert!(settings(&[("CORS_ORIGINS", "https://ok.example,nope")]).is_err());
+    }
+
+    #[test]
+    fn changes_are_kept_thirty_days_unless_configured() {
+        let days = |s: &ClientSettings| s.changes_retention.as_secs() / 86_400;
+        assert_eq!(days(&settings(&[]).unwrap()), 30);
+        assert_eq!(
+            days(&settings(&[("CHANGES_RETENTION_DAYS", "7")]).unwrap()),
+            7
+        );
+        assert!(settings(&[("CHANGES_RETENTION_DAYS", "0")]).is_err());
     }
 
     #[test]

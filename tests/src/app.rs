@@ -78,6 +78,21 @@ impl TestApp {
         .await
     }
 
+    /// The app on `stores` (so a [`crate::TestWorker`] can share them), with a clock standing
+    /// at `start` until the test moves it, no embedded worker, and these environment entries.
+    pub async fn spawn_driven(stores: &Stores, start: DateTime<Utc>, env: &[(&str, &str)]) -> Self {
+        let mut entries = vec![("REKINDLE_EMBEDDED_WORKER".to_owned(), "false".to_owned())];
+        entries.extend(env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+        Self::spawn_on(
+            stores,
+            Options {
+                env: entries,
+                clock: Some(Arc::new(ManualClock::new(start))),
+            },
+        )
+        .await
+    }
+
     /// Moves the app's clock on; the app must have been started with one.
     pub fn advance(&self, by: chrono::Duration) {
         self.clock

@@ -64,6 +64,7 @@ impl TestWorker {
             metrics,
             notifications,
             streak_rules: settings.streak_rules,
+            changes_retention: settings.clients.changes_retention,
             webhooks: settings.webhooks,
             identity,
             clock,

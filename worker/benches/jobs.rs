@@ -54,6 +54,7 @@ async fn start_worker(settings: &Settings, db: DatabaseConnection, queue: JobQue
         metrics: metrics.clone(),
         notifications: Fanout::in_process(),
         streak_rules: settings.streak_rules,
+        changes_retention: settings.clients.changes_retention,
         webhooks: settings.webhooks,
         identity: WorkerIdentity::new(clock.now()),
         clock,

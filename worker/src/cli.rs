@@ -73,6 +73,7 @@ async fn run() -> anyhow::Result<()> {
         metrics,
         notifications,
         streak_rules: settings.streak_rules,
+        changes_retention: settings.clients.changes_retention,
         webhooks: settings.webhooks,
         identity: WorkerIdentity::new(clock.now()),
         clock,

@@ -32,6 +32,8 @@ pub struct JobState {
     pub webhooks: runtime::config::WebhookSettings,
     /// The time jobs work with: the system's, or one a test sets.
     pub clock: Clock,
+    /// How long the changes feed keeps changes.
+    pub changes_retention: std::time::Duration,
 }
 
 /// Who this worker process is, as recorded in its heartbeat row.

@@ -11,8 +11,10 @@ use entities::{couple_break, couple_member, plan};
 use crate::auth::Caller;
 use crate::auth::policy::{self, BreakAccess};
 use crate::error::ApiError;
+use crate::graphql::changes::recorded;
 use crate::graphql::node::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
+use entities::change::{Action, Audience};
 
 /// Where a break stands.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -206,6 +208,7 @@ impl BreakMutation {
         };
         let row = couple_break::propose(&state.db, new, state.clock.now()).await?;
         let access = policy::couple_break(state, caller, row.id).await?;
+        break_changed(state, &access, Action::Created).await?;
         Ok(CoupleBreakPayload {
             couple_break: CoupleBreak(access),
         })
@@ -244,6 +247,7 @@ impl BreakMutation {
             plan::set_paused_until(&txn, id, Some(ends)).await?;
         }
         txn.commit().await?;
+        break_changed(state, &access, Action::Updated).await?;
         Ok(CoupleBreakPayload {
             couple_break: reread(state, access).await?,
         })
@@ -264,6 +268,7 @@ impl BreakMutation {
         if !couple_break::decide(&state.db, access.row().id, BreakStatus::Declined, now).await? {
             return Err(BreakError::Settled("decided", "declined").into());
         }
+        break_changed(state, &access, Action::Updated).await?;
         Ok(CoupleBreakPayload {
             couple_break: reread(state, access).await?,
         })
@@ -299,8 +304,22 @@ impl BreakMutation {
         if !couple_break::choose(&state.db, access.row(), user, input.choice.into()).await? {
             return Err(ApiError::conflict("you chose already; a choice is final"));
         }
+        // The partner sees that a choice was made (never which, until both chose).
+        break_changed(state, &access, Action::Updated).await?;
         Ok(CoupleBreakPayload {
             couple_break: reread(state, access).await?,
         })
     }
+}
+
+/// Tells the couple's changes feed that the break was proposed or changed.
+async fn break_changed(
+    state: &AppState,
+    access: &policy::BreakAccess,
+    action: Action,
+) -> Result<(), ApiError> {
+    let couple = Audience::Couple(access.couple().id());
+    let change = recorded(NodeKind::CoupleBreak, access.row().id, action, couple);
+    entities::change::record(&state.db, &[change], state.clock.now()).await?;
+    Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assessment;
 pub mod breaks;
+pub mod changes;
 pub mod checkin;
 pub mod coach_invites;
 pub mod coaching;
@@ -42,6 +43,7 @@ pub struct Query(
     notifications::NotificationQuery,
     organizations::OrganizationQuery,
     coaching::CoachingQuery,
+    changes::ChangesQuery,
 );
 
 /// The root of every mutation.

@@ -42,7 +42,8 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
-    fn prefix(self) -> &'static str {
+    /// The object's GraphQL type name, which its global ID starts with.
+    pub fn name(self) -> &'static str {
         match self {
             NodeKind::Ritual => "Ritual",
             NodeKind::User => "User",
@@ -63,7 +64,8 @@ impl NodeKind {
         }
     }
 
-    fn from_prefix(prefix: &str) -> Option<Self> {
+    /// The kind a type name (or global ID prefix) names.
+    pub fn from_prefix(prefix: &str) -> Option<Self> {
         match prefix {
             "Ritual" => Some(NodeKind::Ritual),
             "User" => Some(NodeKind::User),
@@ -88,7 +90,7 @@ impl NodeKind {
 
 /// Encodes a global ID: opaque to clients, stable for the object's life.
 pub fn global_id(kind: NodeKind, id: Uuid) -> ID {
-    ID(domain::ids::global_id(kind.prefix(), id))
+    ID(domain::ids::global_id(kind.name(), id))
 }
 
 /// Decodes a global ID that must be of `kind`; another kind is as unknown as a missing object.

@@ -17,10 +17,12 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, NotificationAccess};
 use crate::error::ApiError;
 use crate::graphql::account::types::QuietHours;
+use crate::graphql::changes::recorded;
 use crate::graphql::connection::{PageArgs, encode_cursor};
 use crate::graphql::node::{NodeKind, decode_id_of, global_id};
 use crate::graphql::plan::items::PlanItem;
 use crate::state::AppState;
+use entities::change::{Action, Audience};
 
 /// The highest daily cap a member may set (a higher one would cap nothing).
 pub const MAX_DAILY_CAP: i32 = 100;
@@ -338,7 +340,25 @@ impl NotificationMutation {
             (Some(ids), false) => Some(decode_ids(&ids, NodeKind::Notification, "notification")?),
         };
         let now = state.clock.now();
-        let marked = notification::mark_read(&state.db, owner, ids.as_deref(), now).await?;
+        let txn = entities::begin_write(&state.db).await?;
+        let touched = match &ids {
+            Some(ids) => ids.clone(),
+            None => notification::unread_ids(&txn, owner).await?,
+        };
+        let marked = notification::mark_read(&txn, owner, Some(&touched), now).await?;
+        let changes: Vec<_> = touched
+            .iter()
+            .map(|id| {
+                recorded(
+                    NodeKind::Notification,
+                    *id,
+                    Action::Updated,
+                    Audience::Member(owner),
+                )
+            })
+            .collect();
+        entities::change::record(&txn, &changes, now).await?;
+        txn.commit().await?;
         let unread_count = notification::unread_count(&state.db, owner).await?;
         Ok(MarkNotificationsReadPayload {
             marked,

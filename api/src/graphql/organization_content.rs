@@ -17,6 +17,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, CoupleAccess, OrganizationAccess, SuggestionAccess};
 use crate::error::ApiError;
 use crate::graphql::assessment::instruments::InstrumentNode;
+use crate::graphql::changes::recorded;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{NodeKind, decode_id_of, global_id};
@@ -25,6 +26,7 @@ use crate::graphql::plan::schedules::Cadence;
 use crate::graphql::ritual::types::{Ritual, RitualCategory};
 use crate::instruments::StoredInstrument;
 use crate::state::AppState;
+use entities::change::{Action, Audience};
 
 /// The longest instrument definition accepted, in bytes of JSON.
 const DEFINITION_MAX_BYTES: usize = 64 * 1024;
@@ -451,8 +453,10 @@ impl ContentMutation {
             }
         };
         let couple = policy::suggestion_target(state, caller, couple_id, scope).await?;
+        let now = state.clock.now();
+        let txn = entities::begin_write(&state.db).await?;
         let row = suggestion::create(
-            &state.db,
+            &txn,
             suggestion::NewSuggestion {
                 organization_id,
                 couple_id: couple.id(),
@@ -460,9 +464,17 @@ impl ContentMutation {
                 subject,
                 message,
             },
-            state.clock.now(),
+            now,
         )
         .await?;
+        let made = recorded(
+            NodeKind::Suggestion,
+            row.id,
+            Action::Created,
+            Audience::Couple(couple.id()),
+        );
+        entities::change::record(&txn, &[made], now).await?;
+        txn.commit().await?;
         let access = couple
             .suggestion(row)
             .ok_or_else(|| ApiError::internal(&"a new suggestion is not the coach's"))?;
@@ -509,8 +521,14 @@ async fn answer(
             suggestion: Suggestion(access),
         });
     }
-    let row = match suggestion::answer(&state.db, id, status, member, state.clock.now()).await? {
-        Some(row) => row,
+    let now = state.clock.now();
+    let row = match suggestion::answer(&state.db, id, status, member, now).await? {
+        Some(row) => {
+            let couple = Audience::Couple(row.couple_id);
+            let changed = recorded(NodeKind::Suggestion, row.id, Action::Updated, couple);
+            entities::change::record(&state.db, &[changed], now).await?;
+            row
+        }
         // Answered by the partner meanwhile: judged below as a retry would be.
         None => suggestion::find(&state.db, id)
             .await?

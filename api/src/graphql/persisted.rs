@@ -207,6 +207,7 @@ mod tests {
             persisted_queries_file: None,
             persisted_only: false,
             apq_cache_size: capacity,
+            changes_retention: std::time::Duration::from_secs(86_400),
         })
         .unwrap()
     }

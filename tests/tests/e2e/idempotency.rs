@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::SinkExt;
 use rekindle_tests::builders::{ADD_ITEM, couple, create_couple, create_plan};
 use rekindle_tests::stores::Stores;
-use rekindle_tests::{Account, Options, TestApp, TestWorker, error_codes, eventually};
+use rekindle_tests::{Account, TestApp, TestWorker, error_codes, eventually};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
@@ -308,17 +308,7 @@ async fn stored_answers_are_sealed_and_the_key_is_not_kept() {
 #[actix_web::test]
 async fn an_expired_key_is_forgotten_and_pruned_by_the_worker() {
     let stores = Stores::fresh().await;
-    let clock = std::sync::Arc::new(domain::clock::ManualClock::new(
-        rekindle_tests::wednesday_noon(),
-    ));
-    let app = TestApp::spawn_on(
-        &stores,
-        Options {
-            env: vec![("REKINDLE_EMBEDDED_WORKER".into(), "false".into())],
-            clock: Some(clock),
-        },
-    )
-    .await;
+    let app = TestApp::spawn_driven(&stores, rekindle_tests::wednesday_noon(), &[]).await;
     let (ana, plan) = member_with_plan(&app).await;
     let key = new_key();
     app.graphql_keyed(ana.token(), &key, ADD_ITEM, add_item_input(&plan))
@@ -346,7 +336,7 @@ async fn an_expired_key_is_forgotten_and_pruned_by_the_worker() {
     assert_eq!(stored_keys(&app).await, 2);
     let worker = TestWorker::spawn_on(&stores).await;
     app.queue
-        .push(domain::jobs::PruneIdempotencyKeys {
+        .push(domain::jobs::PruneSyncData {
             at: app.now() + chrono::Duration::hours(25),
         })
         .await

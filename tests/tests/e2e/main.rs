@@ -7,6 +7,7 @@ mod assessments;
 mod authorization;
 mod breaks;
 mod catalog;
+mod changes;
 mod check_ins;
 mod clients;
 mod coach_invites;

@@ -5,7 +5,7 @@
 pub mod announce;
 pub mod dead;
 pub mod plan_reminders;
-pub mod prune_idempotency_keys;
+pub mod prune_sync_data;
 pub mod prune_worker_heartbeats;
 pub mod record_heartbeat;
 pub mod send_reminder;
@@ -22,8 +22,8 @@ use chrono::{DateTime, Utc};
 use cron::Schedule;
 use domain::jobs::{
     AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummaries, DeleteUncoupledData, DeliverWebhook,
-    Job, Ping, PlanReminders, PlanWeeklySummaries, PruneIdempotencyKeys, PruneWorkerHeartbeats,
-    Queued, RetryWebhooks, SendReminders, retry_delay,
+    Job, Ping, PlanReminders, PlanWeeklySummaries, PruneSyncData, PruneWorkerHeartbeats, Queued,
+    RetryWebhooks, SendReminders, retry_delay,
 };
 use entities::dead_job;
 use runtime::metrics::Outcome;
@@ -34,7 +34,7 @@ use crate::queue::{BoundedRedis, Tuning};
 /// At the top of every hour.
 const PRUNE_SCHEDULE: &str = "0 0 * * * *";
 /// At a quarter past every hour.
-const PRUNE_IDEMPOTENCY_SCHEDULE: &str = "0 15 * * * *";
+const PRUNE_SYNC_SCHEDULE: &str = "0 15 * * * *";
 /// At the top of every hour: some zone's week ends at every hour (and some at half past: a
 /// week ending then is built on the next hour's tick).
 const WEEKLY_SUMMARY_SCHEDULE: &str = "0 0 * * * *";
@@ -145,7 +145,7 @@ impl Perform for Ping {
 pub const QUEUES: [&str; 12] = [
     Ping::QUEUE,
     PruneWorkerHeartbeats::QUEUE,
-    PruneIdempotencyKeys::QUEUE,
+    PruneSyncData::QUEUE,
     PlanReminders::QUEUE,
     SendReminders::QUEUE,
     AnnounceCompletion::QUEUE,
@@ -184,8 +184,7 @@ pub fn monitor(
     });
 
     monitor = ticking::<PruneWorkerHeartbeats>(monitor, &state, &suffix, PRUNE_SCHEDULE)?;
-    monitor =
-        ticking::<PruneIdempotencyKeys>(monitor, &state, &suffix, PRUNE_IDEMPOTENCY_SCHEDULE)?;
+    monitor = ticking::<PruneSyncData>(monitor, &state, &suffix, PRUNE_SYNC_SCHEDULE)?;
     monitor = ticking::<PlanReminders>(monitor, &state, &suffix, PLAN_REMINDERS_SCHEDULE)?;
     monitor = ticking::<PlanWeeklySummaries>(monitor, &state, &suffix, WEEKLY_SUMMARY_SCHEDULE)?;
     monitor = ticking::<DeleteUncoupledData>(monitor, &state, &suffix, UNCOUPLING_SCHEDULE)?;
@@ -198,7 +197,7 @@ pub fn monitor(
     };
     monitor = on.register::<Ping>(monitor);
     monitor = on.register::<PruneWorkerHeartbeats>(monitor);
-    monitor = on.register::<PruneIdempotencyKeys>(monitor);
+    monitor = on.register::<PruneSyncData>(monitor);
     monitor = on.register::<PlanReminders>(monitor);
     monitor = on.register::<SendReminders>(monitor);
     monitor = on.register::<AnnounceCompletion>(monitor);

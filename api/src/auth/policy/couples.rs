@@ -283,3 +283,35 @@ fn rename_not_found(err: ApiError, what: &str) -> ApiError {
         err
     }
 }
+
+/// A decision about whose changes the caller may read in the changes feed: their own, and
+/// those of the couple they are a member of now (pending or active). A couple they left is no
+/// longer theirs to follow.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeAudience {
+    user: Uuid,
+    couple: Option<Uuid>,
+}
+
+impl ChangeAudience {
+    pub fn user(&self) -> Uuid {
+        self.user
+    }
+
+    pub fn couple(&self) -> Option<Uuid> {
+        self.couple
+    }
+}
+
+/// The caller's [`ChangeAudience`]; signed-in members only.
+pub async fn change_audience(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<ChangeAudience, ApiError> {
+    let user = require_user(caller)?.id;
+    let couple = current_couple(state, caller)
+        .await?
+        .as_ref()
+        .map(|(_, couple)| couple.id);
+    Ok(ChangeAudience { user, couple })
+}

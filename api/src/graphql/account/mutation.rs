@@ -13,8 +13,10 @@ use crate::auth::session_events::SessionsEnded;
 use crate::auth::sessions::{self, IssuedTokens};
 use crate::auth::{Caller, ClientInfo, policy};
 use crate::error::{ApiError, ErrorCode};
+use crate::graphql::changes::recorded;
 use crate::graphql::node::{NodeKind, decode_id_of};
 use crate::state::AppState;
+use entities::change::{Action, Audience};
 
 /// Tokens a client keeps after signing in or refreshing.
 #[derive(SimpleObject)]
@@ -346,11 +348,19 @@ impl AccountMutation {
         // A new zone or quiet hours move the member's coming reminders: the ones planned in
         // the old time are forgotten with the change, and planned again in the new.
         let moves_reminders = change.timezone.is_some() || change.quiet_hours.is_some();
+        // Whoever sees the member (their partner too) learns their profile changed.
+        let audience = policy::change_audience(state, ctx.data::<Caller>()?).await?;
+        let seen_by = audience
+            .couple()
+            .map_or(Audience::Member(audience.user()), Audience::Couple);
+        let now = state.clock.now();
         let txn = entities::begin_write(&state.db).await?;
-        let updated = user::update_profile(&txn, current, change, state.clock.now()).await?;
+        let updated = user::update_profile(&txn, current, change, now).await?;
         if moves_reminders {
             reminder::forget_scheduled_for_user(&txn, updated.id).await?;
         }
+        let changed = recorded(NodeKind::User, updated.id, Action::Updated, seen_by);
+        entities::change::record(&txn, &[changed], now).await?;
         txn.commit().await?;
         Ok(UpdateProfilePayload {
             user: User::new(policy::signed_in_account(updated)),

@@ -9,8 +9,10 @@ use super::results::{Assessment, AssessmentResult, instrument_of};
 use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::{ApiError, ErrorCode};
+use crate::graphql::changes::{partners_of, recorded};
 use crate::graphql::node::{NodeKind, decode_id_of};
 use crate::state::AppState;
+use entities::change::{self, Action, Audience};
 
 impl From<ScoreError> for ApiError {
     fn from(err: ScoreError) -> Self {
@@ -160,14 +162,23 @@ impl AssessmentMutation {
         let row = match assessment::in_progress(&state.db, owner, &input.instrument_key).await? {
             Some(unfinished) if unfinished.instrument_id == instrument.id => unfinished,
             _ => {
-                assessment::start(
+                let now = state.clock.now();
+                let started = assessment::start(
                     &state.db,
                     owner,
                     instrument.id,
                     &instrument.definition.key,
-                    state.clock.now(),
+                    now,
                 )
-                .await?
+                .await?;
+                let made = recorded(
+                    NodeKind::Assessment,
+                    started.id,
+                    Action::Created,
+                    Audience::Member(owner),
+                );
+                change::record(&state.db, &[made], now).await?;
+                started
             }
         };
         let access = policy::own_row(caller, row)
@@ -207,6 +218,9 @@ impl AssessmentMutation {
         if !assessment::save_answers(&state.db, id, &answers, now).await? {
             return Err(already_submitted());
         }
+        let owner = Audience::Member(access.row().user_id);
+        let changed = recorded(NodeKind::Assessment, id, Action::Updated, owner);
+        change::record(&state.db, &[changed], now).await?;
         let row = assessment::find_owned(&state.db, id, access.row().user_id)
             .await?
             .ok_or_else(|| ApiError::not_found("assessment"))?;
@@ -239,7 +253,15 @@ impl AssessmentMutation {
                 .map(|before| reliable_change(&instrument.definition, before, scored.total));
             let record = ResultRecord { scored, change };
             // Lost to a concurrent submit: that one's result stands and is answered below.
-            assessment::submit(&state.db, id, &record, state.clock.now()).await?;
+            let now = state.clock.now();
+            assessment::submit(&state.db, id, &record, now).await?;
+            let changed = recorded(
+                NodeKind::Assessment,
+                id,
+                Action::Updated,
+                Audience::Member(owner),
+            );
+            change::record(&state.db, &[changed], now).await?;
         }
         let row = assessment::find_owned(&state.db, id, owner)
             .await?
@@ -270,8 +292,10 @@ impl AssessmentMutation {
             .ok_or_else(|| {
                 ApiError::bad_input("join a couple first: results are shared with it")
             })?;
-        let row =
-            assessment::set_shared(&state.db, id, Some(couple.id()), state.clock.now()).await?;
+        let now = state.clock.now();
+        let row = assessment::set_shared(&state.db, id, Some(couple.id()), now).await?;
+        let changes = shared_changes(state, id, access.row().user_id, couple.id()).await?;
+        change::record(&state.db, &changes, now).await?;
         announce_shared(state, couple.id(), &row).await?;
         Ok(ShareAssessmentResultPayload {
             assessment: updated(access, row)?,
@@ -289,11 +313,44 @@ impl AssessmentMutation {
         let caller = ctx.data::<Caller>()?;
         let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
         let access = policy::own_assessment(state, caller, id).await?;
-        let row = assessment::set_shared(&state.db, id, None, state.clock.now()).await?;
+        let now = state.clock.now();
+        let owner = access.row().user_id;
+        let was_shared_with = access.row().shared_with_couple;
+        let row = assessment::set_shared(&state.db, id, None, now).await?;
+        let changes = match was_shared_with {
+            Some(couple) => shared_changes(state, id, owner, couple).await?,
+            None => vec![recorded(
+                NodeKind::Assessment,
+                id,
+                Action::Updated,
+                Audience::Member(owner),
+            )],
+        };
+        change::record(&state.db, &changes, now).await?;
         Ok(UnshareAssessmentResultPayload {
             assessment: updated(access, row)?,
         })
     }
+}
+
+/// What sharing or unsharing a result changes: the owner's assessment, and for the partner the
+/// couple's shared results (the partner never gets the assessment's ID).
+async fn shared_changes(
+    state: &AppState,
+    id: uuid::Uuid,
+    owner: uuid::Uuid,
+    couple: uuid::Uuid,
+) -> Result<Vec<change::NewChange>, ApiError> {
+    let mut changes = vec![recorded(
+        NodeKind::Assessment,
+        id,
+        Action::Updated,
+        Audience::Member(owner),
+    )];
+    for partner in partners_of(&state.db, couple, owner).await? {
+        changes.push(recorded(NodeKind::Couple, couple, Action::Updated, partner));
+    }
+    Ok(changes)
 }
 
 /// Tells coaching platforms granted `assessment_results` that a result was shared: the

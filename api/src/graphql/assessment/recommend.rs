@@ -12,6 +12,7 @@ use super::results::RecommendedAction;
 use crate::auth::Caller;
 use crate::auth::policy::{self, CoupleAccess};
 use crate::error::ApiError;
+use crate::graphql::changes::recorded;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::node::{NodeKind, decode_id_of};
 use crate::graphql::plan::item_mutation::assignee_from;
@@ -20,6 +21,7 @@ use crate::graphql::plan::schedules::{Assignee, ScheduleInput};
 use crate::graphql::resources::{SupportResource, resources_for};
 use crate::graphql::ritual::types::Ritual;
 use crate::state::AppState;
+use entities::change::{Action, Audience};
 
 /// Where a reason comes from.
 #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -323,6 +325,14 @@ impl RecommendMutation {
             };
             created.push(plan_item::create(&txn, plan.plan().id, fields, now).await?);
         }
+        let changes: Vec<_> = created
+            .iter()
+            .map(|item| {
+                let couple = Audience::Couple(couple.id());
+                recorded(NodeKind::PlanItem, item.id, Action::Created, couple)
+            })
+            .collect();
+        entities::change::record(&txn, &changes, now).await?;
         txn.commit().await?;
         let mut items = Vec::new();
         for item in created {

@@ -15,8 +15,10 @@ use crate::auth::policy;
 use crate::auth::secret_token::{digest, random_bytes};
 use crate::auth::{Caller, ClientInfo};
 use crate::error::ApiError;
+use crate::graphql::changes::recorded;
 use crate::graphql::node::{NodeKind, decode_id_of};
 use crate::state::AppState;
+use entities::change::{self, Action, Audience};
 
 /// A new couple's profile.
 #[derive(InputObject)]
@@ -177,6 +179,13 @@ impl CoupleMutation {
         let txn = entities::begin_write(&state.db).await?;
         let created = couple::create(&txn, me.id, profile, now).await?;
         let invite = new_invite(&txn, created.id, me.id, now).await?;
+        let made = recorded(
+            NodeKind::Couple,
+            created.id,
+            Action::Created,
+            Audience::Couple(created.id),
+        );
+        change::record(&txn, &[made], now).await?;
         txn.commit().await?;
         tracing::info!(couple.id = %created.id, "couple created");
         Ok(CreateCouplePayload {
@@ -242,6 +251,21 @@ impl CoupleMutation {
         }
         check_room(couple_member::count_current(&txn, target.id).await?)?;
         couple_member::join(&txn, target.id, caller.id, now).await?;
+        let changes = [
+            recorded(
+                NodeKind::Couple,
+                target.id,
+                Action::Updated,
+                Audience::Couple(target.id),
+            ),
+            recorded(
+                NodeKind::User,
+                caller.id,
+                Action::Created,
+                Audience::Couple(target.id),
+            ),
+        ];
+        change::record(&txn, &changes, now).await?;
         txn.commit().await?;
         tracing::info!(couple.id = %target.id, user.id = %caller.id, "partner joined");
         Ok(JoinCouplePayload {
@@ -280,8 +304,17 @@ impl CoupleMutation {
                 None => current.timezone.clone(),
             },
         };
-        let updated =
-            couple::update_profile(&state.db, current, profile, state.clock.now()).await?;
+        let now = state.clock.now();
+        let txn = entities::begin_write(&state.db).await?;
+        let updated = couple::update_profile(&txn, current, profile, now).await?;
+        let changed = recorded(
+            NodeKind::Couple,
+            updated.id,
+            Action::Updated,
+            Audience::Couple(updated.id),
+        );
+        change::record(&txn, &[changed], now).await?;
+        txn.commit().await?;
         let access = access
             .updated(updated)
             .ok_or_else(|| ApiError::internal(&"a couple changed its ID"))?;
@@ -305,9 +338,24 @@ impl CoupleMutation {
         let now = state.clock.now();
         let delete_after = now + chrono::Duration::days(SHARED_DATA_RETENTION_DAYS);
         let txn = entities::begin_write(&state.db).await?;
+        // Each member is told on their own: neither follows the couple's changes any more.
+        let changes: Vec<_> = couple_member::with_users(&txn, &[current.id()])
+            .await?
+            .into_iter()
+            .filter(|(member, _)| member.is_current())
+            .map(|(member, _)| {
+                recorded(
+                    NodeKind::Couple,
+                    current.id(),
+                    Action::Updated,
+                    Audience::Member(member.user_id),
+                )
+            })
+            .collect();
         couple_member::leave_all(&txn, current.id(), now).await?;
         invite::revoke_open(&txn, current.id(), now).await?;
         couple::archive(&txn, current.id(), delete_after, now).await?;
+        change::record(&txn, &changes, now).await?;
         txn.commit().await?;
         tracing::info!(couple.id = %current.id(), "couple archived");
         // The caller's couple was read before they left it: decide again from the store.

@@ -14,8 +14,10 @@ use super::items::PlanItem;
 use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::ApiError;
+use crate::graphql::changes::recorded;
 use crate::graphql::node::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
+use entities::change::{self, Action, Audience};
 
 /// An occurrence logged as done.
 #[derive(InputObject)]
@@ -107,6 +109,9 @@ impl CompletionMutation {
         };
         state.queue.push(job).await.map_err(ApiError::queue)?;
         if created {
+            let couple = Audience::Couple(access.plan().couple().id());
+            let made = recorded(NodeKind::Completion, stored.id, Action::Created, couple);
+            change::record(&state.db, &[made], now).await?;
             // Coaching platforms granted `plans` hear of it: which ritual, never the note.
             let ritual = crate::graphql::loaders::Loaders::of(ctx)?
                 .ritual(access.item().ritual_id)
@@ -146,8 +151,14 @@ impl CompletionMutation {
         let caller = ctx.data::<Caller>()?;
         let id = decode_id_of(&input.completion_id, NodeKind::Completion, "completion")?;
         let access = policy::undoable_completion(state, caller, id).await?;
-        check_undo(access.completion().created_at, state.clock.now())?;
-        completion::delete(&state.db, access.completion().id).await?;
+        let now = state.clock.now();
+        check_undo(access.completion().created_at, now)?;
+        let txn = entities::begin_write(&state.db).await?;
+        completion::delete(&txn, access.completion().id).await?;
+        let couple = Audience::Couple(access.item().plan().couple().id());
+        let gone = recorded(NodeKind::Completion, id, Action::Deleted, couple);
+        change::record(&txn, &[gone], now).await?;
+        txn.commit().await?;
         Ok(UndoCompletionPayload {
             completion_id: input.completion_id,
             item: PlanItem::new(access.item().clone()),

@@ -12,9 +12,11 @@ use super::schedules::{Assignee, Cadence, ScheduleInput};
 use crate::auth::Caller;
 use crate::auth::policy::{self, CoupleAccess};
 use crate::error::ApiError;
+use crate::graphql::changes::recorded;
 use crate::graphql::node::{NodeKind, decode_id_of};
 use crate::graphql::ritual::types::RitualCategory;
 use crate::state::AppState;
+use entities::change::{self, Action, Audience};
 
 /// A couple's private ritual, shaped like a catalog one.
 #[derive(InputObject)]
@@ -199,6 +201,13 @@ impl ItemMutation {
             assignee,
         };
         let item = plan_item::create(&txn, plan.plan().id, fields, now).await?;
+        let made = recorded(
+            NodeKind::PlanItem,
+            item.id,
+            Action::Created,
+            Audience::Couple(couple.id()),
+        );
+        change::record(&txn, &[made], now).await?;
         txn.commit().await?;
         let access = plan
             .item(item)
@@ -243,6 +252,13 @@ impl ItemMutation {
         let txn = entities::begin_write(&state.db).await?;
         let updated = plan_item::update(&txn, item.clone(), fields).await?;
         entities::reminder::forget_scheduled_for_item(&txn, updated.id).await?;
+        let changed = recorded(
+            NodeKind::PlanItem,
+            updated.id,
+            Action::Updated,
+            Audience::Couple(couple.id()),
+        );
+        change::record(&txn, &[changed], state.clock.now()).await?;
         txn.commit().await?;
         let access = access
             .updated(updated)
@@ -263,7 +279,14 @@ impl ItemMutation {
         let caller = ctx.data::<Caller>()?;
         let item_id = decode_id_of(&input.plan_item_id, NodeKind::PlanItem, "plan item")?;
         let access = policy::writable_item(state, caller, item_id).await?;
-        plan_item::remove(&state.db, access.item().id, state.clock.now()).await?;
+        let now = state.clock.now();
+        let item_id = access.item().id;
+        let txn = entities::begin_write(&state.db).await?;
+        plan_item::remove(&txn, item_id, now).await?;
+        let couple = Audience::Couple(access.plan().plan().couple_id);
+        let gone = recorded(NodeKind::PlanItem, item_id, Action::Deleted, couple);
+        change::record(&txn, &[gone], now).await?;
+        txn.commit().await?;
         Ok(RemovePlanItemPayload {
             plan: Plan::new(access.plan().clone()),
         })

@@ -10,8 +10,10 @@ use super::plans::Plan;
 use crate::auth::Caller;
 use crate::auth::policy::{self, PlanAccess};
 use crate::error::{ApiError, ErrorCode};
+use crate::graphql::changes::recorded;
 use crate::graphql::node::{NodeKind, decode_id_of};
 use crate::state::AppState;
+use entities::change::{self, Action, Audience};
 
 /// A new plan.
 #[derive(InputObject)]
@@ -83,6 +85,17 @@ async fn reloaded(state: &AppState, access: PlanAccess) -> Result<Plan, ApiError
 #[derive(Default)]
 pub struct PlanMutation;
 
+/// The change a plan's couple is told of when the plan changes.
+fn plan_updated(access: &policy::PlanAccess) -> entities::change::NewChange {
+    let plan = access.plan();
+    recorded(
+        NodeKind::Plan,
+        plan.id,
+        Action::Updated,
+        Audience::Couple(plan.couple_id),
+    )
+}
+
 #[Object]
 impl PlanMutation {
     /// Starts the couple's plan; a couple has one active plan at a time.
@@ -105,7 +118,17 @@ impl PlanMutation {
         {
             return Err(ApiError::already(Unique::ActivePlan));
         }
-        let created = plan::create(&state.db, couple.id(), name, state.clock.now()).await?;
+        let now = state.clock.now();
+        let txn = entities::begin_write(&state.db).await?;
+        let created = plan::create(&txn, couple.id(), name, now).await?;
+        let made = recorded(
+            NodeKind::Plan,
+            created.id,
+            Action::Created,
+            Audience::Couple(couple.id()),
+        );
+        change::record(&txn, &[made], now).await?;
+        txn.commit().await?;
         let access = couple
             .plan(created)
             .ok_or_else(|| ApiError::internal(&"a new plan is not its couple's"))?;
@@ -133,6 +156,7 @@ impl PlanMutation {
         plan::pause::end_running(&txn, id, now).await?;
         plan::pause::record(&txn, id, now, input.until).await?;
         plan::set_paused_until(&txn, id, Some(input.until)).await?;
+        change::record(&txn, &[plan_updated(&access)], now).await?;
         txn.commit().await?;
         Ok(PausePlanPayload {
             plan: reloaded(state, access).await?,
@@ -151,9 +175,11 @@ impl PlanMutation {
         let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
         let access = policy::writable_plan(state, caller, plan_id).await?;
         let id = access.plan().id;
+        let now = state.clock.now();
         let txn = entities::begin_write(&state.db).await?;
-        plan::pause::end_running(&txn, id, state.clock.now()).await?;
+        plan::pause::end_running(&txn, id, now).await?;
         plan::set_paused_until(&txn, id, None).await?;
+        change::record(&txn, &[plan_updated(&access)], now).await?;
         txn.commit().await?;
         Ok(ResumePlanPayload {
             plan: reloaded(state, access).await?,
@@ -171,7 +197,11 @@ impl PlanMutation {
         let caller = ctx.data::<Caller>()?;
         let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
         let access = policy::writable_plan(state, caller, plan_id).await?;
-        plan::archive(&state.db, access.plan().id, state.clock.now()).await?;
+        let now = state.clock.now();
+        let txn = entities::begin_write(&state.db).await?;
+        plan::archive(&txn, access.plan().id, now).await?;
+        change::record(&txn, &[plan_updated(&access)], now).await?;
+        txn.commit().await?;
         Ok(ArchivePlanPayload {
             plan: reloaded(state, access).await?,
         })

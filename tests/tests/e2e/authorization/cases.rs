@@ -422,6 +422,23 @@ pub(super) fn cases() -> Vec<Case> {
             fresh_world_per_actor: false,
         },
         Case {
+            // Everyone signed in follows their own changes (and their couple's), only those.
+            root: Root::Query,
+            field: "changes",
+            query: "{ changes(first: 5) { changes { id type action } endCursor hasMore } }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "changesCursor",
+            query: "{ changesCursor }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
             root: Root::Query,
             field: "notificationPreferences",
             query: "{ notificationPreferences { dailyCap mutedPlanItems { id } } }",
