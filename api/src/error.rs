@@ -235,6 +235,11 @@ impl From<ApiError> for async_graphql::Error {
     }
 }
 
+/// A new server error with `message` and `code`, for failures outside any resolver.
+pub fn server_error(code: ErrorCode, message: impl Into<String>) -> ServerError {
+    with_code(ServerError::new(message, None), code)
+}
+
 /// Sets `code` on a server error unless it already has one.
 pub fn with_code(mut err: ServerError, code: ErrorCode) -> ServerError {
     if code_of(&err).is_none() {

@@ -21,7 +21,7 @@ use runtime::metrics::Outcome;
 use super::document::{self, DocumentError, DocumentLimits};
 use super::loaders::RequestLoaders;
 use crate::auth::{self, SocketCredential};
-use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, with_code};
+use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, server_error, with_code};
 use crate::state::AppState;
 
 /// Operation name under which requests that never reached execution are counted.
@@ -181,15 +181,12 @@ impl Extension for RequestPolicyExtension {
                         timeout_ms = self.timeout.as_millis(),
                         "operation stopped at its time limit"
                     );
-                    Response::from_errors(vec![with_code(
-                        ServerError::new(
-                            format!(
-                                "the operation took longer than {} ms and was stopped",
-                                self.timeout.as_millis()
-                            ),
-                            None,
-                        ),
+                    Response::from_errors(vec![server_error(
                         ErrorCode::InternalServerError,
+                        format!(
+                            "the operation took longer than {} ms and was stopped",
+                            self.timeout.as_millis()
+                        ),
                     )])
                 }
             };

@@ -23,7 +23,7 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest,
 };
 use async_graphql::parser::types::OperationType;
-use async_graphql::{Request, Response, ServerError, ServerResult, Value};
+use async_graphql::{Request, Response, ServerResult, Value};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chacha20poly1305::aead::Aead;
@@ -34,7 +34,7 @@ use sha2::{Digest, Sha256};
 
 use super::document;
 use crate::auth::Caller;
-use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, with_code};
+use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, server_error};
 use crate::state::AppState;
 
 /// The `Idempotency-Key` header of an HTTP request, as the endpoint read it.
@@ -67,10 +67,6 @@ struct Attempt {
     fingerprint: String,
 }
 
-fn refuse(message: impl Into<String>, code: ErrorCode) -> ServerError {
-    with_code(ServerError::new(message, None), code)
-}
-
 /// The key a request carries, from the header or the operation's extensions (both must agree).
 fn key_of(request: &Request) -> ServerResult<Option<String>> {
     let header = request
@@ -82,16 +78,16 @@ fn key_of(request: &Request) -> ServerResult<Option<String>> {
         None | Some(Value::Null) => None,
         Some(Value::String(key)) => Some(key.as_str()),
         Some(_) => {
-            return Err(refuse(
-                format!("the `{EXTENSION_KEY}` extension must be a string"),
+            return Err(server_error(
                 ErrorCode::BadUserInput,
+                format!("the `{EXTENSION_KEY}` extension must be a string"),
             ));
         }
     };
     let parse = |raw: &str| {
         idempotency::parse_key(raw)
             .map(str::to_owned)
-            .map_err(|err| refuse(err.to_string(), ErrorCode::BadUserInput))
+            .map_err(|err| server_error(ErrorCode::BadUserInput, err.to_string()))
     };
     match (header, extension) {
         (None, None) => Ok(None),
@@ -99,11 +95,11 @@ fn key_of(request: &Request) -> ServerResult<Option<String>> {
         (Some(header), Some(extension)) => {
             let key = parse(header)?;
             if parse(extension)? != key {
-                return Err(refuse(
+                return Err(server_error(
+                    ErrorCode::BadUserInput,
                     format!(
                         "the Idempotency-Key header and the `{EXTENSION_KEY}` extension differ; send one"
                     ),
-                    ErrorCode::BadUserInput,
                 ));
             }
             Ok(Some(key))
@@ -197,9 +193,9 @@ fn marked(response: Response, replayed: bool) -> Response {
 
 fn internal(what: &str, err: impl std::fmt::Display) -> Response {
     tracing::error!(error = %err, "{what}");
-    Response::from_errors(vec![refuse(
-        INTERNAL_MESSAGE,
+    Response::from_errors(vec![server_error(
         ErrorCode::InternalServerError,
+        INTERNAL_MESSAGE,
     )])
 }
 
@@ -276,15 +272,15 @@ impl Extension for IdempotencyExtension {
                     };
                 }
                 Ok(Claim::Mismatch) => {
-                    return Response::from_errors(vec![refuse(
-                        "this Idempotency-Key was used with a different request; send a new key for a new request",
+                    return Response::from_errors(vec![server_error(
                         ErrorCode::BadUserInput,
+                        "this Idempotency-Key was used with a different request; send a new key for a new request",
                     )]);
                 }
                 Ok(Claim::Running) if waiting_since.elapsed() >= timeout => {
-                    let mut err = refuse(
-                        "a request with this Idempotency-Key is still running; retry with the same key",
+                    let mut err = server_error(
                         ErrorCode::Conflict,
+                        "a request with this Idempotency-Key is still running; retry with the same key",
                     );
                     err.extensions
                         .get_or_insert_with(Default::default)
@@ -300,33 +296,24 @@ impl Extension for IdempotencyExtension {
 /// Keeps the answer for the retries, or lets the key go when the answer is not worth keeping
 /// (a failure on our side: the retry should run again).
 async fn keep(state: &AppState, secrets: &KeySecrets, id: uuid::Uuid, response: &Response) {
-    let codes = response.errors.iter().filter_map(|err| match code_of(err) {
-        Some(Value::String(code)) => Some(code.as_str()),
-        _ => None,
+    // An error without a code yet is an unexpected failure the policy will mask as internal.
+    let codes = response.errors.iter().map(|err| match code_of(err) {
+        Some(Value::String(code)) => code.as_str(),
+        _ => ErrorCode::InternalServerError.as_str(),
     });
-    // An error without a code yet is an unexpected failure the policy will mask.
-    let uncoded = response.errors.iter().any(|err| code_of(err).is_none());
-    let kept = if uncoded || !idempotency::keeps_answer(codes) {
-        None
-    } else {
+    if idempotency::keeps_answer(codes) {
         match secrets.seal(response) {
-            Ok(sealed) => Some(idempotency_key::finish(&state.db, id, sealed).await),
-            Err(err) => {
-                tracing::error!(error = %err, "an answer could not be sealed");
-                None
-            }
+            Ok(sealed) => match idempotency_key::finish(&state.db, id, sealed).await {
+                Ok(()) => return,
+                Err(err) => {
+                    tracing::error!(error = %err, "an answer could not be kept for retries")
+                }
+            },
+            Err(err) => tracing::error!(error = %err, "an answer could not be sealed"),
         }
-    };
-    match kept {
-        Some(Ok(())) => {}
-        other => {
-            if let Some(Err(err)) = other {
-                tracing::error!(error = %err, "an answer could not be kept for retries");
-            }
-            if let Err(err) = idempotency_key::release(&state.db, id).await {
-                tracing::error!(error = %err, "an idempotency key could not be released");
-            }
-        }
+    }
+    if let Err(err) = idempotency_key::release(&state.db, id).await {
+        tracing::error!(error = %err, "an idempotency key could not be released");
     }
 }
 

@@ -19,7 +19,7 @@ use runtime::clients::ClientSettings;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::{ErrorCode, with_code};
+use crate::error::{ErrorCode, server_error};
 
 /// The request extension the protocol uses.
 const EXTENSION: &str = "persistedQuery";
@@ -60,14 +60,10 @@ pub fn hash_of(query: &str) -> String {
     hex::encode(Sha256::digest(query.as_bytes()))
 }
 
-fn refuse(message: &str, code: ErrorCode) -> ServerError {
-    with_code(ServerError::new(message, None), code)
-}
-
 fn not_registered() -> ServerError {
-    refuse(
-        "this server runs only registered operations, and this one is not registered",
+    server_error(
         ErrorCode::Forbidden,
+        "this server runs only registered operations, and this one is not registered",
     )
 }
 
@@ -109,25 +105,25 @@ impl PersistedQueries {
             None | Some(Value::Null) => None,
             Some(Value::Object(persisted)) => {
                 if persisted.get("version") != Some(&Value::from(1)) {
-                    return Err(refuse(
-                        "only version 1 of persisted queries is supported",
+                    return Err(server_error(
                         ErrorCode::BadUserInput,
+                        "only version 1 of persisted queries is supported",
                     ));
                 }
                 match persisted.get("sha256Hash") {
                     Some(Value::String(hash)) => Some(hash.to_ascii_lowercase()),
                     _ => {
-                        return Err(refuse(
-                            "a persisted query needs its `sha256Hash`",
+                        return Err(server_error(
                             ErrorCode::BadUserInput,
+                            "a persisted query needs its `sha256Hash`",
                         ));
                     }
                 }
             }
             Some(_) => {
-                return Err(refuse(
-                    "`persistedQuery` must be an object",
+                return Err(server_error(
                     ErrorCode::BadUserInput,
+                    "`persistedQuery` must be an object",
                 ));
             }
         };
@@ -150,16 +146,16 @@ impl PersistedQueries {
                     request.query = body;
                     Ok(())
                 }
-                None => Err(with_code(
-                    ServerError::new(NOT_FOUND_MESSAGE, None),
+                None => Err(server_error(
                     ErrorCode::PersistedQueryNotFound,
+                    NOT_FOUND_MESSAGE,
                 )),
             };
         }
         if hash_of(&request.query) != hash {
-            return Err(refuse(
-                "provided sha does not match query",
+            return Err(server_error(
                 ErrorCode::BadUserInput,
+                "provided sha does not match query",
             ));
         }
         if self.registered.contains_key(&hash) {
