@@ -170,7 +170,7 @@ async fn disable_user(email: &str) -> anyhow::Result<()> {
     )
     .await?;
     let now = domain::clock::Clock::system().now();
-    rekindle_api::auth::sessions::disable_user(&db, &events, user.id, now).await?;
+    rekindle_api::auth::sessions::disable_user(&db, &events, user.id, now, None).await?;
     println!(
         "disabled {} ({}); its sessions have ended",
         user.email, user.id
@@ -188,7 +188,7 @@ async fn create_organization(name: &str, owner_email: &str) -> anyhow::Result<()
     let name = domain::organization::OrganizationName::parse(name)
         .context("the name must be one line of 1 to 100 characters")?;
     let now = domain::clock::Clock::system().now();
-    let org = graphql::organizations::create(&db, &name, owner_email, now)
+    let org = graphql::organizations::create(&db, &name, owner_email, now, None)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let id = graphql::node::global_id(graphql::node::NodeKind::Organization, org.id);

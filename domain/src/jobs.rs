@@ -235,3 +235,19 @@ pub struct RetryWebhooks {
 impl Job for RetryWebhooks {
     const QUEUE: &'static str = "retry_webhooks";
 }
+
+/// Every queue there is, by name.
+pub const QUEUES: [&str; 12] = [
+    Ping::QUEUE,
+    PruneWorkerHeartbeats::QUEUE,
+    PruneSyncData::QUEUE,
+    PlanReminders::QUEUE,
+    SendReminders::QUEUE,
+    AnnounceCompletion::QUEUE,
+    AnnounceCheckIn::QUEUE,
+    PlanWeeklySummaries::QUEUE,
+    BuildWeeklySummaries::QUEUE,
+    DeleteUncoupledData::QUEUE,
+    DeliverWebhook::QUEUE,
+    RetryWebhooks::QUEUE,
+];

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod instrument;
 pub mod jobs;
 pub mod notification;
+pub mod operations;
 pub mod organization;
 pub mod plan;
 pub mod progress;

@@ -28,6 +28,14 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>,
 
 /// Creates an organization with `owner` as its first admin. Fails with the unique violation of
 /// `organization_members` when the owner already belongs to one.
+/// One page of every organization, oldest first, paged in SQL.
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    request: &crate::page::PageRequest,
+) -> Result<crate::page::Page<Model>, DbErr> {
+    crate::page::by_uuid(db, Entity::find(), Column::Id, request).await
+}
+
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     name: &OrganizationName,

@@ -76,6 +76,36 @@ where
     Ok(page.finish(rows, total_count))
 }
 
+/// A forward page of `query`'s rows newest first, by their time-ordered UUID `id`: `after`
+/// bounds the page to rows older than that cursor. It is [`by_uuid`]'s last page before the
+/// cursor, read in reverse.
+pub async fn by_uuid_newest_first<E, C>(
+    db: &C,
+    query: sea_orm::Select<E>,
+    id: E::Column,
+    page: &PageRequest,
+) -> Result<Page<E::Model>, sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    C: sea_orm::ConnectionTrait,
+{
+    let backward = PageRequest {
+        after: None,
+        before: page.after.clone(),
+        limit: page.limit,
+        from_end: true,
+    };
+    let mut found = by_uuid(db, query, id, &backward).await?;
+    found.rows.reverse();
+    Ok(Page {
+        rows: found.rows,
+        has_previous: page.after.is_some(),
+        has_next: found.has_previous,
+        total_count: found.total_count,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

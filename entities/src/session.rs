@@ -138,3 +138,31 @@ pub async fn revoke_all_for_user<C: ConnectionTrait>(
     }
     Ok(update.exec(db).await?.rows_affected)
 }
+
+/// For each of `users`, how many live sessions they have and when one was last used.
+pub async fn live_by_user<C: ConnectionTrait>(
+    db: &C,
+    users: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<std::collections::HashMap<Uuid, (u64, Option<DateTime<Utc>>)>, DbErr> {
+    use sea_orm::QuerySelect;
+    if users.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, i64, Option<DateTime<Utc>>)> = Entity::find()
+        .select_only()
+        .column(Column::UserId)
+        .column_as(Column::Id.count(), "n")
+        .column_as(Column::LastUsedAt.max(), "last_used")
+        .filter(Column::UserId.is_in(users.iter().copied()))
+        .filter(Column::RevokedAt.is_null())
+        .filter(Column::ExpiresAt.gt(now))
+        .group_by(Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, n, last)| (user, (u64::try_from(n).unwrap_or(0), last)))
+        .collect())
+}

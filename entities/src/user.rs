@@ -190,3 +190,64 @@ pub async fn mark_email_verified<C: ConnectionTrait>(
         .await?;
     find_by_id(db, id).await
 }
+
+/// Which accounts an operator is looking for: text in the email address or display name,
+/// a role, disabled or not. Every part is optional.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub text: Option<String>,
+    pub role: Option<domain::account::Role>,
+    pub disabled: Option<bool>,
+}
+
+/// One page of the accounts matching `search`, oldest first, paged in SQL.
+pub async fn search<C: ConnectionTrait>(
+    db: &C,
+    search: &Search,
+    request: &crate::page::PageRequest,
+) -> Result<crate::page::Page<Model>, DbErr> {
+    use sea_orm::ExprTrait;
+    use sea_orm::sea_query::{Expr, Func, LikeExpr};
+    let mut query = Entity::find();
+    if let Some(text) = search
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let escaped = text
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(Column::Email))).like(pattern()))
+                .add(Expr::expr(Func::lower(Expr::col(Column::DisplayName))).like(pattern())),
+        );
+    }
+    if let Some(role) = search.role {
+        query = query.filter(Column::Role.eq(role.as_str()));
+    }
+    if let Some(disabled) = search.disabled {
+        query = query.filter(Column::Disabled.eq(disabled));
+    }
+    crate::page::by_uuid(db, query, Column::Id, request).await
+}
+
+/// Sets an account's role; answers the account, if it exists.
+pub async fn set_role<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    role: domain::account::Role,
+    now: DateTime<Utc>,
+) -> Result<Option<Model>, DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Role, sea_orm::sea_query::Expr::value(role.as_str()))
+        .col_expr(Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    find_by_id(db, id).await
+}

@@ -34,6 +34,7 @@ mod m20261128_000027_create_coach_invites;
 mod m20261128_000028_create_organization_content;
 mod m20261128_000029_create_idempotency_keys;
 mod m20261128_000030_create_changes;
+mod m20261128_000031_create_operations;
 
 pub mod content;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000028_create_organization_content::Migration),
             Box::new(m20261128_000029_create_idempotency_keys::Migration),
             Box::new(m20261128_000030_create_changes::Migration),
+            Box::new(m20261128_000031_create_operations::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod clients;
 pub mod config;
+pub mod failures;
 pub mod fanout;
 pub mod metrics;
 pub mod queue;

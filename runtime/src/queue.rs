@@ -229,15 +229,15 @@ impl JobQueue {
         let mut out = Vec::with_capacity(queues.len());
         for queue in queues {
             let name = self.queue_name(queue);
+            let now = i64::try_from(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs(),
+            )
+            .unwrap_or(i64::MAX);
             let (waiting, scheduled, running) = match &self.backend {
                 Backend::Sqlite(pool) => {
-                    let now = i64::try_from(
-                        std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .unwrap_or_default()
-                            .as_secs(),
-                    )
-                    .unwrap_or(i64::MAX);
                     let row: (i64, i64, i64) = sqlx::query_as(
                         "SELECT \
                            COALESCE(SUM(status IN ('Pending', 'Queued') AND run_at <= ?2), 0), \
@@ -255,14 +255,25 @@ impl JobQueue {
                 Backend::Redis(conn) => {
                     let config = apalis_redis::Config::default().queue(&name);
                     let mut conn = conn.clone();
-                    let waiting: i64 = redis::cmd("LLEN")
+                    let ready: i64 = redis::cmd("LLEN")
                         .arg(config.active_jobs_list())
                         .query_async(&mut conn)
                         .await?;
-                    let scheduled: i64 = redis::cmd("ZCARD")
+                    // Every push goes to the scheduled set (scored by its run-at second); a
+                    // worker's fetch moves due ones to the ready list. Due ones are waiting.
+                    let due: i64 = redis::cmd("ZCOUNT")
                         .arg(config.scheduled_jobs_set())
+                        .arg("-inf")
+                        .arg(now)
                         .query_async(&mut conn)
                         .await?;
+                    let scheduled: i64 = redis::cmd("ZCOUNT")
+                        .arg(config.scheduled_jobs_set())
+                        .arg(format!("({now}"))
+                        .arg("+inf")
+                        .query_async(&mut conn)
+                        .await?;
+                    let waiting = ready + due;
                     // Fetched and not yet acknowledged, in each registered worker's set.
                     let workers: Vec<String> = redis::cmd("ZRANGE")
                         .arg(config.workers_set())

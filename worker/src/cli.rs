@@ -110,7 +110,7 @@ async fn retry_dead_job(id: &str) -> anyhow::Result<()> {
     let db = store::connect_database(&settings).await?;
     let queue = JobQueue::connect(&settings).await?;
     let now = domain::clock::Clock::system().now();
-    if crate::jobs::dead::retry(&db, &queue, id, now).await? {
+    if runtime::failures::retry(&db, &queue, id, now).await? {
         println!("sent {id} back to its queue");
         Ok(())
     } else {

@@ -15,7 +15,7 @@ use sea_orm::DatabaseConnection;
 #[derive(Clone)]
 pub struct Depths {
     pub queue: JobQueue,
-    /// Dead-lettered jobs awaiting a retry are counted as `failed`.
+    /// Where failed and dead-lettered jobs are counted.
     pub db: DatabaseConnection,
 }
 
@@ -38,28 +38,29 @@ async fn metrics(metrics: web::Data<Metrics>, depths: web::Data<Option<Depths>>)
 }
 
 async fn render_depths(depths: &Depths) -> anyhow::Result<String> {
-    let queues = crate::jobs::QUEUES;
-    let read = depths.queue.depths(&queues).await?;
-    let failed = entities::dead_job::waiting_by_queue(&depths.db).await?;
+    let now = chrono::Utc::now();
+    let states =
+        runtime::failures::queue_states(&depths.db, &depths.queue, &crate::jobs::QUEUES, now)
+            .await?;
     let mut out = String::new();
     // Writing to a String cannot fail; the results are ignored on purpose.
     let _ = writeln!(
         out,
-        "# HELP rekindle_queue_jobs Jobs in each queue by state (failed: dead-lettered, awaiting a retry), read when scraped."
+        "# HELP rekindle_queue_jobs Jobs in each queue by state (failed: a run failed and the next is not yet due; dead_lettered: every attempt failed, awaiting an operator), read when scraped."
     );
     let _ = writeln!(out, "# TYPE rekindle_queue_jobs gauge");
-    for depth in read {
-        let dead = failed.get(&depth.queue).copied().unwrap_or(0);
-        for (state, n) in [
-            ("waiting", depth.waiting),
-            ("scheduled", depth.scheduled),
-            ("running", depth.running),
-            ("failed", dead),
+    for state in states {
+        for (name, n) in [
+            ("waiting", state.depth.waiting),
+            ("scheduled", state.depth.scheduled),
+            ("running", state.depth.running),
+            ("failed", state.failed),
+            ("dead_lettered", state.dead_lettered),
         ] {
             let _ = writeln!(
                 out,
-                "rekindle_queue_jobs{{queue=\"{}\",state=\"{state}\"}} {n}",
-                depth.queue
+                "rekindle_queue_jobs{{queue=\"{}\",state=\"{name}\"}} {n}",
+                state.depth.queue
             );
         }
     }

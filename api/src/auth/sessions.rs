@@ -123,21 +123,27 @@ pub async fn end(state: &AppState, presented: &str) -> Result<bool, ApiError> {
     Ok(ended)
 }
 
-/// Disables an account and ends every one of its sessions at once, on every api instance.
+/// Disables an account and ends every one of its sessions at once, on every api instance,
+/// recording `audit` (an operator's action) in the same transaction. Answers how many sessions
+/// ended, or `None` when there is no such account.
 pub async fn disable_user(
     db: &sea_orm::DatabaseConnection,
     events: &super::session_events::SessionEvents,
     user_id: uuid::Uuid,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, sea_orm::DbErr> {
+    audit: Option<entities::audit::Entry<'_>>,
+) -> Result<Option<u64>, sea_orm::DbErr> {
     let txn = entities::begin_write(db).await?;
     let Some(_) = user::set_disabled(&txn, user_id, true).await? else {
         txn.rollback().await?;
-        return Ok(false);
+        return Ok(None);
     };
-    session::revoke_all_for_user(&txn, user_id, None, "account_disabled", now).await?;
+    let ended = session::revoke_all_for_user(&txn, user_id, None, "account_disabled", now).await?;
+    if let Some(entry) = audit {
+        entities::audit::record(&txn, entry, now).await?;
+    }
     txn.commit().await?;
     events.publish(SessionsEnded::all_of(user_id, None)).await;
     tracing::info!(user.id = %user_id, "account disabled; its sessions ended");
-    Ok(true)
+    Ok(Some(ended))
 }

@@ -1,6 +1,7 @@
 //! The GraphQL schema: per-object resolvers merged at the roots, plus the request policy.
 
 pub mod account;
+pub mod admin;
 pub mod assessment;
 pub mod breaks;
 pub mod changes;
@@ -44,6 +45,7 @@ pub struct Query(
     organizations::OrganizationQuery,
     coaching::CoachingQuery,
     changes::ChangesQuery,
+    admin::AdminQuery,
 );
 
 /// The root of every mutation.
@@ -76,6 +78,7 @@ pub struct Mutation(
     coach_invites::CoachInviteMutation,
     webhooks::WebhookMutation,
     organization_content::ContentMutation,
+    admin::mutation::AdminMutation,
 );
 
 /// The root of every subscription.

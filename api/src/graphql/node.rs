@@ -39,6 +39,8 @@ pub enum NodeKind {
     WebhookEndpoint,
     WebhookDelivery,
     Suggestion,
+    FailedJob,
+    AuditEntry,
 }
 
 impl NodeKind {
@@ -61,6 +63,8 @@ impl NodeKind {
             NodeKind::WebhookEndpoint => "WebhookEndpoint",
             NodeKind::WebhookDelivery => "WebhookDelivery",
             NodeKind::Suggestion => "Suggestion",
+            NodeKind::FailedJob => "FailedJob",
+            NodeKind::AuditEntry => "AuditEntry",
         }
     }
 
@@ -83,6 +87,8 @@ impl NodeKind {
             "WebhookEndpoint" => Some(NodeKind::WebhookEndpoint),
             "WebhookDelivery" => Some(NodeKind::WebhookDelivery),
             "Suggestion" => Some(NodeKind::Suggestion),
+            "FailedJob" => Some(NodeKind::FailedJob),
+            "AuditEntry" => Some(NodeKind::AuditEntry),
             _ => None,
         }
     }
@@ -217,7 +223,10 @@ impl NodeQuery {
             | NodeKind::WebhookEndpoint
             | NodeKind::WebhookDelivery
             // Read through `couple.suggestions` and `CoachedCouple.suggestions`.
-            | NodeKind::Suggestion => None,
+            | NodeKind::Suggestion
+            // Operators read these through `admin`.
+            | NodeKind::FailedJob
+            | NodeKind::AuditEntry => None,
         };
         Ok(node)
     }

@@ -325,10 +325,11 @@ impl OrganizationMutation {
     ) -> Result<CreateOrganizationPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        policy::may_create_organization(caller)?;
+        let operator = policy::operator(caller)?;
         let name = OrganizationName::parse(&input.name)
             .ok_or_else(|| ApiError::bad_input("name must be one line of 1 to 100 characters"))?;
-        let org = create(&state.db, &name, &input.owner_email, state.clock.now()).await?;
+        let now = state.clock.now();
+        let org = create(&state.db, &name, &input.owner_email, now, Some(&operator)).await?;
         let access = policy::readable_organization(state, caller, org.id).await?;
         Ok(CreateOrganizationPayload {
             organization: Organization(access),
@@ -400,12 +401,14 @@ impl OrganizationMutation {
     }
 }
 
-/// Makes an organization with `owner_email`'s coach account as its admin.
+/// Makes an organization with `owner_email`'s coach account as its admin; an operator's
+/// action is recorded in the audit log with it (the command line has no operator).
 pub async fn create(
     db: &entities::sea_orm::DatabaseConnection,
     name: &OrganizationName,
     owner_email: &str,
     now: DateTime<Utc>,
+    operator: Option<&policy::OperatorAccess>,
 ) -> Result<organization::Model, ApiError> {
     let email = domain::account::Email::parse(owner_email)
         .map_err(|_| ApiError::bad_input("ownerEmail is not an email address"))?;
@@ -427,6 +430,16 @@ pub async fn create(
         ));
     }
     let org = organization::create(&txn, name, owner.id, now).await?;
+    if let Some(operator) = operator {
+        let entry = entities::audit::Entry {
+            actor: operator.actor(),
+            action: "organization.create",
+            target_kind: "organization",
+            target_id: global_id(NodeKind::Organization, org.id).0,
+            detail: serde_json::json!({ "owner": global_id(NodeKind::User, owner.id).0 }),
+        };
+        entities::audit::record(&txn, entry, now).await?;
+    }
     txn.commit().await?;
     tracing::info!(organization.id = %org.id, "organization created");
     Ok(org)

@@ -11,7 +11,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, CoupleAccess, SummaryAccess};
 use crate::error::ApiError;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, encode_cursor};
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::node::{NodeKind, decode_id_of, global_id};
 use crate::graphql::plan::progress::CategoryShare;
 use crate::graphql::ritual::types::RitualCategory;
 use crate::state::AppState;
@@ -233,8 +233,10 @@ impl SummaryMutation {
                 "that week is not over yet in the couple's time zone",
             ));
         }
+        let operator = policy::operator(caller)?;
+        let txn = entities::begin_write(&state.db).await?;
         let stored = weekly_summary::build_and_store(
-            &state.db,
+            &txn,
             &[(&couple, input.week_start)],
             &state.settings.streak_rules,
             true,
@@ -243,6 +245,15 @@ impl SummaryMutation {
         .await?
         .pop()
         .ok_or_else(|| ApiError::internal(&"a replacing store wrote nothing"))?;
+        let entry = entities::audit::Entry {
+            actor: operator.actor(),
+            action: "weekly_summary.rebuild",
+            target_kind: "couple",
+            target_id: global_id(NodeKind::Couple, couple.id).0,
+            detail: serde_json::json!({ "weekStart": input.week_start }),
+        };
+        entities::audit::record(&txn, entry, now).await?;
+        txn.commit().await?;
         Ok(RebuildWeeklySummaryPayload {
             week_start: stored.week_start,
             built_at: stored.built_at,

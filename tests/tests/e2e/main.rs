@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
+mod admin;
+mod admin_privacy;
 mod assessment_privacy;
 mod assessments;
 mod authorization;

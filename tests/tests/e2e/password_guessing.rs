@@ -267,9 +267,10 @@ async fn role_and_disabled_come_from_the_database_and_disabling_ends_sessions() 
         .id;
     let events = api::auth::session_events::SessionEvents::in_process();
     assert!(
-        api::auth::sessions::disable_user(&app.db, &events, ana_id, chrono::Utc::now())
+        api::auth::sessions::disable_user(&app.db, &events, ana_id, chrono::Utc::now(), None)
             .await
             .unwrap()
+            .is_some()
     );
     let me = app
         .graphql_as(ana.token(), "{ me { id } }", json!({}))

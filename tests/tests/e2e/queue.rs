@@ -17,15 +17,15 @@ use worker::jobs::{Failure, Perform};
 /// When each run of each flaky job started, by the job's ID.
 static RUNS: LazyLock<Mutex<HashMap<Uuid, Vec<Instant>>>> = LazyLock::new(Default::default);
 
-fn runs_of(id: Uuid) -> Vec<Instant> {
+pub(crate) fn runs_of(id: Uuid) -> Vec<Instant> {
     RUNS.lock().unwrap().get(&id).cloned().unwrap_or_default()
 }
 
 /// Fails its first `failures` runs, then succeeds.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Flaky {
-    id: Uuid,
-    failures: usize,
+pub(crate) struct Flaky {
+    pub(crate) id: Uuid,
+    pub(crate) failures: usize,
 }
 
 impl Job for Flaky {
@@ -48,7 +48,7 @@ impl Perform for Flaky {
     }
 }
 
-async fn flaky_worker(stores: &Stores) -> TestWorker {
+pub(crate) async fn flaky_worker(stores: &Stores) -> TestWorker {
     TestWorker::spawn_with(
         stores,
         Clock::system(),
@@ -116,12 +116,12 @@ async fn a_job_failing_every_attempt_is_kept_dead_and_can_be_sent_back() {
     // Sent back, it runs once more (and now succeeds); sending it back twice does nothing.
     let now = chrono::Utc::now();
     assert!(
-        worker::jobs::dead::retry(&db, &queue, dead.id, now)
+        runtime::failures::retry(&db, &queue, dead.id, now)
             .await
             .unwrap()
     );
     assert!(
-        !worker::jobs::dead::retry(&db, &queue, dead.id, now)
+        !runtime::failures::retry(&db, &queue, dead.id, now)
             .await
             .unwrap()
     );
@@ -131,7 +131,7 @@ async fn a_job_failing_every_attempt_is_kept_dead_and_can_be_sent_back() {
     .await;
     assert!(dead_job::waiting(&db).await.unwrap().is_empty());
     assert!(
-        !worker::jobs::dead::retry(&db, &queue, Uuid::new_v4(), now)
+        !runtime::failures::retry(&db, &queue, Uuid::new_v4(), now)
             .await
             .unwrap()
     );
@@ -217,7 +217,8 @@ async fn worker_metrics_show_each_queues_depth_by_state() {
     for line in [
         "rekindle_queue_jobs{queue=\"ping\",state=\"scheduled\"} 3",
         "rekindle_queue_jobs{queue=\"ping\",state=\"running\"} 0",
-        "rekindle_queue_jobs{queue=\"send_reminders\",state=\"failed\"} 1",
+        "rekindle_queue_jobs{queue=\"send_reminders\",state=\"dead_lettered\"} 1",
+        "rekindle_queue_jobs{queue=\"send_reminders\",state=\"failed\"} 0",
         "rekindle_queue_jobs{queue=\"plan_reminders\",state=\"waiting\"} 0",
         "# TYPE rekindle_queue_jobs gauge",
     ] {

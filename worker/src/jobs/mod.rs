@@ -3,7 +3,6 @@
 //! dead-lettered).
 
 pub mod announce;
-pub mod dead;
 pub mod plan_reminders;
 pub mod prune_sync_data;
 pub mod prune_worker_heartbeats;
@@ -25,7 +24,7 @@ use domain::jobs::{
     Job, Ping, PlanReminders, PlanWeeklySummaries, PruneSyncData, PruneWorkerHeartbeats, Queued,
     RetryWebhooks, SendReminders, retry_delay,
 };
-use entities::dead_job;
+use entities::{dead_job, job_retry};
 use runtime::metrics::Outcome;
 
 use crate::JobState;
@@ -111,6 +110,14 @@ pub async fn handle<J: Perform>(
             attempt: queued.attempt + 1,
         };
         state.queue.push_after(again, delay).await?;
+        // For operators' eyes only: the job is queued again whether or not this is kept.
+        let now = state.clock.now();
+        let retry_at = now + chrono::Duration::from_std(delay).unwrap_or_default();
+        let kept =
+            job_retry::record(&state.db, J::QUEUE, queued.attempt, &message, now, retry_at).await;
+        if let Err(error) = kept {
+            tracing::warn!(job.queue = J::QUEUE, %error, "could not record a job's failed run");
+        }
         return Ok(());
     }
     tracing::error!(
@@ -142,20 +149,7 @@ impl Perform for Ping {
 }
 
 /// Every queue this worker consumes, by name.
-pub const QUEUES: [&str; 12] = [
-    Ping::QUEUE,
-    PruneWorkerHeartbeats::QUEUE,
-    PruneSyncData::QUEUE,
-    PlanReminders::QUEUE,
-    SendReminders::QUEUE,
-    AnnounceCompletion::QUEUE,
-    AnnounceCheckIn::QUEUE,
-    PlanWeeklySummaries::QUEUE,
-    BuildWeeklySummaries::QUEUE,
-    DeleteUncoupledData::QUEUE,
-    DeliverWebhook::QUEUE,
-    RetryWebhooks::QUEUE,
-];
+pub const QUEUES: [&str; 12] = domain::jobs::QUEUES;
 
 /// Builds the monitor with every worker registered; `extend` may register more queues.
 pub fn monitor(

@@ -1,9 +1,10 @@
-//! Hourly: forget workers that stopped beating a day ago, so the list shows live processes.
+//! Hourly: forget workers that stopped beating a day ago, so the list shows live processes, and
+//! failed runs whose retry was due as long ago.
 
 use std::time::Duration;
 
 use domain::jobs::PruneWorkerHeartbeats;
-use entities::worker_heartbeat;
+use entities::{job_retry, worker_heartbeat};
 
 use super::{Failure, Perform};
 use crate::JobState;
@@ -27,7 +28,12 @@ impl Perform for PruneWorkerHeartbeats {
             .map_err(|_| Failure::Permanent(anyhow::anyhow!("retention out of range")))?;
         let cutoff = state.clock.now() - retention;
         let removed = worker_heartbeat::prune(&state.db, cutoff).await?;
-        tracing::info!(workers.removed = removed, "pruned silent workers");
+        let retries = job_retry::prune(&state.db, cutoff).await?;
+        tracing::info!(
+            workers.removed = removed,
+            job_retries.removed = retries,
+            "pruned silent workers and past retries"
+        );
         Ok(())
     }
 }

@@ -25,6 +25,7 @@ mod content;
 mod couples;
 mod decisions;
 mod notifications;
+mod operations;
 mod organizations;
 
 use domain::account::Role;
@@ -129,4 +130,5 @@ pub use content::*;
 pub use couples::*;
 pub use decisions::*;
 pub use notifications::*;
+pub use operations::*;
 pub use organizations::*;

@@ -8,7 +8,7 @@ use entities::{access, couple, couple_member, organization};
 use uuid::Uuid;
 
 use super::decisions::{CoupleAccess, Standing};
-use super::{require_admin, require_user};
+use super::require_user;
 use crate::auth::{AuthUser, Caller};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
@@ -145,11 +145,6 @@ pub async fn managed_organization<'a>(
         .ok_or_else(|| forbidden("only an organization's admins manage it"))?;
     access.manages()?;
     Ok((access, user))
-}
-
-/// Only site administrators create organizations.
-pub fn may_create_organization(caller: &Caller) -> Result<&AuthUser, ApiError> {
-    require_admin(caller)
 }
 
 /// An API key of the caller's managed organization; another's answers like a missing one.
@@ -312,4 +307,15 @@ pub fn managed_endpoint(
     endpoint
         .filter(|e| e.organization_id == organization.organization.id)
         .ok_or_else(|| ApiError::not_found("webhook endpoint"))
+}
+
+/// An organization as an operator sees it (as `organization(id:)` shows it to them).
+pub fn operated_organization(
+    _operator: &super::OperatorAccess,
+    organization: organization::Model,
+) -> OrganizationAccess {
+    OrganizationAccess {
+        organization,
+        view: OrgView::Operator,
+    }
 }

@@ -16,6 +16,12 @@ fn last_week() -> String {
 }
 
 pub(super) fn cases() -> Vec<Case> {
+    let mut all = member_cases();
+    all.extend(super::admin_cases::cases());
+    all
+}
+
+fn member_cases() -> Vec<Case> {
     vec![
         Case {
             root: Root::Query,

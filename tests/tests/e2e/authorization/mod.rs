@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use crate::subscriptions::{connect_as, next_json, send, subscribe};
 use rekindle_tests::builders::{create_couple, pair};
 
+mod admin_cases;
 mod cases;
 use cases::cases;
 
@@ -133,6 +134,10 @@ struct World {
     /// The coach's suggestions to the subject's couple: one to accept, one to ignore.
     suggestion_to_accept: String,
     suggestion_to_ignore: String,
+    /// A member in no couple, for operators to act on.
+    spare_member_id: String,
+    /// A dead-lettered job awaiting an operator.
+    dead_job_id: String,
 }
 
 impl World {
@@ -236,7 +241,22 @@ impl World {
             .as_str()
             .unwrap_or_else(|| panic!("{deliveries}"))
             .to_owned();
+        let spare_member = app.register(&email("fay"), "Fay").await;
+        let dead = entities::dead_job::record(
+            &app.db,
+            entities::dead_job::NewDeadJob {
+                queue: "ping",
+                payload: json!({ "job": {}, "attempt": 8 }),
+                attempts: 8,
+                last_error: "failed in the matrix",
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
         Self {
+            spare_member_id: spare_member.id,
+            dead_job_id: rekindle_tests::global_id("FailedJob", dead.id),
             key: Account {
                 id: String::new(),
                 email: String::new(),
