@@ -136,6 +136,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let schema = graphql::build_schema(&state);
         let graphiql = !settings.is_production();
+        let admin_page = settings.admin_page;
         let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -145,7 +146,7 @@ impl Application {
                 .wrap(from_fn(http::cors::cors))
                 .wrap(from_fn(http::observe::observe))
                 .wrap(TracingLogger::default())
-                .configure(|cfg| http::routes(cfg, graphiql))
+                .configure(|cfg| http::routes(cfg, graphiql, admin_page))
         })
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
         // Signals are handled in `run_until_stopped`, so the worker stops with the server.

@@ -205,6 +205,8 @@ pub struct Settings {
     pub safety_resources_file: Option<PathBuf>,
     /// Browser origins allowed to call the API, and which operations it runs.
     pub clients: crate::clients::ClientSettings,
+    /// Whether the api serves the operators' page at /admin (off in production unless set).
+    pub admin_page: bool,
 }
 
 impl Settings {
@@ -380,6 +382,7 @@ impl Settings {
             )?),
             safety_resources_file: var("SAFETY_RESOURCES_FILE").map(PathBuf::from),
             clients: crate::clients::ClientSettings::from_vars(&var)?,
+            admin_page: parse_bool(&var, "ADMIN_PAGE", !production)?,
             password_hash_concurrency: parse_num(&var, "PASSWORD_HASH_CONCURRENCY", cores)?.max(1),
             password_hash_wait: Duration::from_secs(parse_num(
                 &var,
@@ -555,6 +558,23 @@ mod tests {
             err.to_string().contains("REKINDLE_TRUSTED_PROXIES"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_admin_page_is_off_in_production_unless_configured() {
+        assert!(settings(&[]).unwrap().admin_page);
+        let production = [
+            ("REKINDLE_ENV", "production"),
+            (
+                "REKINDLE_JWT_SECRET",
+                "a-secret-that-is-long-enough-for-production-use",
+            ),
+        ];
+        assert!(!settings(&production).unwrap().admin_page);
+        let mut on = production.to_vec();
+        on.push(("REKINDLE_ADMIN_PAGE", "true"));
+        assert!(settings(&on).unwrap().admin_page);
+        assert!(settings(&[("REKINDLE_ADMIN_PAGE", "maybe")]).is_err());
     }
 
     #[test]

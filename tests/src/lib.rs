@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod assessments;
+pub mod browser;
 pub mod builders;
 pub mod logs;
 pub mod proxy;

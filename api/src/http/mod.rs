@@ -1,6 +1,7 @@
-//! HTTP routes: GraphQL (POST, GET, WebSocket), health, readiness, metrics, the schema file and
-//! webhooks' test ping.
+//! HTTP routes: GraphQL (POST, GET, WebSocket), health, readiness, metrics, the schema file,
+//! webhooks' test ping, and the operators' page.
 
+pub mod admin_page;
 pub mod client;
 pub mod cors;
 pub mod graphql;
@@ -11,8 +12,9 @@ pub mod webhooks;
 
 use actix_web::{guard, web};
 
-/// Registers every route; GraphiQL only when `graphiql` is set (development).
-pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool) {
+/// Registers every route; GraphiQL only when `graphiql` is set (development), the operators'
+/// page only when `admin_page` is.
+pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool, admin_page: bool) {
     cfg.service(
         web::resource("/graphql")
             .route(
@@ -30,5 +32,8 @@ pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool) {
     .route("/webhooks/{endpoint}/ping", web::post().to(webhooks::ping));
     if graphiql {
         cfg.route("/graphiql", web::get().to(graphql::graphiql));
+    }
+    if admin_page {
+        admin_page::routes(cfg);
     }
 }

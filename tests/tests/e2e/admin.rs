@@ -9,7 +9,7 @@ use rekindle_tests::{Account, Stores, TestApp, email, error_codes, eventually, g
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::queue::{Flaky, flaky_worker, runs_of};
+use crate::queue::{Flaky, flaky_worker, retries_of, runs_of};
 
 async fn admin_of(app: &TestApp) -> Account {
     app.create_with_role(&email("op"), "admin").await
@@ -202,19 +202,11 @@ async fn an_operator_retries_a_dead_job_and_it_really_runs_again() {
     assert_eq!(job["payload"]["job"]["id"], json!(id));
     assert_eq!(runs_of(id).len(), 3);
     // The two runs that failed and were retried by themselves were kept for operators.
-    let retries: Vec<i32> = {
-        use entities::job_retry::{Column, Entity};
-        use entities::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-        Entity::find()
-            .filter(Column::Queue.eq(Flaky::QUEUE))
-            .order_by_asc(Column::Attempt)
-            .all(&app.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|row| row.attempt)
-            .collect()
-    };
+    let retries: Vec<i32> = retries_of(&app.db, Flaky::QUEUE)
+        .await
+        .into_iter()
+        .map(|row| row.attempt)
+        .collect();
     assert_eq!(retries, vec![1, 2]);
 
     let retry = "mutation($id: ID!) { retryFailedJob(input: { failedJobId: $id }) { failedJob { id retriedAt } } }";

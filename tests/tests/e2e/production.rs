@@ -86,6 +86,13 @@ async fn production_publishes_no_schema_and_takes_no_batches_unless_configured()
     let app = TestApp::spawn_with(&PRODUCTION_ENV).await;
     let (status, _, _) = app.get("/schema.graphql").await;
     assert_eq!(status, 404);
+    for path in ["/admin", "/admin/app.js"] {
+        let (status, _, _) = app.get(path).await;
+        assert_eq!(
+            status, 404,
+            "the operators' page is off in production: {path}"
+        );
+    }
     let one = json!({ "query": "{ __typename }" });
     let (status, body) = app.post_json("/graphql", &json!([one, one])).await;
     assert_eq!(status, 400);
@@ -96,8 +103,12 @@ async fn production_publishes_no_schema_and_takes_no_batches_unless_configured()
     env.extend([
         ("REKINDLE_GRAPHQL_INTROSPECTION", "true"),
         ("REKINDLE_GRAPHQL_MAX_BATCH", "2"),
+        ("REKINDLE_ADMIN_PAGE", "true"),
     ]);
     let app = TestApp::spawn_with(&env).await;
+    let (status, _, page) = app.get("/admin").await;
+    assert_eq!(status, 200, "configured on, it is served");
+    assert!(page.contains("Rekindle operations"));
     let (status, _, sdl) = app.get("/schema.graphql").await;
     assert_eq!(status, 200);
     assert!(sdl.contains("type Query"));

@@ -57,6 +57,21 @@ pub(crate) async fn flaky_worker(stores: &Stores) -> TestWorker {
     .await
 }
 
+/// The failed runs of jobs on `queue` that were retried, in attempt order.
+pub(crate) async fn retries_of(
+    db: &entities::sea_orm::DatabaseConnection,
+    queue: &str,
+) -> Vec<entities::job_retry::Model> {
+    use entities::job_retry::{Column, Entity};
+    use entities::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    Entity::find()
+        .filter(Column::Queue.eq(queue))
+        .order_by_asc(Column::Attempt)
+        .all(db)
+        .await
+        .unwrap()
+}
+
 #[actix_web::test]
 async fn a_failing_job_runs_again_after_growing_pauses_until_it_succeeds() {
     let stores = Stores::fresh().await;
@@ -71,10 +86,38 @@ async fn a_failing_job_runs_again_after_growing_pauses_until_it_succeeds() {
         (runs.len() >= 3).then_some(runs)
     })
     .await;
-    // The first retry waits at least half of 2 s, the second at least half of 4 s (queues
-    // count whole seconds, so allow for one second's rounding).
-    assert!(runs[1] - runs[0] >= Duration::from_millis(500), "{runs:?}");
-    assert!(runs[2] - runs[1] >= Duration::from_millis(1500), "{runs:?}");
+    // Each failed run was recorded with its retry's due time: the first retry waits between
+    // half of 2 s and 2 s, the second between half of 4 s and 4 s (jitter), and each run came
+    // no sooner than its wait allows (queues count whole seconds: up to one second early).
+    let db = runtime::store::connect_database(&rekindle_tests::settings_from(&stores.env()))
+        .await
+        .unwrap();
+    let retries = retries_of(&db, Flaky::QUEUE).await;
+    assert_eq!(
+        retries.iter().map(|r| r.attempt).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+    let waits: Vec<Duration> = retries
+        .iter()
+        .map(|r| (r.retry_at - r.failed_at).to_std().unwrap())
+        .collect();
+    assert!(
+        (Duration::from_secs(1)..=Duration::from_secs(2)).contains(&waits[0]),
+        "{waits:?}"
+    );
+    assert!(
+        (Duration::from_secs(2)..=Duration::from_secs(4)).contains(&waits[1]),
+        "{waits:?}"
+    );
+    let rounding = Duration::from_secs(1);
+    assert!(
+        runs[1] - runs[0] + rounding >= waits[0],
+        "{runs:?} {waits:?}"
+    );
+    assert!(
+        runs[2] - runs[1] + rounding >= waits[1],
+        "{runs:?} {waits:?}"
+    );
     // It succeeded on its third run: nothing dead, and no fourth run.
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(runs_of(id).len(), 3);

@@ -1,0 +1,266 @@
+// The operators' page: plain JavaScript, no build step. It talks to /graphql like any client,
+// keeps the access token in memory only (a reload signs out), and builds every row with
+// textContent, so nothing a member typed can become markup.
+"use strict";
+
+const state = { token: null, refresh: null };
+
+const $ = (id) => document.getElementById(id);
+
+function show(text, isError) {
+  const box = $("message");
+  box.textContent = text;
+  box.className = isError ? "error" : "";
+  box.hidden = !text;
+}
+
+function newKey() {
+  if (window.crypto && typeof window.crypto.randomUUID === "function") {
+    return window.crypto.randomUUID();
+  }
+  return `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+}
+
+// Runs one GraphQL operation; answers `data`, or throws an Error whose message is the API's.
+async function gql(query, variables = {}, mutation = false) {
+  const headers = { "Content-Type": "application/json" };
+  if (state.token) headers.Authorization = `Bearer ${state.token}`;
+  // A mutation carries an idempotency key, so a retried click never acts twice.
+  if (mutation) headers["Idempotency-Key"] = newKey();
+  const response = await fetch("/graphql", {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors && body.errors.length) {
+    const first = body.errors[0];
+    const code = first.extensions && first.extensions.code;
+    if (code === "UNAUTHENTICATED") signOut();
+    throw new Error(code ? `${first.message} (${code})` : first.message);
+  }
+  return body.data;
+}
+
+function cell(row, text, className) {
+  const td = document.createElement("td");
+  td.textContent = text === null || text === undefined ? "" : String(text);
+  if (className) td.className = className;
+  row.appendChild(td);
+  return td;
+}
+
+function button(label, className, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = label;
+  b.className = className;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString() : "";
+}
+
+async function loadHealth() {
+  for (const [path, id, key] of [["/healthz", "health-status", "status"], ["/readyz", "ready-status", "status"]]) {
+    const target = $(id);
+    try {
+      const response = await fetch(path);
+      const body = await response.json();
+      const checks = body.checks ? ` (${Object.entries(body.checks).map(([k, v]) => `${k} ${v}`).join(", ")})` : "";
+      target.textContent = `${body[key]}${checks}`;
+      target.className = response.ok ? "up" : "down";
+    } catch (err) {
+      target.textContent = "unreachable";
+      target.className = "down";
+    }
+  }
+}
+
+function drawChart(days) {
+  const svg = $("chart");
+  while (svg.firstChild) svg.removeChild(svg.firstChild);
+  const most = Math.max(1, ...days.map((d) => d.count));
+  const width = 600 / days.length;
+  days.forEach((day, i) => {
+    const height = Math.round((day.count / most) * 150);
+    const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    rect.setAttribute("class", "bar");
+    rect.setAttribute("x", String(i * width + 1));
+    rect.setAttribute("width", String(Math.max(1, width - 2)));
+    rect.setAttribute("y", String(160 - height));
+    rect.setAttribute("height", String(height));
+    rect.setAttribute("data-date", day.date);
+    rect.setAttribute("data-count", String(day.count));
+    const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+    title.textContent = `${day.date}: ${day.count}`;
+    rect.appendChild(title);
+    svg.appendChild(rect);
+  });
+}
+
+const OVERVIEW = `{ admin {
+  stats(days: 30) { users disabledUsers activeCouples activePlans completionsPerDay { date count } }
+  queues { name waiting scheduled running failed deadLettered }
+  failedJobs(first: 50) { totalCount edges { node { id queue attempts lastError failedAt } } }
+  workers { host version startedAt lastSeenAt alive }
+} }`;
+
+async function loadOverview() {
+  const { admin } = await gql(OVERVIEW);
+  const s = admin.stats;
+  $("stat-users").textContent = s.users;
+  $("stat-disabled").textContent = s.disabledUsers;
+  $("stat-couples").textContent = s.activeCouples;
+  $("stat-plans").textContent = s.activePlans;
+  drawChart(s.completionsPerDay);
+
+  const queues = $("queue-rows");
+  queues.replaceChildren();
+  for (const q of admin.queues) {
+    const row = document.createElement("tr");
+    row.dataset.queue = q.name;
+    cell(row, q.name);
+    for (const n of [q.waiting, q.scheduled, q.running, q.failed, q.deadLettered]) cell(row, n);
+    queues.appendChild(row);
+  }
+
+  const failed = $("failed-rows");
+  failed.replaceChildren();
+  for (const { node: job } of admin.failedJobs.edges) {
+    const row = document.createElement("tr");
+    row.dataset.job = job.id;
+    cell(row, job.queue);
+    cell(row, job.attempts);
+    cell(row, job.lastError, "error-text");
+    cell(row, when(job.failedAt));
+    const actions = cell(row, "");
+    actions.appendChild(button("Retry", "retry", () => settleJob(job.id, "retryFailedJob", "sent back to its queue")));
+    actions.appendChild(button("Discard", "discard", () => settleJob(job.id, "discardFailedJob", "discarded")));
+    failed.appendChild(row);
+  }
+  $("failed-empty").hidden = admin.failedJobs.totalCount !== 0;
+
+  const workers = $("worker-rows");
+  workers.replaceChildren();
+  for (const w of admin.workers) {
+    const row = document.createElement("tr");
+    cell(row, w.host);
+    cell(row, w.version);
+    cell(row, when(w.startedAt));
+    cell(row, when(w.lastSeenAt));
+    cell(row, w.alive ? "alive" : "silent", w.alive ? "up" : "down");
+    workers.appendChild(row);
+  }
+}
+
+async function settleJob(id, mutation, done) {
+  try {
+    await gql(`mutation($id: ID!) { ${mutation}(input: { failedJobId: $id }) { failedJob { id } } }`, { id }, true);
+    show(`The job was ${done}.`, false);
+    await loadOverview();
+  } catch (err) {
+    show(err.message, true);
+  }
+}
+
+const USERS = `query($s: String) { admin { users(search: $s, first: 50) { edges { node {
+  id email displayName role disabled liveSessions } } } } }`;
+
+async function searchUsers() {
+  const search = $("user-query").value.trim();
+  const { admin } = await gql(USERS, { s: search || null });
+  const rows = $("user-rows");
+  rows.replaceChildren();
+  for (const { node: u } of admin.users.edges) {
+    const row = document.createElement("tr");
+    row.dataset.user = u.id;
+    cell(row, u.email);
+    cell(row, u.displayName);
+    cell(row, u.role.toLowerCase());
+    cell(row, u.disabled ? "disabled" : "active", "state");
+    cell(row, u.liveSessions);
+    const actions = cell(row, "");
+    if (u.disabled) {
+      actions.appendChild(button("Enable", "enable", () => actOnUser(u.id, "enableUser", "enabled")));
+    } else {
+      actions.appendChild(button("Disable", "disable", () => actOnUser(u.id, "disableUser", "disabled; its sessions ended")));
+      actions.appendChild(button("Sign out everywhere", "revoke", () => actOnUser(u.id, "revokeUserSessions", "signed out everywhere")));
+    }
+    rows.appendChild(row);
+  }
+}
+
+async function actOnUser(id, mutation, done) {
+  try {
+    await gql(`mutation($id: ID!) { ${mutation}(input: { userId: $id }) { user { id } } }`, { id }, true);
+    show(`The account was ${done}.`, false);
+    await Promise.all([searchUsers(), loadOverview()]);
+  } catch (err) {
+    show(err.message, true);
+  }
+}
+
+async function refresh() {
+  try {
+    await Promise.all([loadHealth(), loadOverview(), searchUsers()]);
+  } catch (err) {
+    show(err.message, true);
+  }
+}
+
+const LOGIN = `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) {
+  accessToken refreshToken user { email role } } }`;
+
+async function signIn(event) {
+  event.preventDefault();
+  const error = $("signin-error");
+  error.hidden = true;
+  try {
+    const { login } = await gql(LOGIN, { e: $("email").value, p: $("password").value }, true);
+    if (login.user.role !== "ADMIN") {
+      // End the session just made: this page is no place for it.
+      state.refresh = login.refreshToken;
+      signOut();
+      throw new Error("This page is for administrators only.");
+    }
+    state.token = login.accessToken;
+    state.refresh = login.refreshToken;
+    $("password").value = "";
+    $("whoami").textContent = login.user.email;
+    $("signin").hidden = true;
+    $("session").hidden = false;
+    $("dashboard").hidden = false;
+    await refresh();
+  } catch (err) {
+    state.token = null;
+    error.textContent = err.message;
+    error.hidden = false;
+  }
+}
+
+// Forgets the token and ends the session on the server (a failure there changes nothing here).
+function signOut() {
+  const refresh = state.refresh;
+  state.refresh = null;
+  if (refresh) {
+    const logout = "mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }";
+    gql(logout, { t: refresh }, true).catch(() => {});
+  }
+  state.token = null;
+  $("dashboard").hidden = true;
+  $("session").hidden = true;
+  $("signin").hidden = false;
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("signin").addEventListener("submit", signIn);
+  $("signout").addEventListener("click", signOut);
+  $("refresh").addEventListener("click", refresh);
+  $("user-search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    searchUsers().catch((err) => show(err.message, true));
+  });
+});
