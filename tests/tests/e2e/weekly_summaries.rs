@@ -244,6 +244,23 @@ async fn each_couple_gets_one_summary_when_its_own_week_ends() {
     assert_eq!(after[0]["completed"], 1);
     let refused = app.graphql_as(tonga.ana.token(), REBUILD, vars).await;
     assert_eq!(error_codes(&refused), ["FORBIDDEN"]);
+    // The rebuild is in the audit log, with the week and nothing of the summary.
+    let log = app
+        .graphql_as(
+            admin.token(),
+            "query($t: ID!) { admin { auditLog(targetId: $t) { edges { node { action actorId targetKind detail } } } } }",
+            json!({ "t": tonga.id }),
+        )
+        .await;
+    let entries = log["data"]["admin"]["auditLog"]["edges"]
+        .as_array()
+        .unwrap();
+    assert_eq!(entries.len(), 1, "{log}");
+    let entry = &entries[0]["node"];
+    assert_eq!(entry["action"], "weekly_summary.rebuild");
+    assert_eq!(entry["actorId"], admin.id.as_str());
+    assert_eq!(entry["targetKind"], "couple");
+    assert_eq!(entry["detail"], json!({ "weekStart": "2026-06-08" }));
     let unfinished = app
         .graphql_as(
             admin.token(),
