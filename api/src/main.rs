@@ -1,7 +1,7 @@
 //! `rekindle-api`: serves Rekindle's GraphQL API; see `rekindle-api help`.
 
 use anyhow::{Context, bail};
-use rekindle_api::{Application, graphql};
+use rekindle_api::graphql;
 use runtime::{Settings, shutdown, store, telemetry};
 
 const USAGE: &str = "\
@@ -68,20 +68,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve() -> anyhow::Result<()> {
-    let settings = Settings::from_env()?;
-    telemetry::init(settings.log_format);
-    let app = Application::build(settings).await?;
-    let bind = app.state().settings.bind.clone();
-    let host = bind
-        .rsplit_once(':')
-        .map_or(bind.as_str(), |(host, _)| host);
-    let base = format!("http://{host}:{}", app.port());
-    tracing::info!(url = %format!("{base}/graphql"), "serving");
-    println!("Rekindle is serving GraphQL at {base}/graphql");
-    if !app.state().settings.is_production() {
-        println!("GraphiQL: {base}/graphiql");
-    }
-    app.run_until_stopped(shutdown::signal()).await
+    rekindle_api::startup::serve(Settings::from_env()?, shutdown::signal()).await
 }
 
 async fn migrate() -> anyhow::Result<()> {

@@ -255,3 +255,30 @@ impl Application {
         served.context("the HTTP server stopped with an error")
     }
 }
+
+/// `rekindle-api serve`: logs (and traces, where configured) set up, then the server until
+/// `stop` resolves; the spans still buffered are sent before it returns.
+pub async fn serve(
+    settings: Settings,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let traces = runtime::telemetry::init_with_traces(
+        settings.log_format,
+        settings.otlp_endpoint.as_deref(),
+        "rekindle-api",
+    )?;
+    let app = Application::build(settings).await?;
+    let bind = app.state().settings.bind.clone();
+    let host = bind
+        .rsplit_once(':')
+        .map_or(bind.as_str(), |(host, _)| host);
+    let base = format!("http://{host}:{}", app.port());
+    tracing::info!(url = %format!("{base}/graphql"), "serving");
+    println!("Rekindle is serving GraphQL at {base}/graphql");
+    if !app.state().settings.is_production() {
+        println!("GraphiQL: {base}/graphiql");
+    }
+    let result = app.run_until_stopped(stop).await;
+    traces.shutdown();
+    result
+}

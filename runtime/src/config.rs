@@ -207,6 +207,8 @@ pub struct Settings {
     pub clients: crate::clients::ClientSettings,
     /// Whether the api serves the operators' page at /admin (off in production unless set).
     pub admin_page: bool,
+    /// Where spans are exported over OTLP/HTTP (a collector's base URL); `None`: not at all.
+    pub otlp_endpoint: Option<String>,
 }
 
 impl Settings {
@@ -383,6 +385,16 @@ impl Settings {
             safety_resources_file: var("SAFETY_RESOURCES_FILE").map(PathBuf::from),
             clients: crate::clients::ClientSettings::from_vars(&var)?,
             admin_page: parse_bool(&var, "ADMIN_PAGE", !production)?,
+            otlp_endpoint: match var("OTLP_ENDPOINT") {
+                None => None,
+                Some(url) if url.starts_with("http://") => {
+                    Some(url.trim_end_matches('/').to_owned())
+                }
+                Some(other) => bail!(
+                    "REKINDLE_OTLP_ENDPOINT must be an http:// URL (a collector or agent nearby; \
+                     TLS is not built in), not `{other}`"
+                ),
+            },
             password_hash_concurrency: parse_num(&var, "PASSWORD_HASH_CONCURRENCY", cores)?.max(1),
             password_hash_wait: Duration::from_secs(parse_num(
                 &var,
@@ -558,6 +570,14 @@ mod tests {
             err.to_string().contains("REKINDLE_TRUSTED_PROXIES"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn traces_are_exported_only_to_a_configured_http_collector() {
+        assert_eq!(settings(&[]).unwrap().otlp_endpoint, None);
+        let on = settings(&[("REKINDLE_OTLP_ENDPOINT", "http://collector:4318/")]).unwrap();
+        assert_eq!(on.otlp_endpoint.as_deref(), Some("http://collector:4318"));
+        assert!(settings(&[("REKINDLE_OTLP_ENDPOINT", "https://collector:4318")]).is_err());
     }
 
     #[test]

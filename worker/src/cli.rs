@@ -40,7 +40,11 @@ pub async fn main() -> anyhow::Result<()> {
 
 async fn run() -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
-    telemetry::init(settings.log_format);
+    let traces = telemetry::init_with_traces(
+        settings.log_format,
+        settings.otlp_endpoint.as_deref(),
+        "rekindle-worker",
+    )?;
     let db = store::connect_database(&settings).await?;
     if settings.migrate_on_start {
         store::migrate(&db).await?;
@@ -84,6 +88,7 @@ async fn run() -> anyhow::Result<()> {
     if let Some(handle) = server {
         handle.stop(true).await;
     }
+    traces.shutdown();
     result
 }
 

@@ -42,6 +42,7 @@ mod shutdown;
 mod socket_sessions;
 mod stored_data;
 mod subscriptions;
+mod traces;
 mod uncoupling;
 mod webhooks;
 mod weekly_summaries;

@@ -26,6 +26,7 @@ use domain::jobs::{
 };
 use entities::{dead_job, job_retry};
 use runtime::metrics::Outcome;
+use tracing::Instrument as _;
 
 use crate::JobState;
 use crate::queue::{BoundedRedis, Tuning};
@@ -78,6 +79,20 @@ pub async fn handle<J: Perform>(
     queued: Queued<J>,
     state: Data<JobState>,
 ) -> Result<(), BoxDynError> {
+    // One span per run: its log lines carry the queue, the attempt and (when traces are
+    // exported) the trace id.
+    let span = tracing::info_span!(
+        "job",
+        job.queue = J::QUEUE,
+        job.attempt = queued.attempt,
+        trace_id = tracing::field::Empty
+    );
+    runtime::telemetry::record_trace_id(&span);
+    run(queued, state).instrument(span).await
+}
+
+/// One run of a job, and what follows from its outcome (see [`handle`]).
+async fn run<J: Perform>(queued: Queued<J>, state: Data<JobState>) -> Result<(), BoxDynError> {
     let started = Instant::now();
     let outcome = match tokio::time::timeout(JOB_TIMEOUT, queued.job.perform(&state)).await {
         Ok(result) => result,
