@@ -145,7 +145,7 @@ impl Application {
                 // Inside `observe`, so preflights are counted and marked too.
                 .wrap(from_fn(http::cors::cors))
                 .wrap(from_fn(http::observe::observe))
-                .wrap(TracingLogger::default())
+                .wrap(TracingLogger::<http::spans::RequestSpans>::new())
                 .configure(|cfg| http::routes(cfg, graphiql, admin_page))
         })
         .shutdown_timeout(settings.shutdown_timeout.as_secs())

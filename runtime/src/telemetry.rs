@@ -14,6 +14,14 @@ use tracing_subscriber::util::SubscriberInitExt as _;
 
 use crate::config::LogFormat;
 
+/// Whether this process exports traces (set once, at start).
+static EXPORTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process exports traces: only then do spans belong to real traces.
+pub fn exporting() -> bool {
+    EXPORTING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 fn filter() -> EnvFilter {
     EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,apalis=warn"))
@@ -63,11 +71,12 @@ pub fn init_with_traces(
         }
         None => None,
     };
+    install(format, provider.as_ref().map(|p| p.tracer(service)))?;
     if provider.is_some() {
         // Requests carrying W3C `traceparent` join their caller's trace.
         opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+        EXPORTING.store(true, std::sync::atomic::Ordering::Relaxed);
     }
-    install(format, provider.as_ref().map(|p| p.tracer(service)))?;
     Ok(Traces { provider })
 }
 

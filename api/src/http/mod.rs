@@ -8,6 +8,7 @@ pub mod graphql;
 pub mod health;
 pub mod observe;
 pub mod socket;
+pub mod spans;
 pub mod webhooks;
 
 use actix_web::{guard, web};

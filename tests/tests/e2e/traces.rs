@@ -239,3 +239,37 @@ async fn a_workers_job_is_a_trace_of_its_own_on_its_log_lines() {
     let _ = worker.wait();
     collector_handle.stop(true).await;
 }
+
+#[actix_web::test]
+async fn without_export_log_lines_carry_no_trace_id() {
+    rekindle_tests::logs::start();
+    let app = TestApp::spawn().await;
+    let admin = app.create_with_role(&email("op"), "admin").await;
+    let coach = app.create_with_role(&email("coach"), "coach").await;
+    let name = format!("Untraced {}", uuid::Uuid::new_v4().simple());
+    let body = app
+        .graphql_as(
+            admin.token(),
+            CREATE_ORGANIZATION,
+            json!({ "name": name, "owner": coach.email }),
+        )
+        .await;
+    let id = body["data"]["createOrganization"]["organization"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    let uuid = rekindle_tests::uuid_of(&id).to_string();
+    let line = eventually("the log line", Duration::from_secs(10), || async {
+        rekindle_tests::logs::captured()
+            .lines()
+            .find(|l| l.contains("organization created") && l.contains(&uuid))
+            .map(str::to_owned)
+    })
+    .await;
+    assert!(
+        line.contains("request_id"),
+        "the request's span is on it: {line}"
+    );
+    assert!(!line.contains("trace_id"), "{line}");
+    app.stop().await;
+}
