@@ -160,6 +160,7 @@ impl Application {
                 Some(worker::http::Depths {
                     queue: state.queue.clone(),
                     db: state.db.clone(),
+                    clock: state.clock.clone(),
                 }),
             )?),
             None => None,

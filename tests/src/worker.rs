@@ -50,6 +50,7 @@ impl TestWorker {
             Some(worker::http::Depths {
                 queue: queue.clone(),
                 db: db.clone(),
+                clock: clock.clone(),
             }),
         )
         .unwrap();

@@ -51,6 +51,7 @@ async fn run() -> anyhow::Result<()> {
     }
     let queue = JobQueue::connect(&settings).await?;
     let metrics = Metrics::new();
+    let clock = domain::clock::Clock::system();
     let server = match &settings.worker_bind {
         Some(bind) => {
             let (server, port) = crate::http::serve(
@@ -59,6 +60,7 @@ async fn run() -> anyhow::Result<()> {
                 Some(crate::http::Depths {
                     queue: queue.clone(),
                     db: db.clone(),
+                    clock: clock.clone(),
                 }),
             )?;
             tracing::info!(port, "worker metrics at /metrics");
@@ -70,7 +72,6 @@ async fn run() -> anyhow::Result<()> {
     };
     let notifications =
         runtime::Fanout::for_settings(&settings, domain::notification::TOPIC).await?;
-    let clock = domain::clock::Clock::system();
     let state = JobState {
         db,
         queue,
@@ -115,7 +116,7 @@ async fn retry_dead_job(id: &str) -> anyhow::Result<()> {
     let db = store::connect_database(&settings).await?;
     let queue = JobQueue::connect(&settings).await?;
     let now = domain::clock::Clock::system().now();
-    if runtime::failures::retry(&db, &queue, id, now).await? {
+    if runtime::failures::retry(&db, &queue, id, now).await?.sent() {
         println!("sent {id} back to its queue");
         Ok(())
     } else {

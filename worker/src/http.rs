@@ -17,6 +17,8 @@ pub struct Depths {
     pub queue: JobQueue,
     /// Where failed and dead-lettered jobs are counted.
     pub db: DatabaseConnection,
+    /// Decides which failed runs still wait for their retry.
+    pub clock: domain::clock::Clock,
 }
 
 async fn healthz() -> HttpResponse {
@@ -38,7 +40,7 @@ async fn metrics(metrics: web::Data<Metrics>, depths: web::Data<Option<Depths>>)
 }
 
 async fn render_depths(depths: &Depths) -> anyhow::Result<String> {
-    let now = chrono::Utc::now();
+    let now = depths.clock.now();
     let states =
         runtime::failures::queue_states(&depths.db, &depths.queue, &crate::jobs::QUEUES, now)
             .await?;
