@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{QueryOrder, QuerySelect, Set};
+use sea_orm::{QueryOrder, Set};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "dead_jobs")]
@@ -69,18 +69,7 @@ pub async fn waiting<C: ConnectionTrait>(db: &C) -> Result<Vec<Model>, DbErr> {
 pub async fn waiting_by_queue<C: ConnectionTrait>(
     db: &C,
 ) -> Result<std::collections::HashMap<String, u64>, DbErr> {
-    let rows: Vec<(String, i64)> = awaiting()
-        .select_only()
-        .column(Column::Queue)
-        .column_as(Column::Id.count(), "n")
-        .group_by(Column::Queue)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(queue, n)| (queue, u64::try_from(n).unwrap_or(0)))
-        .collect())
+    crate::count_by(db, awaiting(), Column::Queue, Column::Id).await
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {

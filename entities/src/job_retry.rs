@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use sea_orm::Set;
 use sea_orm::entity::prelude::*;
-use sea_orm::{QuerySelect, Set};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "job_retries")]
@@ -51,19 +51,8 @@ pub async fn waiting_by_queue<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,
 ) -> Result<HashMap<String, u64>, DbErr> {
-    let rows: Vec<(String, i64)> = Entity::find()
-        .select_only()
-        .column(Column::Queue)
-        .column_as(Column::Id.count(), "n")
-        .filter(Column::RetryAt.gt(now))
-        .group_by(Column::Queue)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(queue, n)| (queue, u64::try_from(n).unwrap_or(0)))
-        .collect())
+    let waiting = Entity::find().filter(Column::RetryAt.gt(now));
+    crate::count_by(db, waiting, Column::Queue, Column::Id).await
 }
 
 /// Forgets retries due before `cutoff`; answers how many went.

@@ -55,3 +55,29 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     })
     .await
 }
+
+/// How many of `query`'s rows share each value of the text column `by` (rows counted by `id`).
+pub(crate) async fn count_by<E, C>(
+    db: &C,
+    query: sea_orm::Select<E>,
+    by: E::Column,
+    id: E::Column,
+) -> Result<std::collections::HashMap<String, u64>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, QuerySelect};
+    let rows: Vec<(String, i64)> = query
+        .select_only()
+        .column(by)
+        .column_as(id.count(), "n")
+        .group_by(by)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(value, n)| (value, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}

@@ -10,21 +10,37 @@ use uuid::Uuid;
 use crate::JobQueue;
 use crate::queue::QueueDepth;
 
-/// Sends a dead job back to its queue as a first run; answers false when there is no such job
-/// or it was already sent back or discarded. It is marked once it is queued, so a failed push
-/// leaves it here to try again (jobs are idempotent: two operators retrying at once run it
-/// twice at worst, never lose it).
+/// What became of a request to send a dead job back to its queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    /// Queued again as a first run; the job as it now stands.
+    Sent(dead_job::Model),
+    /// There is no such dead job.
+    Missing,
+    /// It was already sent back or discarded.
+    Settled,
+}
+
+impl Retry {
+    pub fn sent(&self) -> bool {
+        matches!(self, Retry::Sent(_))
+    }
+}
+
+/// Sends a dead job back to its queue as a first run. It is marked once it is queued, so a
+/// failed push leaves it here to try again (jobs are idempotent: two operators retrying at once
+/// run it twice at worst, never lose it).
 pub async fn retry(
     db: &DatabaseConnection,
     queue: &JobQueue,
     id: Uuid,
     now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<Retry> {
     let Some(dead) = dead_job::find(db, id).await? else {
-        return Ok(false);
+        return Ok(Retry::Missing);
     };
     if dead.retried_at.is_some() || dead.discarded_at.is_some() {
-        return Ok(false);
+        return Ok(Retry::Settled);
     }
     let mut payload = dead.payload.clone();
     if let Some(object) = payload.as_object_mut() {
@@ -35,7 +51,10 @@ pub async fn retry(
         .await
         .with_context(|| format!("sending dead job {id} back to {}", dead.queue))?;
     dead_job::mark_retried(db, id, now).await?;
-    Ok(true)
+    Ok(Retry::Sent(dead_job::Model {
+        retried_at: Some(now),
+        ..dead
+    }))
 }
 
 /// One queue's jobs by state, failures included.

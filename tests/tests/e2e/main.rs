@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod admin_accounts;
 mod admin_page;
 mod admin_privacy;
 mod assessment_privacy;

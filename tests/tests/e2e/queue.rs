@@ -162,21 +162,24 @@ async fn a_job_failing_every_attempt_is_kept_dead_and_can_be_sent_back() {
         runtime::failures::retry(&db, &queue, dead.id, now)
             .await
             .unwrap()
+            .sent()
     );
-    assert!(
-        !runtime::failures::retry(&db, &queue, dead.id, now)
+    assert_eq!(
+        runtime::failures::retry(&db, &queue, dead.id, now)
             .await
-            .unwrap()
+            .unwrap(),
+        runtime::failures::Retry::Settled
     );
     eventually("the fourth run", Duration::from_secs(60), || async {
         (runs_of(id).len() == 4).then_some(())
     })
     .await;
     assert!(dead_job::waiting(&db).await.unwrap().is_empty());
-    assert!(
-        !runtime::failures::retry(&db, &queue, Uuid::new_v4(), now)
+    assert_eq!(
+        runtime::failures::retry(&db, &queue, Uuid::new_v4(), now)
             .await
-            .unwrap()
+            .unwrap(),
+        runtime::failures::Retry::Missing
     );
     worker.stop().await;
 }

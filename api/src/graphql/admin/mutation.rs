@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::graphql::account::types::Role;
 use crate::graphql::node::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
+use runtime::failures::Retry;
 
 /// Which dead job to send back to its queue.
 #[derive(InputObject)]
@@ -121,17 +122,19 @@ impl AdminMutation {
     ) -> Result<RetryFailedJobPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let operator = policy::operator(ctx.data::<Caller>()?)?;
-        let id = unsettled_job(state, &input.failed_job_id).await?;
+        let id = decode_id_of(&input.failed_job_id, NodeKind::FailedJob, "failed job")?;
         let now = state.clock.now();
-        if !runtime::failures::retry(&state.db, &state.queue, id, now)
+        let job = match runtime::failures::retry(&state.db, &state.queue, id, now)
             .await
             .map_err(ApiError::queue)?
         {
-            return Err(already_settled());
-        }
+            Retry::Sent(job) => job,
+            Retry::Missing => return Err(ApiError::not_found("failed job")),
+            Retry::Settled => return Err(already_settled()),
+        };
         audit::record(&state.db, job_entry(&operator, "failed_job.retry", id), now).await?;
         Ok(RetryFailedJobPayload {
-            failed_job: settled_job(state, id).await?,
+            failed_job: FailedJob(job),
         })
     }
 
@@ -145,16 +148,22 @@ impl AdminMutation {
     ) -> Result<DiscardFailedJobPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let operator = policy::operator(ctx.data::<Caller>()?)?;
-        let id = unsettled_job(state, &input.failed_job_id).await?;
+        let id = decode_id_of(&input.failed_job_id, NodeKind::FailedJob, "failed job")?;
         let now = state.clock.now();
         let txn = entities::begin_write(&state.db).await?;
-        if !dead_job::discard(&txn, id, now).await? {
+        let job = dead_job::find(&txn, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("failed job"))?;
+        if job.retried_at.is_some() || !dead_job::discard(&txn, id, now).await? {
             return Err(already_settled());
         }
         audit::record(&txn, job_entry(&operator, "failed_job.discard", id), now).await?;
         txn.commit().await?;
         Ok(DiscardFailedJobPayload {
-            failed_job: settled_job(state, id).await?,
+            failed_job: FailedJob(dead_job::Model {
+                discarded_at: Some(now),
+                ..job
+            }),
         })
     }
 
@@ -286,28 +295,8 @@ fn acting_on<'c>(
     ))
 }
 
-/// A dead job's ID from its global ID, if one awaits an operator; NOT_FOUND when there is no
-/// such job, CONFLICT when it was already settled.
-async fn unsettled_job(state: &AppState, id: &ID) -> Result<Uuid, ApiError> {
-    let id = decode_id_of(id, NodeKind::FailedJob, "failed job")?;
-    let job = dead_job::find(&state.db, id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("failed job"))?;
-    if job.retried_at.is_some() || job.discarded_at.is_some() {
-        return Err(already_settled());
-    }
-    Ok(id)
-}
-
 fn already_settled() -> ApiError {
     ApiError::conflict("that job was already retried or discarded")
-}
-
-async fn settled_job(state: &AppState, id: Uuid) -> Result<FailedJob, ApiError> {
-    dead_job::find(&state.db, id)
-        .await?
-        .map(FailedJob)
-        .ok_or_else(|| ApiError::not_found("failed job"))
 }
 
 fn refused(refusal: operations::Refusal) -> ApiError {
