@@ -236,8 +236,29 @@ impl Job for RetryWebhooks {
     const QUEUE: &'static str = "retry_webhooks";
 }
 
+/// Builds the archive of a member's data export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildDataExport {
+    pub export_id: Uuid,
+}
+
+impl Job for BuildDataExport {
+    const QUEUE: &'static str = "build_data_export";
+}
+
+/// Every hour: deletes the accounts whose grace period ended at `at`, and drops the export
+/// archives whose link expired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyDataRights {
+    pub at: DateTime<Utc>,
+}
+
+impl Job for ApplyDataRights {
+    const QUEUE: &'static str = "apply_data_rights";
+}
+
 /// Every queue there is, by name.
-pub const QUEUES: [&str; 12] = [
+pub const QUEUES: [&str; 14] = [
     Ping::QUEUE,
     PruneWorkerHeartbeats::QUEUE,
     PruneSyncData::QUEUE,
@@ -250,4 +271,6 @@ pub const QUEUES: [&str; 12] = [
     DeleteUncoupledData::QUEUE,
     DeliverWebhook::QUEUE,
     RetryWebhooks::QUEUE,
+    BuildDataExport::QUEUE,
+    ApplyDataRights::QUEUE,
 ];

@@ -10,6 +10,7 @@ pub mod changes;
 pub mod checkin;
 pub mod clock;
 pub mod couple;
+pub mod data_rights;
 pub mod idempotency;
 pub mod ids;
 pub mod instrument;

@@ -15,14 +15,17 @@ pub enum Kind {
     PartnerCheckedIn,
     /// Your couple's weekly summary is ready.
     WeeklySummaryReady,
+    /// The export of your data you asked for is ready to download.
+    DataExportReady,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
+    pub const ALL: [Kind; 5] = [
         Kind::RitualReminder,
         Kind::PartnerCompleted,
         Kind::PartnerCheckedIn,
         Kind::WeeklySummaryReady,
+        Kind::DataExportReady,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -31,6 +34,7 @@ impl Kind {
             Kind::PartnerCompleted => "partner_completed",
             Kind::PartnerCheckedIn => "partner_checked_in",
             Kind::WeeklySummaryReady => "weekly_summary_ready",
+            Kind::DataExportReady => "data_export_ready",
         }
     }
 }
@@ -138,6 +142,23 @@ pub fn weekly_summary_ready(member: Uuid, couple_id: Uuid, week_start: chrono::N
         body: "See what you planned, what you did and what to try next.".into(),
         data: json!({ "weekStart": week_start }),
         dedupe_key: format!("summary:{couple_id}:{week_start}:{member}"),
+    }
+}
+
+/// Tells a member the export of their data is ready (the link is only ever in the answer to
+/// their request: a notification is stored, the link must not be).
+pub fn data_export_ready(
+    member: Uuid,
+    export_id: Uuid,
+    expires_at: chrono::DateTime<chrono::Utc>,
+) -> Draft {
+    Draft {
+        user_id: member,
+        kind: Kind::DataExportReady,
+        title: "Your data is ready".into(),
+        body: "Download it with the link you were given, once, before it expires.".into(),
+        data: json!({ "expiresAt": expires_at }),
+        dedupe_key: format!("data_export:{export_id}"),
     }
 }
 

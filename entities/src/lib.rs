@@ -11,6 +11,8 @@ pub mod constraint;
 pub mod couple;
 pub mod couple_break;
 pub mod couple_member;
+pub mod data_export;
+pub mod data_rights;
 pub mod dead_job;
 pub mod email_token;
 pub mod history;

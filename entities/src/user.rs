@@ -24,6 +24,12 @@ pub struct Model {
     pub email_verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// When the owner asked for the account to be deleted (none: not asked, or cancelled).
+    pub deletion_requested_at: Option<DateTimeUtc>,
+    /// When the grace period ends and the account is deleted.
+    pub delete_after: Option<DateTimeUtc>,
+    /// When the account was deleted: the row stays, anonymised, for what the partner keeps.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -87,6 +93,9 @@ pub async fn create<C: ConnectionTrait>(
         email_verified_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        deletion_requested_at: Set(None),
+        delete_after: Set(None),
+        deleted_at: Set(None),
     };
     row.insert(db).await
 }
@@ -250,4 +259,108 @@ pub async fn set_role<C: ConnectionTrait>(
         .exec(db)
         .await?;
     find_by_id(db, id).await
+}
+
+/// Schedules the account's deletion for `delete_after`, unless it is already scheduled (then
+/// the first schedule stands: asking again changes nothing). Answers the account.
+pub async fn schedule_deletion<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    delete_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<Model>, DbErr> {
+    use sea_orm::sea_query::Expr;
+    Entity::update_many()
+        .col_expr(Column::DeletionRequestedAt, Expr::value(now))
+        .col_expr(Column::DeleteAfter, Expr::value(delete_after))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .filter(Column::DeleteAfter.is_null())
+        .filter(Column::DeletedAt.is_null())
+        .exec(db)
+        .await?;
+    find_by_id(db, id).await
+}
+
+/// Calls off a scheduled deletion that has not happened yet. Answers the account.
+pub async fn cancel_deletion<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<Model>, DbErr> {
+    use sea_orm::sea_query::Expr;
+    Entity::update_many()
+        .col_expr(
+            Column::DeletionRequestedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            Column::DeleteAfter,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .filter(Column::DeletedAt.is_null())
+        .exec(db)
+        .await?;
+    find_by_id(db, id).await
+}
+
+/// Accounts whose grace period is over at `now` and that are not deleted yet, oldest first.
+pub async fn due_for_deletion<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Entity::find()
+        .filter(Column::DeleteAfter.lte(now))
+        .filter(Column::DeletedAt.is_null())
+        .order_by_asc(Column::DeleteAfter)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Strips an account of everything that was the person's: the address becomes one that
+/// cannot receive mail (and frees theirs), the name a neutral one, the password unusable;
+/// the account is disabled and marked deleted. Only the random ID stays, for the rows the
+/// partner keeps for a while (see `data_rights::delete_account`).
+pub async fn anonymise<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    Entity::update_many()
+        .col_expr(Column::Email, Expr::value(deleted_email()))
+        .col_expr(Column::PasswordHash, Expr::value(String::new()))
+        .col_expr(Column::DisplayName, Expr::value(DELETED_NAME))
+        .col_expr(Column::Timezone, Expr::value("UTC"))
+        .col_expr(Column::QuietHoursStart, Expr::value(Option::<String>::None))
+        .col_expr(Column::QuietHoursEnd, Expr::value(Option::<String>::None))
+        .col_expr(
+            Column::Role,
+            Expr::value(domain::account::Role::Member.as_str()),
+        )
+        .col_expr(Column::Disabled, Expr::value(true))
+        .col_expr(
+            Column::EmailVerifiedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .col_expr(Column::DeletedAt, Expr::value(now))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The name a deleted account shows where its partner still sees it.
+pub const DELETED_NAME: &str = "Deleted member";
+
+/// The address a deleted account is left with: unique (random, not derived from anything of
+/// the account), and in a domain that never receives mail (RFC 2606).
+pub fn deleted_email() -> String {
+    format!("deleted-{}@deleted.invalid", Uuid::new_v4().simple())
 }

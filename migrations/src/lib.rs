@@ -35,6 +35,7 @@ mod m20261128_000028_create_organization_content;
 mod m20261128_000029_create_idempotency_keys;
 mod m20261128_000030_create_changes;
 mod m20261128_000031_create_operations;
+mod m20261128_000032_create_data_rights;
 
 pub mod content;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000029_create_idempotency_keys::Migration),
             Box::new(m20261128_000030_create_changes::Migration),
             Box::new(m20261128_000031_create_operations::Migration),
+            Box::new(m20261128_000032_create_data_rights::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod builders;
 pub mod logs;
 pub mod proxy;
 pub mod receiver;
+pub mod scan;
 pub mod smtp;
 pub mod stores;
 pub mod worker;

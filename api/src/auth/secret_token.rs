@@ -6,8 +6,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-/// A new refresh token: 32 random bytes, URL-safe.
-pub fn new_refresh_token() -> String {
+/// A new secret for a client to hold (a refresh token, a download link): 32 random bytes,
+/// URL-safe.
+pub fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)

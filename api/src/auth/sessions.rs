@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entities::{refresh_token, session, user};
 
 use super::ClientInfo;
-use super::secret_token::{digest, new_refresh_token};
+use super::secret_token::{digest, new_secret};
 use super::session_events::SessionsEnded;
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
@@ -42,7 +42,7 @@ pub async fn start(
         .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
     let txn = entities::begin_write(&state.db).await?;
     let session = session::create(&txn, user.id, user_agent, expires_at, now).await?;
-    let refresh_token = new_refresh_token();
+    let refresh_token = new_secret();
     refresh_token::insert(&txn, digest(&refresh_token), session.id, now).await?;
     txn.commit().await?;
     issue(state, user, session, refresh_token)
@@ -93,7 +93,7 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<IssuedTokens, A
         );
         return Err(invalid_refresh_token());
     }
-    let next = new_refresh_token();
+    let next = new_secret();
     refresh_token::insert(&txn, digest(&next), session.id, now).await?;
     session::touch(&txn, session.id, now).await?;
     txn.commit().await?;

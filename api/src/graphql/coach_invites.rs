@@ -73,7 +73,7 @@ impl CoachInviteMutation {
             .limiter
             .attempt("coach_invite", email.as_str(), client.ip)
             .await?;
-        let token = secret_token::new_refresh_token();
+        let token = secret_token::new_secret();
         let now = state.clock.now();
         let row = invite::create(
             &state.db,

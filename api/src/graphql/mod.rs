@@ -63,6 +63,7 @@ pub struct Query(
 pub struct Mutation(
     account::mutation::AccountMutation,
     account::email::EmailMutation,
+    account::data_rights::DataRightsMutation,
     couple::mutation::CoupleMutation,
     plan::plan_mutation::PlanMutation,
     plan::item_mutation::ItemMutation,

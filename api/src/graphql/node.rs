@@ -237,6 +237,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_account_deletion_names_couples_in_the_feed_as_the_api_does() {
+        assert_eq!(NodeKind::Couple.name(), entities::data_rights::COUPLE_KIND);
+    }
+
+    #[test]
     fn global_ids_round_trip_and_refuse_strangers() {
         let uuid = Uuid::new_v4();
         let id = global_id(NodeKind::Ritual, uuid);

@@ -41,6 +41,9 @@ pub enum NotificationKind {
     PartnerCheckedIn,
     /// Your couple's weekly summary is ready.
     WeeklySummaryReady,
+    /// The export of your data you asked for is ready to download (with the link in the
+    /// answer to `exportMyData`).
+    DataExportReady,
 }
 
 /// Something Rekindle told you.

@@ -357,7 +357,7 @@ impl OrganizationMutation {
             return Err(ApiError::bad_input("expiresAt must be in the future"));
         }
         let id = uuid::Uuid::now_v7();
-        let secret = secret_token::new_refresh_token();
+        let secret = secret_token::new_secret();
         let row = api_key::create(
             &state.db,
             api_key::NewKey {

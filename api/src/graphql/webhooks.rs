@@ -256,7 +256,7 @@ impl WebhookMutation {
                 "subscribe to at least one event; PING is sent on request to every endpoint",
             ));
         }
-        let secret = format!("whsec_{}", secret_token::new_refresh_token());
+        let secret = format!("whsec_{}", secret_token::new_secret());
         let row = webhook::create(
             &state.db,
             org.organization().id,

@@ -1,9 +1,10 @@
 //! HTTP routes: GraphQL (POST, GET, WebSocket), health, readiness, metrics, the schema file,
-//! webhooks' test ping, and the operators' page.
+//! webhooks' test ping, data export downloads, and the operators' page.
 
 pub mod admin_page;
 pub mod client;
 pub mod cors;
+pub mod exports;
 pub mod graphql;
 pub mod health;
 pub mod observe;
@@ -30,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool, admin_page: bool) {
     .route("/readyz", web::get().to(health::readyz))
     .route("/metrics", web::get().to(observe::metrics))
     .route("/schema.graphql", web::get().to(graphql::schema_file))
+    .route("/exports/{token}", web::get().to(exports::download))
     .route("/webhooks/{endpoint}/ping", web::post().to(webhooks::ping));
     if graphiql {
         cfg.route("/graphiql", web::get().to(graphql::graphiql));

@@ -19,6 +19,7 @@ mod coaching;
 mod compose;
 mod concurrent_writes;
 mod couples;
+mod data_rights;
 mod email;
 mod health;
 mod http_hardening;

@@ -3,6 +3,7 @@
 //! dead-lettered).
 
 pub mod announce;
+pub mod data_rights;
 pub mod plan_reminders;
 pub mod prune_sync_data;
 pub mod prune_worker_heartbeats;
@@ -20,9 +21,9 @@ use apalis_cron::{CronScheduler, Tick};
 use chrono::{DateTime, Utc};
 use cron::Schedule;
 use domain::jobs::{
-    AnnounceCheckIn, AnnounceCompletion, BuildWeeklySummaries, DeleteUncoupledData, DeliverWebhook,
-    Job, Ping, PlanReminders, PlanWeeklySummaries, PruneSyncData, PruneWorkerHeartbeats, Queued,
-    RetryWebhooks, SendReminders, retry_delay,
+    AnnounceCheckIn, AnnounceCompletion, ApplyDataRights, BuildDataExport, BuildWeeklySummaries,
+    DeleteUncoupledData, DeliverWebhook, Job, Ping, PlanReminders, PlanWeeklySummaries,
+    PruneSyncData, PruneWorkerHeartbeats, Queued, RetryWebhooks, SendReminders, retry_delay,
 };
 use entities::{dead_job, job_retry};
 use runtime::metrics::Outcome;
@@ -40,6 +41,8 @@ const PRUNE_SYNC_SCHEDULE: &str = "0 15 * * * *";
 const WEEKLY_SUMMARY_SCHEDULE: &str = "0 0 * * * *";
 /// At half past every hour.
 const UNCOUPLING_SCHEDULE: &str = "0 30 * * * *";
+/// At a quarter to every hour.
+const DATA_RIGHTS_SCHEDULE: &str = "0 45 * * * *";
 /// At the start of every minute.
 const PLAN_REMINDERS_SCHEDULE: &str = "0 * * * * *";
 /// At 30 seconds past every minute.
@@ -164,7 +167,7 @@ impl Perform for Ping {
 }
 
 /// Every queue this worker consumes, by name.
-pub const QUEUES: [&str; 12] = domain::jobs::QUEUES;
+pub const QUEUES: [&str; domain::jobs::QUEUES.len()] = domain::jobs::QUEUES;
 
 /// Builds the monitor with every worker registered; `extend` may register more queues.
 pub fn monitor(
@@ -198,6 +201,7 @@ pub fn monitor(
     monitor = ticking::<PlanWeeklySummaries>(monitor, &state, &suffix, WEEKLY_SUMMARY_SCHEDULE)?;
     monitor = ticking::<DeleteUncoupledData>(monitor, &state, &suffix, UNCOUPLING_SCHEDULE)?;
     monitor = ticking::<RetryWebhooks>(monitor, &state, &suffix, RETRY_WEBHOOKS_SCHEDULE)?;
+    monitor = ticking::<ApplyDataRights>(monitor, &state, &suffix, DATA_RIGHTS_SCHEDULE)?;
 
     let on = Queues {
         state: state.clone(),
@@ -216,6 +220,8 @@ pub fn monitor(
     monitor = on.register::<DeleteUncoupledData>(monitor);
     monitor = on.register::<DeliverWebhook>(monitor);
     monitor = on.register::<RetryWebhooks>(monitor);
+    monitor = on.register::<BuildDataExport>(monitor);
+    monitor = on.register::<ApplyDataRights>(monitor);
     Ok(extend(monitor, &on))
 }
 

@@ -93,7 +93,7 @@ impl EmailMutation {
             .await?;
         let found = user::find_by_email(&state.db, email.as_str()).await?;
         if let Some(account) = found.filter(|a| !a.disabled) {
-            let token = secret_token::new_refresh_token();
+            let token = secret_token::new_secret();
             let now = state.clock.now();
             email_token::create(
                 &state.db,
@@ -178,7 +178,7 @@ impl EmailMutation {
             .limiter
             .attempt("verify_email", &account.email, client.ip)
             .await?;
-        let token = secret_token::new_refresh_token();
+        let token = secret_token::new_secret();
         let now = state.clock.now();
         email_token::create(
             &state.db,

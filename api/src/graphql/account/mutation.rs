@@ -219,7 +219,10 @@ impl AccountMutation {
             .limiter
             .password_check("login", &email, client.ip)
             .await?;
-        let found = user::find_by_email(&state.db, &email).await?;
+        // A deleted account is no account (its stripped hash is never checked).
+        let found = user::find_by_email(&state.db, &email)
+            .await?
+            .filter(|u| u.deleted_at.is_none());
         let matched = state
             .hasher
             .verify(
@@ -276,29 +279,16 @@ impl AccountMutation {
         let state = ctx.data::<AppState>()?;
         let client = ctx.data::<ClientInfo>()?;
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
-        if input.current_password.chars().count() > MAX_PASSWORD_CHARS {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "the current password is incorrect",
-            ));
-        }
         let password = Password::parse(&input.new_password)?;
+        confirm_password(
+            state,
+            client,
+            caller,
+            &input.current_password,
+            "change_password",
+        )
+        .await?;
         let current = caller.account.clone();
-        let check = state
-            .limiter
-            .password_check("change_password", &current.email, client.ip)
-            .await?;
-        if !state
-            .hasher
-            .verify(&input.current_password, Some(&current.password_hash))
-            .await?
-        {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                "the current password is incorrect",
-            ));
-        }
-        check.succeeded().await?;
         let hash = state.hasher.hash(password.expose()).await?;
         let now = state.clock.now();
         let updated = user::set_password_hash(&state.db, current, hash, now).await?;
@@ -392,4 +382,34 @@ impl AccountMutation {
             session: Session::new(revoked),
         })
     }
+}
+
+/// Checks that `password` is the signed-in caller's current one (FORBIDDEN if not), counted
+/// against the same limits as signing in under `action`: for what must not follow from a
+/// borrowed token alone.
+pub(super) async fn confirm_password(
+    state: &AppState,
+    client: &ClientInfo,
+    caller: &crate::auth::AuthUser,
+    password: &str,
+    action: &str,
+) -> Result<(), ApiError> {
+    let wrong = || ApiError::new(ErrorCode::Forbidden, "the current password is incorrect");
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(wrong());
+    }
+    let account = &caller.account;
+    let check = state
+        .limiter
+        .password_check(action, &account.email, client.ip)
+        .await?;
+    if !state
+        .hasher
+        .verify(password, Some(&account.password_hash))
+        .await?
+    {
+        return Err(wrong());
+    }
+    check.succeeded().await?;
+    Ok(())
 }

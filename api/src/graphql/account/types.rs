@@ -118,6 +118,33 @@ impl User {
             .await?
             .map(Couple::new))
     }
+
+    /// When the account will be deleted (`deleteMyAccount`), unless called off. Only the
+    /// user themself sees it: null for anyone else.
+    async fn deletion_scheduled_for(&self) -> Option<DateTime<Utc>> {
+        self.0
+            .is_own()
+            .then_some(self.account().delete_after)
+            .flatten()
+    }
+
+    /// The user's most recent export of their data (`exportMyData`), if they ever asked for
+    /// one. Only the user themself sees it: null for anyone else.
+    async fn data_export(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<super::data_rights::DataExport>, ApiError> {
+        if !self.0.is_own() {
+            return Ok(None);
+        }
+        let state = ctx.data::<AppState>()?;
+        let now = state.clock.now();
+        Ok(
+            entities::data_export::latest_of(&state.db, self.account().id)
+                .await?
+                .map(|row| super::data_rights::DataExport::new(row, now)),
+        )
+    }
 }
 
 /// One sign-in: a device or app holding a refresh token.

@@ -104,6 +104,31 @@ fn member_cases() -> Vec<Case> {
             expect: [Ok; 6],
             fresh_world_per_actor: false,
         },
+        // Before changePassword, which leaves the accounts with another password.
+        Case {
+            root: Root::Mutation,
+            field: "exportMyData",
+            query: "mutation($p: String!) { exportMyData(input: { password: $p }) { downloadPath export { status } } }",
+            variables: |w, a| json!({ "p": w.account(a).map_or("x", |acc| acc.password.as_str()) }),
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "deleteMyAccount",
+            query: "mutation($p: String!) { deleteMyAccount(input: { password: $p }) { deletionScheduledFor } }",
+            variables: |w, a| json!({ "p": w.account(a).map_or("x", |acc| acc.password.as_str()) }),
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "cancelAccountDeletion",
+            query: "mutation { cancelAccountDeletion { user { deletionScheduledFor } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
         Case {
             root: Root::Mutation,
             field: "changePassword",
