@@ -38,6 +38,10 @@ pub struct Entry<'a> {
 }
 
 /// Records an action; call it in the action's own transaction, so neither lands alone.
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}
+
 pub async fn record<C: ConnectionTrait>(
     db: &C,
     entry: Entry<'_>,

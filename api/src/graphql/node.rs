@@ -8,16 +8,20 @@ use uuid::Uuid;
 use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::ApiError;
-use crate::graphql::account::types::User;
+use crate::graphql::account::types::{Session, User};
+use crate::graphql::admin::types::{AuditEntry, FailedJob};
 use crate::graphql::assessment::instruments::InstrumentNode;
 use crate::graphql::assessment::results::Assessment;
 use crate::graphql::breaks::CoupleBreak;
 use crate::graphql::couple::types::Couple;
 use crate::graphql::notifications::Notification;
+use crate::graphql::organization_content::Suggestion;
+use crate::graphql::organizations::{ApiKey, Organization};
 use crate::graphql::plan::completions::Completion;
 use crate::graphql::plan::items::PlanItem;
 use crate::graphql::plan::plans::Plan;
 use crate::graphql::ritual::types::Ritual;
+use crate::graphql::webhooks::{WebhookDelivery, WebhookEndpoint};
 use crate::state::AppState;
 
 /// The kinds of object reachable by global ID.
@@ -118,6 +122,27 @@ pub fn decode_global_id(id: &ID) -> Result<(NodeKind, Uuid), ApiError> {
     Ok((kind, uuid))
 }
 
+/// The organization the caller belongs to (as a coach), if any: null for everyone else.
+async fn organization_of(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Option<policy::OrganizationAccess>, ApiError> {
+    visible(policy::callers_organization(state, caller).await).map(Option::flatten)
+}
+
+/// A webhook endpoint of the organization the caller manages; null for anyone else.
+async fn managed_endpoint(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<Option<entities::webhook::Model>, ApiError> {
+    let Some(org) = organization_of(state, caller).await? else {
+        return Ok(None);
+    };
+    let endpoint = entities::webhook::find(&state.db, id).await?;
+    Ok(policy::managed_endpoint(&org, endpoint).ok())
+}
+
 /// A policy answer as `node` gives it: NOT_FOUND (missing or not the caller's) becomes null.
 fn visible<T>(answer: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
     match answer {
@@ -141,6 +166,14 @@ pub enum Node {
     Assessment(Assessment),
     CoupleBreak(CoupleBreak),
     Notification(Notification),
+    Session(Session),
+    Organization(Organization),
+    ApiKey(ApiKey),
+    WebhookEndpoint(WebhookEndpoint),
+    WebhookDelivery(WebhookDelivery),
+    Suggestion(Suggestion),
+    FailedJob(FailedJob),
+    AuditEntry(AuditEntry),
 }
 
 #[derive(Default)]
@@ -208,23 +241,64 @@ impl NodeQuery {
                 .await?
                 .and_then(|row| policy::own_notification(caller, row))
                 .map(|access| Node::Notification(Notification(access))),
+            NodeKind::Session if signed_in => {
+                let found = entities::session::find(&state.db, uuid).await?;
+                policy::own_session(caller, found)
+                    .ok()
+                    .map(|a| Node::Session(Session::new(a)))
+            }
+            NodeKind::Organization if signed_in || caller.api_key.is_some() => {
+                visible(policy::readable_organization(state, caller, uuid).await)?
+                    .map(|access| Node::Organization(Organization(access)))
+            }
+            NodeKind::ApiKey if signed_in => match organization_of(state, caller).await? {
+                Some(org) => {
+                    let key = entities::api_key::find(&state.db, uuid).await?;
+                    ApiKey::managed(&org, key).ok().map(Node::ApiKey)
+                }
+                None => None,
+            },
+            NodeKind::WebhookEndpoint if signed_in => managed_endpoint(state, caller, uuid)
+                .await?
+                .map(|endpoint| Node::WebhookEndpoint(WebhookEndpoint(endpoint))),
+            NodeKind::WebhookDelivery if signed_in => {
+                match entities::webhook::delivery::find(&state.db, uuid).await? {
+                    Some(row) => managed_endpoint(state, caller, row.endpoint_id)
+                        .await?
+                        .and_then(|endpoint| WebhookDelivery::of_endpoint(&endpoint, row))
+                        .map(Node::WebhookDelivery),
+                    None => None,
+                }
+            }
+            NodeKind::Suggestion if signed_in || caller.api_key.is_some() => {
+                visible(policy::readable_suggestion(state, caller, uuid).await)?
+                    .map(|access| Node::Suggestion(Suggestion::new(access)))
+            }
+            NodeKind::FailedJob if policy::operator(caller).is_ok() => {
+                entities::dead_job::find(&state.db, uuid)
+                    .await?
+                    .map(|row| Node::FailedJob(FailedJob(row)))
+            }
+            NodeKind::AuditEntry if policy::operator(caller).is_ok() => {
+                entities::audit::find(&state.db, uuid)
+                    .await?
+                    .map(|row| Node::AuditEntry(AuditEntry(row)))
+            }
+            // What the caller may not see, or no caller at all: null, like a missing object.
             NodeKind::User
             | NodeKind::Couple
-            | NodeKind::CoupleBreak
-            | NodeKind::Notification
-            | NodeKind::Assessment
-            | NodeKind::Session
             | NodeKind::Plan
             | NodeKind::PlanItem
             | NodeKind::Completion
-            // Read through `organization(id:)` and `Organization.apiKeys`.
+            | NodeKind::Assessment
+            | NodeKind::CoupleBreak
+            | NodeKind::Notification
+            | NodeKind::Session
             | NodeKind::Organization
             | NodeKind::ApiKey
             | NodeKind::WebhookEndpoint
             | NodeKind::WebhookDelivery
-            // Read through `couple.suggestions` and `CoachedCouple.suggestions`.
             | NodeKind::Suggestion
-            // Operators read these through `admin`.
             | NodeKind::FailedJob
             | NodeKind::AuditEntry => None,
         };

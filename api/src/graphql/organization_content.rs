@@ -99,11 +99,17 @@ impl From<SuggestionStatus> for Status {
 /// A ritual or an assessment a coach suggested to a couple.
 pub struct Suggestion(SuggestionAccess);
 
+impl Suggestion {
+    pub fn new(access: SuggestionAccess) -> Self {
+        Self(access)
+    }
+}
+
 /// A ritual or an assessment a coach suggested to a couple.
 #[Object]
 impl Suggestion {
     /// The suggestion's global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeKind::Suggestion, self.0.row().id)
     }
 

@@ -66,7 +66,7 @@ pub struct Organization(pub OrganizationAccess);
 #[Object]
 impl Organization {
     /// The organization's global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeKind::Organization, self.0.organization().id)
     }
 
@@ -186,11 +186,21 @@ impl Organization {
 /// An API key, as its organization's admins see it (never its secret).
 pub struct ApiKey(api_key::Model);
 
+impl ApiKey {
+    /// The key, when the caller manages its organization; NOT_FOUND (or FORBIDDEN) otherwise.
+    pub fn managed(
+        organization: &OrganizationAccess,
+        key: Option<api_key::Model>,
+    ) -> Result<Self, ApiError> {
+        policy::managed_key(organization, key).map(Self)
+    }
+}
+
 /// An API key, as its organization's admins see it (never its secret).
 #[Object]
 impl ApiKey {
     /// The key's global ID (for `revokeApiKey`).
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeKind::ApiKey, self.0.id)
     }
 

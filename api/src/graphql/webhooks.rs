@@ -64,11 +64,18 @@ pub struct WebhookAttempt {
 /// One event sent to one endpoint, with its attempts.
 pub struct WebhookDelivery(delivery::Model);
 
+impl WebhookDelivery {
+    /// A delivery to `endpoint` (one the caller manages, by `policy::managed_endpoint`).
+    pub fn of_endpoint(endpoint: &webhook::Model, row: delivery::Model) -> Option<Self> {
+        (row.endpoint_id == endpoint.id).then_some(Self(row))
+    }
+}
+
 /// One event sent to one endpoint, with its attempts.
 #[Object]
 impl WebhookDelivery {
     /// The delivery's ID (also sent as the `Rekindle-Delivery` header and the body's `id`).
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeKind::WebhookDelivery, self.0.id)
     }
 
@@ -140,7 +147,7 @@ pub struct WebhookEndpoint(pub webhook::Model);
 #[Object]
 impl WebhookEndpoint {
     /// The endpoint's ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeKind::WebhookEndpoint, self.0.id)
     }
 

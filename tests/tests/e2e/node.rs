@@ -45,3 +45,43 @@ async fn an_unknown_global_id_is_null_and_a_malformed_one_is_bad_input() {
     assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"]);
     app.stop().await;
 }
+
+/// Objects whose `id` is another object's global ID (the one `node` refetches), not their own.
+const IDS_OF_OTHERS: [&str; 4] = [
+    // The changed object's ID.
+    "Change",
+    // The couple's `Couple` ID, as a coach sees it.
+    "CoachedCouple",
+    // The member's `User` ID.
+    "CoupleMember",
+    // The account's `User` ID, as an operator sees it.
+    "ManagedAccount",
+];
+
+#[test]
+fn every_object_with_a_global_id_is_a_node() {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+    let doc = async_graphql::parser::parse_schema(api::graphql::sdl()).expect("SDL parses");
+    let mut missing = Vec::new();
+    for def in doc.definitions {
+        let TypeSystemDefinition::Type(ty) = def else {
+            continue;
+        };
+        let TypeKind::Object(object) = &ty.node.kind else {
+            continue;
+        };
+        let name = ty.node.name.node.as_str();
+        let has_id = object
+            .fields
+            .iter()
+            .any(|f| f.node.name.node == "id" && f.node.ty.node.to_string() == "ID!");
+        let is_node = object.implements.iter().any(|i| i.node == "Node");
+        if has_id && !is_node && !IDS_OF_OTHERS.contains(&name) {
+            missing.push(name.to_owned());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "these have a global ID that node(id:) cannot refetch: {missing:?}"
+    );
+}

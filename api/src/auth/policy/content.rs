@@ -45,6 +45,18 @@ pub async fn suggestion_target(
     couple_id: Uuid,
     scope: Scope,
 ) -> Result<CoachedCoupleAccess, ApiError> {
+    let coached = coached_couple(state, caller, couple_id).await?;
+    coached.within(scope)?;
+    Ok(coached)
+}
+
+/// A couple the caller's organization coaches (both members granted it access, whatever the
+/// scopes); NOT_FOUND otherwise, FORBIDDEN for who coaches nowhere.
+async fn coached_couple(
+    state: &AppState,
+    caller: &Caller,
+    couple_id: Uuid,
+) -> Result<CoachedCoupleAccess, ApiError> {
     let view = super::coach_view(state, caller).await?;
     let not_found = || ApiError::not_found("couple");
     let couple = couple::find(&state.db, couple_id)
@@ -59,9 +71,45 @@ pub async fn suggestion_target(
     let ours = grants
         .get(&view.organization_id())
         .map_or(&[][..], Vec::as_slice);
-    let coached = view.couple(couple, &members, ours)?.ok_or_else(not_found)?;
-    coached.within(scope)?;
-    Ok(coached)
+    view.couple(couple, &members, ours)?.ok_or_else(not_found)
+}
+
+/// A suggestion the caller may see, as `node(id:)` finds it: one made to a couple they are (or
+/// were) in, or one their organization made to a couple it coaches. Anyone else's is NOT_FOUND,
+/// the same as a missing one.
+pub async fn readable_suggestion(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<SuggestionAccess, ApiError> {
+    let not_found = || ApiError::not_found("suggestion");
+    let row = suggestion::find(&state.db, id)
+        .await?
+        .ok_or_else(not_found)?;
+    if caller.user.is_some() {
+        match super::readable_couple(state, caller, row.couple_id).await {
+            Ok(couple) => {
+                if let Some(access) = couple.suggestion(row.clone()) {
+                    return Ok(access);
+                }
+            }
+            Err(err) if refused(&err) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    match coached_couple(state, caller, row.couple_id).await {
+        Ok(coached) => coached.suggestion(row).ok_or_else(not_found),
+        Err(err) if refused(&err) => Err(not_found()),
+        Err(err) => Err(err),
+    }
+}
+
+/// Whether a policy answer is a refusal (rather than a failure to decide).
+fn refused(err: &ApiError) -> bool {
+    matches!(
+        err.code,
+        ErrorCode::NotFound | ErrorCode::Forbidden | ErrorCode::Unauthenticated
+    )
 }
 
 /// A decision that the caller may see a suggestion: a member of the couple it was made to, or

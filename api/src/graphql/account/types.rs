@@ -160,7 +160,7 @@ impl Session {
 #[Object]
 impl Session {
     /// The session's opaque ID, for `revokeSession`.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeKind::Session, self.0.session().id)
     }
 

@@ -60,7 +60,7 @@ pub struct FailedJob(pub dead_job::Model);
 #[Object]
 impl FailedJob {
     /// Its global ID, for `retryFailedJob` and `discardFailedJob`.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeKind::FailedJob, self.0.id)
     }
 
@@ -211,7 +211,7 @@ pub struct AuditEntry(pub audit::Model);
 #[Object]
 impl AuditEntry {
     /// The entry's global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         global_id(NodeKind::AuditEntry, self.0.id)
     }
 

@@ -83,7 +83,7 @@ impl Case {
     /// anonymous caller gets, with UNAUTHENTICATED turned into FORBIDDEN (a key is a caller,
     /// just not a person).
     fn api_key(&self) -> Expect {
-        cases::key_expectations(self.field).unwrap_or(match self.expect[0] {
+        cases::key_expectations(self.field, self.query).unwrap_or(match self.expect[0] {
             Expect::Code("UNAUTHENTICATED") => FORBIDDEN,
             other => other,
         })
@@ -138,6 +138,8 @@ struct World {
     spare_member_id: String,
     /// A dead-lettered job awaiting an operator.
     dead_job_id: String,
+    /// The audit log's entry of the organization's creation.
+    audit_entry_id: String,
 }
 
 impl World {
@@ -254,7 +256,19 @@ impl World {
         )
         .await
         .unwrap();
+        let audit = app
+            .graphql_as(
+                admin.token(),
+                "{ admin { auditLog(first: 1) { edges { node { id } } } } }",
+                json!({}),
+            )
+            .await;
+        let audit_entry_id = audit["data"]["admin"]["auditLog"]["edges"][0]["node"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{audit}"))
+            .to_owned();
         Self {
+            audit_entry_id,
             spare_member_id: spare_member.id,
             dead_job_id: rekindle_tests::global_id("FailedJob", dead.id),
             key: Account {
