@@ -174,6 +174,26 @@ pub async fn revoke<C: ConnectionTrait>(
 }
 
 /// Every current grant of a couple, by organization.
+/// Which of `couple_ids` granted any organization anything, in one statement.
+pub async fn couples_with_grants<C: ConnectionTrait>(
+    db: &C,
+    couple_ids: &[Uuid],
+) -> Result<std::collections::HashSet<Uuid>, DbErr> {
+    use sea_orm::QuerySelect;
+    if couple_ids.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    let found: Vec<Uuid> = grant::Entity::find()
+        .select_only()
+        .column(grant::Column::CoupleId)
+        .filter(grant::Column::CoupleId.is_in(couple_ids.iter().copied()))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(found.into_iter().collect())
+}
+
 pub async fn grants_of_couple<C: ConnectionTrait>(
     db: &C,
     couple_id: Uuid,
@@ -326,6 +346,11 @@ pub async fn organizations_seeing<C: ConnectionTrait>(
     couple_id: Uuid,
     scope: domain::organization::Scope,
 ) -> Result<Vec<Uuid>, DbErr> {
+    // Most couples granted nobody: one statement tells.
+    let grants = grants_of_couple(db, couple_id).await?;
+    if grants.is_empty() {
+        return Ok(Vec::new());
+    }
     let Some(couple) = crate::couple::Entity::find_by_id(couple_id).one(db).await? else {
         return Ok(Vec::new());
     };
@@ -342,7 +367,7 @@ pub async fn organizations_seeing<C: ConnectionTrait>(
         .map(|(m, _)| m.user_id)
         .collect();
     let mut seeing = Vec::new();
-    for (org, grants) in grants_of_couple(db, couple_id).await? {
+    for (org, grants) in grants {
         let scopes = effective(&grants, &members).map_err(|bad| DbErr::Custom(bad.to_string()))?;
         if scopes.contains(&scope) {
             seeing.push(org);

@@ -82,8 +82,10 @@ impl Perform for BuildWeeklySummaries {
         for row in entities::notification::insert_many_once(&state.db, drafts, now).await? {
             super::announce::published(state, &row).await;
         }
-        // Coaching platforms granted `progress` hear that the week is summed up.
-        for summary in &stored {
+        // Coaching platforms granted `progress` hear that the week is summed up: only couples
+        // that granted any organization anything are looked at further (one statement).
+        let granting = entities::access::couples_with_grants(&state.db, &built).await?;
+        for summary in stored.iter().filter(|s| granting.contains(&s.couple_id)) {
             super::webhooks::announce(
                 &state.db,
                 &state.queue,
