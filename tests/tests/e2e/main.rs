@@ -1,6 +1,7 @@
 //! End-to-end tests: each starts the real app on a random port against fresh stores.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_deletion;
 mod accounts;
 mod admin;
 mod admin_accounts;
@@ -19,7 +20,7 @@ mod coaching;
 mod compose;
 mod concurrent_writes;
 mod couples;
-mod data_rights;
+mod data_exports;
 mod email;
 mod health;
 mod http_hardening;
