@@ -40,26 +40,17 @@ impl Model {
     }
 }
 
-/// What a request for an export did.
-#[derive(Debug, Clone)]
-pub enum Requested {
-    /// A new export: its archive is still to be built.
-    New(Model),
-    /// The member's export that is still open, now reached through the new link (the old
-    /// link stops working).
-    Open(Model),
-}
-
 /// Asks for an export of `user_id`'s data reachable with the link whose digest is
 /// `token_hash`: the open export (pending or ready, not downloaded, not expired) if there is
-/// one, else a new one that expires at `expires_at`. Run it in a write transaction.
+/// one, now reached through the new link only, else a new one that expires at `expires_at`.
+/// Run it in a write transaction.
 pub async fn request<C: ConnectionTrait>(
     db: &C,
     user_id: Uuid,
     token_hash: String,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-) -> Result<Requested, DbErr> {
+) -> Result<Model, DbErr> {
     let open = Entity::find()
         .filter(Column::UserId.eq(user_id))
         .filter(Column::DownloadedAt.is_null())
@@ -70,7 +61,7 @@ pub async fn request<C: ConnectionTrait>(
     if let Some(open) = open {
         let mut row: ActiveModel = open.into();
         row.token_hash = Set(token_hash);
-        return Ok(Requested::Open(row.update(db).await?));
+        return row.update(db).await;
     }
     let row = ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -82,7 +73,7 @@ pub async fn request<C: ConnectionTrait>(
         downloaded_at: Set(None),
         archive: Set(None),
     };
-    Ok(Requested::New(row.insert(db).await?))
+    row.insert(db).await
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {

@@ -30,13 +30,6 @@ fn day(d: NaiveDate) -> Value {
     Value::String(d.to_string())
 }
 
-async fn rows<E: EntityTrait, C: ConnectionTrait>(
-    db: &C,
-    query: Select<E>,
-) -> Result<Vec<E::Model>, DbErr> {
-    query.all(db).await
-}
-
 /// The rows `query` finds, each as `shown` puts it, as a JSON array.
 async fn listed<E: EntityTrait, C: ConnectionTrait>(
     db: &C,
@@ -147,7 +140,8 @@ async fn notification_settings_of<C: ConnectionTrait>(
     let muted = notification_settings::muted::Entity::find()
         .filter(notification_settings::muted::Column::UserId.eq(user_id))
         .order_by_asc(notification_settings::muted::Column::CreatedAt);
-    let muted: Vec<Value> = rows(db, muted)
+    let muted: Vec<Value> = muted
+        .all(db)
         .await?
         .iter()
         .map(|m| json!({ "planItemId": m.plan_item_id, "mutedAt": ts(m.created_at) }))
@@ -221,7 +215,7 @@ async fn organizations<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Valu
     let memberships = organization::member::Entity::find()
         .filter(organization::member::Column::UserId.eq(user_id));
     let mut out = Vec::new();
-    for m in rows(db, memberships).await? {
+    for m in memberships.all(db).await? {
         let name = organization::find(db, m.organization_id)
             .await?
             .map(|o| o.name);

@@ -6,7 +6,7 @@ use async_graphql::{Context, Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::data_rights::{ExportStatus, deletion_due, export_expires};
 use domain::jobs::BuildDataExport;
-use entities::data_export::{self, Requested};
+use entities::data_export;
 use entities::user;
 
 use super::mutation::confirm_password;
@@ -137,7 +137,7 @@ impl DataRightsMutation {
         let token = secret_token::new_secret();
         let now = state.clock.now();
         let txn = entities::begin_write(&state.db).await?;
-        let requested = data_export::request(
+        let export = data_export::request(
             &txn,
             caller.id,
             secret_token::digest(&token),
@@ -146,9 +146,6 @@ impl DataRightsMutation {
         )
         .await?;
         txn.commit().await?;
-        let export = match requested {
-            Requested::New(row) | Requested::Open(row) => row,
-        };
         // Queued again while pending: if an earlier push was lost, this one builds it (a
         // build that finds it done does nothing).
         if export.status(now) == ExportStatus::Pending {

@@ -4,7 +4,7 @@ use sea_orm::QueryOrder;
 use sea_orm::entity::prelude::*;
 use serde_json::{Value, json};
 
-use super::{day, listed, ots, rows, ts};
+use super::{day, listed, ots, ts};
 use crate::data_rights::answered_alike;
 use crate::{
     assessment, check_in, completion, couple, couple_break, couple_member, invite, plan, plan_item,
@@ -17,7 +17,7 @@ pub(super) async fn couples<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result
         .filter(couple_member::Column::UserId.eq(user_id))
         .order_by_asc(couple_member::Column::JoinedAt);
     let mut out = Vec::new();
-    for membership in rows(db, memberships).await? {
+    for membership in memberships.all(db).await? {
         let Some(found) = couple::find(db, membership.couple_id).await? else {
             continue;
         };
@@ -77,13 +77,11 @@ async fn couple_of<C: ConnectionTrait>(
 }
 
 async fn plans<C: ConnectionTrait>(db: &C, user_id: Uuid, couple_id: Uuid) -> Result<Value, DbErr> {
-    let plans = rows(
-        db,
-        plan::Entity::find()
-            .filter(plan::Column::CoupleId.eq(couple_id))
-            .order_by_asc(plan::Column::CreatedAt),
-    )
-    .await?;
+    let plans = plan::Entity::find()
+        .filter(plan::Column::CoupleId.eq(couple_id))
+        .order_by_asc(plan::Column::CreatedAt)
+        .all(db)
+        .await?;
     let plan_ids: Vec<Uuid> = plans.iter().map(|p| p.id).collect();
     let pauses = plan::pause::for_plans(db, &plan_ids).await?;
     let items = plan_item::for_plans(db, &plan_ids).await?;
@@ -173,14 +171,12 @@ async fn check_ins<C: ConnectionTrait>(
     user_id: Uuid,
     couple_id: Uuid,
 ) -> Result<Value, DbErr> {
-    let answers = rows(
-        db,
-        check_in::Entity::find()
-            .filter(check_in::Column::CoupleId.eq(couple_id))
-            .order_by_asc(check_in::Column::LocalDate)
-            .order_by_asc(check_in::Column::AnsweredAt),
-    )
-    .await?;
+    let answers = check_in::Entity::find()
+        .filter(check_in::Column::CoupleId.eq(couple_id))
+        .order_by_asc(check_in::Column::LocalDate)
+        .order_by_asc(check_in::Column::AnsweredAt)
+        .all(db)
+        .await?;
     let (mine, theirs): (Vec<_>, Vec<_>) = answers.into_iter().partition(|a| a.user_id == user_id);
     // A partner's answer shows only where the member answered the same day too.
     let shown = mine.iter().map(|a| (a, true)).chain(
