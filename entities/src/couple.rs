@@ -153,6 +153,30 @@ pub async fn archive<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Uncouples: every current member leaves, open invites are revoked, and the couple is archived
+/// with its shared data due for deletion at `delete_after`. Answers who its current members
+/// were (each to be told on their own). Run it in a write transaction.
+pub async fn uncouple<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    delete_after: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, DbErr> {
+    use crate::{couple_member, invite};
+    let current: Vec<Uuid> = couple_member::Entity::find()
+        .filter(couple_member::Column::CoupleId.eq(id))
+        .filter(couple_member::Column::LeftAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect();
+    couple_member::leave_all(db, id, now).await?;
+    invite::revoke_open(db, id, now).await?;
+    archive(db, id, delete_after, now).await?;
+    Ok(current)
+}
+
 /// Active couples in ID order, `limit` at a time after `after` (to walk them all in pages).
 pub async fn active_page<C: ConnectionTrait>(
     db: &C,

@@ -9,8 +9,8 @@ use super::COUPLE_KIND;
 use crate::change::{self, Action, Audience, NewChange};
 use crate::{
     access, api_key, assessment, check_in, completion, couple, couple_member, data_export,
-    email_token, idempotency_key, invite, notification, notification_settings, organization,
-    refresh_token, reminder, session, suggestion, user,
+    email_token, idempotency_key, notification, notification_settings, organization, refresh_token,
+    reminder, session, suggestion, user,
 };
 
 /// Deletes the account `user_id` for good, in one transaction (pass one): it leaves its
@@ -57,25 +57,23 @@ async fn leave_couples<C: ConnectionTrait>(
         .await?;
     for membership in current {
         let couple_id = membership.couple_id;
-        let members = couple_member::Entity::find()
+        let ever = couple_member::Entity::find()
             .filter(couple_member::Column::CoupleId.eq(couple_id))
             .all(db)
             .await?;
+        let current = couple::uncouple(db, couple_id, delete_after, now).await?;
         changes.extend(
-            members
-                .iter()
-                .filter(|m| m.is_current() && m.user_id != user_id)
-                .map(|m| NewChange {
+            current
+                .into_iter()
+                .filter(|&member| member != user_id)
+                .map(|member| NewChange {
                     kind: COUPLE_KIND,
                     object_id: couple_id,
                     action: Action::Updated,
-                    audience: Audience::Member(m.user_id),
+                    audience: Audience::Member(member),
                 }),
         );
-        couple_member::leave_all(db, couple_id, now).await?;
-        invite::revoke_open(db, couple_id, now).await?;
-        couple::archive(db, couple_id, delete_after, now).await?;
-        if members.iter().all(|m| m.user_id == user_id) {
+        if ever.iter().all(|m| m.user_id == user_id) {
             // Nobody else ever saw it: nothing is kept for anyone.
             couple::delete_shared_data(db, couple_id, now).await?;
         }

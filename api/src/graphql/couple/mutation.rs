@@ -338,23 +338,19 @@ impl CoupleMutation {
         let now = state.clock.now();
         let delete_after = now + chrono::Duration::days(SHARED_DATA_RETENTION_DAYS);
         let txn = entities::begin_write(&state.db).await?;
+        let members = couple::uncouple(&txn, current.id(), delete_after, now).await?;
         // Each member is told on their own: neither follows the couple's changes any more.
-        let changes: Vec<_> = couple_member::with_users(&txn, &[current.id()])
-            .await?
+        let changes: Vec<_> = members
             .into_iter()
-            .filter(|(member, _)| member.is_current())
-            .map(|(member, _)| {
+            .map(|member| {
                 recorded(
                     NodeKind::Couple,
                     current.id(),
                     Action::Updated,
-                    Audience::Member(member.user_id),
+                    Audience::Member(member),
                 )
             })
             .collect();
-        couple_member::leave_all(&txn, current.id(), now).await?;
-        invite::revoke_open(&txn, current.id(), now).await?;
-        couple::archive(&txn, current.id(), delete_after, now).await?;
         change::record(&txn, &changes, now).await?;
         txn.commit().await?;
         tracing::info!(couple.id = %current.id(), "couple archived");
