@@ -162,9 +162,50 @@ pub fn data_export_ready(
     }
 }
 
+/// What a partner was told about, read back from a notification's dedupe key (the keys
+/// [`partner_completed`] and [`partner_checked_in`] make).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AboutPartner {
+    /// A completion they logged.
+    Completion(Uuid),
+    /// Their answer to a check-in of this couple.
+    CheckIn(Uuid),
+}
+
+impl AboutPartner {
+    pub fn of(dedupe_key: &str) -> Option<Self> {
+        let mut parts = dedupe_key.split(':');
+        let (kind, id) = (parts.next()?, Uuid::parse_str(parts.next()?).ok()?);
+        match kind {
+            "completion" => Some(Self::Completion(id)),
+            "check_in" => Some(Self::CheckIn(id)),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partner_notifications_say_what_they_were_about() {
+        let (partner, id) = (Uuid::from_u128(2), Uuid::from_u128(9));
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
+        let done = partner_completed(partner, id, "Sam", "Kiss", Uuid::from_u128(5), date);
+        assert_eq!(
+            AboutPartner::of(&done.dedupe_key),
+            Some(AboutPartner::Completion(id))
+        );
+        let answered = partner_checked_in(partner, id, "Sam", date);
+        assert_eq!(
+            AboutPartner::of(&answered.dedupe_key),
+            Some(AboutPartner::CheckIn(id))
+        );
+        let summary = weekly_summary_ready(partner, id, date);
+        assert_eq!(AboutPartner::of(&summary.dedupe_key), None);
+        assert_eq!(AboutPartner::of("completion:not-a-uuid:x"), None);
+    }
 
     #[test]
     fn kinds_read_back_from_their_stored_names() {

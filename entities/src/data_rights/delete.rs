@@ -5,6 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
 
+use domain::notification::{AboutPartner, Kind};
+
 use super::COUPLE_KIND;
 use crate::change::{self, Action, Audience, NewChange};
 use crate::{
@@ -111,25 +113,27 @@ async fn unname_in_partners_notifications<C: ConnectionTrait>(
     if partners.is_empty() {
         return Ok(());
     }
-    let completions: HashSet<String> = completion::Entity::find()
+    let completions: HashSet<Uuid> = completion::Entity::find()
         .filter(completion::Column::UserId.eq(account.id))
         .all(db)
         .await?
         .into_iter()
-        .map(|c| format!("completion:{}:", c.id))
+        .map(|c| c.id)
         .collect();
-    let check_ins: Vec<String> = couples.iter().map(|c| format!("check_in:{c}:")).collect();
     let told = notification::Entity::find()
         .filter(notification::Column::UserId.is_in(partners))
+        .filter(notification::Column::Kind.is_in([
+            Kind::PartnerCompleted.as_str(),
+            Kind::PartnerCheckedIn.as_str(),
+        ]))
         .all(db)
         .await?;
     for row in told {
-        let about_her = completions
-            .iter()
-            .any(|k| row.dedupe_key.starts_with(k.as_str()))
-            || check_ins
-                .iter()
-                .any(|k| row.dedupe_key.starts_with(k.as_str()));
+        let about_her = match AboutPartner::of(&row.dedupe_key) {
+            Some(AboutPartner::Completion(id)) => completions.contains(&id),
+            Some(AboutPartner::CheckIn(couple)) => couples.contains(&couple),
+            None => false,
+        };
         let Some(rest) = row.title.strip_prefix(account.display_name.as_str()) else {
             continue;
         };
