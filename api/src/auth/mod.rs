@@ -1,6 +1,7 @@
 //! Who is calling: access-token verification, password hashing, refresh tokens, rate limits,
 //! and the one authorization policy every resolver goes through.
 
+mod confirm;
 pub mod jwt;
 pub mod password;
 pub mod policy;
@@ -8,6 +9,8 @@ pub mod rate_limit;
 pub mod secret_token;
 pub mod session_events;
 pub mod sessions;
+
+pub use confirm::confirm_password;
 
 use std::net::IpAddr;
 

@@ -9,9 +9,8 @@ use domain::jobs::BuildDataExport;
 use entities::data_export;
 use entities::user;
 
-use super::mutation::confirm_password;
 use super::types::User;
-use crate::auth::{Caller, ClientInfo, policy, secret_token};
+use crate::auth::{Caller, ClientInfo, confirm_password, policy, secret_token};
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 

@@ -11,7 +11,7 @@ use entities::{reminder, session, user};
 use super::types::{QuietHoursInput, Session, User};
 use crate::auth::session_events::SessionsEnded;
 use crate::auth::sessions::{self, IssuedTokens};
-use crate::auth::{Caller, ClientInfo, policy};
+use crate::auth::{Caller, ClientInfo, confirm_password, policy};
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::changes::recorded;
 use crate::graphql::node::{NodeKind, decode_id_of};
@@ -382,34 +382,4 @@ impl AccountMutation {
             session: Session::new(revoked),
         })
     }
-}
-
-/// Checks that `password` is the signed-in caller's current one (FORBIDDEN if not), counted
-/// against the same limits as signing in under `action`: for what must not follow from a
-/// borrowed token alone.
-pub(super) async fn confirm_password(
-    state: &AppState,
-    client: &ClientInfo,
-    caller: &crate::auth::AuthUser,
-    password: &str,
-    action: &str,
-) -> Result<(), ApiError> {
-    let wrong = || ApiError::new(ErrorCode::Forbidden, "the current password is incorrect");
-    if password.chars().count() > MAX_PASSWORD_CHARS {
-        return Err(wrong());
-    }
-    let account = &caller.account;
-    let check = state
-        .limiter
-        .password_check(action, &account.email, client.ip)
-        .await?;
-    if !state
-        .hasher
-        .verify(password, Some(&account.password_hash))
-        .await?
-    {
-        return Err(wrong());
-    }
-    check.succeeded().await?;
-    Ok(())
 }
