@@ -1,0 +1,138 @@
+//! The groups of settings, each a plain value passed to the part of the service it configures.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::Secret;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Bounds on what one GraphQL request may ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphqlLimits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    /// Operations in one batched POST; 0 turns batching off.
+    pub max_batch: usize,
+    pub max_body_bytes: usize,
+    /// Selections in a document after every fragment is expanded.
+    pub max_selections: usize,
+    /// How long one query or mutation may run before it is stopped.
+    pub operation_timeout: Duration,
+    /// Whether introspection (and /schema.graphql) is served.
+    pub introspection: bool,
+}
+
+impl Default for GraphqlLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 12,
+            max_complexity: 2_000,
+            max_aliases: 30,
+            max_batch: 10,
+            max_body_bytes: 64 * 1024,
+            max_selections: 2_000,
+            operation_timeout: Duration::from_secs(10),
+            introspection: true,
+        }
+    }
+}
+
+/// Sign-in and token settings.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// Signs new access tokens (HS256).
+    pub jwt_secret: Secret,
+    /// Still verifies tokens signed before a rotation; never signs.
+    pub jwt_previous_secret: Option<Secret>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+}
+
+/// Attempts allowed per window for login, register and joinCouple, and failed password checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Per account (email); for password checks, failures per account and client address.
+    pub per_account: u32,
+    /// Failed password checks per account over all client addresses.
+    pub per_account_ceiling: u32,
+    pub per_ip: u32,
+    /// Requests per organization API key.
+    pub per_api_key: u32,
+    pub window: Duration,
+}
+
+/// How email goes out.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://…` (lettre's URL form); without
+    /// one, email is written to the log instead (development).
+    pub smtp_url: Option<Secret>,
+    /// The `From` of every message.
+    pub from: String,
+    /// The app's address, where the links in messages point (no trailing slash).
+    pub public_url: String,
+}
+
+/// Where webhook endpoints may point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookSettings {
+    /// Endpoints must use https (the default in production).
+    pub require_https: bool,
+    /// Endpoints may point at loopback, private and link-local addresses (never by default;
+    /// tests and a receiver on the same private network need it).
+    pub allow_internal: bool,
+}
+
+/// Limits on GraphQL WebSocket connections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebSocketLimits {
+    /// A socket that sends no `connection_init` in this time is closed (4408).
+    pub init_timeout: Duration,
+    /// Subscriptions one socket may hold at once.
+    pub max_subscriptions: usize,
+    /// How often a socket re-reads its session, besides the session-ended events.
+    pub session_check: Duration,
+}
+
+/// Who may read /metrics.
+#[derive(Debug, Clone)]
+pub struct MetricsAccess {
+    /// Serve /metrics on this address instead of the API's.
+    pub bind: Option<String>,
+    /// On the API's address, require `Authorization: Bearer <token>`.
+    pub token: Option<Secret>,
+}
+
+/// Where the application's data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// The embedded default: a SQLite file, created on start.
+    SqliteFile(PathBuf),
+    /// A server given by URL (`postgres://…`, or `sqlite://…` for a file of your choosing).
+    Url(Secret),
+}
+
+/// Where jobs are queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueTarget {
+    /// The embedded default: an apalis SQLite queue in its own file, never the application's.
+    SqliteFile(PathBuf),
+    Redis(Secret),
+}
