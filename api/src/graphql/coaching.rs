@@ -3,8 +3,12 @@
 //! and API keys read the couples both members granted (`coachCouples`), within the scopes both
 //! granted.
 
+mod mutation;
+
+pub use mutation::CoachingMutation;
+
 use async_graphql::connection::{Connection, EmptyFields};
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::organization::Scope;
 use domain::webhook::EventType;
@@ -17,8 +21,8 @@ use crate::graphql::assessment::shared::{CoachAssessmentResult, SharedAssessment
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::graphql::couple::types::CoupleMember;
 use crate::graphql::loaders::Loaders;
-use crate::graphql::node::{NodeKind, decode_id_of, global_id};
-use crate::graphql::organizations::{AccessScope, scopes_in, scopes_out};
+use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::organizations::{AccessScope, scopes_out};
 use crate::graphql::plan::plans::Plan;
 use crate::graphql::plan::progress::Progress;
 use crate::state::AppState;
@@ -318,36 +322,6 @@ impl CoachedCouple {
     }
 }
 
-/// A grant to make.
-#[derive(InputObject)]
-pub struct GrantOrganizationAccessInput {
-    /// The organization's ID (its coach gives it to you).
-    pub organization_id: ID,
-    /// What you let it read; at least one. Replaces what you granted it before.
-    pub scopes: Vec<AccessScope>,
-}
-
-/// The organization's access after the grant.
-#[derive(SimpleObject)]
-pub struct GrantOrganizationAccessPayload {
-    /// What it may read now, each member's grant and the history.
-    pub access: OrganizationAccessView,
-}
-
-/// The organization whose access you take back.
-#[derive(InputObject)]
-pub struct RevokeOrganizationAccessInput {
-    /// The organization's ID.
-    pub organization_id: ID,
-}
-
-/// The organization's access after the revocation.
-#[derive(SimpleObject)]
-pub struct RevokeOrganizationAccessPayload {
-    /// What it may read now (nothing), each member's grant and the history.
-    pub access: OrganizationAccessView,
-}
-
 #[derive(Default)]
 pub struct CoachingQuery;
 
@@ -385,84 +359,5 @@ impl CoachingQuery {
             let position = decided.iter().position(|a| a.id() == id)?;
             Some((id.to_string(), CoachedCouple(decided.swap_remove(position))))
         }))
-    }
-}
-
-/// The caller as a member who may grant or revoke, with the organization's row ID.
-async fn consenting(
-    ctx: &Context<'_>,
-    organization_id: &ID,
-) -> Result<(CoupleAccess, uuid::Uuid, uuid::Uuid), ApiError> {
-    let state = ctx.data::<AppState>()?;
-    let caller = ctx.data::<Caller>()?;
-    let org_id = decode_id_of(organization_id, NodeKind::Organization, "organization")?;
-    let (couple, user) = policy::consenting_member(state, caller).await?;
-    Ok((couple, user, org_id))
-}
-
-/// NOT_FOUND unless the organization exists (read in the writing transaction).
-async fn existing_organization<C: entities::sea_orm::ConnectionTrait>(
-    db: &C,
-    organization_id: uuid::Uuid,
-) -> Result<(), ApiError> {
-    organization::find(db, organization_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("organization"))?;
-    Ok(())
-}
-
-#[derive(Default)]
-pub struct CoachingMutation;
-
-#[Object]
-impl CoachingMutation {
-    /// Grants an organization access to your couple's data with these scopes. It sees only
-    /// what both of you granted; until your partner grants too it sees nothing.
-    async fn grant_organization_access(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The arguments, each described on `GrantOrganizationAccessInput`.")]
-        input: GrantOrganizationAccessInput,
-    ) -> Result<GrantOrganizationAccessPayload, ApiError> {
-        let state = ctx.data::<AppState>()?;
-        let (couple, user, org_id) = consenting(ctx, &input.organization_id).await?;
-        let scopes = scopes_in(&input.scopes);
-        if scopes.is_empty() {
-            return Err(ApiError::bad_input(
-                "grant at least one scope, or revoke the organization's access",
-            ));
-        }
-        let txn = entities::begin_write(&state.db).await?;
-        existing_organization(&txn, org_id).await?;
-        access::grant(&txn, couple.id(), org_id, user, &scopes, state.clock.now()).await?;
-        txn.commit().await?;
-        let view = access_to(state, &couple, org_id).await?;
-        // The organization hears of the couple only once both granted it something.
-        if view.grants.len() == 2 {
-            tell(state, &couple, org_id, EventType::ConsentGranted, &view).await?;
-        }
-        Ok(GrantOrganizationAccessPayload { access: view })
-    }
-
-    /// Takes back your grant to an organization, effective on its next request. Taking back
-    /// what was not granted changes nothing.
-    async fn revoke_organization_access(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The arguments, each described on `RevokeOrganizationAccessInput`.")]
-        input: RevokeOrganizationAccessInput,
-    ) -> Result<RevokeOrganizationAccessPayload, ApiError> {
-        let state = ctx.data::<AppState>()?;
-        let (couple, user, org_id) = consenting(ctx, &input.organization_id).await?;
-        let txn = entities::begin_write(&state.db).await?;
-        existing_organization(&txn, org_id).await?;
-        let revoked = access::revoke(&txn, couple.id(), org_id, user, state.clock.now()).await?;
-        txn.commit().await?;
-        let view = access_to(state, &couple, org_id).await?;
-        // It knew of the couple only if the partner's grant stood beside the one taken back.
-        if revoked && view.grants.len() == 1 {
-            tell(state, &couple, org_id, EventType::ConsentRevoked, &view).await?;
-        }
-        Ok(RevokeOrganizationAccessPayload { access: view })
     }
 }

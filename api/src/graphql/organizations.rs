@@ -1,13 +1,17 @@
 //! Coaching organizations, their coaches and their API keys.
 
+mod mutation;
+
+pub use mutation::{OrganizationMutation, create};
+
 use async_graphql::connection::{Connection, EmptyFields};
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use domain::organization::{OrganizationName, PresentedKey, Scopes, key_hint, key_name};
+use domain::organization::{Scopes, key_hint};
 use entities::{api_key, organization, user};
 
+use crate::auth::Caller;
 use crate::auth::policy::{self, OrgView, OrganizationAccess};
-use crate::auth::{Caller, secret_token};
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::graphql::node::{NodeKind, decode_id_of, global_id};
@@ -240,57 +244,6 @@ impl ApiKey {
     }
 }
 
-/// A new key, with its secret: shown this once and never again.
-#[derive(SimpleObject)]
-pub struct CreateApiKeyPayload {
-    /// The key as it will be listed.
-    pub api_key: ApiKey,
-    /// Send it as `Authorization: Bearer <secret>`. Store it now: it cannot be shown again.
-    pub secret: String,
-}
-
-/// An organization to make.
-#[derive(InputObject)]
-pub struct CreateOrganizationInput {
-    /// 1 to 100 characters.
-    pub name: String,
-    /// The email of an existing coach account (made with `rekindle-api user create --role
-    /// coach`) that becomes its first admin; a coach belongs to one organization.
-    pub owner_email: String,
-}
-
-/// An API key to make.
-#[derive(InputObject)]
-pub struct CreateApiKeyInput {
-    /// 1 to 60 characters, to tell keys apart.
-    pub name: String,
-    /// What it may read; at least one.
-    pub scopes: Vec<AccessScope>,
-    /// When it stops working; must be in the future. Omit for a key that lasts until revoked.
-    pub expires_at: Option<DateTime<Utc>>,
-}
-
-/// The organization made.
-#[derive(SimpleObject)]
-pub struct CreateOrganizationPayload {
-    /// The new organization.
-    pub organization: Organization,
-}
-
-/// The key to revoke.
-#[derive(InputObject)]
-pub struct RevokeApiKeyInput {
-    /// The key's ID.
-    pub api_key_id: ID,
-}
-
-/// The key revoked.
-#[derive(SimpleObject)]
-pub struct RevokeApiKeyPayload {
-    /// The key, with when it was revoked.
-    pub api_key: ApiKey,
-}
-
 #[derive(Default)]
 pub struct OrganizationQuery;
 
@@ -319,138 +272,4 @@ impl OrganizationQuery {
             }
         }
     }
-}
-
-#[derive(Default)]
-pub struct OrganizationMutation;
-
-#[Object]
-impl OrganizationMutation {
-    /// Administrators only: makes an organization with an existing coach as its first admin.
-    async fn create_organization(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The arguments, each described on `CreateOrganizationInput`.")]
-        input: CreateOrganizationInput,
-    ) -> Result<CreateOrganizationPayload, ApiError> {
-        let state = ctx.data::<AppState>()?;
-        let caller = ctx.data::<Caller>()?;
-        let operator = policy::operator(caller)?;
-        let name = OrganizationName::parse(&input.name)
-            .ok_or_else(|| ApiError::bad_input("name must be one line of 1 to 100 characters"))?;
-        let now = state.clock.now();
-        let org = create(&state.db, &name, &input.owner_email, now, Some(&operator)).await?;
-        let access = policy::readable_organization(state, caller, org.id).await?;
-        Ok(CreateOrganizationPayload {
-            organization: Organization(access),
-        })
-    }
-
-    /// An organization's admins only: makes an API key. Its secret is in the answer only.
-    async fn create_api_key(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The arguments, each described on `CreateApiKeyInput`.")]
-        input: CreateApiKeyInput,
-    ) -> Result<CreateApiKeyPayload, ApiError> {
-        let state = ctx.data::<AppState>()?;
-        let caller = ctx.data::<Caller>()?;
-        let (org, user) = policy::managed_organization(state, caller).await?;
-        let name = key_name(&input.name)
-            .ok_or_else(|| ApiError::bad_input("name must be one line of 1 to 60 characters"))?;
-        let scopes = scopes_in(&input.scopes);
-        if scopes.is_empty() {
-            return Err(ApiError::bad_input("a key needs at least one scope"));
-        }
-        let now = state.clock.now();
-        if input.expires_at.is_some_and(|at| at <= now) {
-            return Err(ApiError::bad_input("expiresAt must be in the future"));
-        }
-        let id = uuid::Uuid::now_v7();
-        let secret = secret_token::new_secret();
-        let row = api_key::create(
-            &state.db,
-            api_key::NewKey {
-                id,
-                organization_id: org.organization().id,
-                name: &name,
-                secret_hash: secret_token::digest(&secret),
-                scopes: &scopes,
-                created_by: user.id,
-                expires_at: input.expires_at,
-            },
-            now,
-        )
-        .await?;
-        Ok(CreateApiKeyPayload {
-            api_key: ApiKey(row),
-            secret: PresentedKey::format(id, &secret),
-        })
-    }
-
-    /// An organization's admins only: revokes one of its keys, from the next request on.
-    /// Revoking a revoked key changes nothing.
-    async fn revoke_api_key(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The arguments, each described on `RevokeApiKeyInput`.")]
-        input: RevokeApiKeyInput,
-    ) -> Result<RevokeApiKeyPayload, ApiError> {
-        let state = ctx.data::<AppState>()?;
-        let caller = ctx.data::<Caller>()?;
-        let key_id = decode_id_of(&input.api_key_id, NodeKind::ApiKey, "API key")?;
-        let (org, _) = policy::managed_organization(state, caller).await?;
-        let found = api_key::find(&state.db, key_id).await?;
-        let key = policy::managed_key(&org, found)?;
-        let revoked = api_key::revoke(&state.db, key.id, state.clock.now())
-            .await?
-            .ok_or_else(|| ApiError::not_found("API key"))?;
-        Ok(RevokeApiKeyPayload {
-            api_key: ApiKey(revoked),
-        })
-    }
-}
-
-/// Makes an organization with `owner_email`'s coach account as its admin; an operator's
-/// action is recorded in the audit log with it (the command line has no operator).
-pub async fn create(
-    db: &entities::sea_orm::DatabaseConnection,
-    name: &OrganizationName,
-    owner_email: &str,
-    now: DateTime<Utc>,
-    operator: Option<&policy::OperatorAccess>,
-) -> Result<organization::Model, ApiError> {
-    let email = domain::account::Email::parse(owner_email)
-        .map_err(|_| ApiError::bad_input("ownerEmail is not an email address"))?;
-    let txn = entities::begin_write(db).await?;
-    let owner = user::find_by_email(&txn, email.as_str())
-        .await?
-        .ok_or_else(|| ApiError::bad_input("no account has that email"))?;
-    if owner.role()? != domain::account::Role::Coach {
-        return Err(ApiError::bad_input(
-            "the owner must be a coach account (rekindle-api user create --role coach)",
-        ));
-    }
-    if organization::member::of_user(&txn, owner.id)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::conflict(
-            "that coach already belongs to an organization",
-        ));
-    }
-    let org = organization::create(&txn, name, owner.id, now).await?;
-    if let Some(operator) = operator {
-        let entry = entities::audit::Entry {
-            actor: operator.actor(),
-            action: "organization.create",
-            target_kind: "organization",
-            target_id: global_id(NodeKind::Organization, org.id).0,
-            detail: serde_json::json!({ "owner": global_id(NodeKind::User, owner.id).0 }),
-        };
-        entities::audit::record(&txn, entry, now).await?;
-    }
-    txn.commit().await?;
-    tracing::info!(organization.id = %org.id, "organization created");
-    Ok(org)
 }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{Suggestion, organization_instrument, stored};
 
 use crate::auth::Caller;
-use crate::auth::policy::{self};
+use crate::auth::policy;
 use crate::error::ApiError;
 use crate::graphql::assessment::instruments::InstrumentNode;
 use crate::graphql::changes::recorded;
