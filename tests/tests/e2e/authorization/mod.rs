@@ -18,6 +18,8 @@ use rekindle_tests::builders::{create_couple, pair};
 
 mod admin_cases;
 mod cases;
+mod couple_cases;
+mod organization_cases;
 use cases::cases;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
