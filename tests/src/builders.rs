@@ -144,3 +144,16 @@ pub async fn grant(app: &TestApp, member: &Account, org: &str, scopes: &[&str]) 
     assert!(error_codes(&body).is_empty(), "{body}");
     body["data"]["grantOrganizationAccess"]["access"].clone()
 }
+
+/// The `completeRitual` that [`complete`] sends, and the completion's fields it reads back.
+const COMPLETE: &str = "mutation($input: CompleteRitualInput!) { completeRitual(input: $input) { completion { id occurrence closeness note noteShared isMine } } }";
+
+/// Logs `item` as `who` (closeness 4, with `extra` merged into the input); answers the whole body.
+pub async fn complete(app: &TestApp, who: &Account, item: &str, extra: Value) -> Value {
+    let mut input = json!({ "planItemId": item, "closeness": 4 });
+    for (k, v) in extra.as_object().unwrap() {
+        input[k] = v.clone();
+    }
+    app.graphql_as(who.token(), COMPLETE, json!({ "input": input }))
+        .await
+}

@@ -32,6 +32,7 @@ mod organization_content;
 mod password_guessing;
 mod plans;
 mod production;
+mod progress;
 mod queue;
 mod rate_limits;
 mod readiness;
