@@ -8,6 +8,7 @@ pub mod app;
 pub mod assessments;
 pub mod browser;
 pub mod builders;
+pub mod coaching;
 pub mod data_rights;
 pub mod logs;
 pub mod proxy;

@@ -7,6 +7,7 @@ mod admin;
 mod admin_accounts;
 mod admin_page;
 mod admin_privacy;
+mod api_keys;
 mod assessment_privacy;
 mod assessments;
 mod authorization;
