@@ -5,7 +5,7 @@
 //! keyed with the endpoint's secret over `"<t>.<body>"`. A receiver recomputes it, compares in
 //! constant time, and refuses a timestamp more than [`REPLAY_WINDOW`] from its own clock.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -145,63 +145,129 @@ pub enum UrlRefusal {
     Malformed,
     #[error("endpoints must use https")]
     NotHttps,
-    #[error("the URL points at a loopback, private or link-local address")]
+    #[error("the URL must not carry a user name or password")]
+    Credentials,
+    #[error("the host must be a public address or a registrable name like hooks.example.com")]
+    NotPublicName,
+    #[error("the URL points at a loopback, private, link-local or reserved address")]
     PrivateAddress,
 }
 
-/// Whether an address is one an endpoint may not reach unless allowed: loopback, private,
-/// link-local, unspecified, shared (CGNAT) or unique-local.
-pub fn is_internal(ip: IpAddr) -> bool {
+/// Top-level names that never reach the public internet.
+const INTERNAL_SUFFIXES: [&str; 8] = [
+    "localhost",
+    "local",
+    "localdomain",
+    "internal",
+    "intranet",
+    "lan",
+    "home.arpa",
+    "arpa",
+];
+
+/// Whether an endpoint may reach `ip` without being allowed inside the network: a public
+/// unicast address, not loopback, private, link-local, shared, reserved, documentation or
+/// multicast, nor an IPv6 form that embeds such an IPv4 address (mapped, NAT64, 6to4).
+pub fn is_public(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(v4) => {
-            v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                // 100.64.0.0/10, carrier-grade NAT.
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
-        }
+        IpAddr::V4(v4) => is_public_v4(v4),
         IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
             if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_internal(IpAddr::V4(v4));
+                return is_public_v4(v4);
             }
-            v6.is_loopback()
-                || v6.is_unspecified()
-                // fc00::/7 unique local, fe80::/10 link-local.
-                || (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80
+            // 64:ff9b::/96, the well-known NAT64 prefix, carries an IPv4 address in its tail.
+            if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return is_public_v4(embedded(s[6], s[7]));
+            }
+            // 2002::/16, 6to4, carries one in its second and third groups.
+            if s[0] == 0x2002 {
+                return is_public_v4(embedded(s[1], s[2]));
+            }
+            // Global unicast is 2000::/3, less the IETF's protocol block (Teredo among them),
+            // and the documentation prefixes.
+            let global = (s[0] & 0xe000) == 0x2000;
+            let ietf = s[0] == 0x2001 && s[1] < 0x0200;
+            let documentation = (s[0] == 0x2001 && s[1] == 0x0db8) || (s[0] & 0xfff0) == 0x3ff0;
+            global && !ietf && !documentation
         }
     }
 }
 
-/// What the scheme and a literal address in a URL allow, before any name is resolved (names
-/// are checked again, address by address, when the worker connects).
-pub fn check_url(raw: &str, require_https: bool, allow_internal: bool) -> Result<(), UrlRefusal> {
-    let (scheme, rest) = raw.split_once("://").ok_or(UrlRefusal::Malformed)?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "https" && scheme != "http" {
-        return Err(UrlRefusal::Malformed);
-    }
-    if require_https && scheme != "https" {
-        return Err(UrlRefusal::NotHttps);
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        host_port.split(':').next().unwrap_or_default()
+fn is_public_v4(v4: Ipv4Addr) -> bool {
+    let [a, b, c, _] = v4.octets();
+    !(a == 0
+        || a == 10
+        || a == 127
+        || a >= 224
+        || (a == 100 && (b & 0xc0) == 64)
+        || (a == 169 && b == 254)
+        || (a == 172 && (b & 0xf0) == 16)
+        || (a == 192 && b == 168)
+        || (a == 192 && b == 0 && (c == 0 || c == 2))
+        || (a == 192 && b == 88 && c == 99)
+        || (a == 198 && (b & 0xfe) == 18)
+        || (a == 198 && b == 51 && c == 100)
+        || (a == 203 && b == 0 && c == 113))
+}
+
+/// Whether `name` is a plain registrable host name: two or more labels of letters, digits and
+/// inner hyphens, a top-level label that is not all digits and not one kept for private use.
+fn is_public_name(name: &str) -> bool {
+    let labels: Vec<&str> = name.split('.').collect();
+    let label_ok = |l: &&str| {
+        (1..=63).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
     };
-    if host.is_empty() || raw.len() > 2000 || raw.chars().any(char::is_whitespace) {
+    let top = labels.last().copied().unwrap_or_default();
+    labels.len() >= 2
+        && name.len() <= 253
+        && labels.iter().all(label_ok)
+        && !top.bytes().all(|b| b.is_ascii_digit())
+        && !INTERNAL_SUFFIXES
+            .iter()
+            .any(|s| name == *s || name.ends_with(&format!(".{s}")))
+}
+
+/// Parses an endpoint's address with the WHATWG URL rules the HTTP client itself follows, and
+/// checks the host it will connect to: a public address, or a registrable name (its addresses
+/// are checked again, one by one, when the worker resolves and connects). Returns the URL as
+/// the client will read it.
+pub fn check_url(
+    raw: &str,
+    require_https: bool,
+    allow_internal: bool,
+) -> Result<url::Url, UrlRefusal> {
+    // The parser drops tabs and newlines silently; an address holding any is refused instead.
+    if raw.len() > 2000 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(UrlRefusal::Malformed);
     }
-    let literal = host.parse::<IpAddr>().ok();
-    let named_internal = host.eq_ignore_ascii_case("localhost") || host.ends_with(".localhost");
-    if !allow_internal && (named_internal || literal.is_some_and(is_internal)) {
-        return Err(UrlRefusal::PrivateAddress);
+    let url = url::Url::parse(raw).map_err(|_| UrlRefusal::Malformed)?;
+    match url.scheme() {
+        "https" => {}
+        "http" if require_https => return Err(UrlRefusal::NotHttps),
+        "http" => {}
+        _ => return Err(UrlRefusal::Malformed),
     }
-    Ok(())
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(UrlRefusal::Credentials);
+    }
+    match url.host() {
+        None => return Err(UrlRefusal::Malformed),
+        Some(_) if allow_internal => {}
+        Some(url::Host::Ipv4(ip)) if !is_public_v4(ip) => return Err(UrlRefusal::PrivateAddress),
+        Some(url::Host::Ipv6(ip)) if !is_public(IpAddr::V6(ip)) => {
+            return Err(UrlRefusal::PrivateAddress);
+        }
+        Some(url::Host::Domain(name)) if !is_public_name(name) => {
+            return Err(UrlRefusal::NotPublicName);
+        }
+        Some(_) => {}
+    }
+    Ok(url)
 }
 
 #[cfg(test)]
@@ -241,8 +307,36 @@ mod tests {
         assert_eq!(next_attempt(created, late, 30, 0.0), None);
     }
 
+    /// Every spelling of an internal address the WHATWG parser turns into one (decimal, hex,
+    /// octal and short forms, a trailing dot, percent-encoding, full-width digits, ideographic
+    /// full stops, a backslash before `@`) and every IPv6 form that embeds one.
+    const DISGUISED_INTERNAL: [&str; 22] = [
+        "http://2130706433/",
+        "http://0x7f000001/",
+        "http://0177.0.0.1/",
+        "http://127.1/",
+        "http://127.0.0.1./",
+        "http://0/",
+        "http://%31%32%37.0.0.1/",
+        "http://\u{ff11}\u{ff12}\u{ff17}.0.0.1/",
+        "http://127\u{3002}0\u{3002}0\u{3002}1/",
+        "http://127.0.0.1:8080\\@example.com/",
+        "http://[::127.0.0.1]/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[2002:7f00:1::]/",
+        "http://[fe80::1%25lo]/",
+        "http://2852039166/",
+        "http://[::ffff:169.254.169.254]/",
+        "http://[2001:db8::1]/",
+        "http://[2001::1]/",
+        "http://[ff02::1]/",
+        "http://224.0.0.1/",
+        "http://198.18.0.1/",
+        "http://255.255.255.255/",
+    ];
+
     #[test]
-    fn internal_addresses_are_refused_unless_allowed() {
+    fn internal_addresses_are_refused_however_they_are_written() {
         for url in [
             "http://127.0.0.1/hook",
             "https://10.1.2.3/",
@@ -250,33 +344,99 @@ mod tests {
             "https://169.254.169.254/latest/meta-data",
             "https://[::1]/",
             "https://[fd00::1]/",
-            "https://localhost/",
             "https://100.64.0.1/",
             "https://[::ffff:127.0.0.1]/",
-        ] {
-            assert_eq!(
-                check_url(url, false, false),
-                Err(UrlRefusal::PrivateAddress),
-                "{url}"
+        ]
+        .into_iter()
+        .chain(DISGUISED_INTERNAL)
+        {
+            let refused = check_url(url, false, false);
+            assert!(
+                matches!(
+                    refused,
+                    Err(UrlRefusal::PrivateAddress | UrlRefusal::Malformed)
+                ),
+                "{url}: {refused:?}"
             );
-            assert_eq!(check_url(url, false, true), Ok(()), "{url}");
         }
         assert_eq!(
-            check_url("https://hooks.example.com/x", true, false),
-            Ok(())
+            check_url("http://2130706433/", false, true)
+                .unwrap()
+                .host_str(),
+            Some("127.0.0.1")
         );
+        assert!(check_url("https://[::1]/", false, true).is_ok());
+    }
+
+    #[test]
+    fn only_registrable_names_pass() {
+        for url in [
+            "https://localhost/",
+            "https://api.localhost/",
+            "https://intranet/",
+            "https://printer.local/",
+            "https://db.internal/",
+            "https://router.home.arpa/",
+            "https://1.2.3.4.5/",
+        ] {
+            assert!(check_url(url, false, false).is_err(), "{url}");
+        }
+        assert!(check_url("https://localhost/", false, true).is_ok());
+        for url in [
+            "https://hooks.example.com/x",
+            "https://Hooks.Example.com:8443/a?b=c",
+            "https://b\u{fc}cher.example/",
+            "https://93.184.215.14/",
+            "https://[2606:4700::1111]/",
+        ] {
+            assert!(check_url(url, true, false).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn scheme_and_credentials_are_checked() {
         assert_eq!(
             check_url("http://hooks.example.com/x", true, false),
             Err(UrlRefusal::NotHttps)
         );
         assert_eq!(
-            check_url("ftp://x", false, false),
-            Err(UrlRefusal::Malformed)
+            check_url("https://user:pw@hooks.example.com/", false, false),
+            Err(UrlRefusal::Credentials)
         );
+        // WHATWG rules read `https:///x` as the host `x`: refused as no public name.
         assert_eq!(
             check_url("https:///x", false, false),
-            Err(UrlRefusal::Malformed)
+            Err(UrlRefusal::NotPublicName)
         );
+        for url in ["ftp://x.example", "not a url", "https://a.example/\tx"] {
+            assert_eq!(
+                check_url(url, false, false),
+                Err(UrlRefusal::Malformed),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn public_addresses_are_public() {
+        for ip in [
+            "8.8.8.8",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+        ] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "127.0.0.1",
+            "::1",
+            "fe80::1",
+            "2002:a00:1::",
+            "0.1.2.3",
+            "172.31.0.1",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
     }
 
     #[test]

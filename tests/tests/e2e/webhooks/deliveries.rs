@@ -9,7 +9,10 @@ use rekindle_tests::receiver::Receiver;
 use rekindle_tests::{TestApp, email, error_codes, eventually};
 use serde_json::{Value, json};
 
-use super::{CREATE_ENDPOINT, body, deliveries, requests, scene, settled, verified, with_endpoint};
+use super::{
+    ALL_EVENTS, CREATE_ENDPOINT, body, deliveries, requests, scene, settled, verified,
+    with_endpoint,
+};
 
 #[actix_web::test]
 async fn deliveries_are_signed_and_retried_with_growing_pauses_until_accepted() {
@@ -272,6 +275,24 @@ async fn endpoints_inside_the_network_or_without_https_are_refused() {
         "https://[::1]/hooks",
         "http://hooks.example.com/x",
         "not a url",
+        // What the HTTP client's own (WHATWG) parser reads as an internal address.
+        "https://2130706433/hooks",
+        "https://0x7f000001/hooks",
+        "https://0177.0.0.1/hooks",
+        "https://127.1/hooks",
+        "https://127.0.0.1./hooks",
+        "https://0/hooks",
+        "https://%31%32%37.0.0.1/hooks",
+        "https://\u{ff11}\u{ff12}\u{ff17}.0.0.1/hooks",
+        "https://127\u{3002}0\u{3002}0\u{3002}1/hooks",
+        "https://127.0.0.1:8443\\@hooks.example.com/",
+        "https://[::127.0.0.1]/hooks",
+        "https://[64:ff9b::7f00:1]/hooks",
+        "https://[2002:7f00:1::]/hooks",
+        "https://[fe80::1%25lo]/hooks",
+        "https://2852039166/latest/meta-data",
+        "https://user:secret@hooks.example.com/x",
+        "https://intranet/hooks",
     ] {
         let body = app
             .graphql_as(
@@ -308,4 +329,65 @@ async fn endpoints_inside_the_network_or_without_https_are_refused() {
         assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"], "{body}");
     }
     app.stop().await;
+}
+
+#[actix_web::test]
+async fn a_failed_attempt_does_not_tell_a_closed_port_from_a_port_that_is_not_http() {
+    let s = scene(Utc::now()).await;
+    let app = &s.app;
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let not_http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let not_http_port = not_http.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut socket, _)) = not_http.accept().await {
+            let _ = socket.write_all(b"SSH-2.0-OpenSSH_9.6\r\n").await;
+        }
+    });
+    let (_, org_admin, _) = with_endpoint(app, &format!("http://127.0.0.1:{closed}/")).await;
+    let second = app
+        .graphql_as(
+            org_admin.token(),
+            CREATE_ENDPOINT,
+            json!({ "url": format!("http://127.0.0.1:{not_http_port}/"), "events": ALL_EVENTS }),
+        )
+        .await;
+    assert!(error_codes(&second).is_empty(), "{second}");
+    let listed = app
+        .graphql_as(
+            org_admin.token(),
+            "{ organization { webhookEndpoints { id } } }",
+            json!({}),
+        )
+        .await;
+    let auth = format!("Bearer {}", org_admin.access_token);
+    for endpoint in listed["data"]["organization"]["webhookEndpoints"]
+        .as_array()
+        .unwrap()
+    {
+        let path = format!("/webhooks/{}/ping", endpoint["id"].as_str().unwrap());
+        let (status, _, answer) = app
+            .post_with(&path, &[("authorization", auth.as_str())], "")
+            .await;
+        assert_eq!(status, 202, "{answer}");
+    }
+    const LOGS: &str = "{ organization { webhookEndpoints { url deliveries(first: 5) { edges { node { log { statusCode latencyMs error } } } } } } }";
+    let logs = eventually("both attempts logged", Duration::from_secs(20), || async {
+        let body = app.graphql_as(org_admin.token(), LOGS, json!({})).await;
+        let logs: Vec<Value> = body["data"]["organization"]["webhookEndpoints"]
+            .as_array()?
+            .iter()
+            .map(|e| e["deliveries"]["edges"][0]["node"]["log"][0].clone())
+            .collect();
+        (logs.len() == 2 && logs.iter().all(|l| !l.is_null())).then_some(logs)
+    })
+    .await;
+    assert_eq!(logs[0], logs[1], "the two failures read differently");
+    assert_eq!(logs[0]["statusCode"], Value::Null);
+    assert_eq!(logs[0]["latencyMs"], 0);
+    s.worker.stop().await;
+    s.app.stop().await;
 }
