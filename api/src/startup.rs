@@ -26,9 +26,6 @@ use crate::state::AppState;
 use domain::notification;
 use runtime::Fanout;
 
-/// How many distinct GraphQL documents are kept parsed (an app sends a few dozen).
-const PARSED_DOCUMENTS: usize = 1024;
-
 pub struct Application {
     port: u16,
     server: Server,
@@ -110,7 +107,7 @@ impl Application {
             notifications,
             draining: Arc::default(),
             runtime: tokio::runtime::Handle::current(),
-            documents: Arc::new(ParsedDocuments::new(PARSED_DOCUMENTS)),
+            documents: Arc::new(ParsedDocuments::new(settings.graphql.document_cache_bytes)),
             persisted: Arc::new(crate::graphql::persisted::PersistedQueries::load(
                 &settings.clients,
             )?),

@@ -221,6 +221,11 @@ impl Settings {
                     10_000,
                 )?),
                 introspection: parse_bool(&var, "GRAPHQL_INTROSPECTION", !production)?,
+                document_cache_bytes: parse_num(
+                    &var,
+                    "GRAPHQL_DOCUMENT_CACHE_BYTES",
+                    graphql_default.document_cache_bytes,
+                )?,
             },
             websocket: WebSocketLimits {
                 init_timeout: Duration::from_millis(parse_num(&var, "WS_INIT_TIMEOUT_MS", 10_000)?),

@@ -4,13 +4,15 @@
 //! validates or runs; queries and mutations run under a time limit; every error leaves with a
 //! stable code; internal errors are logged and masked; operations are counted in the metrics.
 
-use std::sync::Arc;
+use std::any::TypeId;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
     NextSubscribe, NextValidation,
 };
+use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
 use futures_util::StreamExt;
@@ -20,7 +22,8 @@ use runtime::metrics::Outcome;
 
 use super::document::{self, DocumentError, DocumentLimits};
 use super::loaders::RequestLoaders;
-use crate::auth::{self, SocketCredential};
+use super::parsed::Keeper;
+use crate::auth::{self, Caller, SocketCredential};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, server_error, with_code};
 use crate::state::AppState;
 
@@ -49,6 +52,7 @@ impl ExtensionFactory for RequestPolicy {
             metrics: self.metrics.clone(),
             limits: self.limits,
             timeout: self.timeout,
+            unkept: Mutex::new(None),
         })
     }
 }
@@ -57,9 +61,50 @@ struct RequestPolicyExtension {
     metrics: Metrics,
     limits: DocumentLimits,
     timeout: Duration,
+    /// A document parsed for this request and not yet kept: offered to the cache once it
+    /// validated, dropped with the request otherwise.
+    unkept: Mutex<Option<Unkept>>,
+}
+
+struct Unkept {
+    query: String,
+    document: ExecutableDocument,
+    keeper: Keeper,
 }
 
 impl RequestPolicyExtension {
+    /// Sets the request's parsed document: the one kept for its text, or a new parse, offered
+    /// for keeping after validation.
+    fn parse(&self, state: &AppState, request: &mut Request) -> Result<(), ServerError> {
+        if let Some(document) = state.documents.cached(&request.query) {
+            request.set_parsed_query(document);
+            return Ok(());
+        }
+        let document = parse_query(&request.query)?;
+        if state.documents.may_keep(&request.query) {
+            let signed_in = request
+                .data
+                .get(&TypeId::of::<Caller>())
+                .and_then(|data| data.downcast_ref::<Caller>())
+                .is_some_and(|caller| caller.user.is_some() || caller.api_key.is_some());
+            let unkept = Unkept {
+                query: request.query.clone(),
+                document: document.clone(),
+                keeper: if signed_in {
+                    Keeper::SignedIn
+                } else {
+                    Keeper::Anonymous
+                },
+            };
+            *self
+                .unkept
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(unkept);
+        }
+        request.set_parsed_query(document);
+        Ok(())
+    }
+
     fn refuse(&self, err: ServerError, code: ErrorCode) -> ServerError {
         self.metrics
             .graphql_operation(INVALID_OPERATION, Outcome::Error);
@@ -107,9 +152,7 @@ impl Extension for RequestPolicyExtension {
         let variables = std::mem::take(&mut request.variables);
         let operation_name = request.operation_name.take();
         let parsed = match ctx.data::<AppState>() {
-            Ok(state) => state.documents.parse(&request.query).map(|document| {
-                request.set_parsed_query(document);
-            }),
+            Ok(state) => self.parse(state, &mut request),
             Err(_) => Ok(()),
         };
         let checked = match parsed.and_then(|()| request.parsed_query()) {
@@ -156,7 +199,18 @@ impl Extension for RequestPolicyExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
+        let validated = next.run(ctx).await;
+        let unkept = self
+            .unkept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let (Ok(_), Some(unkept), Ok(state)) = (&validated, unkept, ctx.data::<AppState>()) {
+            state
+                .documents
+                .keep(&unkept.query, unkept.document, unkept.keeper);
+        }
+        validated.map_err(|errors| {
             self.metrics
                 .graphql_operation(INVALID_OPERATION, Outcome::Error);
             errors

@@ -228,7 +228,7 @@ pub async fn get(
     if let Err(err) = state.persisted.resolve(&mut request) {
         return answer(&async_graphql::Response::from_errors(vec![err]));
     }
-    if let Ok(document) = state.documents.parse(&request.query) {
+    if let Some(document) = state.documents.cached(&request.query) {
         request.set_parsed_query(document);
     }
     if is_mutation(&mut request) {

@@ -32,6 +32,9 @@ pub struct GraphqlLimits {
     pub operation_timeout: Duration,
     /// Whether introspection (and /schema.graphql) is served.
     pub introspection: bool,
+    /// About how many bytes of parsed documents one api process keeps (a quarter of it for
+    /// anonymous callers' documents).
+    pub document_cache_bytes: usize,
 }
 
 impl Default for GraphqlLimits {
@@ -45,6 +48,7 @@ impl Default for GraphqlLimits {
             max_selections: 2_000,
             operation_timeout: Duration::from_secs(10),
             introspection: true,
+            document_cache_bytes: 32 * 1024 * 1024,
         }
     }
 }

@@ -22,6 +22,7 @@ mod compose;
 mod concurrent_writes;
 mod couples;
 mod data_exports;
+mod document_memory;
 mod email;
 mod health;
 mod http_hardening;
