@@ -99,6 +99,8 @@ impl Application {
             settings.password_hash_wait,
             metrics.clone(),
         );
+        let persisted = crate::graphql::persisted::PersistedQueries::load(&settings.clients)?;
+        metrics.label_operations(persisted.operation_names().iter().map(String::as_str));
         let state = AppState {
             keys: Arc::new(Keys::new(&settings.auth)),
             hasher: Hasher::new(&settings.auth, slots)?,
@@ -108,9 +110,7 @@ impl Application {
             draining: Arc::default(),
             runtime: tokio::runtime::Handle::current(),
             documents: Arc::new(ParsedDocuments::new(settings.graphql.document_cache_bytes)),
-            persisted: Arc::new(crate::graphql::persisted::PersistedQueries::load(
-                &settings.clients,
-            )?),
+            persisted: Arc::new(persisted),
             mailer: crate::mail::Mailer::new(&settings.mail, settings.is_production())?,
             settings: Arc::new(settings),
             db,

@@ -122,22 +122,33 @@ pub async fn page_for<C: ConnectionTrait>(
     after: i64,
     limit: u64,
 ) -> Result<Vec<Model>, DbErr> {
-    let mut audience = Condition::any().add(Column::UserId.eq(user));
-    if let Some(couple) = couple {
-        audience = audience.add(Column::CoupleId.eq(couple));
-    }
     Entity::find()
         .filter(Column::Seq.gt(after))
-        .filter(audience)
+        .filter(audience(user, couple))
         .order_by_asc(Column::Seq)
         .limit(limit)
         .all(db)
         .await
 }
 
-/// The newest change's number (0 before any).
-pub async fn newest<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+/// The changes `user` may see as a member of `couple` (when in one).
+fn audience(user: Uuid, couple: Option<Uuid>) -> Condition {
+    let mut audience = Condition::any().add(Column::UserId.eq(user));
+    if let Some(couple) = couple {
+        audience = audience.add(Column::CoupleId.eq(couple));
+    }
+    audience
+}
+
+/// The number of the newest change `user` may see as a member of `couple` (0 before any):
+/// it moves only with what they may see, never with anyone else's activity.
+pub async fn newest_for<C: ConnectionTrait>(
+    db: &C,
+    user: Uuid,
+    couple: Option<Uuid>,
+) -> Result<i64, DbErr> {
     let newest: Option<i64> = Entity::find()
+        .filter(audience(user, couple))
         .select_only()
         .column_as(Column::Seq.max(), "newest")
         .into_tuple()

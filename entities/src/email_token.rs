@@ -77,3 +77,21 @@ pub async fn redeem<C: ConnectionTrait>(
         .one(db)
         .await
 }
+
+/// Spends every unused token of `purpose` the account has (a password set another way makes
+/// its outstanding reset links worthless); answers how many.
+pub async fn spend_all<C: ConnectionTrait>(
+    db: &C,
+    purpose: &str,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Entity::update_many()
+        .col_expr(Column::UsedAt, Expr::value(now))
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::Purpose.eq(purpose))
+        .filter(Column::UsedAt.is_null())
+        .exec(db)
+        .await
+        .map(|done| done.rows_affected)
+}

@@ -96,16 +96,21 @@ fn created(id: Uuid, user_id: Uuid) -> crate::change::NewChange {
     }
 }
 
-/// The IDs of the member's unread notifications.
-pub async fn unread_ids<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Vec<Uuid>, DbErr> {
-    Entity::find()
+/// Which of `ids` (all, when `None`) are the member's own unread notifications.
+pub async fn unread_among<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    ids: Option<&[Uuid]>,
+) -> Result<Vec<Uuid>, DbErr> {
+    let mut query = Entity::find()
         .select_only()
         .column(Column::Id)
         .filter(Column::UserId.eq(user_id))
-        .filter(Column::ReadAt.is_null())
-        .into_tuple()
-        .all(db)
-        .await
+        .filter(Column::ReadAt.is_null());
+    if let Some(ids) = ids {
+        query = query.filter(Column::Id.is_in(ids.iter().copied()));
+    }
+    query.into_tuple().all(db).await
 }
 
 /// A page of a member's notifications, newest first: `limit` of them after the `after` ID

@@ -137,13 +137,30 @@ impl Metrics {
         });
     }
 
+    /// Makes these operation names labels from the start (registered persisted operations),
+    /// within [`MAX_OPERATION_NAMES`].
+    pub fn label_operations<'n>(&self, names: impl IntoIterator<Item = &'n str>) {
+        self.with(|r| {
+            for name in names {
+                if is_operation_label(name) && r.operation_labels.len() < MAX_OPERATION_NAMES {
+                    r.operation_labels.insert(name.to_owned());
+                }
+            }
+        });
+    }
+
     /// Counts a GraphQL operation by name. Names come from clients, so only short, well-formed
-    /// ones become labels, and only the first [`MAX_OPERATION_NAMES`]; the rest count as `other`.
-    pub fn graphql_operation(&self, name: &str, outcome: Outcome) {
+    /// ones become labels, only the first [`MAX_OPERATION_NAMES`], and only from callers the
+    /// server `knows` (signed in) or registered ahead; the rest count as `other`, so anonymous
+    /// traffic cannot take the labels real operations need.
+    pub fn graphql_operation(&self, name: &str, outcome: Outcome, knows: bool) {
         self.with(|r| {
             let label = if r.operation_labels.contains(name) {
                 name
-            } else if is_operation_label(name) && r.operation_labels.len() < MAX_OPERATION_NAMES {
+            } else if (knows || matches!(name, "(anonymous)" | "(invalid)"))
+                && is_operation_label(name)
+                && r.operation_labels.len() < MAX_OPERATION_NAMES
+            {
                 r.operation_labels.insert(name.to_owned());
                 name
             } else {
@@ -277,7 +294,7 @@ mod tests {
         let m = Metrics::new();
         m.http_request("/graphql", "POST", 200, Duration::from_millis(3));
         m.http_request("/graphql", "POST", 200, Duration::from_millis(300));
-        m.graphql_operation("Rituals", Outcome::Ok);
+        m.graphql_operation("Rituals", Outcome::Ok, true);
         m.job("rekindle:prune", Outcome::Error);
         let text = m.render();
         assert!(text.contains(
@@ -323,8 +340,8 @@ mod tests {
     #[test]
     fn only_well_formed_operation_names_become_labels() {
         let m = Metrics::new();
-        m.graphql_operation("a\"b", Outcome::Ok);
-        m.graphql_operation(&"x".repeat(65), Outcome::Ok);
+        m.graphql_operation("a\"b", Outcome::Ok, true);
+        m.graphql_operation(&"x".repeat(65), Outcome::Ok, true);
         let text = m.render();
         assert!(
             text.contains("operation=\"other\",outcome=\"ok\"} 2"),
@@ -334,12 +351,40 @@ mod tests {
     }
 
     #[test]
+    fn only_known_callers_and_registered_operations_make_labels() {
+        let m = Metrics::new();
+        m.label_operations(["Home"]);
+        for i in 0..(MAX_OPERATION_NAMES + 10) {
+            m.graphql_operation(&format!("Squat{i}"), Outcome::Ok, false);
+        }
+        m.graphql_operation("Home", Outcome::Ok, false);
+        m.graphql_operation("Progress", Outcome::Ok, true);
+        let text = m.render();
+        assert!(!text.contains("Squat"), "{text}");
+        assert!(
+            text.contains("operation=\"Home\",outcome=\"ok\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("operation=\"Progress\",outcome=\"ok\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "operation=\"other\",outcome=\"ok\"}} {}",
+                MAX_OPERATION_NAMES + 10
+            )),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn operation_labels_stop_growing_at_the_cap() {
         let m = Metrics::new();
         for i in 0..(MAX_OPERATION_NAMES + 50) {
-            m.graphql_operation(&format!("Op{i}"), Outcome::Ok);
+            m.graphql_operation(&format!("Op{i}"), Outcome::Ok, true);
         }
-        m.graphql_operation("Op0", Outcome::Error);
+        m.graphql_operation("Op0", Outcome::Error, true);
         let text = m.render();
         let lines = text
             .lines()

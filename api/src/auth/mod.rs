@@ -94,10 +94,13 @@ impl Caller {
             (Some(user), _, _) => format!("user:{}", user.id),
             (None, Some(key), _) => format!("key:{}", key.key_id),
             (None, None, Some(account)) => format!("user:{account}"),
-            (None, None, None) => "anonymous".to_owned(),
+            (None, None, None) => ANONYMOUS.to_owned(),
         }
     }
 }
+
+/// The idempotency owner of a request with no account or key behind it.
+pub const ANONYMOUS: &str = "anonymous";
 
 /// Where a request came from, for rate limits and the session list.
 #[derive(Debug, Clone, Default)]

@@ -165,9 +165,9 @@ impl ChangesQuery {
             None => DEFAULT_FIRST,
             Some(first) => u64::try_from(first)
                 .ok()
-                .filter(|f| *f <= MAX_FIRST)
+                .filter(|f| (1..=MAX_FIRST).contains(f))
                 .ok_or_else(|| {
-                    ApiError::bad_input(format!("`first` must be between 0 and {MAX_FIRST}"))
+                    ApiError::bad_input(format!("`first` must be between 1 and {MAX_FIRST}"))
                 })?,
         };
         let from = match after.as_deref().map(Cursor::decode).transpose()? {
@@ -189,13 +189,13 @@ impl ChangesQuery {
             .map_err(Into::into)
     }
 
-    /// A cursor at the newest change now. Take one before loading everything, then sync from
-    /// it with `changes(after:)`: nothing that changes during the load is missed.
+    /// A cursor at the newest change the caller may see now. Take one before loading
+    /// everything, then sync from it with `changes(after:)`: nothing that changes during the
+    /// load is missed. It moves only with changes the caller may see.
     async fn changes_cursor(&self, ctx: &Context<'_>) -> Result<String, ApiError> {
         let state = ctx.data::<AppState>()?;
-        // A position is the same for everyone; only who may ask is decided.
-        policy::require_user(ctx.data::<Caller>()?)?;
-        let seq = change::newest(&state.db).await?;
+        let audience = policy::change_audience(state, ctx.data::<Caller>()?).await?;
+        let seq = change::newest_for(&state.db, audience.user(), audience.couple()).await?;
         Ok(Cursor {
             seq,
             issued_at: state.clock.now().timestamp(),

@@ -79,6 +79,50 @@ pub fn operation_type(
     select(document, operation_name).ok().map(|op| op.ty)
 }
 
+/// The names of the root fields the request's operation selects (through root fragments too;
+/// each fragment is read once, so a cycle ends).
+pub fn root_fields<'d>(
+    document: &'d ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Vec<&'d str> {
+    fn walk<'d>(
+        document: &'d ExecutableDocument,
+        set: &'d SelectionSet,
+        seen: &mut Vec<&'d str>,
+        into: &mut Vec<&'d str>,
+    ) {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => into.push(field.node.name.node.as_str()),
+                Selection::InlineFragment(inline) => {
+                    walk(document, &inline.node.selection_set.node, seen, into);
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    if seen.contains(&name) {
+                        continue;
+                    }
+                    seen.push(name);
+                    if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node)
+                    {
+                        walk(document, &fragment.node.selection_set.node, seen, into);
+                    }
+                }
+            }
+        }
+    }
+    let mut fields = Vec::new();
+    if let Ok(operation) = select(document, operation_name) {
+        walk(
+            document,
+            &operation.selection_set.node,
+            &mut Vec::new(),
+            &mut fields,
+        );
+    }
+    fields
+}
+
 /// The operation a request runs: the named one, or the only one.
 fn select<'d>(
     document: &'d ExecutableDocument,

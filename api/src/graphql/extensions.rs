@@ -107,7 +107,7 @@ impl RequestPolicyExtension {
 
     fn refuse(&self, err: ServerError, code: ErrorCode) -> ServerError {
         self.metrics
-            .graphql_operation(INVALID_OPERATION, Outcome::Error);
+            .graphql_operation(INVALID_OPERATION, Outcome::Error, true);
         with_code(err, code)
     }
 }
@@ -212,7 +212,7 @@ impl Extension for RequestPolicyExtension {
         }
         validated.map_err(|errors| {
             self.metrics
-                .graphql_operation(INVALID_OPERATION, Outcome::Error);
+                .graphql_operation(INVALID_OPERATION, Outcome::Error, true);
             errors
                 .into_iter()
                 .map(|err| with_code(err, ErrorCode::GraphqlValidationFailed))
@@ -250,8 +250,11 @@ impl Extension for RequestPolicyExtension {
         } else {
             Outcome::Error
         };
+        let known = ctx
+            .data_opt::<Caller>()
+            .is_some_and(|caller| caller.user.is_some() || caller.api_key.is_some());
         self.metrics
-            .graphql_operation(operation_name.unwrap_or("(anonymous)"), outcome);
+            .graphql_operation(operation_name.unwrap_or("(anonymous)"), outcome, known);
         response
     }
 }

@@ -12,6 +12,13 @@
 //! which may hold tokens or a couple's notes, can be opened only by a client that holds the
 //! key. Queries and subscriptions ignore keys: they change nothing.
 //!
+//! Nothing is kept for an anonymous caller, nor for a mutation whose answer carries credentials
+//! ([`CREDENTIAL_FIELDS`]): their retries run again, so a replayed refresh token meets reuse
+//! detection instead of a stored token pair. A refused request (no root field answered) keeps
+//! nothing either: it changed nothing, so running it again is the same. Variables are
+//! fingerprinted as canonical JSON (object keys sorted at every level), so a client that
+//! rebuilds a queued request with its keys in another order is still the same request.
+//!
 //! One gap is left by design: if the process dies after the mutation committed and before
 //! its answer was kept, the key is taken over once its lock lapses and the retry runs again.
 
@@ -33,7 +40,7 @@ use entities::idempotency_key::{self, Claim, NewClaim};
 use sha2::{Digest, Sha256};
 
 use super::document;
-use crate::auth::Caller;
+use crate::auth::{ANONYMOUS, Caller};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, server_error};
 use crate::state::AppState;
 
@@ -46,6 +53,15 @@ pub const EXTENSION_KEY: &str = "idempotencyKey";
 
 /// The name of the response extension that says whether an answer was replayed.
 const RESPONSE_EXTENSION: &str = "idempotency";
+
+/// Mutations whose answers carry credentials or set a password: never kept, always run.
+pub const CREDENTIAL_FIELDS: [&str; 5] = [
+    "register",
+    "login",
+    "refreshSession",
+    "resetPassword",
+    "changePassword",
+];
 
 pub struct Idempotency;
 
@@ -121,7 +137,10 @@ fn digest(parts: &[&[u8]]) -> [u8; 32] {
 /// the idempotency key, so the stored fingerprint says nothing of the request to a reader
 /// without the key (the request may hold a password).
 fn fingerprint(key: &str, request: &Request) -> String {
-    let variables = serde_json::to_vec(&request.variables).unwrap_or_default();
+    let variables = serde_json::to_value(&request.variables)
+        .map(canonical)
+        .and_then(|value| serde_json::to_vec(&value))
+        .unwrap_or_default();
     hex::encode(digest(&[
         b"rekindle idempotency request",
         key.as_bytes(),
@@ -133,6 +152,22 @@ fn fingerprint(key: &str, request: &Request) -> String {
         request.query.as_bytes(),
         &variables,
     ]))
+}
+
+/// The same JSON with every object's keys in sorted order.
+fn canonical(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> =
+                map.into_iter().map(|(k, v)| (k, canonical(v))).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(canonical).collect())
+        }
+        other => other,
+    }
 }
 
 /// What the key opens: where its row is, and the seal of its answer.
@@ -214,12 +249,20 @@ impl Extension for IdempotencyExtension {
             return Ok(request);
         };
         let operation_name = request.operation_name.clone();
-        let is_mutation = request
-            .parsed_query()
-            .ok()
-            .and_then(|document| document::operation_type(document, operation_name.as_deref()))
+        let Ok(document) = request.parsed_query() else {
+            return Ok(request);
+        };
+        let is_mutation = document::operation_type(document, operation_name.as_deref())
             == Some(OperationType::Mutation);
-        if is_mutation {
+        let carries_credentials = document::root_fields(document, operation_name.as_deref())
+            .iter()
+            .any(|field| CREDENTIAL_FIELDS.contains(field));
+        let anonymous = request
+            .data
+            .get(&TypeId::of::<Caller>())
+            .and_then(|data| data.downcast_ref::<Caller>())
+            .is_none_or(|caller| caller.idempotency_owner() == ANONYMOUS);
+        if is_mutation && !carries_credentials && !anonymous {
             let fingerprint = fingerprint(&key, &request);
             if let Ok(mut attempt) = self.attempt.lock() {
                 *attempt = Some(Attempt { key, fingerprint });
@@ -240,7 +283,7 @@ impl Extension for IdempotencyExtension {
         };
         let owner = ctx
             .data_opt::<Caller>()
-            .map_or_else(|| "anonymous".to_owned(), Caller::idempotency_owner);
+            .map_or_else(|| ANONYMOUS.to_owned(), Caller::idempotency_owner);
         let secrets = KeySecrets::derive(&owner, &attempt.key);
         let timeout = state.settings.graphql.operation_timeout;
         let (Ok(lock_for), Ok(keep_for)) = (
@@ -294,14 +337,18 @@ impl Extension for IdempotencyExtension {
 }
 
 /// Keeps the answer for the retries, or lets the key go when the answer is not worth keeping
-/// (a failure on our side: the retry should run again).
+/// (a refusal, which changed nothing, or a failure on our side: the retry should run again).
 async fn keep(state: &AppState, secrets: &KeySecrets, id: uuid::Uuid, response: &Response) {
     // An error without a code yet is an unexpected failure the policy will mask as internal.
     let codes = response.errors.iter().map(|err| match code_of(err) {
         Some(Value::String(code)) => code.as_str(),
         _ => ErrorCode::InternalServerError.as_str(),
     });
-    if idempotency::keeps_answer(codes) {
+    let answered = match &response.data {
+        Value::Object(fields) => fields.values().any(|v| *v != Value::Null),
+        _ => false,
+    };
+    if answered && idempotency::keeps_answer(codes) {
         match secrets.seal(response) {
             Ok(sealed) => match idempotency_key::finish(&state.db, id, sealed).await {
                 Ok(()) => return,
@@ -346,6 +393,19 @@ mod tests {
         assert_ne!(hash("user:1", "k"), hash("user:2", "k"));
         assert_ne!(hash("user:1", "k"), hash("user:1", "l"));
         assert!(!hash("user:1", "key-a").contains("key-a"));
+    }
+
+    #[test]
+    fn the_fingerprint_does_not_depend_on_the_order_of_object_keys() {
+        let request = |vars: &str| {
+            Request::new("mutation M($i: I) { x(i: $i) }")
+                .variables(serde_json::from_str::<async_graphql::Variables>(vars).unwrap())
+        };
+        let one = request(r#"{"i": {"b": [{"y": 1, "x": 2}], "a": "s"}, "z": null}"#);
+        let other = request(r#"{"z": null, "i": {"a": "s", "b": [{"x": 2, "y": 1}]}}"#);
+        assert_eq!(fingerprint("k", &one), fingerprint("k", &other));
+        let different = request(r#"{"z": null, "i": {"a": "s", "b": [{"x": 1, "y": 2}]}}"#);
+        assert_ne!(fingerprint("k", &one), fingerprint("k", &different));
     }
 
     #[test]

@@ -98,6 +98,19 @@ impl PersistedQueries {
         })
     }
 
+    /// The names of the registered operations.
+    pub fn operation_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for body in self.registered.values() {
+            if let Ok(document) = async_graphql::parser::parse_query(body) {
+                for (name, _) in document.operations.iter() {
+                    names.extend(name.map(|n| n.to_string()));
+                }
+            }
+        }
+        names
+    }
+
     /// Fills in the text of a request sent by hash, remembers one sent with its hash, and in
     /// persisted-only mode refuses any operation not registered.
     pub fn resolve(&self, request: &mut Request) -> Result<(), ServerError> {

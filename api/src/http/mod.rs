@@ -12,13 +12,16 @@ pub mod socket;
 pub mod spans;
 pub mod webhooks;
 
-use actix_web::{guard, web};
+use actix_web::http::header;
+use actix_web::{guard, middleware, web};
 
 /// Registers every route; GraphiQL only when `graphiql` is set (development), the operators'
 /// page only when `admin_page` is.
 pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool, admin_page: bool) {
     cfg.service(
         web::resource("/graphql")
+            // Every answer, refusals and parse errors included: an answer may carry tokens.
+            .wrap(middleware::DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
             .route(
                 web::get()
                     .guard(guard::Header("upgrade", "websocket"))

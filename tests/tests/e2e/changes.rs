@@ -416,3 +416,32 @@ async fn a_coachs_suggestion_and_its_answer_reach_both_partners() {
     assert_eq!(changes_since(&app, &ben, &from_ben).await, expected);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_partners_cursor_does_not_move_with_the_other_members_private_activity() {
+    // A clock that stands still, so a cursor differs only by the change it points at.
+    let app = TestApp::spawn_at(rekindle_tests::wednesday_noon()).await;
+    let (ana, ben) = couple(&app).await;
+    let (ana_before, ben_before) = (cursor(&app, &ana).await, cursor(&app, &ben).await);
+    rekindle_tests::assessments::take_yes_no(&app, &ana, "signs_of_progress", &[]).await;
+    assert_eq!(
+        cursor(&app, &ben).await,
+        ben_before,
+        "Ben's cursor moved with Ana's private assessment"
+    );
+    assert_ne!(
+        cursor(&app, &ana).await,
+        ana_before,
+        "Ana's own cursor moves"
+    );
+    // And a page of nothing is not a page.
+    let empty = app
+        .graphql_as(
+            ben.token(),
+            FEED,
+            json!({ "after": ben_before, "first": 0 }),
+        )
+        .await;
+    assert_eq!(error_codes(&empty), vec!["BAD_USER_INPUT"], "{empty}");
+    app.stop().await;
+}

@@ -188,3 +188,52 @@ async fn a_member_proves_their_email_by_the_link_sent_to_it() {
     assert_eq!(error_codes(&anon), vec!["UNAUTHENTICATED"]);
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn setting_a_password_ends_every_other_reset_link() {
+    let (app, sink) = app_with_sink().await;
+    let ana = app.register(&email("ana"), "Ana").await;
+    for _ in 0..3 {
+        app.graphql(REQUEST_RESET, json!({ "e": ana.email })).await;
+    }
+    let tokens = eventually("three reset emails", Duration::from_secs(10), || async {
+        let mails = sink.to(&ana.email);
+        (mails.len() == 3).then(|| mails.iter().map(|m| m.token().unwrap()).collect::<Vec<_>>())
+    })
+    .await;
+    let reset = app
+        .graphql(
+            RESET,
+            json!({ "t": tokens[0], "p": "a brand new password" }),
+        )
+        .await;
+    assert!(error_codes(&reset).is_empty(), "{reset}");
+    let other = app
+        .graphql(
+            RESET,
+            json!({ "t": tokens[1], "p": "an attacker's password" }),
+        )
+        .await;
+    assert_eq!(error_codes(&other), vec!["BAD_USER_INPUT"], "{other}");
+
+    // A password changed while signed in ends outstanding links too.
+    let signed_in = app.login(&ana.email, "a brand new password").await;
+    app.graphql(REQUEST_RESET, json!({ "e": ana.email })).await;
+    let late = eventually("a fourth reset email", Duration::from_secs(10), || async {
+        sink.to(&ana.email).get(3).map(|m| m.token().unwrap())
+    })
+    .await;
+    let changed = app
+        .graphql_as(
+            signed_in.token(),
+            "mutation { changePassword(input: { currentPassword: \"a brand new password\", newPassword: \"the newest password\" }) { revokedSessions } }",
+            json!({}),
+        )
+        .await;
+    assert!(error_codes(&changed).is_empty(), "{changed}");
+    let after = app
+        .graphql(RESET, json!({ "t": late, "p": "an attacker's password" }))
+        .await;
+    assert_eq!(error_codes(&after), vec!["BAD_USER_INPUT"], "{after}");
+    app.stop().await;
+}

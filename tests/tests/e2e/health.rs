@@ -38,9 +38,17 @@ async fn every_response_carries_a_request_id() {
 #[actix_web::test]
 async fn metrics_count_requests_operations_and_latency() {
     let app = TestApp::spawn().await;
-    app.graphql("query CatalogPage { rituals { totalCount } }", json!({}))
-        .await;
+    let ana = app.register(&rekindle_tests::email("ana"), "Ana").await;
+    app.graphql_as(
+        ana.token(),
+        "query CatalogPage { rituals { totalCount } }",
+        json!({}),
+    )
+    .await;
     app.graphql("query Broken { nope }", json!({})).await;
+    // An anonymous caller's name takes no label: anyone could fill them.
+    app.graphql("query SquattedName { rituals { totalCount } }", json!({}))
+        .await;
     let (status, headers, text) = app.get("/metrics").await;
     assert_eq!(status, 200);
     assert!(
@@ -53,8 +61,13 @@ async fn metrics_count_requests_operations_and_latency() {
     );
     assert!(
         text.contains(
-            "rekindle_http_requests_total{route=\"/graphql\",method=\"POST\",status=\"200\"} 2"
+            "rekindle_http_requests_total{route=\"/graphql\",method=\"POST\",status=\"200\"} 4"
         ),
+        "{text}"
+    );
+    assert!(!text.contains("SquattedName"), "{text}");
+    assert!(
+        text.contains("rekindle_graphql_operations_total{operation=\"other\",outcome=\"ok\"} 1"),
         "{text}"
     );
     assert!(
@@ -70,7 +83,7 @@ async fn metrics_count_requests_operations_and_latency() {
         "{text}"
     );
     assert!(
-        text.contains("rekindle_http_request_duration_seconds_count{route=\"/graphql\"} 2"),
+        text.contains("rekindle_http_request_duration_seconds_count{route=\"/graphql\"} 4"),
         "{text}"
     );
     app.stop().await;

@@ -306,3 +306,42 @@ async fn nul_bytes_and_disguising_characters_are_refused_and_cursors_not_echoed(
     );
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn every_graphql_answer_refusals_included_says_no_store() {
+    let app = TestApp::spawn().await;
+    let preflight = [("apollo-require-preflight", "true")];
+    let gets = [
+        ("/graphql?query=%7B__typename%7D", &[][..]),
+        ("/graphql?query=mutation%7Blogout%7D", &preflight[..]),
+        ("/graphql?query=%7B%20me%20%7B", &preflight[..]),
+        ("/graphql?variables=%7Bnot-json", &preflight[..]),
+    ];
+    for (path, headers) in gets {
+        let (status, answer, text) = app.get_with(path, headers).await;
+        assert_eq!(
+            answer.get("cache-control").map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "GET {path} answered {status} {text}"
+        );
+    }
+    let big = format!("{{\"query\":\"{}\"}}", "a".repeat(200 * 1024));
+    let posts = [
+        ("text/plain", r#"{"query":"{ __typename }"}"#),
+        ("application/json", "{not json"),
+        ("application/json", r#"{"query":"{ me {"}"#),
+        ("application/json", big.as_str()),
+    ];
+    for (content_type, body) in posts {
+        let (status, answer, text) = app
+            .post_with("/graphql", &[("content-type", content_type)], body)
+            .await;
+        assert_eq!(
+            answer.get("cache-control").map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "POST {content_type} answered {status} {}",
+            text.chars().take(200).collect::<String>()
+        );
+    }
+    app.stop().await;
+}

@@ -408,3 +408,31 @@ async fn a_notification_reaches_a_socket_on_another_api_instance() {
     }
     listening.stop().await;
 }
+
+#[actix_web::test]
+async fn marking_unknown_or_read_notifications_writes_no_change() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = TestApp::spawn().await;
+    let ana = app.register(&email("ana"), "Ana").await;
+    let changes = || async {
+        entities::change::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap()
+    };
+    let before = changes().await;
+    let strangers: Vec<String> = (0..50)
+        .map(|_| domain::ids::global_id("Notification", uuid::Uuid::new_v4()))
+        .collect();
+    let marked = app
+        .graphql_as(ana.token(), MARK, json!({ "input": { "ids": strangers } }))
+        .await;
+    assert!(error_codes(&marked).is_empty(), "{marked}");
+    assert_eq!(marked["data"]["markNotificationsRead"]["marked"], 0);
+    let all = app
+        .graphql_as(ana.token(), MARK, json!({ "input": { "all": true } }))
+        .await;
+    assert!(error_codes(&all).is_empty(), "{all}");
+    assert_eq!(changes().await, before, "nothing changed, nothing recorded");
+    app.stop().await;
+}

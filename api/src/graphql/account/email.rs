@@ -124,7 +124,7 @@ impl EmailMutation {
     }
 
     /// Sets a new password with a reset link's token (once, within the hour), ends every
-    /// session of the account, and counts the email as verified.
+    /// session of the account and every other reset link, and counts the email as verified.
     async fn reset_password(
         &self,
         ctx: &Context<'_>,
@@ -150,6 +150,7 @@ impl EmailMutation {
         let txn = entities::begin_write(&state.db).await?;
         let account = user::set_password_hash(&txn, account, hash, now).await?;
         user::mark_email_verified(&txn, account.id, &token.email, now).await?;
+        email_token::spend_all(&txn, email_token::PASSWORD_RESET, account.id, now).await?;
         let ended =
             session::revoke_all_for_user(&txn, account.id, None, "password_reset", now).await?;
         txn.commit().await?;

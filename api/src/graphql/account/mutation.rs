@@ -269,7 +269,8 @@ impl AccountMutation {
         Ok(LogoutPayload { revoked })
     }
 
-    /// Changes the caller's password and signs out every other session.
+    /// Changes the caller's password, signs out every other session and ends every reset link
+    /// still outstanding.
     async fn change_password(
         &self,
         ctx: &Context<'_>,
@@ -291,15 +292,24 @@ impl AccountMutation {
         let current = caller.account.clone();
         let hash = state.hasher.hash(password.expose()).await?;
         let now = state.clock.now();
-        let updated = user::set_password_hash(&state.db, current, hash, now).await?;
+        let txn = entities::begin_write(&state.db).await?;
+        let updated = user::set_password_hash(&txn, current, hash, now).await?;
+        entities::email_token::spend_all(
+            &txn,
+            entities::email_token::PASSWORD_RESET,
+            caller.id,
+            now,
+        )
+        .await?;
         let revoked_sessions = session::revoke_all_for_user(
-            &state.db,
+            &txn,
             caller.id,
             Some(caller.session_id),
             "password_changed",
             now,
         )
         .await?;
+        txn.commit().await?;
         state
             .session_events
             .publish(SessionsEnded::all_of(caller.id, Some(caller.session_id)))

@@ -79,10 +79,8 @@ impl NotificationMutation {
         };
         let now = state.clock.now();
         let txn = entities::begin_write(&state.db).await?;
-        let touched = match &ids {
-            Some(ids) => ids.clone(),
-            None => notification::unread_ids(&txn, owner).await?,
-        };
+        // Only what changes gets a change row: the member's own notifications still unread.
+        let touched = notification::unread_among(&txn, owner, ids.as_deref()).await?;
         let marked = notification::mark_read(&txn, owner, Some(&touched), now).await?;
         let changes: Vec<_> = touched
             .iter()

@@ -4,7 +4,9 @@
 //! subject's couple granted every scope), an administrator, and an API key of that organization
 //! with every scope. A new resolver without a case fails `every_root_field_has_an_authorization_case`.
 //! Every mutation is also sent with an `Idempotency-Key` and retried with it, by every caller:
-//! the retry must answer what the first attempt answered, replayed rather than run again.
+//! the retry must answer what the first attempt answered, replayed rather than run again —
+//! except where nothing is kept: an anonymous caller's, a refused one's (run again, refused
+//! again) and one whose answer carries credentials.
 
 use std::collections::BTreeSet;
 
@@ -229,9 +231,26 @@ async fn notify(app: &TestApp, user: uuid::Uuid) {
     });
 }
 
-/// A retry with the key of `first` answers what `first` answered, marked as replayed.
+/// A retry with the key of `first` answers what `first` answered, marked as replayed; where
+/// nothing was kept, the retry ran again (and a refusal is refused again).
 fn check_retry(case: &Case, actor: Actor, first: &Value, again: &Value) {
     let what = format!("{} as {actor:?}, retried", case.field);
+    let credentials = api::graphql::idempotency::CREDENTIAL_FIELDS.contains(&case.field);
+    let refused = first["data"][case.field].is_null();
+    if actor == Actor::Anonymous || credentials || refused {
+        assert_ne!(
+            again["extensions"]["idempotency"]["replayed"], true,
+            "{what}: nothing was kept, so the retry ran again: {again}"
+        );
+        if refused && !credentials {
+            assert_eq!(
+                error_codes(again),
+                error_codes(first),
+                "{what}: refused again"
+            );
+        }
+        return;
+    }
     assert_eq!(
         first["extensions"]["idempotency"]["replayed"], false,
         "{what}: the first attempt ran: {first}"
