@@ -116,18 +116,25 @@ pub fn partner_completed(
     }
 }
 
-/// Tells `partner` that `who` answered the day's check-in, never what they answered.
+/// Tells `partner` that `who` answered the day's check-in, never what they answered; a
+/// partner who already answered is told the answers are open to both.
 pub fn partner_checked_in(
     partner: Uuid,
     couple_id: Uuid,
     who: &str,
     local_date: chrono::NaiveDate,
+    partner_answered: bool,
 ) -> Draft {
+    let body = if partner_answered {
+        "You have both answered: see each other's answers."
+    } else {
+        "Answer yours to see each other's."
+    };
     Draft {
         user_id: partner,
         kind: Kind::PartnerCheckedIn,
         title: format!("{who} answered today's check-in"),
-        body: "Answer yours to see each other's.".into(),
+        body: body.into(),
         data: json!({ "date": local_date }),
         dedupe_key: format!("check_in:{couple_id}:{local_date}:{partner}"),
     }
@@ -197,11 +204,14 @@ mod tests {
             AboutPartner::of(&done.dedupe_key),
             Some(AboutPartner::Completion(id))
         );
-        let answered = partner_checked_in(partner, id, "Sam", date);
+        let answered = partner_checked_in(partner, id, "Sam", date, false);
         assert_eq!(
             AboutPartner::of(&answered.dedupe_key),
             Some(AboutPartner::CheckIn(id))
         );
+        assert!(answered.body.starts_with("Answer yours"));
+        let both = partner_checked_in(partner, id, "Sam", date, true);
+        assert!(!both.body.contains("Answer yours"), "{}", both.body);
         let summary = weekly_summary_ready(partner, id, date);
         assert_eq!(AboutPartner::of(&summary.dedupe_key), None);
         assert_eq!(AboutPartner::of("completion:not-a-uuid:x"), None);

@@ -116,7 +116,22 @@ async fn a_partner_hears_the_check_in_was_answered_but_not_the_answer() {
     let note = &nodes(&told)[0];
     assert_eq!(note["kind"], "PARTNER_CHECKED_IN");
     assert_eq!(note["title"], "Ana answered today's check-in");
+    assert_eq!(note["body"], "Answer yours to see each other's.");
     assert!(!note.to_string().contains("unseen"), "{note}");
+    // Ben answers second: Ana, who answered, is told the answers are open, not to answer.
+    let body = app.graphql_as(ben.token(), answer, json!({})).await;
+    assert!(error_codes(&body).is_empty(), "{body}");
+    let told = eventually("Ana told", Duration::from_secs(60), || async {
+        let page = inbox(&app, &ana, json!({})).await;
+        (page["totalCount"] == 1).then_some(page)
+    })
+    .await;
+    let note = &nodes(&told)[0];
+    assert_eq!(note["title"], "Ben answered today's check-in");
+    assert_eq!(
+        note["body"],
+        "You have both answered: see each other's answers."
+    );
     app.stop().await;
 }
 

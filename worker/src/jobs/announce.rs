@@ -52,6 +52,8 @@ impl Perform for AnnounceCheckIn {
         let Some(answer) = check_in::find(&state.db, self.check_in_answer_id).await? else {
             return Ok(());
         };
+        // Whoever answered that day already is told the answers are open, not asked to answer.
+        let answered = check_in::for_day(&state.db, answer.couple_id, answer.local_date).await?;
         let now = state.clock.now();
         tell_partners(
             state,
@@ -59,7 +61,13 @@ impl Perform for AnnounceCheckIn {
             answer.user_id,
             now,
             |partner, who| {
-                notification::partner_checked_in(partner, answer.couple_id, who, answer.local_date)
+                notification::partner_checked_in(
+                    partner,
+                    answer.couple_id,
+                    who,
+                    answer.local_date,
+                    answered.iter().any(|a| a.user_id == partner),
+                )
             },
         )
         .await
