@@ -87,6 +87,19 @@ impl Caller {
         }
     }
 
+    /// The caller set on a request before it runs, if any.
+    pub fn of(request: &async_graphql::Request) -> Option<&Self> {
+        request
+            .data
+            .get(&std::any::TypeId::of::<Self>())
+            .and_then(|data| data.downcast_ref::<Self>())
+    }
+
+    /// Whether a person or an API key stands behind the request.
+    pub fn signed_in(&self) -> bool {
+        self.user.is_some() || self.api_key.is_some()
+    }
+
     /// Whose idempotency keys this caller's requests use: the account's, the API key's, or
     /// (for anonymous callers) a shared space where only the same key and request meet.
     pub fn idempotency_owner(&self) -> String {

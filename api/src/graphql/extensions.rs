@@ -4,7 +4,6 @@
 //! validates or runs; queries and mutations run under a time limit; every error leaves with a
 //! stable code; internal errors are logged and masked; operations are counted in the metrics.
 
-use std::any::TypeId;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -82,11 +81,7 @@ impl RequestPolicyExtension {
         }
         let document = parse_query(&request.query)?;
         if state.documents.may_keep(&request.query) {
-            let signed_in = request
-                .data
-                .get(&TypeId::of::<Caller>())
-                .and_then(|data| data.downcast_ref::<Caller>())
-                .is_some_and(|caller| caller.user.is_some() || caller.api_key.is_some());
+            let signed_in = Caller::of(request).is_some_and(Caller::signed_in);
             let unkept = Unkept {
                 query: request.query.clone(),
                 document: document.clone(),
@@ -250,9 +245,7 @@ impl Extension for RequestPolicyExtension {
         } else {
             Outcome::Error
         };
-        let known = ctx
-            .data_opt::<Caller>()
-            .is_some_and(|caller| caller.user.is_some() || caller.api_key.is_some());
+        let known = ctx.data_opt::<Caller>().is_some_and(Caller::signed_in);
         self.metrics
             .graphql_operation(operation_name.unwrap_or("(anonymous)"), outcome, known);
         response

@@ -257,11 +257,8 @@ impl Extension for IdempotencyExtension {
         let carries_credentials = document::root_fields(document, operation_name.as_deref())
             .iter()
             .any(|field| CREDENTIAL_FIELDS.contains(field));
-        let anonymous = request
-            .data
-            .get(&TypeId::of::<Caller>())
-            .and_then(|data| data.downcast_ref::<Caller>())
-            .is_none_or(|caller| caller.idempotency_owner() == ANONYMOUS);
+        let anonymous =
+            Caller::of(&request).is_none_or(|caller| caller.idempotency_owner() == ANONYMOUS);
         if is_mutation && !carries_credentials && !anonymous {
             let fingerprint = fingerprint(&key, &request);
             if let Ok(mut attempt) = self.attempt.lock() {

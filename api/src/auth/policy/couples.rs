@@ -52,7 +52,7 @@ pub async fn ritual_scope(
             .await?
             .map(|access| access.id());
     }
-    if caller.user.is_some() || caller.api_key.is_some() {
+    if caller.signed_in() {
         viewer.organization = super::callers_organization(state, caller)
             .await?
             .map(|access| access.organization().id);
