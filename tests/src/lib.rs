@@ -59,6 +59,23 @@ pub fn email(name: &str) -> String {
     format!("{name}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
 
+/// A port nothing listens on now, for a process the test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free local port")
+}
+
+/// Waits until the api process at `base` answers its health check (up to a minute).
+pub async fn api_up(client: &awc::Client, base: &str) {
+    eventually("the api up", Duration::from_secs(60), || async {
+        let res = client.get(format!("{base}/healthz")).send().await.ok()?;
+        res.status().is_success().then_some(())
+    })
+    .await;
+}
+
 /// Polls `check` until it answers `Some`, or fails the test after `deadline`.
 pub async fn eventually<T, F, Fut>(what: &str, deadline: Duration, mut check: F) -> T
 where

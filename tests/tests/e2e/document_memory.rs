@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use rekindle_tests::{Stores, error_codes, eventually};
+use rekindle_tests::{Stores, api_up, error_codes, free_port};
 use serde_json::{Value, json};
 
 const API: &str = env!("CARGO_BIN_EXE_rekindle-api-under-test");
@@ -23,11 +23,7 @@ fn resident_kib(pid: u32) -> u64 {
 #[actix_web::test]
 async fn refused_anonymous_documents_do_not_stay_in_memory() {
     let stores = Stores::fresh().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut api = Command::new(API)
         .envs(stores.env())
         .env("REKINDLE_BIND", format!("127.0.0.1:{port}"))
@@ -41,11 +37,7 @@ async fn refused_anonymous_documents_do_not_stay_in_memory() {
         .timeout(Duration::from_secs(30))
         .finish();
     let base = format!("http://127.0.0.1:{port}");
-    eventually("the api up", Duration::from_secs(60), || async {
-        let res = client.get(format!("{base}/healthz")).send().await.ok()?;
-        res.status().is_success().then_some(())
-    })
-    .await;
+    api_up(&client, &base).await;
     let post = |query: String| {
         let client = client.clone();
         let url = format!("{base}/graphql");

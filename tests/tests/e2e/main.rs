@@ -27,6 +27,7 @@ mod email;
 mod health;
 mod http_hardening;
 mod idempotency;
+mod idempotency_kept;
 mod loading;
 mod node;
 mod notifications;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use rekindle_tests::builders::CREATE_ORGANIZATION;
-use rekindle_tests::{Options, Stores, TestApp, email, eventually};
+use rekindle_tests::{Options, Stores, TestApp, api_up, email, eventually, free_port};
 use serde_json::json;
 
 const API: &str = env!("CARGO_BIN_EXE_rekindle-api-under-test");
@@ -44,14 +44,6 @@ async fn collector() -> (u16, Bodies, actix_web::dev::ServerHandle) {
     let handle = server.handle();
     actix_web::rt::spawn(server);
     (port, bodies, handle)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Starts `program` on `stores`, exporting to the collector on `collector_port`, its JSON log
@@ -131,11 +123,7 @@ async fn spans_reach_the_collector_and_log_lines_carry_the_trace_id() {
         .timeout(Duration::from_secs(10))
         .finish();
     let base = format!("http://127.0.0.1:{port}");
-    eventually("the api up", Duration::from_secs(60), || async {
-        let res = client.get(format!("{base}/healthz")).send().await.ok()?;
-        res.status().is_success().then_some(())
-    })
-    .await;
+    api_up(&client, &base).await;
 
     // The caller's trace: a request that logs (an organization created) joins it.
     let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
