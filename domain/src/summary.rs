@@ -84,6 +84,13 @@ pub fn last_finished_week(now: DateTime<Utc>, tz: Tz) -> NaiveDate {
     week_start(now.with_timezone(&tz).date_naive()) - Duration::weeks(1)
 }
 
+/// The week to sum up for a couple formed at `formed`: the last finished week at `now` in
+/// `tz`, unless it was over before the couple existed (nothing of theirs to tell).
+pub fn week_to_sum_up(now: DateTime<Utc>, tz: Tz, formed: DateTime<Utc>) -> Option<NaiveDate> {
+    let week = last_finished_week(now, tz);
+    (start_of(week + Duration::weeks(1), tz) > formed).then_some(week)
+}
+
 /// What the summary needs besides the histories.
 pub struct Inputs<'a> {
     pub items: &'a [ItemHistory],

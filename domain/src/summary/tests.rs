@@ -71,6 +71,33 @@ fn the_last_finished_week_turns_at_local_midnight_on_monday() {
 }
 
 #[test]
+fn a_week_over_before_the_couple_was_formed_is_not_summed_up() {
+    let june = |d| NaiveDate::from_ymd_opt(2026, 6, d).unwrap();
+    // Formed on Saturday 13 June, Honolulu time; the next Monday the week of 8 June is theirs,
+    // the week of 1 June never was.
+    let formed = HONOLULU
+        .with_ymd_and_hms(2026, 6, 13, 15, 0, 0)
+        .unwrap()
+        .to_utc();
+    let saturday_later = formed + Duration::hours(2);
+    assert_eq!(week_to_sum_up(saturday_later, HONOLULU, formed), None);
+    let monday = HONOLULU
+        .with_ymd_and_hms(2026, 6, 15, 0, 30, 0)
+        .unwrap()
+        .to_utc();
+    assert_eq!(week_to_sum_up(monday, HONOLULU, formed), Some(june(8)));
+    // Formed at the very last instant of a week, that week is still theirs.
+    let last_instant = HONOLULU
+        .with_ymd_and_hms(2026, 6, 14, 23, 59, 59)
+        .unwrap()
+        .to_utc();
+    assert_eq!(
+        week_to_sum_up(monday, HONOLULU, last_instant),
+        Some(june(8))
+    );
+}
+
+#[test]
 fn a_week_counts_what_was_planned_and_done_together_and_by_each() {
     let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
     let mut both = daily(TONGA, RitualCategory::Emotional, Assignee::Both, &[a, b]);

@@ -1,10 +1,11 @@
 //! Every hour: the couples whose local ISO week just ended get their summary, built once per
-//! couple-week, and both members are told. A worker that was down catches up: any finished
+//! couple-week, and both members are told (never of a week that ended before the couple was
+//! formed). A worker that was down catches up: any finished
 //! week without a summary is built on the next tick.
 
 use chrono::NaiveDate;
 use domain::jobs::{BuildWeeklySummaries, PlanWeeklySummaries};
-use domain::summary::last_finished_week;
+use domain::summary::week_to_sum_up;
 use entities::{couple, couple_member, weekly_summary};
 use uuid::Uuid;
 
@@ -30,7 +31,9 @@ impl Perform for PlanWeeklySummaries {
         let mut wanted = Vec::with_capacity(couples.len());
         for couple in &couples {
             match couple.timezone() {
-                Ok(tz) => wanted.push((couple.id, last_finished_week(self.at, tz))),
+                Ok(tz) => wanted.extend(
+                    week_to_sum_up(self.at, tz, couple.created_at).map(|week| (couple.id, week)),
+                ),
                 Err(bad) => tracing::error!(error = %bad, "skipping a couple"),
             }
         }
