@@ -232,7 +232,7 @@ pub fn couple_streak(
     streak(&periods, rules)
 }
 
-/// The dimensions of intimacy the guide names, whose balance progress shows.
+/// The dimensions of intimacy the guide names: a good week's suggestion is the one done least.
 pub const BALANCED: [RitualCategory; 4] = [
     RitualCategory::Emotional,
     RitualCategory::Intellectual,
@@ -240,18 +240,18 @@ pub const BALANCED: [RitualCategory; 4] = [
     RitualCategory::Novelty,
 ];
 
-/// How completed occurrences from `from` on spread across [`BALANCED`]; shares sum to 1 when
-/// anything was completed, else all are 0.
+/// How completed occurrences from `from` on spread across every category the catalog has (in
+/// [`RitualCategory::ALL`]'s order); shares sum to 1 when anything was completed, else all are 0.
 pub fn balance(
     items: &[ItemHistory],
     from: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Vec<(RitualCategory, f64)> {
-    let mut counts = [0u32; 4];
+    let mut counts = vec![0u32; RitualCategory::ALL.len()];
     for item in items {
         let Some(index) = item
             .category
-            .and_then(|c| BALANCED.iter().position(|b| *b == c))
+            .and_then(|c| RitualCategory::ALL.iter().position(|b| *b == c))
         else {
             continue;
         };
@@ -264,7 +264,7 @@ pub fn balance(
         }
     }
     let total: u32 = counts.iter().sum();
-    BALANCED
+    RitualCategory::ALL
         .iter()
         .zip(counts)
         .map(|(category, n)| {
@@ -366,6 +366,27 @@ mod tests {
         assert_eq!(shares[0], (RitualCategory::Emotional, 0.25));
         assert_eq!(shares[2], (RitualCategory::Physical, 0.75));
         assert_eq!(shares.iter().map(|(_, s)| s).sum::<f64>(), 1.0);
+    }
+
+    #[test]
+    fn every_category_counts_in_the_balance() {
+        let a = Uuid::new_v4();
+        let now = Utc.with_ymd_and_hms(2026, 11, 9, 12, 0, 0).unwrap();
+        let mut kiss = item(Assignee::Either, vec![a]);
+        kiss.category = Some(RitualCategory::Physical);
+        let mut honesty = item(Assignee::Either, vec![a]);
+        honesty.category = Some(RitualCategory::Communication);
+        kiss.completions.push((day(2), a, 3));
+        honesty.completions.push((day(2), a, 3));
+        let shares = balance(
+            &[kiss, honesty],
+            Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap(),
+            now,
+        );
+        assert_eq!(shares.len(), RitualCategory::ALL.len());
+        let share = |c| shares.iter().find(|(k, _)| *k == c).unwrap().1;
+        assert_eq!(share(RitualCategory::Physical), 0.5);
+        assert_eq!(share(RitualCategory::Communication), 0.5);
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub struct WeeklySummary {
     pub average_closeness: Option<f64>,
     pub previous_average_closeness: Option<f64>,
     pub trend: Trend,
-    /// Completed occurrences across [`BALANCED`], as shares summing to 1 (or all 0).
+    /// Completed occurrences across every catalog category, as shares summing to 1 (or all 0).
     pub balance: Vec<(RitualCategory, f64)>,
     /// The couple's streak in weeks, as the week closed.
     pub streak_weeks: u32,
@@ -208,6 +208,7 @@ fn suggest(
     // The dimension done least (the first of the guide's order on a tie) is next week's.
     let lowest = balance
         .iter()
+        .filter(|(category, _)| BALANCED.contains(category))
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map_or(BALANCED[0], |(category, _)| *category);
     Suggestion {

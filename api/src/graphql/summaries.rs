@@ -103,7 +103,8 @@ impl WeeklySummary {
         trend.into()
     }
 
-    /// Completed rituals across the dimensions of intimacy.
+    /// Completed rituals across every category of the catalog, one share per category (the
+    /// guide's four dimensions of intimacy first); shares sum to 1, or are all 0.
     async fn balance(&self) -> Vec<CategoryShare> {
         self.content
             .balance

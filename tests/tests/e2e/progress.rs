@@ -191,7 +191,10 @@ async fn progress_shows_weeks_streaks_and_balance() {
             ("EMOTIONAL".into(), 0.0),
             ("INTELLECTUAL".into(), 0.5),
             ("PHYSICAL".into(), 0.5),
-            ("NOVELTY".into(), 0.0)
+            ("NOVELTY".into(), 0.0),
+            ("GRATITUDE".into(), 0.0),
+            ("COMMUNICATION".into(), 0.0),
+            ("TECH_FREE".into(), 0.0)
         ]
     );
     app.stop().await;

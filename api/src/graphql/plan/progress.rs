@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
-use domain::progress::{BALANCED, ItemHistory, balance, couple_streak, weekly_progress};
+use domain::progress::{ItemHistory, balance, couple_streak, weekly_progress};
 
 use super::items::{PlanItem, history};
 use super::schedules::{Streak, StreakUnit, unit_of};
@@ -178,14 +178,14 @@ impl Progress {
         })
     }
 
-    /// How completed rituals of these weeks spread across emotional, intellectual, physical
-    /// and novelty rituals (the guide's "redefining intimacy").
+    /// How completed rituals of these weeks spread across every category of the catalog, one
+    /// share per category in the enum's order (the guide's four dimensions of intimacy first).
     async fn balance(&self, ctx: &Context<'_>) -> Result<Vec<CategoryShare>, ApiError> {
         let now = ctx.data::<AppState>()?.clock.now();
         let loaded = self.load(ctx).await?;
         let from = now - Duration::weeks(i64::from(self.weeks));
         let shares = balance(&loaded.histories, from, now);
-        debug_assert_eq!(shares.len(), BALANCED.len());
+        debug_assert_eq!(shares.len(), domain::catalog::RitualCategory::ALL.len());
         Ok(shares
             .into_iter()
             .map(|(category, share)| CategoryShare {
