@@ -111,6 +111,7 @@ impl Application {
             runtime: tokio::runtime::Handle::current(),
             documents: Arc::new(ParsedDocuments::new(settings.graphql.document_cache_bytes)),
             persisted: Arc::new(persisted),
+            sockets: Default::default(),
             mailer: crate::mail::Mailer::new(&settings.mail, settings.is_production())?,
             settings: Arc::new(settings),
             db,

@@ -45,4 +45,6 @@ pub struct AppState {
     pub documents: Arc<crate::graphql::parsed::ParsedDocuments>,
     /// Operations sent by hash: registered ones and those clients sent with their hash.
     pub persisted: Arc<crate::graphql::persisted::PersistedQueries>,
+    /// Open WebSockets per account on this instance.
+    pub sockets: crate::http::socket::OpenSockets,
 }

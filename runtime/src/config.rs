@@ -210,6 +210,11 @@ impl Settings {
                     "GRAPHQL_MAX_BODY_BYTES",
                     graphql_default.max_body_bytes,
                 )?,
+                body_timeout: Duration::from_secs(parse_num(
+                    &var,
+                    "BODY_TIMEOUT_SECS",
+                    graphql_default.body_timeout.as_secs(),
+                )?),
                 max_selections: parse_num(
                     &var,
                     "GRAPHQL_MAX_SELECTIONS",
@@ -231,6 +236,8 @@ impl Settings {
                 init_timeout: Duration::from_millis(parse_num(&var, "WS_INIT_TIMEOUT_MS", 10_000)?),
                 max_subscriptions: parse_num(&var, "WS_MAX_SUBSCRIPTIONS", 20)?,
                 session_check: Duration::from_secs(parse_num(&var, "WS_SESSION_CHECK_SECS", 30)?),
+                idle_timeout: Duration::from_secs(parse_num(&var, "WS_IDLE_TIMEOUT_SECS", 300)?),
+                max_per_account: parse_num(&var, "WS_MAX_PER_ACCOUNT", 10)?,
             },
             metrics: MetricsAccess {
                 bind: var("METRICS_BIND"),

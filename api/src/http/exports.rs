@@ -61,7 +61,11 @@ pub async fn download(state: web::Data<AppState>, token: web::Path<String>) -> H
             ErrorCode::NotFound,
             "this export was downloaded already or its link expired; ask for a new one",
         )),
-        Download::Unknown => unknown(),
+        Download::Unknown => {
+            // Link guessing shows as many of these (the token itself is never logged).
+            tracing::info!("a data export link no export has was asked for");
+            unknown()
+        }
     }
 }
 

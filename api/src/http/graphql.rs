@@ -59,7 +59,22 @@ pub async fn post(
         );
     }
     let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
+    // The whole body within the limit: a body sent a byte at a time does not hold a worker.
+    let deadline = tokio::time::Instant::now() + limits.body_timeout;
+    loop {
+        let Ok(next) = tokio::time::timeout_at(deadline, payload.next()).await else {
+            return refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::BadUserInput,
+                &format!(
+                    "the request body did not arrive within {} seconds",
+                    limits.body_timeout.as_secs()
+                ),
+            );
+        };
+        let Some(chunk) = next else {
+            break;
+        };
         let Ok(chunk) = chunk else {
             return refuse(
                 StatusCode::BAD_REQUEST,

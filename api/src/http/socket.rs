@@ -6,12 +6,18 @@
 //! - Every operation authenticates again (see `graphql::extensions`), so it runs as the session
 //!   is now; the socket closes (4401) when its session ends (an event from any api instance, or
 //!   an operation that finds it over), when its access token expires, or when a periodic
-//!   re-read of the session finds it over.
-//! - At most the configured number of subscriptions run at once on one socket.
+//!   re-read of the session finds it over. A socket opened with an API key closes (4401) when
+//!   the key is revoked.
+//! - At most the configured number of operations run at once on one socket; every message
+//!   that starts one counts, and the legacy `start` of the older protocol is refused (4400).
+//! - An initialised socket that sends nothing (pings included) for the idle time is closed
+//!   (4408), and one account (or API key) holds at most the configured number of open
+//!   sockets on an api instance (more are closed with 4429).
 //! - A client's close is answered with a close frame, so the client sees its own code.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::http::header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL};
@@ -24,6 +30,7 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::time::{Instant, Sleep};
 
+use crate::auth::session_events::SessionsEnded;
 use crate::auth::{self, AuthUser, ClientInfo, SocketCredential};
 use crate::error::{ErrorCode, error_body};
 use crate::graphql::AppSchema;
@@ -70,6 +77,55 @@ pub async fn subscriptions(
     Ok(response)
 }
 
+/// How many sockets each account (or API key) holds open on this instance.
+#[derive(Clone, Default)]
+pub struct OpenSockets(Arc<Mutex<HashMap<String, usize>>>);
+
+impl OpenSockets {
+    /// A place for one more socket of `owner`, if it holds fewer than `max`; freed on drop.
+    fn take(&self, owner: String, max: usize) -> Option<SocketPlace> {
+        let mut open = lock(&self.0);
+        let held = open.entry(owner.clone()).or_default();
+        if *held >= max {
+            return None;
+        }
+        *held += 1;
+        Some(SocketPlace {
+            sockets: self.clone(),
+            owner,
+        })
+    }
+
+    #[cfg(test)]
+    fn held(&self, owner: &str) -> usize {
+        lock(&self.0).get(owner).copied().unwrap_or(0)
+    }
+}
+
+fn lock(open: &Mutex<HashMap<String, usize>>) -> std::sync::MutexGuard<'_, HashMap<String, usize>> {
+    // Counts are whole numbers changed under the lock: a poisoned one is still right.
+    open.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// One open socket's place among its owner's.
+struct SocketPlace {
+    sockets: OpenSockets,
+    owner: String,
+}
+
+impl Drop for SocketPlace {
+    fn drop(&mut self) {
+        let mut open = lock(&self.sockets.0);
+        if let Some(held) = open.get_mut(&self.owner) {
+            *held = held.saturating_sub(1);
+            if *held == 0 {
+                open.remove(&self.owner);
+            }
+        }
+    }
+}
+
 /// What the socket knows of its caller once `connection_init` arrived.
 struct Signed {
     user: AuthUser,
@@ -84,6 +140,10 @@ struct Socket {
     initialised: bool,
     init: Option<oneshot::Sender<Data>>,
     signed: Option<Signed>,
+    /// The API key the socket was opened with, and its credential for re-reading.
+    api_key: Option<(uuid::Uuid, Option<String>)>,
+    /// This socket's place among its owner's open sockets.
+    place: Option<SocketPlace>,
     active: HashSet<String>,
 }
 
@@ -100,6 +160,8 @@ impl Socket {
             initialised: false,
             init: None,
             signed: None,
+            api_key: None,
+            place: None,
             active: HashSet::new(),
         }
     }
@@ -127,6 +189,8 @@ impl Socket {
         );
         let init_deadline = tokio::time::sleep(limits.init_timeout);
         tokio::pin!(init_deadline);
+        let idle = tokio::time::sleep(limits.idle_timeout);
+        tokio::pin!(idle);
         let mut events = self.state.session_events.subscribe();
         let mut recheck = tokio::time::interval_at(
             Instant::now() + limits.session_check,
@@ -134,7 +198,9 @@ impl Socket {
         );
         let reason = loop {
             let step = tokio::select! {
-                message = incoming.next() => match message {
+                message = incoming.next() => {
+                    idle.as_mut().reset(Instant::now() + limits.idle_timeout);
+                    match message {
                     None => Step::Close(None),
                     Some(Err(_)) => Step::Close(Some(close(1002, "protocol error"))),
                     Some(Ok(AggregatedMessage::Ping(bytes))) => {
@@ -152,7 +218,7 @@ impl Socket {
                     Some(Ok(AggregatedMessage::Binary(bytes))) => {
                         self.client_message(&bytes, &to_engine, &mut session).await
                     }
-                },
+                }},
                 out = engine.next() => match out {
                     None => Step::Close(Some(CloseCode::Normal.into())),
                     Some(WsMessage::Text(text)) => {
@@ -167,15 +233,19 @@ impl Socket {
                 () = &mut init_deadline, if !self.initialised => {
                     Step::Close(Some(close(4408, "Connection initialisation timeout")))
                 }
+                () = &mut idle, if self.initialised => Step::Close(Some(close(
+                    4408,
+                    &format!("Idle for {} s", limits.idle_timeout.as_secs()),
+                ))),
                 why = signed_out(&mut self.signed) => Step::Close(Some(close(4401, why))),
-                event = events.recv(), if self.signed.is_some() => match event {
-                    Ok(event) if self.signed.as_ref().is_some_and(|s| {
-                        event.covers(s.user.id, s.user.session_id)
-                    }) => Step::Close(Some(close(4401, "Unauthorized: the session ended"))),
+                event = events.recv(), if self.credentialed() => match event {
+                    Ok(event) if self.ended_by(&event) => {
+                        Step::Close(Some(close(4401, "Unauthorized: the session ended")))
+                    }
                     Err(broadcast::error::RecvError::Lagged(_)) => self.recheck().await,
                     _ => Step::Continue,
                 },
-                _ = recheck.tick(), if self.signed.is_some() => self.recheck().await,
+                _ = recheck.tick(), if self.credentialed() => self.recheck().await,
             };
             if let Step::Close(reason) = step {
                 break reason;
@@ -188,13 +258,31 @@ impl Socket {
         }
     }
 
-    /// Reads the session again; closes the socket when it is over.
+    /// Whether the socket was opened with a session or an API key (whose end closes it).
+    fn credentialed(&self) -> bool {
+        self.signed.is_some() || self.api_key.is_some()
+    }
+
+    /// Whether `event` ends this socket's session or API key.
+    fn ended_by(&self, event: &SessionsEnded) -> bool {
+        self.signed
+            .as_ref()
+            .is_some_and(|s| event.covers(s.user.id, s.user.session_id))
+            || self
+                .api_key
+                .as_ref()
+                .is_some_and(|(key, _)| event.covers_key(*key))
+    }
+
+    /// Reads the session (or the API key) again; closes the socket when it is over.
     async fn recheck(&mut self) -> Step {
-        let Some(signed) = &self.signed else {
-            return Step::Continue;
+        let authorization = match (&self.signed, &self.api_key) {
+            (Some(signed), _) => signed.authorization.as_deref(),
+            (None, Some((_, authorization))) => authorization.as_deref(),
+            (None, None) => return Step::Continue,
         };
-        let caller = auth::authenticate(&self.state, signed.authorization.as_deref()).await;
-        if caller.user.is_some() {
+        let caller = auth::authenticate(&self.state, authorization).await;
+        if caller.signed_in() {
             Step::Continue
         } else {
             Step::Close(Some(close(4401, "Unauthorized: the session ended")))
@@ -216,6 +304,13 @@ impl Socket {
                 if let Some(step) = self.connection_init(&message["payload"]).await {
                     return step;
                 }
+            }
+            // The older protocol's `start` would run outside the count: refused.
+            "start" => {
+                return Step::Close(Some(close(
+                    4400,
+                    "Invalid message type `start`: this server speaks graphql-transport-ws (`subscribe`)",
+                )));
             }
             "subscribe" => {
                 if !self.init_done() {
@@ -285,6 +380,25 @@ impl Socket {
                 "Forbidden: the access token was refused",
             ))));
         }
+        if caller.signed_in() {
+            let limits = &self.state.settings.websocket;
+            let owner = caller.idempotency_owner();
+            match self.state.sockets.take(owner, limits.max_per_account) {
+                Some(place) => self.place = Some(place),
+                None => {
+                    return Some(Step::Close(Some(close(
+                        4429,
+                        &format!(
+                            "Too many connections: an account holds at most {} open sockets",
+                            limits.max_per_account
+                        ),
+                    ))));
+                }
+            }
+        }
+        if let Some(key) = &caller.api_key {
+            self.api_key = Some((key.key_id, authorization.clone()));
+        }
         let (credential, ended) = SocketCredential::new(authorization.clone());
         if let Some(user) = caller.user.clone() {
             let left = (user.token_expires_at - self.state.clock.now())
@@ -335,5 +449,27 @@ async fn signed_out(signed: &mut Option<Signed>) -> &'static str {
             // The credential's sender lives in the connection data; gone means closing anyway.
             Err(_) => std::future::pending().await,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_owner_holds_at_most_its_share_of_sockets_and_a_closed_one_frees_its_place() {
+        let open = OpenSockets::default();
+        let first = open.take("user:a".into(), 2);
+        let second = open.take("user:a".into(), 2);
+        assert!(first.is_some() && second.is_some());
+        assert!(open.take("user:a".into(), 2).is_none());
+        assert!(
+            open.take("user:b".into(), 2).is_some(),
+            "others are counted apart"
+        );
+        drop(first);
+        assert_eq!(open.held("user:a"), 1);
+        assert!(open.take("user:a".into(), 2).is_some());
+        drop(second);
     }
 }

@@ -1,20 +1,58 @@
-//! The root span of every request: tracing-actix-web's, and, where traces are exported, joined
-//! to the caller's trace (W3C `traceparent`) with its `trace_id` recorded, so every log line of
-//! the request carries it. Where they are not, no `trace_id` is written at all.
+//! The root span of every request: the fields tracing-actix-web's own carries, with the path's
+//! secrets left out (an export link's token never reaches a log line or a trace), and, where
+//! traces are exported, joined to the caller's trace (W3C `traceparent`) with its `trace_id`
+//! recorded, so every log line of the request carries it. Where they are not, no `trace_id` is
+//! written at all.
 
+use actix_web::HttpMessage as _;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::HeaderMap;
+use actix_web::http::header::{HeaderMap, USER_AGENT};
 use opentelemetry::propagation::Extractor;
 use tracing::Span;
-use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
+use tracing::field::Empty;
+use tracing_actix_web::{DefaultRootSpanBuilder, RequestId, RootSpanBuilder};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+
+/// Paths whose last segment is a secret: the segment is written as `{token}`.
+const SECRET_PATHS: [&str; 1] = ["/exports/"];
 
 pub struct RequestSpans;
 
 impl RootSpanBuilder for RequestSpans {
     fn on_request_start(request: &ServiceRequest) -> Span {
-        let span = tracing_actix_web::root_span!(request);
+        let connection = request.connection_info();
+        let route = request
+            .match_pattern()
+            .unwrap_or_else(|| "default".to_owned());
+        let method = request.method().as_str();
+        let user_agent = request
+            .headers()
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let span = tracing::info_span!(
+            "HTTP request",
+            http.method = %method,
+            http.route = %route,
+            http.flavor = ?request.version(),
+            http.scheme = %connection.scheme(),
+            http.host = %connection.host(),
+            http.client_ip = %connection.realip_remote_addr().unwrap_or(""),
+            http.user_agent = %user_agent,
+            http.target = %target(request),
+            http.status_code = Empty,
+            otel.name = %format!("{method} {route}"),
+            otel.kind = "server",
+            otel.status_code = Empty,
+            trace_id = Empty,
+            request_id = Empty,
+            exception.message = Empty,
+            exception.details = Empty,
+        );
+        if let Some(id) = request.extensions().get::<RequestId>() {
+            span.record("request_id", tracing::field::display(id));
+        }
         if runtime::telemetry::exporting() {
             let parent = opentelemetry::global::get_text_map_propagator(|propagator| {
                 propagator.extract(&Headers(request.headers()))
@@ -32,6 +70,20 @@ impl RootSpanBuilder for RequestSpans {
     ) {
         DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
+}
+
+/// The request's path and query, with a secret path segment replaced.
+fn target(request: &ServiceRequest) -> String {
+    let path = request.path();
+    for prefix in SECRET_PATHS {
+        if path.starts_with(prefix) {
+            return format!("{prefix}{{token}}");
+        }
+    }
+    request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.to_owned(), |p| p.as_str().to_owned())
 }
 
 /// A request's headers, as OpenTelemetry's propagators read them.

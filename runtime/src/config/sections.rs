@@ -26,6 +26,8 @@ pub struct GraphqlLimits {
     /// Operations in one batched POST; 0 turns batching off.
     pub max_batch: usize,
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive, whole.
+    pub body_timeout: Duration,
     /// Selections in a document after every fragment is expanded.
     pub max_selections: usize,
     /// How long one query or mutation may run before it is stopped.
@@ -45,6 +47,7 @@ impl Default for GraphqlLimits {
             max_aliases: 30,
             max_batch: 10,
             max_body_bytes: 64 * 1024,
+            body_timeout: Duration::from_secs(10),
             max_selections: 2_000,
             operation_timeout: Duration::from_secs(10),
             introspection: true,
@@ -113,6 +116,10 @@ pub struct WebSocketLimits {
     pub max_subscriptions: usize,
     /// How often a socket re-reads its session, besides the session-ended events.
     pub session_check: Duration,
+    /// An initialised socket that sends nothing (pings included) this long is closed.
+    pub idle_timeout: Duration,
+    /// Open sockets one account (or API key) may hold on one api instance.
+    pub max_per_account: usize,
 }
 
 /// Who may read /metrics.

@@ -345,3 +345,43 @@ async fn every_graphql_answer_refusals_included_says_no_store() {
     }
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_body_sent_a_byte_at_a_time_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(&[("REKINDLE_BODY_TIMEOUT_SECS", "1")]).await;
+    let mut socket = tokio::net::TcpStream::connect(("127.0.0.1", app.port))
+        .await
+        .unwrap();
+    let body = r#"{"query":"{ __typename }"}"#;
+    socket
+        .write_all(
+            format!(
+                "POST /graphql HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    // A byte every 300 ms would take about 8 s; the answer comes at the limit instead.
+    let (mut reader, mut writer) = socket.into_split();
+    tokio::spawn(async move {
+        for byte in body.bytes() {
+            if writer.write_all(&[byte]).await.is_err() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+    });
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        reader.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("BAD_USER_INPUT"), "{answer}");
+    app.stop().await;
+}

@@ -46,6 +46,7 @@ mod schema;
 mod secrets_in_logs;
 mod sessions;
 mod shutdown;
+mod socket_limits;
 mod socket_sessions;
 mod stored_data;
 mod subscriptions;

@@ -71,3 +71,24 @@ async fn logs_of_register_login_refresh_and_password_change_hold_no_secrets() {
         );
     }
 }
+
+#[actix_web::test]
+async fn an_export_links_token_never_reaches_a_log_line() {
+    logs::start();
+    let app = TestApp::spawn().await;
+    let token = format!("exp_{}", uuid::Uuid::new_v4().simple());
+    let (status, _, _) = app.get(&format!("/exports/{token}")).await;
+    assert_eq!(status, 404);
+    // Something logged inside that request's span, so its fields were written.
+    let captured = rekindle_tests::eventually(
+        "the request's span in the log",
+        std::time::Duration::from_secs(10),
+        || async {
+            let captured = logs::captured();
+            captured.contains("/exports/{token}").then_some(captured)
+        },
+    )
+    .await;
+    assert!(!captured.contains(&token), "the token was logged");
+    app.stop().await;
+}

@@ -14,7 +14,10 @@ use crate::subscriptions::{Socket, connect_as, open, send, subscribe};
 
 /// Reads until the server closes the socket or `deadline` passes; answers the JSON messages
 /// seen and the close code.
-async fn until_closed(socket: &mut Socket, deadline: Duration) -> (Vec<Value>, Option<u16>) {
+pub(crate) async fn until_closed(
+    socket: &mut Socket,
+    deadline: Duration,
+) -> (Vec<Value>, Option<u16>) {
     let start = Instant::now();
     let mut messages = Vec::new();
     while start.elapsed() < deadline {

@@ -131,8 +131,9 @@ impl OrganizationMutation {
         })
     }
 
-    /// An organization's admins only: revokes one of its keys, from the next request on.
-    /// Revoking a revoked key changes nothing.
+    /// An organization's admins only: revokes one of its keys, from the next request on; its
+    /// open WebSockets close (4401) on every api instance. Revoking a revoked key changes
+    /// nothing.
     async fn revoke_api_key(
         &self,
         ctx: &Context<'_>,
@@ -148,6 +149,12 @@ impl OrganizationMutation {
         let revoked = api_key::revoke(&state.db, key.id, state.clock.now())
             .await?
             .ok_or_else(|| ApiError::not_found("API key"))?;
+        state
+            .session_events
+            .publish(crate::auth::session_events::SessionsEnded::ApiKey(
+                revoked.id,
+            ))
+            .await;
         Ok(RevokeApiKeyPayload {
             api_key: ApiKey(revoked),
         })
