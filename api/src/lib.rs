@@ -7,7 +7,6 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod instruments;
-pub mod mail;
 pub mod startup;
 pub mod state;
 pub mod webhooks;

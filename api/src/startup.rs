@@ -112,7 +112,6 @@ impl Application {
             documents: Arc::new(ParsedDocuments::new(settings.graphql.document_cache_bytes)),
             persisted: Arc::new(persisted),
             sockets: Default::default(),
-            mailer: crate::mail::Mailer::new(&settings.mail, settings.is_production())?,
             settings: Arc::new(settings),
             db,
             queue,
@@ -211,6 +210,10 @@ impl Application {
                 streak_rules: state.settings.streak_rules,
                 changes_retention: state.settings.clients.changes_retention,
                 webhooks: state.settings.webhooks,
+                mailer: runtime::mail::Mailer::new(
+                    &state.settings.mail,
+                    state.settings.is_production(),
+                )?,
                 identity: worker::WorkerIdentity::new(state.clock.now()),
                 clock: state.clock.clone(),
             };

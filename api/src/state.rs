@@ -39,8 +39,6 @@ pub struct AppState {
     /// on the HTTP worker that read the request: a statement's answer then wakes the task on
     /// the runtime whose reactor saw it, instead of crossing threads for every statement.
     pub runtime: tokio::runtime::Handle,
-    /// Sends email (password resets, address verification).
-    pub mailer: crate::mail::Mailer,
     /// GraphQL documents parsed before, by their text.
     pub documents: Arc<crate::graphql::parsed::ParsedDocuments>,
     /// Operations sent by hash: registered ones and those clients sent with their hash.

@@ -257,8 +257,31 @@ impl Job for ApplyDataRights {
     const QUEUE: &'static str = "apply_data_rights";
 }
 
+/// One of the emails accounts get. The worker makes the link's secret when it sends the
+/// message, so no secret ever sits on a queue (or in a dead job's payload).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountEmail {
+    /// A password-reset link, to the account with this (normalised) email if one exists:
+    /// the request that asked does not look, so it answers alike either way.
+    PasswordReset { email: String },
+    /// A link proving the account's email is theirs.
+    EmailVerification { user_id: Uuid },
+    /// An organization's invitation to coach.
+    CoachInvite { invite_id: Uuid },
+}
+
+/// Sends one email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendEmail {
+    pub email: AccountEmail,
+}
+
+impl Job for SendEmail {
+    const QUEUE: &'static str = "send_email";
+}
+
 /// Every queue there is, by name.
-pub const QUEUES: [&str; 14] = [
+pub const QUEUES: [&str; 15] = [
     Ping::QUEUE,
     PruneWorkerHeartbeats::QUEUE,
     PruneSyncData::QUEUE,
@@ -273,4 +296,5 @@ pub const QUEUES: [&str; 14] = [
     RetryWebhooks::QUEUE,
     BuildDataExport::QUEUE,
     ApplyDataRights::QUEUE,
+    SendEmail::QUEUE,
 ];

@@ -168,6 +168,26 @@ pub mod invite {
         .await
     }
 
+    /// Gives the invitation the secret its email carries (made when the email is sent, so the
+    /// secret never waits on a queue); an earlier one stops working.
+    pub async fn set_token<C: ConnectionTrait>(
+        db: &C,
+        id: Uuid,
+        token_hash: String,
+    ) -> Result<(), DbErr> {
+        Entity::update_many()
+            .col_expr(Column::TokenHash, Expr::value(token_hash))
+            .filter(Column::Id.eq(id))
+            .exec(db)
+            .await
+            .map(|_| ())
+    }
+
+    /// An invitation by its ID.
+    pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
+        Entity::find_by_id(id).one(db).await
+    }
+
     /// Takes an invitation up once: answers it when unaccepted and unexpired at `now`, and
     /// marks it accepted in the same statement.
     pub async fn accept<C: ConnectionTrait>(

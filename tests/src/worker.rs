@@ -67,6 +67,7 @@ impl TestWorker {
             streak_rules: settings.streak_rules,
             changes_retention: settings.clients.changes_retention,
             webhooks: settings.webhooks,
+            mailer: runtime::mail::Mailer::new(&settings.mail, settings.is_production()).unwrap(),
             identity,
             clock,
         };

@@ -56,6 +56,7 @@ async fn start_worker(settings: &Settings, db: DatabaseConnection, queue: JobQue
         streak_rules: settings.streak_rules,
         changes_retention: settings.clients.changes_retention,
         webhooks: settings.webhooks,
+        mailer: runtime::mail::Mailer::new(&settings.mail, settings.is_production()).unwrap(),
         identity: WorkerIdentity::new(clock.now()),
         clock,
     };

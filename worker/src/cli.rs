@@ -80,6 +80,7 @@ async fn run() -> anyhow::Result<()> {
         streak_rules: settings.streak_rules,
         changes_retention: settings.clients.changes_retention,
         webhooks: settings.webhooks,
+        mailer: runtime::mail::Mailer::new(&settings.mail, settings.is_production())?,
         identity: WorkerIdentity::new(clock.now()),
         clock,
     };

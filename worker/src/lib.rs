@@ -34,6 +34,8 @@ pub struct JobState {
     pub clock: Clock,
     /// How long the changes feed keeps changes.
     pub changes_retention: std::time::Duration,
+    /// Sends the emails accounts get.
+    pub mailer: runtime::mail::Mailer,
 }
 
 /// Who this worker process is, as recorded in its heartbeat row.

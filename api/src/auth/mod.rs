@@ -6,7 +6,8 @@ pub mod jwt;
 pub mod password;
 pub mod policy;
 pub mod rate_limit;
-pub mod secret_token;
+/// Opaque secrets handed to clients, stored only as digests (shared with the worker).
+pub use runtime::secret_token;
 pub mod session_events;
 pub mod sessions;
 

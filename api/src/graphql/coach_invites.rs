@@ -4,6 +4,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::account::{DisplayName, Email, Password, Role};
+use domain::jobs::{AccountEmail, SendEmail};
 use domain::organization::OrgRole;
 use entities::organization::{self, invite};
 use entities::user;
@@ -73,32 +74,24 @@ impl CoachInviteMutation {
             .limiter
             .attempt("coach_invite", email.as_str(), client.ip)
             .await?;
-        let token = secret_token::new_secret();
-        let now = state.clock.now();
+        // The link's secret is made by the worker when it sends the email; until then the
+        // invitation holds the digest of a secret nobody has.
         let row = invite::create(
             &state.db,
             org.organization().id,
             email.as_str(),
-            secret_token::digest(&token),
+            secret_token::digest(&secret_token::new_secret()),
             admin.id,
-            now,
+            state.clock.now(),
         )
         .await?;
-        let link = format!(
-            "{}/accept-coach-invite?token={token}",
-            state.settings.mail.public_url
-        );
-        let body = format!(
-            "{} invites you to coach with them on Rekindle.\n\nTo accept, open this link within a week:\n{link}",
-            org.organization().name
-        );
         state
-            .mailer
-            .send(email.as_str(), "Join your team on Rekindle", body)
+            .queue
+            .push(SendEmail {
+                email: AccountEmail::CoachInvite { invite_id: row.id },
+            })
             .await
-            .map_err(|_| {
-                ApiError::internal(&"the invitation could not be emailed").with_retry_after(60)
-            })?;
+            .map_err(ApiError::queue)?;
         Ok(InviteCoachPayload {
             email: row.email,
             expires_at: row.expires_at,

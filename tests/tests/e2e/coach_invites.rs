@@ -28,7 +28,12 @@ async fn invited(app: &TestApp, sink: &SmtpSink, by: &rekindle_tests::Account, t
 async fn an_invited_newcomer_becomes_a_coach_of_the_organization_once() {
     let sink = SmtpSink::start().await;
     let url = sink.url();
-    let app = TestApp::spawn_with(&[("REKINDLE_SMTP_URL", url.as_str())]).await;
+    let app = TestApp::spawn_with(&[
+        ("REKINDLE_SMTP_URL", url.as_str()),
+        // The worker sends the invitation, in this process whatever the backends.
+        ("REKINDLE_EMBEDDED_WORKER", "true"),
+    ])
+    .await;
     let admin = app.create_with_role(&email("admin"), "admin").await;
     let (_, org_admin) = organization(&app, &admin, "Harbor Coaching").await;
     let newcomer = email("newcomer");
@@ -84,7 +89,12 @@ async fn an_invited_newcomer_becomes_a_coach_of_the_organization_once() {
 async fn an_invitation_is_for_its_email_only() {
     let sink = SmtpSink::start().await;
     let url = sink.url();
-    let app = TestApp::spawn_with(&[("REKINDLE_SMTP_URL", url.as_str())]).await;
+    let app = TestApp::spawn_with(&[
+        ("REKINDLE_SMTP_URL", url.as_str()),
+        // The worker sends the invitation, in this process whatever the backends.
+        ("REKINDLE_EMBEDDED_WORKER", "true"),
+    ])
+    .await;
     let admin = app.create_with_role(&email("admin"), "admin").await;
     let (_, org_admin) = organization(&app, &admin, "Harbor Coaching").await;
 

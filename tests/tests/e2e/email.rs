@@ -19,6 +19,8 @@ async fn app_with_sink() -> (TestApp, SmtpSink) {
     let app = TestApp::spawn_with(&[
         ("REKINDLE_SMTP_URL", url.as_str()),
         ("REKINDLE_PUBLIC_URL", "https://app.example.com"),
+        // The worker sends the mail, in this process whatever the backends.
+        ("REKINDLE_EMBEDDED_WORKER", "true"),
     ])
     .await;
     (app, sink)
@@ -121,7 +123,10 @@ async fn a_reset_link_expires_after_an_hour() {
     let app = TestApp::spawn_on(
         &stores,
         rekindle_tests::Options {
-            env: vec![("REKINDLE_SMTP_URL".into(), url)],
+            env: vec![
+                ("REKINDLE_SMTP_URL".into(), url),
+                ("REKINDLE_EMBEDDED_WORKER".into(), "true".into()),
+            ],
             clock: Some(clock.clone()),
         },
     )
@@ -235,5 +240,54 @@ async fn setting_a_password_ends_every_other_reset_link() {
         .graphql(RESET, json!({ "t": late, "p": "an attacker's password" }))
         .await;
     assert_eq!(error_codes(&after), vec!["BAD_USER_INPUT"], "{after}");
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn a_reset_request_takes_as_long_for_an_unknown_email_as_for_a_known_one() {
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let app = TestApp::spawn_with(&[
+        ("REKINDLE_SMTP_URL", url.as_str()),
+        ("REKINDLE_RATE_LIMIT_PER_IP", "1000"),
+        ("REKINDLE_RATE_LIMIT_PER_ACCOUNT", "1000"),
+        ("REKINDLE_EMBEDDED_WORKER", "true"),
+    ])
+    .await;
+    let ana = app.register(&email("ana"), "Ana").await;
+    let missing = email("nobody");
+    let timed = |address: String| {
+        let app = &app;
+        async move {
+            let started = std::time::Instant::now();
+            let body = app.graphql(REQUEST_RESET, json!({ "e": address })).await;
+            assert_eq!(
+                body["data"]["requestPasswordReset"]["accepted"], true,
+                "{body}"
+            );
+            started.elapsed()
+        }
+    };
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for _ in 0..15 {
+        known.push(timed(ana.email.clone()).await);
+        unknown.push(timed(missing.clone()).await);
+    }
+    let median = |mut all: Vec<Duration>| {
+        all.sort();
+        all[all.len() / 2]
+    };
+    let (known, unknown) = (median(known), median(unknown));
+    let apart = known.abs_diff(unknown);
+    assert!(
+        apart < Duration::from_millis(20),
+        "medians {known:?} (known) and {unknown:?} (unknown) are {apart:?} apart"
+    );
+    // The mail still goes, through the worker, to the known address only.
+    eventually("the reset emails", Duration::from_secs(30), || async {
+        (sink.to(&ana.email).len() == 15).then_some(())
+    })
+    .await;
+    assert!(sink.to(&missing).is_empty());
     app.stop().await;
 }

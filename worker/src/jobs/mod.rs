@@ -8,6 +8,7 @@ pub mod plan_reminders;
 pub mod prune_sync_data;
 pub mod prune_worker_heartbeats;
 pub mod record_heartbeat;
+pub mod send_email;
 pub mod send_reminder;
 pub mod uncoupling;
 pub mod webhooks;
@@ -23,7 +24,8 @@ use cron::Schedule;
 use domain::jobs::{
     AnnounceCheckIn, AnnounceCompletion, ApplyDataRights, BuildDataExport, BuildWeeklySummaries,
     DeleteUncoupledData, DeliverWebhook, Job, Ping, PlanReminders, PlanWeeklySummaries,
-    PruneSyncData, PruneWorkerHeartbeats, Queued, RetryWebhooks, SendReminders, retry_delay,
+    PruneSyncData, PruneWorkerHeartbeats, Queued, RetryWebhooks, SendEmail, SendReminders,
+    retry_delay,
 };
 use entities::{dead_job, job_retry};
 use runtime::metrics::Outcome;
@@ -222,6 +224,7 @@ pub fn monitor(
     monitor = on.register::<RetryWebhooks>(monitor);
     monitor = on.register::<BuildDataExport>(monitor);
     monitor = on.register::<ApplyDataRights>(monitor);
+    monitor = on.register::<SendEmail>(monitor);
     Ok(extend(monitor, &on))
 }
 

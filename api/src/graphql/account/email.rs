@@ -2,19 +2,14 @@
 //! Tokens are random, sent only in the email, stored as a SHA-256, single-use and expiring.
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
-use chrono::Duration;
 use domain::account::{Email, Password};
+use domain::jobs::{AccountEmail, SendEmail};
 use entities::{email_token, session, user};
 
 use crate::auth::session_events::SessionsEnded;
 use crate::auth::{Caller, ClientInfo, policy, secret_token};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// How long a password-reset link works.
-const RESET_TTL: Duration = Duration::hours(1);
-/// How long a verification link works.
-const VERIFY_TTL: Duration = Duration::hours(24);
 
 fn invalid_link() -> ApiError {
     ApiError::bad_input("the link is invalid, was used already or has expired; ask for a new one")
@@ -53,7 +48,7 @@ pub struct ResetPasswordPayload {
 /// Asks for nothing: the link goes to the caller's own email.
 #[derive(SimpleObject)]
 pub struct RequestEmailVerificationPayload {
-    /// Whether a link was sent (false when the email is verified already).
+    /// Whether a link is on its way (false when the email is verified already).
     pub sent: bool,
 }
 
@@ -91,35 +86,17 @@ impl EmailMutation {
             .limiter
             .attempt("password_reset", email.as_str(), client.ip)
             .await?;
-        let found = user::find_by_email(&state.db, email.as_str()).await?;
-        if let Some(account) = found.filter(|a| !a.disabled) {
-            let token = secret_token::new_secret();
-            let now = state.clock.now();
-            email_token::create(
-                &state.db,
-                email_token::PASSWORD_RESET,
-                secret_token::digest(&token),
-                account.id,
-                &account.email,
-                now,
-                now + RESET_TTL,
-            )
-            .await?;
-            let link = format!(
-                "{}/reset-password?token={token}",
-                state.settings.mail.public_url
-            );
-            let body = format!(
-                "Someone asked to reset the password of your Rekindle account.\n\n\
-                 To choose a new one, open this link within an hour:\n{link}\n\n\
-                 If it was not you, ignore this email: your password stays as it is."
-            );
-            // Failing to send is logged; the answer stays the same.
-            let _ = state
-                .mailer
-                .send(&account.email, "Reset your Rekindle password", body)
-                .await;
-        }
+        // Queued whether or not an account has the email: the worker looks, so this answers
+        // in the same time either way.
+        state
+            .queue
+            .push(SendEmail {
+                email: AccountEmail::PasswordReset {
+                    email: email.as_str().to_owned(),
+                },
+            })
+            .await
+            .map_err(ApiError::queue)?;
         Ok(RequestPasswordResetPayload { accepted: true })
     }
 
@@ -163,7 +140,8 @@ impl EmailMutation {
         })
     }
 
-    /// Sends a link to the caller's own email proving it is theirs; rate limited.
+    /// Sends a link to the caller's own email proving it is theirs (the worker sends it, with
+    /// retries); rate limited.
     async fn request_email_verification(
         &self,
         ctx: &Context<'_>,
@@ -179,32 +157,15 @@ impl EmailMutation {
             .limiter
             .attempt("verify_email", &account.email, client.ip)
             .await?;
-        let token = secret_token::new_secret();
-        let now = state.clock.now();
-        email_token::create(
-            &state.db,
-            email_token::EMAIL_VERIFICATION,
-            secret_token::digest(&token),
-            account.id,
-            &account.email,
-            now,
-            now + VERIFY_TTL,
-        )
-        .await?;
-        let link = format!(
-            "{}/verify-email?token={token}",
-            state.settings.mail.public_url
-        );
-        let body = format!(
-            "To confirm this is your email for Rekindle, open this link within a day:\n{link}"
-        );
         state
-            .mailer
-            .send(&account.email, "Confirm your email for Rekindle", body)
+            .queue
+            .push(SendEmail {
+                email: AccountEmail::EmailVerification {
+                    user_id: account.id,
+                },
+            })
             .await
-            .map_err(|_| {
-                ApiError::internal(&"the verification email could not be sent").with_retry_after(60)
-            })?;
+            .map_err(ApiError::queue)?;
         Ok(RequestEmailVerificationPayload { sent: true })
     }
 

@@ -1,15 +1,19 @@
 //! Email: over SMTP when `REKINDLE_SMTP_URL` is set; otherwise (development) each message is
-//! written to the log instead, so its link can be followed by hand.
+//! written to the log instead, so its link can be followed by hand. Only the worker sends
+//! mail: a request that causes one queues it, so it answers as fast whether or not a message
+//! goes out.
 
+use crate::config::MailSettings;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use runtime::config::MailSettings;
 
 #[derive(Clone)]
 pub struct Mailer {
     transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
     production: bool,
+    /// The app's address, where links point (no trailing slash).
+    public_url: String,
 }
 
 impl Mailer {
@@ -30,7 +34,13 @@ impl Mailer {
             transport,
             from,
             production,
+            public_url: settings.public_url.clone(),
         })
+    }
+
+    /// A link into the app: `{public_url}/{page}?token={token}`.
+    pub fn link(&self, page: &str, token: &str) -> String {
+        format!("{}/{page}?token={token}", self.public_url)
     }
 
     /// Sends a plain-text message. A message that cannot be sent is logged (without its body,

@@ -1,0 +1,127 @@
+//! The emails accounts get: a password-reset link, an email-verification link, an
+//! invitation to coach. The secret in each link is made here, when the message goes out, and
+//! stored only as a digest; a message that cannot be sent is tried again like any job, then
+//! dead-lettered (its payload holds no secret).
+
+use chrono::Duration;
+use domain::jobs::{AccountEmail, SendEmail};
+use entities::{email_token, organization, user};
+use runtime::secret_token;
+
+use super::{Failure, Perform};
+use crate::JobState;
+
+/// How long a password-reset link works.
+const RESET_TTL: Duration = Duration::hours(1);
+/// How long a verification link works.
+const VERIFY_TTL: Duration = Duration::hours(24);
+
+/// A message ready to go.
+struct Letter {
+    to: String,
+    subject: &'static str,
+    body: String,
+}
+
+impl Perform for SendEmail {
+    async fn perform(&self, state: &JobState) -> Result<(), Failure> {
+        let letter = match &self.email {
+            AccountEmail::PasswordReset { email } => password_reset(state, email).await?,
+            AccountEmail::EmailVerification { user_id } => verification(state, *user_id).await?,
+            AccountEmail::CoachInvite { invite_id } => coach_invite(state, *invite_id).await?,
+        };
+        // Nobody to write to (no such account, verified already, invitation gone): done.
+        let Some(letter) = letter else {
+            return Ok(());
+        };
+        state
+            .mailer
+            .send(&letter.to, letter.subject, letter.body)
+            .await
+            .map_err(Failure::Transient)
+    }
+}
+
+async fn password_reset(state: &JobState, email: &str) -> Result<Option<Letter>, Failure> {
+    let Some(account) = user::find_by_email(&state.db, email)
+        .await?
+        .filter(|a| !a.disabled)
+    else {
+        return Ok(None);
+    };
+    let token = secret_token::new_secret();
+    let now = state.clock.now();
+    email_token::create(
+        &state.db,
+        email_token::PASSWORD_RESET,
+        secret_token::digest(&token),
+        account.id,
+        &account.email,
+        now,
+        now + RESET_TTL,
+    )
+    .await?;
+    let link = state.mailer.link("reset-password", &token);
+    Ok(Some(Letter {
+        to: account.email,
+        subject: "Reset your Rekindle password",
+        body: format!(
+            "Someone asked to reset the password of your Rekindle account.\n\n\
+             To choose a new one, open this link within an hour:\n{link}\n\n\
+             If it was not you, ignore this email: your password stays as it is."
+        ),
+    }))
+}
+
+async fn verification(state: &JobState, user_id: uuid::Uuid) -> Result<Option<Letter>, Failure> {
+    let Some(account) = user::find_by_id(&state.db, user_id)
+        .await?
+        .filter(|a| !a.disabled && a.email_verified_at.is_none())
+    else {
+        return Ok(None);
+    };
+    let token = secret_token::new_secret();
+    let now = state.clock.now();
+    email_token::create(
+        &state.db,
+        email_token::EMAIL_VERIFICATION,
+        secret_token::digest(&token),
+        account.id,
+        &account.email,
+        now,
+        now + VERIFY_TTL,
+    )
+    .await?;
+    let link = state.mailer.link("verify-email", &token);
+    Ok(Some(Letter {
+        to: account.email,
+        subject: "Confirm your email for Rekindle",
+        body: format!(
+            "To confirm this is your email for Rekindle, open this link within a day:\n{link}"
+        ),
+    }))
+}
+
+async fn coach_invite(state: &JobState, invite_id: uuid::Uuid) -> Result<Option<Letter>, Failure> {
+    let now = state.clock.now();
+    let Some(invite) = organization::invite::find(&state.db, invite_id)
+        .await?
+        .filter(|i| i.is_open(now))
+    else {
+        return Ok(None);
+    };
+    let Some(org) = organization::find(&state.db, invite.organization_id).await? else {
+        return Ok(None);
+    };
+    let token = secret_token::new_secret();
+    organization::invite::set_token(&state.db, invite.id, secret_token::digest(&token)).await?;
+    let link = state.mailer.link("accept-coach-invite", &token);
+    Ok(Some(Letter {
+        to: invite.email,
+        subject: "Join your team on Rekindle",
+        body: format!(
+            "{} invites you to coach with them on Rekindle.\n\nTo accept, open this link within a week:\n{link}",
+            org.name
+        ),
+    }))
+}
