@@ -202,21 +202,15 @@ impl Application {
         });
         let (stop_worker, worker_stopped) = watch::channel(false);
         let worker = if state.settings.embedded_worker {
-            let job_state = worker::JobState {
-                db: state.db.clone(),
-                queue: state.queue.clone(),
-                metrics: state.metrics.clone(),
-                notifications: state.notifications.clone(),
-                streak_rules: state.settings.streak_rules,
-                changes_retention: state.settings.clients.changes_retention,
-                webhooks: state.settings.webhooks,
-                mailer: runtime::mail::Mailer::new(
-                    &state.settings.mail,
-                    state.settings.is_production(),
-                )?,
-                identity: worker::WorkerIdentity::new(state.clock.now()),
-                clock: state.clock.clone(),
-            };
+            let job_state = worker::JobState::new(
+                &state.settings,
+                state.db.clone(),
+                state.queue.clone(),
+                state.metrics.clone(),
+                state.notifications.clone(),
+                worker::WorkerIdentity::new(state.clock.now()),
+                state.clock.clone(),
+            )?;
             let settings = Arc::clone(&state.settings);
             let mut stopped = worker_stopped;
             Some(tokio::spawn(async move {

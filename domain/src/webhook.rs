@@ -138,6 +138,28 @@ pub fn next_attempt(
     (at <= created + GIVE_UP_AFTER).then_some(at)
 }
 
+/// Attempts in a row without an HTTP answer that open an endpoint's circuit.
+pub const CIRCUIT_FAILURES: usize = 5;
+/// How long an open circuit holds an endpoint's deliveries back; then one attempt may try
+/// again (and a failure opens it once more).
+pub const CIRCUIT_COOL_DOWN: Duration = Duration::minutes(5);
+
+/// Until when an endpoint's deliveries wait, if its circuit is open at `now`: its newest
+/// [`CIRCUIT_FAILURES`] attempts (`recent`, newest first: when, and whether an HTTP answer
+/// came) all got no answer, and the newest is less than [`CIRCUIT_COOL_DOWN`] old.
+pub fn circuit_open_until(
+    recent: &[(DateTime<Utc>, bool)],
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let newest = recent.first()?.0;
+    let failing = recent.len() >= CIRCUIT_FAILURES
+        && recent[..CIRCUIT_FAILURES]
+            .iter()
+            .all(|(_, answered)| !answered);
+    let until = newest + CIRCUIT_COOL_DOWN;
+    (failing && until > now).then_some(until)
+}
+
 /// Why an endpoint's address is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlRefusal {

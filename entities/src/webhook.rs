@@ -261,6 +261,21 @@ pub mod delivery {
         find(db, id).await
     }
 
+    /// Holds a pending delivery back until `until` (an open circuit); no attempt is counted.
+    pub async fn postpone<C: ConnectionTrait>(
+        db: &C,
+        id: Uuid,
+        until: DateTime<Utc>,
+    ) -> Result<(), DbErr> {
+        Entity::update_many()
+            .col_expr(Column::NextAttemptAt, Expr::value(Some(until)))
+            .filter(Column::Id.eq(id))
+            .filter(Column::Status.eq(PENDING))
+            .exec(db)
+            .await
+            .map(|_| ())
+    }
+
     /// A page of an endpoint's deliveries, oldest first.
     pub async fn page_for_endpoint<C: ConnectionTrait>(
         db: &C,
@@ -314,6 +329,34 @@ pub mod attempt {
         .insert(db)
         .await?;
         Ok(())
+    }
+
+    /// The newest `limit` attempts at any delivery to an endpoint, newest first: when, and
+    /// whether an HTTP answer came.
+    pub async fn recent_for_endpoint<C: ConnectionTrait>(
+        db: &C,
+        endpoint_id: Uuid,
+        limit: u64,
+    ) -> Result<Vec<(DateTime<Utc>, bool)>, DbErr> {
+        let deliveries = sea_orm::sea_query::Query::select()
+            .column(super::delivery::Column::Id)
+            .from(super::delivery::Entity)
+            .and_where(super::delivery::Column::EndpointId.eq(endpoint_id))
+            .to_owned();
+        let rows: Vec<(DateTime<Utc>, Option<i32>)> = Entity::find()
+            .select_only()
+            .column(Column::At)
+            .column(Column::StatusCode)
+            .filter(Column::DeliveryId.in_subquery(deliveries))
+            .order_by_desc(Column::At)
+            .limit(limit)
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, status)| (at, status.is_some()))
+            .collect())
     }
 
     /// A delivery's attempts, in order.

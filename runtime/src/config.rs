@@ -187,6 +187,10 @@ impl Settings {
             webhooks: WebhookSettings {
                 require_https: parse_bool(&var, "WEBHOOK_REQUIRE_HTTPS", production)?,
                 allow_internal: parse_bool(&var, "WEBHOOK_ALLOW_INTERNAL", false)?,
+                per_organization: match parse_num(&var, "WEBHOOK_PER_ORGANIZATION", 2)? {
+                    0 => bail!("REKINDLE_WEBHOOK_PER_ORGANIZATION must be at least 1"),
+                    n => n,
+                },
             },
             graphql: GraphqlLimits {
                 max_depth: parse_num(&var, "GRAPHQL_MAX_DEPTH", graphql_default.max_depth)?,

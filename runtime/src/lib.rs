@@ -7,6 +7,7 @@ pub mod failures;
 pub mod fanout;
 pub mod mail;
 pub mod metrics;
+pub mod places;
 pub mod queue;
 pub mod secret_token;
 pub mod shutdown;

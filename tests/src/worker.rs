@@ -59,18 +59,16 @@ impl TestWorker {
         let notifications = runtime::Fanout::for_settings(&settings, domain::notification::TOPIC)
             .await
             .unwrap();
-        let state = worker::JobState {
+        let state = worker::JobState::new(
+            &settings,
             db,
             queue,
             metrics,
             notifications,
-            streak_rules: settings.streak_rules,
-            changes_retention: settings.clients.changes_retention,
-            webhooks: settings.webhooks,
-            mailer: runtime::mail::Mailer::new(&settings.mail, settings.is_production()).unwrap(),
             identity,
             clock,
-        };
+        )
+        .unwrap();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             worker::run_extended(

@@ -48,18 +48,18 @@ struct Running {
 async fn start_worker(settings: &Settings, db: DatabaseConnection, queue: JobQueue) -> Running {
     let metrics = Metrics::new();
     let clock = Clock::system();
-    let state = JobState {
+    let identity = WorkerIdentity::new(clock.now());
+    let notifications = Fanout::in_process();
+    let state = JobState::new(
+        settings,
         db,
         queue,
-        metrics: metrics.clone(),
-        notifications: Fanout::in_process(),
-        streak_rules: settings.streak_rules,
-        changes_retention: settings.clients.changes_retention,
-        webhooks: settings.webhooks,
-        mailer: runtime::mail::Mailer::new(&settings.mail, settings.is_production()).unwrap(),
-        identity: WorkerIdentity::new(clock.now()),
+        metrics.clone(),
+        notifications,
+        identity,
         clock,
-    };
+    )
+    .unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let settings = settings.clone();
     tokio::spawn(async move {

@@ -72,18 +72,16 @@ async fn run() -> anyhow::Result<()> {
     };
     let notifications =
         runtime::Fanout::for_settings(&settings, domain::notification::TOPIC).await?;
-    let state = JobState {
+    let identity = WorkerIdentity::new(clock.now());
+    let state = JobState::new(
+        &settings,
         db,
         queue,
         metrics,
         notifications,
-        streak_rules: settings.streak_rules,
-        changes_retention: settings.clients.changes_retention,
-        webhooks: settings.webhooks,
-        mailer: runtime::mail::Mailer::new(&settings.mail, settings.is_production())?,
-        identity: WorkerIdentity::new(clock.now()),
+        identity,
         clock,
-    };
+    )?;
     let result = crate::run(&settings, state, shutdown::signal())
         .await
         .context("running the worker");

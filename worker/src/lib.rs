@@ -36,6 +36,35 @@ pub struct JobState {
     pub changes_retention: std::time::Duration,
     /// Sends the emails accounts get.
     pub mailer: runtime::mail::Mailer,
+    /// Webhook attempts in flight, per organization, in this process.
+    pub webhook_flights: runtime::places::Places<Uuid>,
+}
+
+impl JobState {
+    /// The state a worker with `settings` runs jobs with.
+    pub fn new(
+        settings: &Settings,
+        db: DatabaseConnection,
+        queue: JobQueue,
+        metrics: Metrics,
+        notifications: runtime::Fanout<domain::notification::Added>,
+        identity: WorkerIdentity,
+        clock: Clock,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            db,
+            queue,
+            metrics,
+            notifications,
+            identity,
+            streak_rules: settings.streak_rules,
+            webhooks: settings.webhooks,
+            clock,
+            changes_retention: settings.clients.changes_retention,
+            mailer: runtime::mail::Mailer::new(&settings.mail, settings.is_production())?,
+            webhook_flights: runtime::places::Places::default(),
+        })
+    }
 }
 
 /// Who this worker process is, as recorded in its heartbeat row.

@@ -15,9 +15,8 @@
 //!   sockets on an api instance (more are closed with 4429).
 //! - A client's close is answered with a close frame, so the client sees its own code.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use actix_web::http::header::{HeaderValue, SEC_WEBSOCKET_PROTOCOL};
@@ -78,53 +77,7 @@ pub async fn subscriptions(
 }
 
 /// How many sockets each account (or API key) holds open on this instance.
-#[derive(Clone, Default)]
-pub struct OpenSockets(Arc<Mutex<HashMap<String, usize>>>);
-
-impl OpenSockets {
-    /// A place for one more socket of `owner`, if it holds fewer than `max`; freed on drop.
-    fn take(&self, owner: String, max: usize) -> Option<SocketPlace> {
-        let mut open = lock(&self.0);
-        let held = open.entry(owner.clone()).or_default();
-        if *held >= max {
-            return None;
-        }
-        *held += 1;
-        Some(SocketPlace {
-            sockets: self.clone(),
-            owner,
-        })
-    }
-
-    #[cfg(test)]
-    fn held(&self, owner: &str) -> usize {
-        lock(&self.0).get(owner).copied().unwrap_or(0)
-    }
-}
-
-fn lock(open: &Mutex<HashMap<String, usize>>) -> std::sync::MutexGuard<'_, HashMap<String, usize>> {
-    // Counts are whole numbers changed under the lock: a poisoned one is still right.
-    open.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// One open socket's place among its owner's.
-struct SocketPlace {
-    sockets: OpenSockets,
-    owner: String,
-}
-
-impl Drop for SocketPlace {
-    fn drop(&mut self) {
-        let mut open = lock(&self.sockets.0);
-        if let Some(held) = open.get_mut(&self.owner) {
-            *held = held.saturating_sub(1);
-            if *held == 0 {
-                open.remove(&self.owner);
-            }
-        }
-    }
-}
+pub type OpenSockets = runtime::places::Places<String>;
 
 /// What the socket knows of its caller once `connection_init` arrived.
 struct Signed {
@@ -143,7 +96,7 @@ struct Socket {
     /// The API key the socket was opened with, and its credential for re-reading.
     api_key: Option<(uuid::Uuid, Option<String>)>,
     /// This socket's place among its owner's open sockets.
-    place: Option<SocketPlace>,
+    place: Option<runtime::places::Place<String>>,
     active: HashSet<String>,
 }
 
@@ -449,27 +402,5 @@ async fn signed_out(signed: &mut Option<Signed>) -> &'static str {
             // The credential's sender lives in the connection data; gone means closing anyway.
             Err(_) => std::future::pending().await,
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_owner_holds_at_most_its_share_of_sockets_and_a_closed_one_frees_its_place() {
-        let open = OpenSockets::default();
-        let first = open.take("user:a".into(), 2);
-        let second = open.take("user:a".into(), 2);
-        assert!(first.is_some() && second.is_some());
-        assert!(open.take("user:a".into(), 2).is_none());
-        assert!(
-            open.take("user:b".into(), 2).is_some(),
-            "others are counted apart"
-        );
-        drop(first);
-        assert_eq!(open.held("user:a"), 1);
-        assert!(open.take("user:a".into(), 2).is_some());
-        drop(second);
     }
 }

@@ -1,5 +1,6 @@
 //! `POST /webhooks/{endpointId}/ping`: an organization's admin asks for a test delivery to one
 //! of its endpoints (signed and logged like any other). Answers 202 with the delivery's ID.
+//! Pings are rate limited per organization (and per client address) like sign-in attempts.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -22,8 +23,10 @@ pub async fn ping(
         .get(actix_web::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
+    let client = super::client::client_info(&req, &state.settings.trusted_proxies);
     let runtime = state.runtime.clone();
-    let run = async move { send_ping(&state, authorization.as_deref(), &endpoint).await };
+    let run =
+        async move { send_ping(&state, authorization.as_deref(), client.ip, &endpoint).await };
     match runtime.spawn(run.in_current_span()).await {
         Ok(Ok(delivery)) => HttpResponse::Accepted().json(serde_json::json!({
             "deliveryId": global_id(NodeKind::WebhookDelivery, delivery).as_str(),
@@ -52,6 +55,7 @@ pub async fn ping(
 async fn send_ping(
     state: &AppState,
     authorization: Option<&str>,
+    ip: Option<std::net::IpAddr>,
     endpoint: &str,
 ) -> Result<uuid::Uuid, ApiError> {
     let caller = auth::authenticate(state, authorization).await;
@@ -64,6 +68,10 @@ async fn send_ping(
         "webhook endpoint",
     )?;
     let (org, _) = policy::managed_organization(state, &caller).await?;
+    state
+        .limiter
+        .attempt("webhook_ping", &org.organization().id.to_string(), ip)
+        .await?;
     let endpoint = policy::managed_endpoint(&org, entities::webhook::find(&state.db, id).await?)?;
     if endpoint.disabled_at.is_some() {
         return Err(ApiError::bad_input("the endpoint is disabled"));

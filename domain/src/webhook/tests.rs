@@ -170,3 +170,21 @@ fn event_names_read_back() {
     }
     assert_eq!(EventType::parse("note.written"), None);
 }
+
+#[test]
+fn a_circuit_opens_after_five_attempts_without_an_answer_and_cools_down() {
+    let now = Utc.with_ymd_and_hms(2026, 6, 10, 12, 0, 0).unwrap();
+    let at = |mins: i64| now - Duration::minutes(mins);
+    let silent: Vec<_> = (0..5).map(|i| (at(i), false)).collect();
+    assert_eq!(
+        circuit_open_until(&silent, now),
+        Some(now + CIRCUIT_COOL_DOWN)
+    );
+    // Four are not enough; one answer among the five closes it; it cools down.
+    assert_eq!(circuit_open_until(&silent[..4], now), None);
+    let mut answered = silent.clone();
+    answered[3].1 = true;
+    assert_eq!(circuit_open_until(&answered, now), None);
+    assert_eq!(circuit_open_until(&silent, now + CIRCUIT_COOL_DOWN), None);
+    assert_eq!(circuit_open_until(&[], now), None);
+}

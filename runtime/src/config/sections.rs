@@ -97,7 +97,7 @@ pub struct MailSettings {
     pub public_url: String,
 }
 
-/// Where webhook endpoints may point.
+/// Where webhook endpoints may point, and how deliveries share the worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WebhookSettings {
     /// Endpoints must use https (the default in production).
@@ -105,6 +105,9 @@ pub struct WebhookSettings {
     /// Endpoints may point at loopback, private and link-local addresses (never by default;
     /// tests and a receiver on the same private network need it).
     pub allow_internal: bool,
+    /// Attempts one organization may have in flight at once in one worker process, so a
+    /// stalling endpoint cannot hold every delivery slot.
+    pub per_organization: usize,
 }
 
 /// Limits on GraphQL WebSocket connections.

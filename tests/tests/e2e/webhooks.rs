@@ -5,6 +5,7 @@
 
 mod announcements;
 mod deliveries;
+mod fairness;
 
 use std::sync::Arc;
 use std::time::Duration;

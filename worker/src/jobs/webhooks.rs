@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use domain::jobs::{DeliverWebhook, RetryWebhooks};
+use domain::jobs::{DeliverWebhook, Queued, RetryWebhooks};
 use domain::webhook::{self, SIGNATURE_HEADER};
 use entities::webhook::{attempt, delivery};
 use rand::Rng;
@@ -23,6 +23,9 @@ use client::client;
 
 /// Attempts queued per tick at most (the rest on the next one).
 const DUE_PER_TICK: u64 = 1_000;
+/// When an organization has all its share of the worker in flight, its next attempt is
+/// queued again after this.
+const BUSY_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Perform for RetryWebhooks {
     async fn perform(&self, state: &JobState) -> Result<(), Failure> {
@@ -40,6 +43,42 @@ impl Perform for RetryWebhooks {
 impl Perform for DeliverWebhook {
     async fn perform(&self, state: &JobState) -> Result<(), Failure> {
         let now = state.clock.now();
+        let Some(pending) = delivery::find(&state.db, self.delivery_id).await? else {
+            return Ok(());
+        };
+        let endpoint = entities::webhook::find(&state.db, pending.endpoint_id).await?;
+        // Each organization has a bounded share of this worker: over it, the attempt waits
+        // its turn instead of taking a slot another organization's delivery needs.
+        let _flight = match &endpoint {
+            Some(e) => match state
+                .webhook_flights
+                .take(e.organization_id, state.webhooks.per_organization)
+            {
+                Some(place) => Some(place),
+                None => {
+                    let again = Queued::first(DeliverWebhook {
+                        delivery_id: self.delivery_id,
+                    });
+                    state.queue.push_after(again, BUSY_RETRY).await?;
+                    return Ok(());
+                }
+            },
+            None => None,
+        };
+        // An endpoint that keeps giving no answer is left alone for a while (its circuit is
+        // open): its deliveries wait, and no attempt is counted.
+        if let Some(e) = endpoint.as_ref().filter(|e| e.disabled_at.is_none())
+            && pending.next_attempt_at.is_some_and(|at| at <= now)
+        {
+            let recent =
+                attempt::recent_for_endpoint(&state.db, e.id, webhook::CIRCUIT_FAILURES as u64)
+                    .await?;
+            if let Some(until) = webhook::circuit_open_until(&recent, now) {
+                delivery::postpone(&state.db, pending.id, until).await?;
+                tracing::info!(webhook.delivery = %pending.id, webhook.endpoint = %e.id, %until, "webhook circuit open; delivery held back");
+                return Ok(());
+            }
+        }
         // Delivered, given up, not due, or another worker is at it: nothing to do.
         if !delivery::claim(&state.db, self.delivery_id, now).await? {
             return Ok(());
@@ -48,7 +87,6 @@ impl Perform for DeliverWebhook {
         let Some(found) = delivery::find(&state.db, self.delivery_id).await? else {
             return Ok(());
         };
-        let endpoint = entities::webhook::find(&state.db, found.endpoint_id).await?;
         let attempt_no = found.attempts.saturating_add(1);
         let outcome = match endpoint.as_ref().filter(|e| e.disabled_at.is_none()) {
             Some(endpoint) => send(state, endpoint, &found, now).await,
