@@ -29,6 +29,46 @@ pub struct SafetyResources {
 
 const BUILTIN: &str = include_str!("../content/safety_resources.json");
 
+/// Words and phrases of the guide's "seek immediate help" cases: an item whose prompt holds one
+/// asks about abuse or danger, and must take the private safety path.
+const SAFETY_PHRASES: [&str; 22] = [
+    "abuse",
+    "abusive",
+    "afraid of",
+    "scared of",
+    "fear for my safety",
+    "violence",
+    "violent",
+    "hurts me",
+    "hurt me",
+    "hits me",
+    "hit me",
+    "physically",
+    "threaten",
+    "threatens",
+    "unsafe",
+    "in danger",
+    "kill",
+    "suicide",
+    "self-harm",
+    "harm myself",
+    "hurt myself",
+    "forces me",
+];
+
+/// Whether a question asks about abuse or danger (by the guide's "seek immediate help" cases).
+pub fn concerns_safety(prompt: &str) -> bool {
+    let text = format!(
+        " {} ",
+        prompt
+            .to_lowercase()
+            .replace(|c: char| !c.is_alphanumeric() && c != '-', " ")
+    );
+    SAFETY_PHRASES.iter().any(|phrase| {
+        text.contains(&format!(" {phrase} ")) || text.contains(&format!(" {phrase}s "))
+    })
+}
+
 impl SafetyResources {
     /// The list shipped with Rekindle.
     pub fn builtin() -> Result<Self, InstrumentError> {

@@ -3,6 +3,7 @@
 //! checked when it is loaded; every error names the file and the field at fault.
 
 mod builtin;
+mod privacy;
 mod scoring;
 mod validate;
 

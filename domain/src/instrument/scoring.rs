@@ -105,7 +105,7 @@ pub fn answer_value(item: &Item, answer: &Answer) -> Result<i32, ScoreError> {
 }
 
 /// The value an item contributes to scores: reversed items count `lowest + highest - value`.
-fn scored_value(item: &Item, value: i32) -> f64 {
+pub(super) fn scored_value(item: &Item, value: i32) -> f64 {
     match (item.reverse, item.response.range()) {
         (true, Some((low, high))) => f64::from(low + high - value),
         _ => f64::from(value),
@@ -113,11 +113,15 @@ fn scored_value(item: &Item, value: i32) -> f64 {
 }
 
 fn combine(scoring: Scoring, values: &[f64]) -> f64 {
-    let sum: f64 = values.iter().sum();
+    combine_sum(scoring, values.iter().sum(), values.len())
+}
+
+/// A score from the sum of its `n` item values.
+pub(super) fn combine_sum(scoring: Scoring, sum: f64, n: usize) -> f64 {
     match scoring {
         Scoring::Sum => sum,
-        Scoring::Mean if values.is_empty() => 0.0,
-        Scoring::Mean => sum / values.len() as f64,
+        Scoring::Mean if n == 0 => 0.0,
+        Scoring::Mean => sum / n as f64,
     }
 }
 
@@ -155,7 +159,7 @@ pub fn score(instrument: &Instrument, answers: &Answers) -> Result<Scored, Score
     }
     let all: Vec<f64> = scored.values().copied().collect();
     let total = combine(instrument.scoring, &all);
-    let subscales: Vec<SubscaleScore> = instrument
+    let subscales: Vec<f64> = instrument
         .subscales
         .iter()
         .map(|s| {
@@ -164,20 +168,42 @@ pub fn score(instrument: &Instrument, answers: &Answers) -> Result<Scored, Score
                 .iter()
                 .filter_map(|k| scored.get(k.as_str()).copied())
                 .collect();
-            let score = combine(instrument.scoring, &values);
-            SubscaleScore {
-                key: s.key.clone(),
-                title: s.title.clone(),
-                score,
-                band: band_of(&s.bands, score),
-            }
+            combine(instrument.scoring, &values)
+        })
+        .collect();
+    let raised: Vec<bool> = instrument
+        .flags
+        .iter()
+        .map(|f| raw.get(f.item.as_str()).is_some_and(|v| *v >= f.at_least))
+        .collect();
+    Ok(assemble(instrument, total, &subscales, &raised))
+}
+
+/// A result from its scores (the total, each subscale's in order) and which of the
+/// instrument's flags were raised (in order): bands, the outcome and recommendations follow.
+pub(super) fn assemble(
+    instrument: &Instrument,
+    total: f64,
+    subscales: &[f64],
+    raised: &[bool],
+) -> Scored {
+    let subscales: Vec<SubscaleScore> = instrument
+        .subscales
+        .iter()
+        .zip(subscales)
+        .map(|(s, score)| SubscaleScore {
+            key: s.key.clone(),
+            title: s.title.clone(),
+            score: *score,
+            band: band_of(&s.bands, *score),
         })
         .collect();
     let flags: Vec<FlagHit> = instrument
         .flags
         .iter()
-        .filter(|f| raw.get(f.item.as_str()).is_some_and(|v| *v >= f.at_least))
-        .map(|f| FlagHit {
+        .zip(raised)
+        .filter(|(_, raised)| **raised)
+        .map(|(f, _)| FlagHit {
             key: f.key.clone(),
             safety: f.safety,
             message: f.message.clone(),
@@ -210,7 +236,7 @@ pub fn score(instrument: &Instrument, answers: &Answers) -> Result<Scored, Score
             actions: r.actions.clone(),
         })
         .collect();
-    Ok(result)
+    result
 }
 
 fn holds(condition: &Condition, result: &Scored) -> bool {

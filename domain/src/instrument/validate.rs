@@ -268,7 +268,16 @@ impl Instrument {
                 ));
             }
         }
-        Ok(())
+        for (i, item) in self.items.iter().enumerate() {
+            let flagged = self.flags.iter().any(|f| f.safety && f.item == item.key);
+            if crate::safety::concerns_safety(&item.prompt) && !flagged {
+                return Err(fault(
+                    format!("items[{i}]"),
+                    "this item asks about abuse or danger: give it a flag with `safety: true`, so an answer that raises it takes the private safety path",
+                ));
+            }
+        }
+        self.check_privacy()
     }
 
     fn validate_outcomes(&self) -> Result<(), Fault> {

@@ -28,6 +28,7 @@ mod health;
 mod http_hardening;
 mod idempotency;
 mod idempotency_kept;
+mod instrument_privacy;
 mod loading;
 mod node;
 mod notifications;

@@ -147,7 +147,8 @@ impl ContentMutation {
 
     /// For an organization's coaches: stores a version of an instrument it can suggest,
     /// checked by the same engine as the built-ins; a bad definition is refused with the field
-    /// at fault.
+    /// at fault, and so is one whose shared result would always tell an item's answer or that
+    /// asks about abuse or danger without a safety flag.
     async fn create_organization_instrument(
         &self,
         ctx: &Context<'_>,
