@@ -2,11 +2,12 @@
 //! zone, quiet hours, window).
 //!
 //! A ritual's occurrence belongs to a local date of its schedule and has a local time of day.
-//! Each member is reminded at that local time, on that date, in *their own* time zone, so a
+//! A schedule with a time zone is one instant for both members: each is reminded then, wherever
+//! they are. A floating schedule is each member's local time in *their own* time zone, so a
 //! member who travels is reminded at 21:00 where they are and their later reminders follow
 //! them. DESIGN.md's DST rules apply (a missing local time fires at the next valid instant, an
-//! ambiguous one at the earlier), and a reminder inside the member's quiet hours moves to the
-//! end of them.
+//! ambiguous one at the earlier), and a reminder inside the member's quiet hours (in their own
+//! zone, whatever the schedule) moves to the end of them.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -32,9 +33,11 @@ pub struct Due {
     pub fire_at: DateTime<Utc>,
 }
 
-/// The instant a schedule's occurrence on `date` falls at for a member in `tz`.
+/// The instant a schedule's occurrence on `date` falls at for a member in `tz`: the schedule's
+/// own instant, or, when it floats, its local time in `tz`.
 pub fn member_instant(schedule: &Schedule, date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    resolve_local(tz, date.and_time(schedule.local_time()))
+    let zone = schedule.in_zone(tz).tz();
+    resolve_local(zone, date.and_time(schedule.local_time()))
 }
 
 /// `at`, or the end of the quiet hours it falls into, in the member's zone.
@@ -123,8 +126,40 @@ mod tests {
     const NEW_YORK: Tz = chrono_tz::America::New_York;
 
     #[test]
-    fn each_member_is_reminded_at_the_local_time_in_their_own_zone() {
+    fn a_schedule_with_a_zone_is_one_instant_for_both_members_across_either_zones_dst() {
         let schedule = daily("21:00", LONDON);
+        // New York springs forward on 8 March, London on 29 March; a week apart either way.
+        for (m, d) in [
+            (3, 7),
+            (3, 8),
+            (3, 28),
+            (3, 29),
+            (10, 24),
+            (10, 25),
+            (11, 1),
+        ] {
+            let date = NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+            let london = at(LONDON, 2026, m, d, 21, 0);
+            assert_eq!(member_instant(&schedule, date, LONDON), london);
+            assert_eq!(member_instant(&schedule, date, NEW_YORK), london, "{date}");
+        }
+        // Quiet hours are the member's own: 16:00 in New York is inside a nap from 15:30.
+        let nap = QuietHours::parse("15:30", "16:30").unwrap();
+        let found = due_between(
+            &schedule,
+            NEW_YORK,
+            Some(nap),
+            at(LONDON, 2026, 6, 10, 20, 0),
+            at(LONDON, 2026, 6, 10, 22, 0),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].due_at, at(LONDON, 2026, 6, 10, 21, 0));
+        assert_eq!(found[0].fire_at, at(NEW_YORK, 2026, 6, 10, 16, 30));
+    }
+
+    #[test]
+    fn a_floating_schedule_reminds_each_member_at_the_local_time_in_their_own_zone() {
+        let schedule = daily("21:00", LONDON).floating(true);
         let date = NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
         assert_eq!(
             member_instant(&schedule, date, LONDON),
@@ -137,8 +172,8 @@ mod tests {
     }
 
     #[test]
-    fn reminders_keep_their_local_time_across_dst_in_both_directions() {
-        let schedule = daily("21:00", LONDON);
+    fn floating_reminders_keep_their_local_time_across_dst_in_both_directions() {
+        let schedule = daily("21:00", LONDON).floating(true);
         // London springs forward on 29 March 2026; New York on 8 March.
         for (tz, before, after) in [
             (LONDON, (3, 28), (3, 29)),
@@ -198,7 +233,8 @@ mod tests {
             LONDON,
             NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
         )
-        .unwrap();
+        .unwrap()
+        .floating(true);
         let due = at(NEW_YORK, 2026, 6, 10, 9, 0);
         let found = due_between(&schedule, NEW_YORK, None, due, due + Duration::minutes(1));
         assert_eq!(found.len(), 1);

@@ -1,7 +1,9 @@
 //! Ritual schedules as pure functions of (schedule, time zone, now).
 //!
 //! A schedule names local dates (every day, weekdays, given weekdays, every n weeks, a day of
-//! the month) and a local time of day, in an IANA time zone. DESIGN.md's rules for daylight
+//! the month) and a local time of day, in an IANA time zone. As in iCalendar (RFC 5545), a
+//! schedule with a time zone is one instant for both members; a *floating* one is each
+//! member's own local time where they are (see [`Schedule::floating`] and [`Schedule::in_zone`]). DESIGN.md's rules for daylight
 //! saving: a local time that does not exist (spring forward) fires at the next valid instant;
 //! an ambiguous one (fall back) fires once, at the earlier instant.
 
@@ -51,6 +53,8 @@ pub struct Schedule {
     local_time: NaiveTime,
     tz: Tz,
     starts_on: NaiveDate,
+    /// Each member's local time where they are, instead of one instant in `tz`.
+    floating: bool,
 }
 
 /// One planned occurrence: the local date it belongs to and the instant it fires.
@@ -145,7 +149,30 @@ impl Schedule {
             local_time,
             tz,
             starts_on,
+            floating: false,
         })
+    }
+
+    /// The same schedule, floating or not. A floating schedule's dates and weeks are still
+    /// counted in its own zone (the couple's); its occurrences for a member are at its local
+    /// time in the member's zone ([`Schedule::in_zone`]).
+    pub fn floating(mut self, floating: bool) -> Self {
+        self.floating = floating;
+        self
+    }
+
+    pub fn is_floating(&self) -> bool {
+        self.floating
+    }
+
+    /// The schedule as a member in `tz` lives it: the same one when it has a time zone (one
+    /// instant for everyone), its local times in `tz` when it floats.
+    pub fn in_zone(&self, tz: Tz) -> Self {
+        if self.floating {
+            Self { tz, ..self.clone() }
+        } else {
+            self.clone()
+        }
     }
 
     pub fn cadence(&self) -> &Cadence {

@@ -30,6 +30,9 @@ pub struct ScheduleSpec {
     pub local_time: String,
     pub timezone: String,
     pub starts_on: NaiveDate,
+    /// Each member's local time where they are (absent: one instant in `timezone`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub floating: bool,
 }
 
 fn invalid(message: impl Into<String>) -> PlanError {
@@ -106,7 +109,7 @@ impl ScheduleSpec {
         };
         let local_time = parse_hhmm(&self.local_time).map_err(|e| invalid(e.to_string()))?;
         let tz = Timezone::parse(&self.timezone).map_err(|e| invalid(e.to_string()))?;
-        Ok(Schedule::new(cadence, local_time, tz.tz(), self.starts_on)?)
+        Ok(Schedule::new(cadence, local_time, tz.tz(), self.starts_on)?.floating(self.floating))
     }
 
     /// The spec of a checked schedule (normalised: sorted, deduplicated days).
@@ -121,6 +124,7 @@ impl ScheduleSpec {
             local_time: format_hhmm(schedule.local_time()),
             timezone: schedule.tz().name().to_owned(),
             starts_on: schedule.starts_on(),
+            floating: schedule.is_floating(),
         };
         let names = |days: &[Weekday]| days.iter().map(|d| weekday_name(*d).to_owned()).collect();
         match schedule.cadence() {
@@ -173,12 +177,28 @@ pub(super) fn sample(cadence: &str) -> ScheduleSpec {
         local_time: "21:00".into(),
         timezone: "Europe/London".into(),
         starts_on: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        floating: false,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_floating_schedule_reads_back_floating_and_a_fixed_one_stores_no_flag() {
+        let floating = ScheduleSpec {
+            floating: true,
+            ..sample("daily")
+        };
+        let schedule = floating.to_schedule().unwrap();
+        assert!(schedule.is_floating());
+        assert_eq!(ScheduleSpec::from_schedule(&schedule), floating);
+        let fixed = serde_json::to_value(sample("daily")).unwrap();
+        assert!(fixed.get("floating").is_none(), "{fixed}");
+        let read: ScheduleSpec = serde_json::from_value(fixed).unwrap();
+        assert!(!read.to_schedule().unwrap().is_floating());
+    }
 
     #[test]
     fn specs_round_trip_and_refuse_what_does_not_fit_their_cadence() {

@@ -43,6 +43,7 @@ mod readiness;
 mod recommendations;
 mod reminders;
 mod request_errors;
+mod schedule_instants;
 mod schema;
 mod secrets_in_logs;
 mod sessions;

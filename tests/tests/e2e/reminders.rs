@@ -1,7 +1,8 @@
 //! Ritual reminders, end to end: the planner job on a real worker and queue, on the injected
-//! clock; each member reminded at the ritual's local time in their own zone, across DST, after
-//! their quiet hours, never for what is already logged, following them when they travel, and
-//! once however many workers run.
+//! clock; for a floating schedule each member reminded at the ritual's local time in their own
+//! zone, across DST, following them when they travel; after their quiet hours, never for what
+//! is already logged, and once however many workers run. (Schedules with a time zone, one
+//! instant for both, in `schedule_instants.rs`.)
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,24 +21,25 @@ use serde_json::{Value, json};
 const UPDATE_PROFILE: &str =
     "mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { user { timezone } } }";
 const NOTIFICATIONS: &str = "{ notifications(first: 50) { totalCount unreadCount edges { node { id kind title body data read } } } }";
-const LONDON: Tz = chrono_tz::Europe::London;
-const NEW_YORK: Tz = chrono_tz::America::New_York;
-const TOKYO: Tz = chrono_tz::Asia::Tokyo;
+pub(crate) const LONDON: Tz = chrono_tz::Europe::London;
+pub(crate) const NEW_YORK: Tz = chrono_tz::America::New_York;
+pub(crate) const TOKYO: Tz = chrono_tz::Asia::Tokyo;
 
 /// Ana (London) and Ben (New York), paired, with one daily 21:00 ritual; an app and a worker
 /// on a clock the test sets.
-struct Scene {
+pub(crate) struct Scene {
     stores: Stores,
-    clock: Arc<ManualClock>,
-    app: TestApp,
+    pub(crate) clock: Arc<ManualClock>,
+    pub(crate) app: TestApp,
     worker: TestWorker,
-    ana: Account,
-    ben: Account,
-    item: String,
+    pub(crate) ana: Account,
+    pub(crate) ben: Account,
+    pub(crate) item: String,
 }
 
 impl Scene {
-    async fn new(start: DateTime<Utc>, assignee: &str) -> Self {
+    /// Ana in London and Ben in New York, with one daily 21:00 London ritual, floating or not.
+    pub(crate) async fn new(start: DateTime<Utc>, assignee: &str, floating: bool) -> Self {
         let stores = Stores::fresh().await;
         let clock = Arc::new(ManualClock::new(start));
         let app = TestApp::spawn_on(
@@ -61,7 +63,7 @@ impl Scene {
             &plan,
             json!({
                 "ritualKey": "six_second_kiss", "assignee": assignee,
-                "schedule": { "cadence": "DAILY", "localTime": "21:00", "timezone": "Europe/London", "startsOn": starts }
+                "schedule": { "cadence": "DAILY", "localTime": "21:00", "timezone": "Europe/London", "startsOn": starts, "floating": floating }
             }),
         )
         .await["id"]
@@ -80,14 +82,14 @@ impl Scene {
     }
 
     /// Sets the clock and signs both in again (access tokens expire by the same clock).
-    async fn at(&mut self, now: DateTime<Utc>) {
+    pub(crate) async fn at(&mut self, now: DateTime<Utc>) {
         self.clock.set(now);
         self.ana = self.app.login(&self.ana.email, &self.ana.password).await;
         self.ben = self.app.login(&self.ben.email, &self.ben.password).await;
     }
 
     /// Runs the planner for `now` on the worker and waits for it to finish.
-    async fn plan(&self) {
+    pub(crate) async fn plan(&self) {
         let before = planner_runs(&self.worker).await;
         self.app
             .queue
@@ -103,13 +105,13 @@ impl Scene {
         .await;
     }
 
-    async fn reminders_of(&self, who: &Account) -> Vec<reminder::Model> {
+    pub(crate) async fn reminders_of(&self, who: &Account) -> Vec<reminder::Model> {
         reminder::for_users(&self.app.db, &[uuid_of(&who.id)])
             .await
             .unwrap()
     }
 
-    async fn stop(self) {
+    pub(crate) async fn stop(self) {
         self.worker.stop().await;
         self.app.stop().await;
         drop(self.stores);
@@ -120,7 +122,7 @@ async fn planner_runs(worker: &TestWorker) -> u64 {
     worker.jobs_done("plan_reminders").await
 }
 
-async fn set_timezone(app: &TestApp, who: &Account, tz: &str) {
+pub(crate) async fn set_timezone(app: &TestApp, who: &Account, tz: &str) {
     let body = app
         .graphql_as(
             who.token(),
@@ -132,18 +134,18 @@ async fn set_timezone(app: &TestApp, who: &Account, tz: &str) {
 }
 
 /// 21:00 on a date in a zone, as an instant.
-fn nine_pm(tz: Tz, y: i32, m: u32, d: u32) -> DateTime<Utc> {
+pub(crate) fn nine_pm(tz: Tz, y: i32, m: u32, d: u32) -> DateTime<Utc> {
     tz.with_ymd_and_hms(y, m, d, 21, 0, 0)
         .single()
         .unwrap()
         .with_timezone(&Utc)
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-async fn notifications(app: &TestApp, who: &Account) -> Vec<Value> {
+pub(crate) async fn notifications(app: &TestApp, who: &Account) -> Vec<Value> {
     let body = app.graphql_as(who.token(), NOTIFICATIONS, json!({})).await;
     assert!(error_codes(&body).is_empty(), "{body}");
     body["data"]["notifications"]["edges"]
@@ -155,8 +157,13 @@ async fn notifications(app: &TestApp, who: &Account) -> Vec<Value> {
 }
 
 #[actix_web::test]
-async fn each_member_is_reminded_at_21_00_in_their_own_zone_on_both_sides_of_dst() {
-    let mut scene = Scene::new(Utc.with_ymd_and_hms(2026, 3, 6, 12, 0, 0).unwrap(), "BOTH").await;
+async fn a_floating_schedule_reminds_each_member_at_21_00_in_their_own_zone_on_both_sides_of_dst() {
+    let mut scene = Scene::new(
+        Utc.with_ymd_and_hms(2026, 3, 6, 12, 0, 0).unwrap(),
+        "BOTH",
+        true,
+    )
+    .await;
     // New York springs forward on 8 March, London on 29 March.
     for (ben, tz, (m, d)) in [
         (true, NEW_YORK, (3, 7)),
@@ -198,7 +205,12 @@ async fn each_member_is_reminded_at_21_00_in_their_own_zone_on_both_sides_of_dst
 
 #[actix_web::test]
 async fn a_reminder_in_quiet_hours_waits_for_their_end() {
-    let mut scene = Scene::new(Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(), "BOTH").await;
+    let mut scene = Scene::new(
+        Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(),
+        "BOTH",
+        false,
+    )
+    .await;
     let body = scene
         .app
         .graphql_as(
@@ -232,6 +244,7 @@ async fn what_is_already_logged_is_not_reminded() {
         let mut scene = Scene::new(
             Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(),
             assignee,
+            true,
         )
         .await;
         // Ana logs the London occurrence of 10 June before it is due.
@@ -263,8 +276,13 @@ async fn what_is_already_logged_is_not_reminded() {
 }
 
 #[actix_web::test]
-async fn a_member_who_travels_is_reminded_in_the_zone_they_are_in() {
-    let mut scene = Scene::new(Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(), "BOTH").await;
+async fn a_member_who_travels_is_reminded_of_a_floating_schedule_in_the_zone_they_are_in() {
+    let mut scene = Scene::new(
+        Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(),
+        "BOTH",
+        true,
+    )
+    .await;
     let ny_due = nine_pm(NEW_YORK, 2026, 6, 10);
     scene.at(ny_due - chrono::Duration::minutes(5)).await;
     scene.plan().await;
@@ -293,7 +311,12 @@ async fn a_member_who_travels_is_reminded_in_the_zone_they_are_in() {
 
 #[actix_web::test]
 async fn two_workers_send_each_reminder_once_at_its_instant() {
-    let mut scene = Scene::new(Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(), "BOTH").await;
+    let mut scene = Scene::new(
+        Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(),
+        "BOTH",
+        true,
+    )
+    .await;
     let second = TestWorker::spawn_at(&scene.stores, Clock::from_source(scene.clock.clone())).await;
     let due = nine_pm(LONDON, 2026, 6, 10);
     scene.at(due - chrono::Duration::seconds(1)).await;
@@ -346,7 +369,12 @@ async fn two_workers_send_each_reminder_once_at_its_instant() {
 
 #[actix_web::test]
 async fn muted_items_and_a_spent_daily_cap_send_nothing() {
-    let mut scene = Scene::new(Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(), "BOTH").await;
+    let mut scene = Scene::new(
+        Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(),
+        "BOTH",
+        false,
+    )
+    .await;
     let prefs = "mutation($input: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $input) { preferences { dailyCap mutedPlanItems { id } } } }";
     let body = scene
         .app
@@ -397,7 +425,12 @@ async fn muted_items_and_a_spent_daily_cap_send_nothing() {
 
 #[actix_web::test]
 async fn a_reminder_whose_job_was_lost_is_queued_again_and_sent_once() {
-    let mut scene = Scene::new(Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(), "BOTH").await;
+    let mut scene = Scene::new(
+        Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(),
+        "BOTH",
+        false,
+    )
+    .await;
     let due = nine_pm(LONDON, 2026, 6, 10);
     // Planned as if by a worker that died before queueing its job.
     reminder::plan(

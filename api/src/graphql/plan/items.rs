@@ -10,6 +10,7 @@ use entities::history::{ItemRows, counted_members};
 
 use super::completions::Completion;
 use super::schedules::{Assignee, ScheduleView, Streak, unit_of};
+use crate::auth::Caller;
 use crate::auth::policy::ItemAccess;
 use crate::error::ApiError;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
@@ -99,7 +100,9 @@ impl PlanItem {
         self.0.item().created_at
     }
 
-    /// The next occurrences from now (RFC 3339 instants), skipping any while the plan is paused.
+    /// The next occurrences from now (RFC 3339 instants), skipping any while the plan is
+    /// paused: one instant for everyone, or, for a floating schedule, the schedule's local time
+    /// in the viewing member's own time zone.
     async fn next_occurrences(
         &self,
         ctx: &Context<'_>,
@@ -111,7 +114,12 @@ impl PlanItem {
         first: i32,
     ) -> Result<Vec<DateTime<Utc>>, ApiError> {
         let now = ctx.data::<AppState>()?.clock.now();
-        let schedule = self.0.item().schedule()?;
+        let mut schedule = self.0.item().schedule()?;
+        if schedule.is_floating()
+            && let Some(user) = &ctx.data::<Caller>()?.user
+        {
+            schedule = schedule.in_zone(user.account.timezone()?);
+        }
         let paused_until = self.0.plan().plan().paused_until;
         let take = usize::try_from(first).unwrap_or(5);
         Ok(schedule

@@ -122,11 +122,16 @@ pub struct ScheduleInput {
     pub nth_weekday: Option<NthWeekday>,
     /// Local time of day, "HH:MM".
     pub local_time: String,
-    /// IANA time zone; defaults to the couple's.
+    /// IANA time zone; defaults to the couple's. A schedule with a time zone is one instant
+    /// for both members (as iCalendar's are): both see it and are reminded then.
     pub timezone: Option<String>,
     /// The first day it may happen, at most 366 days before or after today; defaults to
     /// today in its time zone.
     pub starts_on: Option<NaiveDate>,
+    /// True: a floating schedule, each member's own `localTime` where they are (following
+    /// travel), not one instant; its dates and weeks still count in `timezone`. Default false.
+    #[graphql(default)]
+    pub floating: bool,
 }
 
 impl ScheduleInput {
@@ -173,6 +178,7 @@ impl ScheduleInput {
             local_time: self.local_time.clone(),
             timezone: tz.name().to_owned(),
             starts_on,
+            floating: self.floating,
         };
         let schedule = spec
             .to_schedule()
@@ -240,9 +246,15 @@ impl ScheduleView {
         domain::account::format_hhmm(self.0.local_time())
     }
 
-    /// The IANA time zone it is evaluated in.
+    /// The IANA time zone it is evaluated in: its occurrences are instants in it, unless it
+    /// floats (then only its dates and weeks are counted in it).
     async fn timezone(&self) -> &'static str {
         self.0.tz().name()
+    }
+
+    /// Whether it floats: each member's own local time where they are, not one instant.
+    async fn floating(&self) -> bool {
+        self.0.is_floating()
     }
 
     /// The first day it may happen.
