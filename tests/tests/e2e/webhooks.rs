@@ -109,6 +109,14 @@ impl Scene {
 async fn with_endpoint(app: &TestApp, url: &str) -> (String, Account, String) {
     let admin = app.create_with_role(&email("admin"), "admin").await;
     let (org, org_admin) = organization(app, &admin, "Harbor Coaching").await;
+    let made = endpoint(app, &org_admin, url).await;
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    (org, org_admin, secret)
+}
+
+/// An endpoint for every event at `url`, made by the organization's admin: its secret and the
+/// endpoint (`id`, `url`, `events`).
+async fn endpoint(app: &TestApp, org_admin: &Account, url: &str) -> Value {
     let made = app
         .graphql_as(
             org_admin.token(),
@@ -117,11 +125,7 @@ async fn with_endpoint(app: &TestApp, url: &str) -> (String, Account, String) {
         )
         .await;
     assert!(error_codes(&made).is_empty(), "{made}");
-    let secret = made["data"]["createWebhookEndpoint"]["secret"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (org, org_admin, secret)
+    made["data"]["createWebhookEndpoint"].clone()
 }
 
 /// Checks a delivery's signature the way a receiver would, without Rekindle's code: HMAC-SHA256

@@ -42,6 +42,29 @@ impl Perform for SendEmail {
     }
 }
 
+/// A new single-use link to the app's `page` for `purpose`, for the account's email and valid
+/// for `ttl`: its token is stored only as a digest.
+async fn email_link(
+    state: &JobState,
+    account: &user::Model,
+    (purpose, page): (&str, &str),
+    ttl: Duration,
+) -> Result<String, Failure> {
+    let token = secret_token::new_secret();
+    let now = state.clock.now();
+    email_token::create(
+        &state.db,
+        purpose,
+        secret_token::digest(&token),
+        account.id,
+        &account.email,
+        now,
+        now + ttl,
+    )
+    .await?;
+    Ok(state.mailer.link(page, &token))
+}
+
 async fn password_reset(state: &JobState, email: &str) -> Result<Option<Letter>, Failure> {
     let Some(account) = user::find_by_email(&state.db, email)
         .await?
@@ -49,19 +72,13 @@ async fn password_reset(state: &JobState, email: &str) -> Result<Option<Letter>,
     else {
         return Ok(None);
     };
-    let token = secret_token::new_secret();
-    let now = state.clock.now();
-    email_token::create(
-        &state.db,
-        email_token::PASSWORD_RESET,
-        secret_token::digest(&token),
-        account.id,
-        &account.email,
-        now,
-        now + RESET_TTL,
+    let link = email_link(
+        state,
+        &account,
+        (email_token::PASSWORD_RESET, "reset-password"),
+        RESET_TTL,
     )
     .await?;
-    let link = state.mailer.link("reset-password", &token);
     Ok(Some(Letter {
         to: account.email,
         subject: "Reset your Rekindle password",
@@ -80,19 +97,13 @@ async fn verification(state: &JobState, user_id: uuid::Uuid) -> Result<Option<Le
     else {
         return Ok(None);
     };
-    let token = secret_token::new_secret();
-    let now = state.clock.now();
-    email_token::create(
-        &state.db,
-        email_token::EMAIL_VERIFICATION,
-        secret_token::digest(&token),
-        account.id,
-        &account.email,
-        now,
-        now + VERIFY_TTL,
+    let link = email_link(
+        state,
+        &account,
+        (email_token::EMAIL_VERIFICATION, "verify-email"),
+        VERIFY_TTL,
     )
     .await?;
-    let link = state.mailer.link("verify-email", &token);
     Ok(Some(Letter {
         to: account.email,
         subject: "Confirm your email for Rekindle",

@@ -8,22 +8,14 @@ use std::time::Duration;
 use chrono::Utc;
 use rekindle_tests::builders::organization;
 use rekindle_tests::receiver::Receiver;
-use rekindle_tests::{Account, TestApp, email, error_codes, eventually};
+use rekindle_tests::{Account, TestApp, email, eventually};
 use serde_json::{Value, json};
 
-use super::{ALL_EVENTS, CREATE_ENDPOINT, scene};
+use super::scene;
 
 /// Makes an endpoint at `url` for the organization; answers its ID.
 async fn endpoint(app: &TestApp, org_admin: &Account, url: &str) -> String {
-    let made = app
-        .graphql_as(
-            org_admin.token(),
-            CREATE_ENDPOINT,
-            json!({ "url": url, "events": ALL_EVENTS }),
-        )
-        .await;
-    assert!(error_codes(&made).is_empty(), "{made}");
-    made["data"]["createWebhookEndpoint"]["endpoint"]["id"]
+    super::endpoint(app, org_admin, url).await["endpoint"]["id"]
         .as_str()
         .unwrap()
         .to_owned()
