@@ -104,6 +104,7 @@ function drawChart(days) {
 const OVERVIEW = `{ admin {
   stats(days: 30) { users disabledUsers activeCouples activePlans completionsPerDay { date count } }
   queues { name waiting scheduled running failed deadLettered }
+  outbox { entries oldestAt }
   failedJobs(first: 50) { totalCount edges { node { id queue attempts lastError failedAt } } }
   workers { host version startedAt lastSeenAt alive }
 } }`;
@@ -126,6 +127,11 @@ async function loadOverview() {
     for (const n of [q.waiting, q.scheduled, q.running, q.failed, q.deadLettered]) cell(row, n);
     queues.appendChild(row);
   }
+
+  $("outbox-entries").textContent = admin.outbox.entries;
+  $("outbox-oldest").textContent = admin.outbox.oldestAt
+    ? new Date(admin.outbox.oldestAt).toLocaleString()
+    : "none";
 
   const failed = $("failed-rows");
   failed.replaceChildren();

@@ -9,6 +9,5 @@ pub mod http;
 pub mod instruments;
 pub mod startup;
 pub mod state;
-pub mod webhooks;
 
 pub use startup::Application;

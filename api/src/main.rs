@@ -178,7 +178,7 @@ async fn create_organization(name: &str, owner_email: &str) -> anyhow::Result<()
     let org = graphql::organizations::create(&db, &name, owner_email, now, None)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-    let id = graphql::node::global_id(graphql::node::NodeKind::Organization, org.id);
+    let id = graphql::ids::global_id(graphql::ids::NodeKind::Organization, org.id);
     println!(
         "created organization {} (ID {}, row {})",
         org.name,

@@ -112,6 +112,7 @@ impl Application {
             documents: Arc::new(ParsedDocuments::new(settings.graphql.document_cache_bytes)),
             persisted: Arc::new(persisted),
             sockets: Default::default(),
+            writer: runtime::Writer::new(db.clone(), queue.clone(), settings.fault),
             settings: Arc::new(settings),
             db,
             queue,

@@ -16,6 +16,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
     pub queue: JobQueue,
+    /// The one write path (see [`runtime::write`]).
+    pub writer: runtime::Writer,
     pub metrics: Metrics,
     /// The built-in ritual catalog, read once at start.
     pub catalog: Arc<crate::catalog::Catalog>,

@@ -22,12 +22,28 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static {
 pub struct Queued<J> {
     pub job: J,
     pub attempt: u32,
+    /// The outbox row the job was stored in by the write that caused it: a run takes that row
+    /// first, so the job runs once however often it is handed to the queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<Uuid>,
 }
 
 impl<J> Queued<J> {
     /// A job's first run.
     pub fn first(job: J) -> Self {
-        Self { job, attempt: 1 }
+        Self {
+            job,
+            attempt: 1,
+            outbox: None,
+        }
+    }
+
+    /// The next run after this one failed.
+    pub fn again(self) -> Self {
+        Self {
+            attempt: self.attempt + 1,
+            ..self
+        }
     }
 }
 

@@ -69,7 +69,7 @@ pub struct NewAnswer<'a> {
 
 /// Stores the answer: inserted, or (when the member answered before) replaced. Answers the
 /// answer's row ID.
-pub async fn save<C: ConnectionTrait>(
+pub async fn save<C: ConnectionTrait + sea_orm::TransactionTrait>(
     db: &C,
     new: NewAnswer<'_>,
     now: DateTime<Utc>,
@@ -84,7 +84,7 @@ pub async fn save<C: ConnectionTrait>(
         answered_at: Set(now),
         updated_at: Set(now),
     };
-    match row.insert(db).await {
+    match crate::try_insert(db, row).await? {
         Ok(row) => Ok(row.id),
         Err(err) if Unique::violated_by(&err) == Some(Unique::CheckInAnswer) => {
             Entity::update_many()

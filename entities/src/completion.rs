@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::entity::prelude::*;
-use sea_orm::{QueryOrder, Set};
+use sea_orm::{QueryOrder, Set, TransactionTrait};
 
 use crate::constraint::Unique;
 
@@ -55,7 +55,7 @@ pub struct NewCompletion {
 
 /// Inserts the completion, or answers the one already stored for the same (item, occurrence,
 /// member), with `false` meaning "already there", whichever request got there first.
-pub async fn insert_once<C: ConnectionTrait>(
+pub async fn insert_once<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     new: NewCompletion,
     now: DateTime<Utc>,
@@ -70,7 +70,7 @@ pub async fn insert_once<C: ConnectionTrait>(
         note_shared: Set(new.log.note_shared),
         created_at: Set(now),
     };
-    match row.insert(db).await {
+    match crate::try_insert(db, row).await? {
         Ok(model) => Ok((model, true)),
         Err(err) if Unique::violated_by(&err) == Some(Unique::CompletionOnce) => {
             let existing = find_one(db, new.plan_item_id, new.occurrence_date, new.user_id)

@@ -176,6 +176,11 @@ pub const TABLES: &[Table] = &[
     ),
     table("audit_log", "none: operators' record (IDs only)", "kept"),
     table(
+        "outbox",
+        "none: jobs waiting to run (IDs only)",
+        "untouched: each is gone once its job ran",
+    ),
+    table(
         "job_retries",
         "none: operators' record of failed runs",
         "untouched",

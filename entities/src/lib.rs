@@ -23,6 +23,7 @@ pub mod job_retry;
 pub mod notification;
 pub mod notification_settings;
 pub mod organization;
+pub mod outbox;
 pub mod page;
 pub mod plan;
 pub mod plan_item;
@@ -43,7 +44,7 @@ pub use stored::BadRow;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 
 /// Begins a transaction that will write. On SQLite it takes the write lock at once
@@ -56,6 +57,31 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..TransactionOptions::default()
     })
     .await
+}
+
+/// Inserts `row` in a savepoint of `db`: a refused insert (a unique key taken, say) answers
+/// `Ok(Err(refusal))` and leaves the caller's transaction usable, where on PostgreSQL the
+/// failed statement would have aborted it.
+pub async fn try_insert<C, A>(
+    db: &C,
+    row: A,
+) -> Result<Result<<A::Entity as sea_orm::EntityTrait>::Model, DbErr>, DbErr>
+where
+    C: sea_orm::ConnectionTrait + TransactionTrait,
+    A: sea_orm::ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    let savepoint = db.begin().await?;
+    match row.insert(&savepoint).await {
+        Ok(model) => {
+            savepoint.commit().await?;
+            Ok(Ok(model))
+        }
+        Err(refusal) => {
+            savepoint.rollback().await?;
+            Ok(Err(refusal))
+        }
+    }
 }
 
 /// How many of `query`'s rows share each value of the text column `by` (rows counted by `id`).

@@ -36,6 +36,7 @@ mod m20261128_000029_create_idempotency_keys;
 mod m20261128_000030_create_changes;
 mod m20261128_000031_create_operations;
 mod m20261128_000032_create_data_rights;
+mod m20261205_000033_create_outbox;
 
 pub mod content;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000030_create_changes::Migration),
             Box::new(m20261128_000031_create_operations::Migration),
             Box::new(m20261128_000032_create_data_rights::Migration),
+            Box::new(m20261205_000033_create_outbox::Migration),
         ]
     }
 }

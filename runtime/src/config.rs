@@ -64,6 +64,9 @@ pub struct Settings {
     pub admin_page: bool,
     /// Where spans are exported over OTLP/HTTP (a collector's base URL); `None`: not at all.
     pub otlp_endpoint: Option<String>,
+    /// A fault the write path injects on purpose, for tests of what a crash leaves (never in
+    /// production).
+    pub fault: Option<crate::write::Fault>,
 }
 
 impl Settings {
@@ -265,6 +268,11 @@ impl Settings {
                     "REKINDLE_OTLP_ENDPOINT must be an http:// URL (a collector or agent nearby; \
                      TLS is not built in), not `{other}`"
                 ),
+            },
+            fault: match (var("FAULT").as_deref(), production) {
+                (None, _) => None,
+                (Some(_), true) => bail!("REKINDLE_FAULT is for tests and refused in production"),
+                (Some(name), false) => Some(crate::write::Fault::parse(name)?),
             },
             password_hash_concurrency: parse_num(&var, "PASSWORD_HASH_CONCURRENCY", cores)?.max(1),
             password_hash_wait: Duration::from_secs(parse_num(

@@ -45,6 +45,8 @@ pub async fn retry(
     let mut payload = dead.payload.clone();
     if let Some(object) = payload.as_object_mut() {
         object.insert("attempt".into(), 1.into());
+        // Its outbox row went with its last failure: run again, it must not look for it.
+        object.remove("outbox");
     }
     queue
         .push_json(&dead.queue, payload)

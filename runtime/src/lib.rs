@@ -13,8 +13,10 @@ pub mod secret_token;
 pub mod shutdown;
 pub mod store;
 pub mod telemetry;
+pub mod write;
 
 pub use config::Settings;
 pub use fanout::Fanout;
 pub use metrics::Metrics;
 pub use queue::JobQueue;
+pub use write::{Write, Writer};

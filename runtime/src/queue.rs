@@ -204,6 +204,31 @@ impl JobQueue {
         self.push_to(queue, payload, Duration::ZERO).await
     }
 
+    /// Enqueues stored payloads on `queue`, each due after its delay, in one round trip.
+    pub async fn push_stored(
+        &self,
+        queue: &str,
+        entries: Vec<(serde_json::Value, Duration)>,
+    ) -> anyhow::Result<()> {
+        let tasks = entries
+            .into_iter()
+            .map(|(payload, delay)| TaskBuilder::new(payload).run_after(delay).build());
+        let tasks = futures_util::stream::iter(tasks);
+        let pushed = match &self.backend {
+            Backend::Sqlite(pool) => {
+                let mut storage = SqliteStorage::<serde_json::Value>::new(pool)
+                    .with_config(apalis_sqlite::Config::default().queue(self.queue_name(queue)));
+                storage.push_all(tasks).await.map_err(|e| e.to_string())
+            }
+            Backend::Redis(conn) => {
+                let mut storage = RedisStorage::<serde_json::Value>::new(conn.clone())
+                    .with_config(apalis_redis::Config::default().queue(self.queue_name(queue)));
+                storage.push_all(tasks).await.map_err(|e| e.to_string())
+            }
+        };
+        pushed.map_err(|e| anyhow::anyhow!("pushing to {queue}: {e}"))
+    }
+
     async fn push_to<T>(&self, queue: &str, payload: T, delay: Duration) -> anyhow::Result<()>
     where
         T: Serialize + DeserializeOwned + Send + Sync + Unpin + 'static,

@@ -10,6 +10,7 @@ pub mod browser;
 pub mod builders;
 pub mod coaching;
 pub mod data_rights;
+pub mod faults;
 pub mod logs;
 pub mod proxy;
 pub mod receiver;
@@ -28,7 +29,7 @@ pub use stores::{
     PRODUCTION_ENV, Stores, TEST_JWT_SECRET, settings_from, skip, test_database_url,
     test_redis_url, url_target, url_via_port,
 };
-pub use worker::{TestWorker, WorkerProcess};
+pub use worker::{ApiProcess, TestWorker, WorkerProcess};
 
 /// The instant time-driven tests run at (with [`TestApp::spawn_at`]): a Wednesday noon UTC,
 /// in a week with no clock change, far from any hour's or day's edge, so nothing a test checks

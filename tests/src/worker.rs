@@ -167,3 +167,49 @@ pub fn jobs_done(metrics: &str, queue: &str) -> u64 {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0)
 }
+
+/// `rekindle-api` as a process of its own on the given stores, listening on a free port of
+/// loopback, its embedded worker off unless `extra` says otherwise; killed when dropped.
+pub struct ApiProcess {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    pub client: awc::Client,
+}
+
+impl ApiProcess {
+    /// Starts the binary at `program` (the e2e tests pass
+    /// `env!("CARGO_BIN_EXE_rekindle-api-under-test")`) and waits until it answers.
+    pub async fn start(program: &str, stores: &Stores, extra: &[(&str, &str)]) -> Self {
+        let port = crate::free_port();
+        let mut command = std::process::Command::new(program);
+        command
+            .envs(stores.env())
+            .env("REKINDLE_BIND", format!("127.0.0.1:{port}"))
+            .env("REKINDLE_EMBEDDED_WORKER", "false")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit());
+        for (key, value) in extra {
+            command.env(key, value);
+        }
+        let child = command.spawn().expect("the api process starts");
+        let client = awc::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .finish();
+        let base = format!("http://127.0.0.1:{port}");
+        crate::api_up(&client, &base).await;
+        Self {
+            child,
+            base,
+            client,
+        }
+    }
+}
+
+impl Drop for ApiProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

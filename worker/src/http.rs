@@ -66,6 +66,22 @@ async fn render_depths(depths: &Depths) -> anyhow::Result<String> {
             );
         }
     }
+    let outbox = entities::outbox::depth(&depths.db).await?;
+    let _ = writeln!(
+        out,
+        "# HELP rekindle_outbox_entries Jobs written with a write and not yet run (waiting to be handed to the queue, or on it)."
+    );
+    let _ = writeln!(out, "# TYPE rekindle_outbox_entries gauge");
+    let _ = writeln!(out, "rekindle_outbox_entries {}", outbox.entries);
+    let _ = writeln!(
+        out,
+        "# HELP rekindle_outbox_oldest_age_seconds Age of the oldest outbox entry, by the system's clock (0 when empty)."
+    );
+    let _ = writeln!(out, "# TYPE rekindle_outbox_oldest_age_seconds gauge");
+    let age = outbox.oldest.map_or(0.0, |at| {
+        (runtime::write::wall_now() - at).as_seconds_f64().max(0.0)
+    });
+    let _ = writeln!(out, "rekindle_outbox_oldest_age_seconds {age:.3}");
     Ok(out)
 }
 

@@ -22,6 +22,8 @@ use uuid::Uuid;
 pub struct JobState {
     pub db: DatabaseConnection,
     pub queue: JobQueue,
+    /// The one write path (see [`runtime::write`]).
+    pub writer: runtime::Writer,
     pub metrics: Metrics,
     /// Where "a notification was stored" is announced to the api's subscriptions.
     pub notifications: runtime::Fanout<domain::notification::Added>,
@@ -52,6 +54,7 @@ impl JobState {
         clock: Clock,
     ) -> anyhow::Result<Self> {
         Ok(Self {
+            writer: runtime::Writer::new(db.clone(), queue.clone(), settings.fault),
             db,
             queue,
             metrics,

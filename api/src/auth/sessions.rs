@@ -40,11 +40,11 @@ pub async fn start(
         .user_agent
         .as_ref()
         .map(|ua| ua.chars().take(USER_AGENT_MAX).collect());
-    let txn = entities::begin_write(&state.db).await?;
-    let session = session::create(&txn, user.id, user_agent, expires_at, now).await?;
+    let write = state.writer.begin(now).await?;
+    let session = session::create(&*write, user.id, user_agent, expires_at, now).await?;
     let refresh_token = new_secret();
-    refresh_token::insert(&txn, digest(&refresh_token), session.id, now).await?;
-    txn.commit().await?;
+    refresh_token::insert(&*write, digest(&refresh_token), session.id, now).await?;
+    write.commit().await?;
     issue(state, user, session, refresh_token)
 }
 
@@ -78,9 +78,9 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<IssuedTokens, A
         .await?
         .filter(|s| s.is_live(now))
         .ok_or_else(invalid_refresh_token)?;
-    let txn = entities::begin_write(&state.db).await?;
-    if !refresh_token::mark_used(&txn, &hash, now).await? {
-        txn.rollback().await?;
+    let write = state.writer.begin(now).await?;
+    if !refresh_token::mark_used(&*write, &hash, now).await? {
+        write.rollback().await?;
         session::revoke(&state.db, session.id, "refresh_token_reuse", now).await?;
         state
             .session_events
@@ -94,9 +94,9 @@ pub async fn rotate(state: &AppState, presented: &str) -> Result<IssuedTokens, A
         return Err(invalid_refresh_token());
     }
     let next = new_secret();
-    refresh_token::insert(&txn, digest(&next), session.id, now).await?;
-    session::touch(&txn, session.id, now).await?;
-    txn.commit().await?;
+    refresh_token::insert(&*write, digest(&next), session.id, now).await?;
+    session::touch(&*write, session.id, now).await?;
+    write.commit().await?;
     let user = user::find_by_id(&state.db, session.user_id)
         .await?
         .filter(|u| !u.disabled)

@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, BreakAccess};
 use crate::error::ApiError;
 use crate::graphql::changes::recorded;
-use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
 use entities::change::{Action, Audience};
 
@@ -206,9 +206,11 @@ impl BreakMutation {
             terms,
             contact_rules,
         };
-        let row = couple_break::propose(&state.db, new, state.clock.now()).await?;
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        let row = couple_break::propose(&*write, new, write.now()).await?;
+        write.change(break_changed(couple.id(), row.id, Action::Created));
+        write.commit().await?;
         let access = policy::couple_break(state, caller, row.id).await?;
-        break_changed(state, &access, Action::Created).await?;
         Ok(CoupleBreakPayload {
             couple_break: CoupleBreak(access),
         })
@@ -236,18 +238,21 @@ impl BreakMutation {
                 active.push(row.id);
             }
         }
-        let txn = entities::begin_write(&state.db).await?;
-        if !couple_break::decide(&txn, access.row().id, BreakStatus::Active, now).await? {
-            txn.rollback().await?;
+        let mut write = state.writer.begin(now).await?;
+        if !couple_break::decide(&*write, access.row().id, BreakStatus::Active, now).await? {
             return Err(BreakError::Settled("decided", "agreed to").into());
         }
         for id in active {
-            plan::pause::end_running(&txn, id, now).await?;
-            plan::pause::record(&txn, id, now, ends).await?;
-            plan::set_paused_until(&txn, id, Some(ends)).await?;
+            plan::pause::end_running(&*write, id, now).await?;
+            plan::pause::record(&*write, id, now, ends).await?;
+            plan::set_paused_until(&*write, id, Some(ends)).await?;
         }
-        txn.commit().await?;
-        break_changed(state, &access, Action::Updated).await?;
+        write.change(break_changed(
+            access.couple().id(),
+            access.row().id,
+            Action::Updated,
+        ));
+        write.commit().await?;
         Ok(CoupleBreakPayload {
             couple_break: reread(state, access).await?,
         })
@@ -265,10 +270,16 @@ impl BreakMutation {
         let access = break_for(state, caller, &input.break_id).await?;
         access.may_decide()?;
         let now = state.clock.now();
-        if !couple_break::decide(&state.db, access.row().id, BreakStatus::Declined, now).await? {
+        let mut write = state.writer.begin(now).await?;
+        if !couple_break::decide(&*write, access.row().id, BreakStatus::Declined, now).await? {
             return Err(BreakError::Settled("decided", "declined").into());
         }
-        break_changed(state, &access, Action::Updated).await?;
+        write.change(break_changed(
+            access.couple().id(),
+            access.row().id,
+            Action::Updated,
+        ));
+        write.commit().await?;
         Ok(CoupleBreakPayload {
             couple_break: reread(state, access).await?,
         })
@@ -301,25 +312,33 @@ impl BreakMutation {
             });
         }
         let user = access.couple().viewer();
-        if !couple_break::choose(&state.db, access.row(), user, input.choice.into()).await? {
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        if !couple_break::choose(&*write, access.row(), user, input.choice.into()).await? {
             return Err(ApiError::conflict("you chose already; a choice is final"));
         }
         // The partner sees that a choice was made (never which, until both chose).
-        break_changed(state, &access, Action::Updated).await?;
+        write.change(break_changed(
+            access.couple().id(),
+            access.row().id,
+            Action::Updated,
+        ));
+        write.commit().await?;
         Ok(CoupleBreakPayload {
             couple_break: reread(state, access).await?,
         })
     }
 }
 
-/// Tells the couple's changes feed that the break was proposed or changed.
-async fn break_changed(
-    state: &AppState,
-    access: &policy::BreakAccess,
+/// What the couple's changes feed says when a break was proposed or changed.
+fn break_changed(
+    couple_id: uuid::Uuid,
+    break_id: uuid::Uuid,
     action: Action,
-) -> Result<(), ApiError> {
-    let couple = Audience::Couple(access.couple().id());
-    let change = recorded(NodeKind::CoupleBreak, access.row().id, action, couple);
-    entities::change::record(&state.db, &[change], state.clock.now()).await?;
-    Ok(())
+) -> entities::change::NewChange {
+    recorded(
+        NodeKind::CoupleBreak,
+        break_id,
+        action,
+        Audience::Couple(couple_id),
+    )
 }

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use entities::change::{self, Action, Audience, NewChange};
 use uuid::Uuid;
 
-use super::node::{NodeKind, global_id};
+use super::ids::{NodeKind, global_id};
 use crate::auth::Caller;
 use crate::auth::policy::{self, ChangeAudience};
 use crate::error::{ApiError, ErrorCode};

@@ -76,22 +76,20 @@ impl CoachInviteMutation {
             .await?;
         // The link's secret is made by the worker when it sends the email; until then the
         // invitation holds the digest of a secret nobody has.
+        let mut write = state.writer.begin(state.clock.now()).await?;
         let row = invite::create(
-            &state.db,
+            &*write,
             org.organization().id,
             email.as_str(),
             secret_token::digest(&secret_token::new_secret()),
             admin.id,
-            state.clock.now(),
+            write.now(),
         )
         .await?;
-        state
-            .queue
-            .push(SendEmail {
-                email: AccountEmail::CoachInvite { invite_id: row.id },
-            })
-            .await
-            .map_err(ApiError::queue)?;
+        write.job(SendEmail {
+            email: AccountEmail::CoachInvite { invite_id: row.id },
+        })?;
+        write.commit().await?;
         Ok(InviteCoachPayload {
             email: row.email,
             expires_at: row.expires_at,
@@ -149,26 +147,32 @@ impl CoachInviteMutation {
                 })
             }
         };
-        let txn = entities::begin_write(&state.db).await?;
+        let write = state.writer.begin(now).await?;
         let coach_id = match new_account {
-            Some(new) => user::create(&txn, new, now).await?.id,
+            Some(new) => user::create(&*write, new, now).await?.id,
             None => policy::require_user(caller)?.id,
         };
-        if organization::member::of_user(&txn, coach_id)
+        if organization::member::of_user(&*write, coach_id)
             .await?
             .is_some()
         {
             return Err(ApiError::conflict("you already coach with an organization"));
         }
-        invite::accept(&txn, &hash, now)
+        invite::accept(&*write, &hash, now)
             .await?
             .ok_or_else(invalid_link)?;
-        organization::member::add(&txn, found.organization_id, coach_id, OrgRole::Coach, now)
-            .await?;
-        let org = organization::find(&txn, found.organization_id)
+        organization::member::add(
+            &*write,
+            found.organization_id,
+            coach_id,
+            OrgRole::Coach,
+            now,
+        )
+        .await?;
+        let org = organization::find(&*write, found.organization_id)
             .await?
             .ok_or_else(invalid_link)?;
-        txn.commit().await?;
+        write.commit().await?;
         Ok(AcceptCoachInvitePayload {
             organization_name: org.name,
             email: found.email,

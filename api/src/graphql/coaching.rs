@@ -20,8 +20,8 @@ use crate::error::ApiError;
 use crate::graphql::assessment::shared::{CoachAssessmentResult, SharedAssessmentResult};
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::graphql::couple::types::CoupleMember;
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::node::{NodeKind, global_id};
 use crate::graphql::organizations::{AccessScope, scopes_out};
 use crate::graphql::plan::plans::Plan;
 use crate::graphql::plan::progress::Progress;
@@ -173,32 +173,40 @@ pub async fn couple_access(
     Ok(views)
 }
 
-/// Tells the organization its access to the couple changed, and what it may read now.
+/// Tells the organization, in the write that changed its access to the couple, what it may
+/// read now: only when the couple's grants to it number `when` after the change.
 async fn tell(
-    state: &AppState,
-    couple: &CoupleAccess,
+    write: &mut runtime::Write,
+    couple_id: uuid::Uuid,
     organization_id: uuid::Uuid,
     event: EventType,
-    view: &OrganizationAccessView,
+    when: usize,
 ) -> Result<(), ApiError> {
-    let members: Vec<uuid::Uuid> = couple_member::with_users(&state.db, &[couple.id()])
+    let grants = access::grants_of_couple(&**write, couple_id)
+        .await?
+        .remove(&organization_id)
+        .unwrap_or_default();
+    if grants.len() != when {
+        return Ok(());
+    }
+    let members: Vec<uuid::Uuid> = couple_member::with_users(&**write, &[couple_id])
         .await?
         .into_iter()
         .filter(|(m, _)| m.is_current())
         .map(|(m, _)| m.user_id)
         .collect();
-    let scopes = access::effective(&view.grants, &members)?;
+    let scopes = access::effective(&grants, &members)?;
     let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
-    crate::webhooks::announce_to(
-        state,
-        &[organization_id],
-        event,
-        serde_json::json!({
-            "coupleId": global_id(NodeKind::Couple, couple.id()).as_str(),
-            "scopes": names,
-        }),
-    )
-    .await;
+    write
+        .announce_to(
+            &[organization_id],
+            event,
+            serde_json::json!({
+                "coupleId": global_id(NodeKind::Couple, couple_id).as_str(),
+                "scopes": names,
+            }),
+        )
+        .await?;
     Ok(())
 }
 

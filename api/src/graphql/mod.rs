@@ -13,6 +13,7 @@ pub mod couple;
 pub mod document;
 pub mod extensions;
 pub mod idempotency;
+pub mod ids;
 pub mod loaders;
 pub mod node;
 pub mod notifications;

@@ -20,7 +20,7 @@ use crate::auth::policy::{self, NotificationAccess};
 use crate::error::ApiError;
 use crate::graphql::account::types::QuietHours;
 use crate::graphql::connection::{PageArgs, encode_cursor};
-use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::graphql::plan::items::PlanItem;
 use crate::state::AppState;
 

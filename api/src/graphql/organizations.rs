@@ -14,7 +14,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, OrgView, OrganizationAccess};
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
-use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
 
 /// What an organization may read of a couple that granted it access.

@@ -11,7 +11,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, CoupleAccess, SummaryAccess};
 use crate::error::ApiError;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, encode_cursor};
-use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::graphql::plan::progress::CategoryShare;
 use crate::graphql::ritual::types::RitualCategory;
 use crate::state::AppState;
@@ -80,7 +80,7 @@ impl WeeklySummary {
             .members
             .iter()
             .map(|m| MemberWeek {
-                member_id: crate::graphql::node::global_id(NodeKind::User, m.member),
+                member_id: crate::graphql::ids::global_id(NodeKind::User, m.member),
                 planned: m.planned,
                 done: m.done,
             })
@@ -235,9 +235,9 @@ impl SummaryMutation {
             ));
         }
         let operator = policy::operator(caller)?;
-        let txn = entities::begin_write(&state.db).await?;
+        let write = state.writer.begin(now).await?;
         let stored = weekly_summary::build_and_store(
-            &txn,
+            &*write,
             &[(&couple, input.week_start)],
             &state.settings.streak_rules,
             true,
@@ -253,8 +253,8 @@ impl SummaryMutation {
             target_id: global_id(NodeKind::Couple, couple.id).0,
             detail: serde_json::json!({ "weekStart": input.week_start }),
         };
-        entities::audit::record(&txn, entry, now).await?;
-        txn.commit().await?;
+        entities::audit::record(&*write, entry, now).await?;
+        write.commit().await?;
         Ok(RebuildWeeklySummaryPayload {
             week_start: stored.week_start,
             built_at: stored.built_at,

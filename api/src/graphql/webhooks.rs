@@ -4,7 +4,6 @@
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use domain::jobs::DeliverWebhook;
 use entities::webhook::{self, attempt, delivery};
 
 use crate::auth::Caller;
@@ -12,7 +11,7 @@ use crate::auth::policy;
 use crate::auth::secret_token;
 use crate::error::ApiError;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
-use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
 
 /// What an endpoint may be told about.
@@ -325,16 +324,12 @@ impl WebhookMutation {
         let endpoint = webhook::find(&state.db, found.endpoint_id).await?;
         policy::managed_endpoint(&org, endpoint)
             .map_err(|_| ApiError::not_found("webhook delivery"))?;
-        let row = delivery::redeliver(&state.db, found.id, state.clock.now())
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        let row = delivery::redeliver(&*write, found.id, write.now())
             .await?
             .ok_or_else(|| ApiError::not_found("webhook delivery"))?;
-        state
-            .queue
-            .push(DeliverWebhook {
-                delivery_id: row.id,
-            })
-            .await
-            .map_err(ApiError::queue)?;
+        write.deliver([row.id])?;
+        write.commit().await?;
         Ok(RedeliverWebhookPayload {
             delivery: WebhookDelivery(row),
         })

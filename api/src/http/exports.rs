@@ -23,10 +23,10 @@ pub async fn download(state: web::Data<AppState>, token: web::Path<String>) -> H
     }
     let runtime = state.runtime.clone();
     let take = async move {
-        let txn = entities::begin_write(&state.db).await?;
+        let write = state.writer.begin(state.clock.now()).await?;
         let taken =
-            data_export::take(&txn, &secret_token::digest(&token), state.clock.now()).await?;
-        txn.commit().await?;
+            data_export::take(&*write, &secret_token::digest(&token), state.clock.now()).await?;
+        write.commit().await?;
         Ok::<_, sea_orm::DbErr>(taken)
     };
     let answer = match runtime.spawn(take.in_current_span()).await {

@@ -4,13 +4,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use domain::jobs::DeliverWebhook;
 use domain::webhook::EventType;
 use tracing::Instrument;
 
 use crate::auth::{self, policy};
 use crate::error::{ApiError, ErrorCode, error_body};
-use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
 
 pub async fn ping(
@@ -80,8 +79,9 @@ async fn send_ping(
     let data = serde_json::json!({
         "organizationId": global_id(NodeKind::Organization, org.organization().id).as_str(),
     });
+    let mut write = state.writer.begin(now).await?;
     let made = entities::webhook::enqueue_to(
-        &state.db,
+        &*write,
         vec![endpoint],
         EventType::Ping,
         |id| domain::webhook::body(id, EventType::Ping, now, &data),
@@ -92,12 +92,7 @@ async fn send_ping(
         .first()
         .map(|d| d.id)
         .ok_or_else(|| ApiError::internal(&"a ping stored no delivery"))?;
-    state
-        .queue
-        .push(DeliverWebhook {
-            delivery_id: delivery,
-        })
-        .await
-        .map_err(ApiError::queue)?;
+    write.deliver([delivery])?;
+    write.commit().await?;
     Ok(delivery)
 }

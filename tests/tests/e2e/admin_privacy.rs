@@ -288,8 +288,8 @@ async fn every_operator_field_answers_without_a_couples_content() {
         walked += 1;
     }
     assert_eq!(
-        walked, 7,
-        "stats, queues, failedJobs, workers, users, organizations, auditLog"
+        walked, 8,
+        "stats, queues, outbox, failedJobs, workers, users, organizations, auditLog"
     );
     assert!(skipped.is_empty(), "fields not walked: {skipped:?}");
 

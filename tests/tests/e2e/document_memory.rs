@@ -2,10 +2,7 @@
 //! anonymous documents that parse but are refused leaves resident memory where it was. The
 //! api runs as its own process here, so its resident memory is its own.
 
-use std::process::{Command, Stdio};
-use std::time::Duration;
-
-use rekindle_tests::{Stores, api_up, error_codes, free_port};
+use rekindle_tests::{ApiProcess, Stores, error_codes};
 use serde_json::{Value, json};
 
 const API: &str = env!("CARGO_BIN_EXE_rekindle-api-under-test");
@@ -23,21 +20,8 @@ fn resident_kib(pid: u32) -> u64 {
 #[actix_web::test]
 async fn refused_anonymous_documents_do_not_stay_in_memory() {
     let stores = Stores::fresh().await;
-    let port = free_port();
-    let mut api = Command::new(API)
-        .envs(stores.env())
-        .env("REKINDLE_BIND", format!("127.0.0.1:{port}"))
-        .env("REKINDLE_EMBEDDED_WORKER", "false")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the api starts");
-    let client = awc::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .finish();
-    let base = format!("http://127.0.0.1:{port}");
-    api_up(&client, &base).await;
+    let api = ApiProcess::start(API, &stores, &[]).await;
+    let (client, base) = (api.client.clone(), api.base.clone());
     let post = |query: String| {
         let client = client.clone();
         let url = format!("{base}/graphql");
@@ -54,7 +38,7 @@ async fn refused_anonymous_documents_do_not_stay_in_memory() {
     for _ in 0..20 {
         post("{ __typename }".to_owned()).await;
     }
-    let before = resident_kib(api.id());
+    let before = resident_kib(api.child.id());
     // Each about 16 KB, each different, each parsing into thousands of fields: refused for
     // selecting too many.
     for n in 0..300 {
@@ -66,9 +50,8 @@ async fn refused_anonymous_documents_do_not_stay_in_memory() {
             "{body}"
         );
     }
-    let after = resident_kib(api.id());
-    let _ = api.kill();
-    let _ = api.wait();
+    let after = resident_kib(api.child.id());
+    drop(api);
     let grown_mib = after.saturating_sub(before) / 1024;
     assert!(
         grown_mib < 64,

@@ -24,7 +24,7 @@ use sha2::Sha256;
 
 const CREATE_ENDPOINT: &str = "mutation($url: String!, $events: [WebhookEventType!]!) { createWebhookEndpoint(input: { url: $url, events: $events }) { secret endpoint { id url events } } }";
 const DELIVERIES: &str = "{ organization { webhookEndpoints { deliveries(first: 50) { totalCount edges { node { id event status attempts nextAttemptAt deliveredAt log { attempt statusCode latencyMs error } } } } } } }";
-const ALL_EVENTS: [&str; 5] = [
+pub(crate) const ALL_EVENTS: [&str; 5] = [
     "CONSENT_GRANTED",
     "CONSENT_REVOKED",
     "RITUAL_COMPLETED",
@@ -106,7 +106,7 @@ impl Scene {
 
 /// An organization with an endpoint for every event at `url`: the organization's ID, its
 /// admin, and the endpoint's secret.
-async fn with_endpoint(app: &TestApp, url: &str) -> (String, Account, String) {
+pub(crate) async fn with_endpoint(app: &TestApp, url: &str) -> (String, Account, String) {
     let admin = app.create_with_role(&email("admin"), "admin").await;
     let (org, org_admin) = organization(app, &admin, "Harbor Coaching").await;
     let made = endpoint(app, &org_admin, url).await;

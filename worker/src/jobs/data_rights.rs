@@ -4,7 +4,7 @@
 use domain::couple::SHARED_DATA_RETENTION_DAYS;
 use domain::data_rights::ExportStatus;
 use domain::jobs::{ApplyDataRights, BuildDataExport};
-use entities::{begin_write, data_export, data_rights, user};
+use entities::{data_export, data_rights, user};
 
 use super::{Failure, Perform};
 use crate::JobState;
@@ -51,10 +51,11 @@ impl Perform for ApplyDataRights {
         let retention = chrono::Duration::days(SHARED_DATA_RETENTION_DAYS);
         let due = user::due_for_deletion(&state.db, self.at, ACCOUNTS_PER_RUN).await?;
         for account in &due {
-            let txn = begin_write(&state.db).await?;
+            let write = state.writer.begin(state.clock.now()).await?;
             let deleted =
-                data_rights::delete_account(&txn, account.id, retention, state.clock.now()).await?;
-            txn.commit().await?;
+                data_rights::delete_account(&*write, account.id, retention, state.clock.now())
+                    .await?;
+            write.commit().await?;
             if deleted {
                 tracing::info!(user.id = %account.id, "deleted an account at its owner's request");
             }

@@ -8,6 +8,7 @@ pub mod plan_reminders;
 pub mod prune_sync_data;
 pub mod prune_worker_heartbeats;
 pub mod record_heartbeat;
+pub mod relay_outbox;
 pub mod send_email;
 pub mod send_reminder;
 pub mod uncoupling;
@@ -27,6 +28,7 @@ use domain::jobs::{
     PruneSyncData, PruneWorkerHeartbeats, Queued, RetryWebhooks, SendEmail, SendReminders,
     retry_delay,
 };
+use entities::outbox::{self, Claim};
 use entities::{dead_job, job_retry};
 use runtime::metrics::Outcome;
 use tracing::Instrument as _;
@@ -34,6 +36,8 @@ use tracing::Instrument as _;
 use crate::JobState;
 use crate::queue::{BoundedRedis, Tuning};
 
+/// Every second second: the outbox relay.
+const RELAY_SCHEDULE: &str = "*/2 * * * * *";
 /// At the top of every hour.
 const PRUNE_SCHEDULE: &str = "0 0 * * * *";
 /// At a quarter past every hour.
@@ -49,6 +53,10 @@ const DATA_RIGHTS_SCHEDULE: &str = "0 45 * * * *";
 const PLAN_REMINDERS_SCHEDULE: &str = "0 * * * * *";
 /// At 30 seconds past every minute.
 const RETRY_WEBHOOKS_SCHEDULE: &str = "30 * * * * *";
+/// How long a run holds its job's outbox row: longer than a run may take.
+const OUTBOX_LEASE: chrono::Duration = chrono::Duration::seconds(JOB_TIMEOUT.as_secs() as i64 + 15);
+/// How often a copy of a job another run holds looks again.
+const HELD_RECHECK: Duration = Duration::from_secs(4);
 /// How often an idle worker looks for queued jobs (STACK.md #3: the default is 30 s).
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// Longest a single run of a job may take before it counts as failed.
@@ -98,6 +106,28 @@ pub async fn handle<J: Perform>(
 
 /// One run of a job, and what follows from its outcome (see [`handle`]).
 async fn run<J: Perform>(queued: Queued<J>, state: Data<JobState>) -> Result<(), BoxDynError> {
+    // A job a write stored in the outbox runs only while it holds the outbox row: a copy
+    // handed over twice, or run after the job was done, leaves it alone.
+    if let Some(id) = queued.outbox {
+        // The outbox keeps the queue's time, the system's.
+        let now = runtime::write::wall_now();
+        match outbox::claim(&state.db, id, now, now + OUTBOX_LEASE).await? {
+            Claim::Taken => {}
+            Claim::Done => {
+                tracing::debug!(job.queue = J::QUEUE, outbox.id = %id, "job already run; this copy is skipped");
+                return Ok(());
+            }
+            Claim::HeldUntil(until) => {
+                // Another run holds it. Look again soon (at the latest when its hold ends): if
+                // that run finished, there is nothing left to do; if it died, this copy does
+                // the job once the hold has ended.
+                let wait = (until - now).to_std().unwrap_or_default().min(HELD_RECHECK)
+                    + Duration::from_secs(1);
+                state.queue.push_after(queued, wait).await?;
+                return Ok(());
+            }
+        }
+    }
     let started = Instant::now();
     let outcome = match tokio::time::timeout(JOB_TIMEOUT, queued.job.perform(&state)).await {
         Ok(result) => result,
@@ -109,6 +139,7 @@ async fn run<J: Perform>(queued: Queued<J>, state: Data<JobState>) -> Result<(),
     let (error, permanent) = match outcome {
         Ok(()) => {
             state.metrics.job(J::QUEUE, Outcome::Ok);
+            settle_outbox(&state, queued.outbox).await;
             return Ok(());
         }
         Err(Failure::Transient(e)) => (e, false),
@@ -125,16 +156,18 @@ async fn run<J: Perform>(queued: Queued<J>, state: Data<JobState>) -> Result<(),
             "job failed; it will run again"
         );
         state.metrics.job(J::QUEUE, Outcome::Retried);
-        let again = Queued {
-            job: queued.job,
-            attempt: queued.attempt + 1,
-        };
-        state.queue.push_after(again, delay).await?;
+        if let Some(id) = queued.outbox {
+            // Let the row go so the next run can take it; held, it waits out the lease.
+            if let Err(error) = outbox::release(&state.db, id).await {
+                tracing::warn!(job.queue = J::QUEUE, %error, "could not release an outbox row; the retry waits for its lease");
+            }
+        }
+        let attempt = queued.attempt;
+        state.queue.push_after(queued.again(), delay).await?;
         // For operators' eyes only: the job is queued again whether or not this is kept.
         let now = state.clock.now();
         let retry_at = now + chrono::Duration::from_std(delay).unwrap_or_default();
-        let kept =
-            job_retry::record(&state.db, J::QUEUE, queued.attempt, &message, now, retry_at).await;
+        let kept = job_retry::record(&state.db, J::QUEUE, attempt, &message, now, retry_at).await;
         if let Err(error) = kept {
             tracing::warn!(job.queue = J::QUEUE, %error, "could not record a job's failed run");
         }
@@ -159,7 +192,19 @@ async fn run<J: Perform>(queued: Queued<J>, state: Data<JobState>) -> Result<(),
         state.clock.now(),
     )
     .await?;
+    settle_outbox(&state, queued.outbox).await;
     Ok(())
+}
+
+/// Removes a job's outbox row once the job ran, or was kept in `dead_jobs`: no copy of it
+/// runs again. Failing that, the row stays held until its lease ends, then a copy would find
+/// it free: logged, as the job may then run once more.
+async fn settle_outbox(state: &JobState, outbox: Option<uuid::Uuid>) {
+    if let Some(id) = outbox
+        && let Err(error) = outbox::finish(&state.db, id).await
+    {
+        tracing::warn!(outbox.id = %id, %error, "could not remove a finished job's outbox row");
+    }
 }
 
 impl Perform for Ping {
@@ -195,6 +240,15 @@ pub fn monitor(
             .backend(CronScheduler::new(heartbeat.clone()))
             .data(s.clone())
             .build(record_heartbeat::run)
+    });
+
+    let (s, name) = (state.clone(), format!("{}-{suffix}", relay_outbox::NAME));
+    let relay = Schedule::from_str(RELAY_SCHEDULE)?;
+    monitor = monitor.register(move |_| {
+        WorkerBuilder::new(name.as_str())
+            .backend(CronScheduler::new(relay.clone()))
+            .data(s.clone())
+            .build(relay_outbox::run)
     });
 
     monitor = ticking::<PruneWorkerHeartbeats>(monitor, &state, &suffix, PRUNE_SCHEDULE)?;

@@ -14,7 +14,7 @@ use domain::notification::{self, Draft, Kind};
 use domain::reminder::to_remind;
 use entities::notification_settings::{self, muted};
 use entities::reminder::{self, Status};
-use entities::{begin_write, completion, couple_member, plan, plan_item, ritual, user};
+use entities::{completion, couple_member, plan, plan_item, ritual, user};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -50,9 +50,9 @@ impl Perform for SendReminders {
         }
         reminder::settle_many(&state.db, &skip, self.fire_at, Status::Skipped, now).await?;
         let ids: Vec<Uuid> = send.iter().map(|(row, _)| row.id).collect();
-        let txn = begin_write(&state.db).await?;
+        let write = state.writer.begin(now).await?;
         let settled: HashSet<Uuid> =
-            reminder::settle_many(&txn, &ids, self.fire_at, Status::Sent, now)
+            reminder::settle_many(&*write, &ids, self.fire_at, Status::Sent, now)
                 .await?
                 .into_iter()
                 .collect();
@@ -61,8 +61,8 @@ impl Perform for SendReminders {
             .filter(|(row, _)| settled.contains(&row.id))
             .map(|(_, draft)| draft.clone())
             .collect();
-        let stored = entities::notification::insert_many_once(&txn, drafts, now).await?;
-        txn.commit().await?;
+        let stored = entities::notification::insert_many_once(&*write, drafts, now).await?;
+        write.commit().await?;
         for (row, _) in send.iter().filter(|(row, _)| settled.contains(&row.id)) {
             let late = (now - row.due_at).to_std().unwrap_or_default();
             state.metrics.reminder_lateness(late);

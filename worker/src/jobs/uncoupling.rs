@@ -3,7 +3,7 @@
 //! it twice, or two workers at once, deletes nothing more.
 
 use domain::jobs::DeleteUncoupledData;
-use entities::{begin_write, couple};
+use entities::couple;
 
 use super::{Failure, Perform};
 use crate::JobState;
@@ -15,9 +15,9 @@ impl Perform for DeleteUncoupledData {
     async fn perform(&self, state: &JobState) -> Result<(), Failure> {
         let due = couple::due_for_deletion(&state.db, self.at, COUPLES_PER_RUN).await?;
         for archived in &due {
-            let txn = begin_write(&state.db).await?;
-            couple::delete_shared_data(&txn, archived.id, state.clock.now()).await?;
-            txn.commit().await?;
+            let write = state.writer.begin(state.clock.now()).await?;
+            couple::delete_shared_data(&*write, archived.id, state.clock.now()).await?;
+            write.commit().await?;
             tracing::info!(couple.id = %archived.id, "deleted an archived couple's shared data");
         }
         Ok(())

@@ -64,13 +64,15 @@ impl Perform for BuildWeeklySummaries {
             .filter_map(|(id, week)| couples.iter().find(|c| c.id == *id).map(|c| (c, *week)))
             .collect();
         let now = state.clock.now();
-        // Only the weeks this run stored are announced: a retry finds the rest built.
+        // The summaries, their notifications and their webhook events are one write. Only
+        // the weeks this run stored are announced: a retry finds the rest built.
+        let mut write = state.writer.begin(now).await?;
         let stored =
-            weekly_summary::build_and_store(&state.db, &weeks, &state.streak_rules, false, now)
+            weekly_summary::build_and_store(&*write, &weeks, &state.streak_rules, false, now)
                 .await?;
         let built: Vec<Uuid> = stored.iter().map(|s| s.couple_id).collect();
         let mut drafts = Vec::new();
-        for (member, _) in couple_member::with_users(&state.db, &built).await? {
+        for (member, _) in couple_member::with_users(&*write, &built).await? {
             if !member.is_current() {
                 continue;
             }
@@ -82,26 +84,26 @@ impl Perform for BuildWeeklySummaries {
                 ));
             }
         }
-        for row in entities::notification::insert_many_once(&state.db, drafts, now).await? {
-            super::announce::published(state, &row).await;
-        }
+        let notified = entities::notification::insert_many_once(&*write, drafts, now).await?;
         // Coaching platforms granted `progress` hear that the week is summed up: only couples
         // that granted any organization anything are looked at further (one statement).
-        let granting = entities::access::couples_with_grants(&state.db, &built).await?;
+        let granting = entities::access::couples_with_grants(&*write, &built).await?;
         for summary in stored.iter().filter(|s| granting.contains(&s.couple_id)) {
-            super::webhooks::announce(
-                &state.db,
-                &state.queue,
-                summary.couple_id,
-                domain::organization::Scope::Progress,
-                domain::webhook::EventType::WeeklySummaryReady,
-                serde_json::json!({
-                    "coupleId": couple_global_id(summary.couple_id),
-                    "weekStart": summary.week_start,
-                }),
-                now,
-            )
-            .await;
+            write
+                .announce(
+                    summary.couple_id,
+                    domain::organization::Scope::Progress,
+                    domain::webhook::EventType::WeeklySummaryReady,
+                    serde_json::json!({
+                        "coupleId": couple_global_id(summary.couple_id),
+                        "weekStart": summary.week_start,
+                    }),
+                )
+                .await?;
+        }
+        write.commit().await?;
+        for row in &notified {
+            super::announce::published(state, row).await;
         }
         Ok(())
     }

@@ -135,24 +135,22 @@ impl DataRightsMutation {
         confirm_password(state, client, caller, &input.password, "export_my_data").await?;
         let token = secret_token::new_secret();
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
+        let mut write = state.writer.begin(now).await?;
         let export = data_export::request(
-            &txn,
+            &*write,
             caller.id,
             secret_token::digest(&token),
             now,
             export_expires(now),
         )
         .await?;
-        txn.commit().await?;
-        // Queued again while pending: if an earlier push was lost, this one builds it (a
-        // build that finds it done does nothing).
+        // Asked again while pending (a build that finds it done does nothing).
         if export.status(now) == ExportStatus::Pending {
-            let job = BuildDataExport {
+            write.job(BuildDataExport {
                 export_id: export.id,
-            };
-            state.queue.push(job).await.map_err(ApiError::queue)?;
+            })?;
         }
+        write.commit().await?;
         Ok(ExportMyDataPayload {
             export: DataExport::new(export, now),
             download_path: format!("/exports/{token}"),

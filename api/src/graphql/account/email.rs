@@ -124,13 +124,13 @@ impl EmailMutation {
             .filter(|a| !a.disabled && a.email == token.email)
             .ok_or_else(invalid_link)?;
         let hash = state.hasher.hash(password.expose()).await?;
-        let txn = entities::begin_write(&state.db).await?;
-        let account = user::set_password_hash(&txn, account, hash, now).await?;
-        user::mark_email_verified(&txn, account.id, &token.email, now).await?;
-        email_token::spend_all(&txn, email_token::PASSWORD_RESET, account.id, now).await?;
+        let write = state.writer.begin(now).await?;
+        let account = user::set_password_hash(&*write, account, hash, now).await?;
+        user::mark_email_verified(&*write, account.id, &token.email, now).await?;
+        email_token::spend_all(&*write, email_token::PASSWORD_RESET, account.id, now).await?;
         let ended =
-            session::revoke_all_for_user(&txn, account.id, None, "password_reset", now).await?;
-        txn.commit().await?;
+            session::revoke_all_for_user(&*write, account.id, None, "password_reset", now).await?;
+        write.commit().await?;
         state
             .session_events
             .publish(SessionsEnded::all_of(account.id, None))

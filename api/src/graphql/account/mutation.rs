@@ -14,7 +14,7 @@ use crate::auth::sessions::{self, IssuedTokens};
 use crate::auth::{Caller, ClientInfo, confirm_password, policy};
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::changes::recorded;
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::state::AppState;
 use entities::change::{Action, Audience};
 
@@ -292,24 +292,24 @@ impl AccountMutation {
         let current = caller.account.clone();
         let hash = state.hasher.hash(password.expose()).await?;
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        let updated = user::set_password_hash(&txn, current, hash, now).await?;
+        let write = state.writer.begin(now).await?;
+        let updated = user::set_password_hash(&*write, current, hash, now).await?;
         entities::email_token::spend_all(
-            &txn,
+            &*write,
             entities::email_token::PASSWORD_RESET,
             caller.id,
             now,
         )
         .await?;
         let revoked_sessions = session::revoke_all_for_user(
-            &txn,
+            &*write,
             caller.id,
             Some(caller.session_id),
             "password_changed",
             now,
         )
         .await?;
-        txn.commit().await?;
+        write.commit().await?;
         state
             .session_events
             .publish(SessionsEnded::all_of(caller.id, Some(caller.session_id)))
@@ -354,14 +354,14 @@ impl AccountMutation {
             .couple()
             .map_or(Audience::Member(audience.user()), Audience::Couple);
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        let updated = user::update_profile(&txn, current, change, now).await?;
+        let mut write = state.writer.begin(now).await?;
+        let updated = user::update_profile(&*write, current, change, now).await?;
         if moves_reminders {
-            reminder::forget_scheduled_for_user(&txn, updated.id).await?;
+            reminder::forget_scheduled_for_user(&*write, updated.id).await?;
         }
         let changed = recorded(NodeKind::User, updated.id, Action::Updated, seen_by);
-        entities::change::record(&txn, &[changed], now).await?;
-        txn.commit().await?;
+        write.changes([changed]);
+        write.commit().await?;
         Ok(UpdateProfilePayload {
             user: User::new(policy::signed_in_account(updated)),
         })

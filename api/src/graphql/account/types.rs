@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, AccountAccess, SessionAccess};
 use crate::error::ApiError;
 use crate::graphql::couple::types::Couple;
-use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::state::AppState;
 
 /// What a user may do beyond their own couple's data.

@@ -14,11 +14,12 @@ use crate::auth::policy::{self, OperatorAccess};
 use crate::error::ApiError;
 use crate::graphql::account::types::Role;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
-use crate::graphql::node::{NodeKind, decode_global_id, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_global_id, decode_id_of};
 use crate::graphql::organizations::Organization;
 use crate::state::AppState;
 use types::{
-    AuditEntry, DayCount, FailedJob, ManagedAccount, QueueState, ServiceStats, WorkerStatus,
+    AuditEntry, DayCount, FailedJob, ManagedAccount, OutboxState, QueueState, ServiceStats,
+    WorkerStatus,
 };
 
 type Page<T> = Connection<String, T, ConnectionTotals, EmptyFields>;
@@ -100,6 +101,16 @@ impl Admin {
                 dead_lettered: s.dead_lettered,
             })
             .collect())
+    }
+
+    /// The outbox's depth: jobs written with their writes and not yet run.
+    async fn outbox(&self, ctx: &Context<'_>) -> Result<OutboxState, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let depth = entities::outbox::depth(&state.db).await?;
+        Ok(OutboxState {
+            entries: depth.entries,
+            oldest_at: depth.oldest,
+        })
     }
 
     /// Jobs that failed every attempt and wait for an operator, newest first.

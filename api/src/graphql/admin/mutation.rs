@@ -13,7 +13,7 @@ use crate::auth::policy::{self, OperatorAccess};
 use crate::auth::session_events::SessionsEnded;
 use crate::error::ApiError;
 use crate::graphql::account::types::Role;
-use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
 use runtime::failures::Retry;
 
@@ -150,15 +150,15 @@ impl AdminMutation {
         let operator = policy::operator(ctx.data::<Caller>()?)?;
         let id = decode_id_of(&input.failed_job_id, NodeKind::FailedJob, "failed job")?;
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        let job = dead_job::find(&txn, id)
+        let write = state.writer.begin(now).await?;
+        let job = dead_job::find(&*write, id)
             .await?
             .ok_or_else(|| ApiError::not_found("failed job"))?;
-        if job.retried_at.is_some() || !dead_job::discard(&txn, id, now).await? {
+        if job.retried_at.is_some() || !dead_job::discard(&*write, id, now).await? {
             return Err(already_settled());
         }
-        audit::record(&txn, job_entry(&operator, "failed_job.discard", id), now).await?;
-        txn.commit().await?;
+        audit::record(&*write, job_entry(&operator, "failed_job.discard", id), now).await?;
+        write.commit().await?;
         Ok(DiscardFailedJobPayload {
             failed_job: FailedJob(dead_job::Model {
                 discarded_at: Some(now),
@@ -203,16 +203,16 @@ impl AdminMutation {
     ) -> Result<EnableUserPayload, ApiError> {
         let (state, operator, id) = acting_on(ctx, &input.user_id)?;
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        policy::managed_account(&txn, &operator, id).await?;
-        user::set_disabled(&txn, id, false).await?;
+        let write = state.writer.begin(now).await?;
+        policy::managed_account(&*write, &operator, id).await?;
+        user::set_disabled(&*write, id, false).await?;
         audit::record(
-            &txn,
+            &*write,
             user_entry(&operator, "user.enable", id, json!({})),
             now,
         )
         .await?;
-        txn.commit().await?;
+        write.commit().await?;
         Ok(EnableUserPayload {
             user: managed(state, id).await?,
         })
@@ -228,18 +228,18 @@ impl AdminMutation {
     ) -> Result<RevokeUserSessionsPayload, ApiError> {
         let (state, operator, id) = acting_on(ctx, &input.user_id)?;
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        policy::managed_account(&txn, &operator, id).await?;
+        let write = state.writer.begin(now).await?;
+        policy::managed_account(&*write, &operator, id).await?;
         let ended =
-            session::revoke_all_for_user(&txn, id, None, "revoked_by_operator", now).await?;
+            session::revoke_all_for_user(&*write, id, None, "revoked_by_operator", now).await?;
         let entry = user_entry(
             &operator,
             "user.revoke_sessions",
             id,
             json!({ "endedSessions": ended }),
         );
-        audit::record(&txn, entry, now).await?;
-        txn.commit().await?;
+        audit::record(&*write, entry, now).await?;
+        write.commit().await?;
         state
             .session_events
             .publish(SessionsEnded::all_of(id, None))
@@ -262,19 +262,19 @@ impl AdminMutation {
         let (state, operator, id) = acting_on(ctx, &input.user_id)?;
         let role: domain::account::Role = input.role.into();
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        let (account, standing) = policy::managed_account(&txn, &operator, id).await?;
+        let write = state.writer.begin(now).await?;
+        let (account, standing) = policy::managed_account(&*write, &operator, id).await?;
         if operations::change_role(standing, role).map_err(refused)? {
-            user::set_role(&txn, id, role, now).await?;
+            user::set_role(&*write, id, role, now).await?;
             let detail = json!({ "from": account.role, "to": role.as_str() });
             audit::record(
-                &txn,
+                &*write,
                 user_entry(&operator, "user.change_role", id, detail),
                 now,
             )
             .await?;
         }
-        txn.commit().await?;
+        write.commit().await?;
         Ok(ChangeUserRolePayload {
             user: managed(state, id).await?,
         })

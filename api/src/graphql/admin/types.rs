@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::graphql::account::types::Role;
-use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::ids::{NodeKind, global_id};
 
 /// Counts over the whole service, read now: aggregates only.
 #[derive(SimpleObject)]
@@ -51,6 +51,16 @@ pub struct QueueState {
     pub failed: u64,
     /// Jobs that failed every attempt and wait for an operator to retry or discard them.
     pub dead_lettered: u64,
+}
+
+/// The outbox: jobs written with the writes that caused them and not yet run.
+#[derive(SimpleObject)]
+pub struct OutboxState {
+    /// Entries waiting to be handed to the queue, or handed over and not yet run.
+    pub entries: u64,
+    /// When the oldest entry was written (null when there is none). Minutes old means jobs
+    /// are not being run: look at the workers.
+    pub oldest_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A job that failed every attempt (dead-lettered), awaiting an operator.

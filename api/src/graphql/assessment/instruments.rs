@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Enum, ID, Object, SimpleObject};
 use domain::instrument::{self as engine, Direction, Response};
 
-use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::instruments::StoredInstrument;
 
 /// How an item is answered.

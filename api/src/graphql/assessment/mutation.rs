@@ -10,7 +10,7 @@ use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::changes::{partners_of, recorded};
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::state::AppState;
 use entities::change::{self, Action, Audience};
 
@@ -162,22 +162,22 @@ impl AssessmentMutation {
         let row = match assessment::in_progress(&state.db, owner, &input.instrument_key).await? {
             Some(unfinished) if unfinished.instrument_id == instrument.id => unfinished,
             _ => {
-                let now = state.clock.now();
+                let mut write = state.writer.begin(state.clock.now()).await?;
                 let started = assessment::start(
-                    &state.db,
+                    &*write,
                     owner,
                     instrument.id,
                     &instrument.definition.key,
-                    now,
+                    write.now(),
                 )
                 .await?;
-                let made = recorded(
+                write.change(recorded(
                     NodeKind::Assessment,
                     started.id,
                     Action::Created,
                     Audience::Member(owner),
-                );
-                change::record(&state.db, &[made], now).await?;
+                ));
+                write.commit().await?;
                 started
             }
         };
@@ -214,13 +214,13 @@ impl AssessmentMutation {
             answer_value(item, &answer)?;
             answers.insert(key, answer);
         }
-        let now = state.clock.now();
-        if !assessment::save_answers(&state.db, id, &answers, now).await? {
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        if !assessment::save_answers(&*write, id, &answers, write.now()).await? {
             return Err(already_submitted());
         }
         let owner = Audience::Member(access.row().user_id);
-        let changed = recorded(NodeKind::Assessment, id, Action::Updated, owner);
-        change::record(&state.db, &[changed], now).await?;
+        write.change(recorded(NodeKind::Assessment, id, Action::Updated, owner));
+        write.commit().await?;
         let row = assessment::find_owned(&state.db, id, access.row().user_id)
             .await?
             .ok_or_else(|| ApiError::not_found("assessment"))?;
@@ -253,15 +253,15 @@ impl AssessmentMutation {
                 .map(|before| reliable_change(&instrument.definition, before, scored.total));
             let record = ResultRecord { scored, change };
             // Lost to a concurrent submit: that one's result stands and is answered below.
-            let now = state.clock.now();
-            assessment::submit(&state.db, id, &record, now).await?;
-            let changed = recorded(
+            let mut write = state.writer.begin(state.clock.now()).await?;
+            assessment::submit(&*write, id, &record, write.now()).await?;
+            write.change(recorded(
                 NodeKind::Assessment,
                 id,
                 Action::Updated,
                 Audience::Member(owner),
-            );
-            change::record(&state.db, &[changed], now).await?;
+            ));
+            write.commit().await?;
         }
         let row = assessment::find_owned(&state.db, id, owner)
             .await?
@@ -292,11 +292,12 @@ impl AssessmentMutation {
             .ok_or_else(|| {
                 ApiError::bad_input("join a couple first: results are shared with it")
             })?;
-        let now = state.clock.now();
-        let row = assessment::set_shared(&state.db, id, Some(couple.id()), now).await?;
-        let changes = shared_changes(state, id, access.row().user_id, couple.id()).await?;
-        change::record(&state.db, &changes, now).await?;
-        announce_shared(state, couple.id(), &row).await?;
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        let row = assessment::set_shared(&*write, id, Some(couple.id()), write.now()).await?;
+        let changes = shared_changes(&write, id, access.row().user_id, couple.id()).await?;
+        write.changes(changes);
+        announce_shared(state, &mut write, couple.id(), &row).await?;
+        write.commit().await?;
         Ok(ShareAssessmentResultPayload {
             assessment: updated(access, row)?,
         })
@@ -313,12 +314,12 @@ impl AssessmentMutation {
         let caller = ctx.data::<Caller>()?;
         let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
         let access = policy::own_assessment(state, caller, id).await?;
-        let now = state.clock.now();
         let owner = access.row().user_id;
         let was_shared_with = access.row().shared_with_couple;
-        let row = assessment::set_shared(&state.db, id, None, now).await?;
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        let row = assessment::set_shared(&*write, id, None, write.now()).await?;
         let changes = match was_shared_with {
-            Some(couple) => shared_changes(state, id, owner, couple).await?,
+            Some(couple) => shared_changes(&write, id, owner, couple).await?,
             None => vec![recorded(
                 NodeKind::Assessment,
                 id,
@@ -326,7 +327,8 @@ impl AssessmentMutation {
                 Audience::Member(owner),
             )],
         };
-        change::record(&state.db, &changes, now).await?;
+        write.changes(changes);
+        write.commit().await?;
         Ok(UnshareAssessmentResultPayload {
             assessment: updated(access, row)?,
         })
@@ -336,7 +338,7 @@ impl AssessmentMutation {
 /// What sharing or unsharing a result changes: the owner's assessment, and for the partner the
 /// couple's shared results (the partner never gets the assessment's ID).
 async fn shared_changes(
-    state: &AppState,
+    write: &runtime::Write,
     id: uuid::Uuid,
     owner: uuid::Uuid,
     couple: uuid::Uuid,
@@ -347,7 +349,7 @@ async fn shared_changes(
         Action::Updated,
         Audience::Member(owner),
     )];
-    for partner in partners_of(&state.db, couple, owner).await? {
+    for partner in partners_of(&**write, couple, owner).await? {
         changes.push(recorded(NodeKind::Couple, couple, Action::Updated, partner));
     }
     Ok(changes)
@@ -357,6 +359,7 @@ async fn shared_changes(
 /// instrument and the band, nothing else (a safety result is never shared at all).
 async fn announce_shared(
     state: &AppState,
+    write: &mut runtime::Write,
     couple_id: uuid::Uuid,
     row: &assessment::Model,
 ) -> Result<(), ApiError> {
@@ -368,17 +371,17 @@ async fn announce_shared(
         .record()?
         .and_then(|record| record.scored.band)
         .map(|band| band.key);
-    crate::webhooks::announce(
-        state,
-        couple_id,
-        domain::organization::Scope::AssessmentResults,
-        domain::webhook::EventType::AssessmentCompleted,
-        serde_json::json!({
-            "coupleId": crate::graphql::node::global_id(NodeKind::Couple, couple_id).as_str(),
-            "instrumentKey": instrument.definition.key,
-            "band": band,
-        }),
-    )
-    .await;
+    write
+        .announce(
+            couple_id,
+            domain::organization::Scope::AssessmentResults,
+            domain::webhook::EventType::AssessmentCompleted,
+            serde_json::json!({
+                "coupleId": crate::graphql::ids::global_id(NodeKind::Couple, couple_id).as_str(),
+                "instrumentKey": instrument.definition.key,
+                "band": band,
+            }),
+        )
+        .await?;
     Ok(())
 }

@@ -13,8 +13,8 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, CoupleAccess};
 use crate::error::ApiError;
 use crate::graphql::changes::recorded;
+use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::node::{NodeKind, decode_id_of};
 use crate::graphql::plan::item_mutation::assignee_from;
 use crate::graphql::plan::items::PlanItem;
 use crate::graphql::plan::schedules::{Assignee, ScheduleInput};
@@ -311,19 +311,20 @@ impl RecommendMutation {
             .await?;
             prepared.push((chosen.ritual_key.clone(), spec, assignee));
         }
-        let txn = entities::begin_write(&state.db).await?;
+        let mut write = state.writer.begin(now).await?;
         let mut created = Vec::new();
         for (key, schedule, assignee) in prepared {
-            let ritual_id = ritual::find_by_key(&txn, &key, ritual::Viewer::of_couple(couple.id()))
-                .await?
-                .ok_or_else(|| ApiError::not_found("ritual"))?
-                .id;
+            let ritual_id =
+                ritual::find_by_key(&*write, &key, ritual::Viewer::of_couple(couple.id()))
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("ritual"))?
+                    .id;
             let fields = plan_item::Fields {
                 ritual_id,
                 schedule,
                 assignee,
             };
-            created.push(plan_item::create(&txn, plan.plan().id, fields, now).await?);
+            created.push(plan_item::create(&*write, plan.plan().id, fields, now).await?);
         }
         let changes: Vec<_> = created
             .iter()
@@ -332,8 +333,8 @@ impl RecommendMutation {
                 recorded(NodeKind::PlanItem, item.id, Action::Created, couple)
             })
             .collect();
-        entities::change::record(&txn, &changes, now).await?;
-        txn.commit().await?;
+        write.changes(changes);
+        write.commit().await?;
         let mut items = Vec::new();
         for item in created {
             let access = plan

@@ -9,7 +9,7 @@ use domain::instrument::{self as engine, Answer, ResultRecord};
 use super::instruments::InstrumentNode;
 use crate::auth::policy::AssessmentAccess;
 use crate::error::ApiError;
-use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::graphql::resources::{SupportResource, resources_for};
 use crate::graphql::ritual::types::{Ritual, RitualCategory};
 use crate::instruments::StoredInstrument;

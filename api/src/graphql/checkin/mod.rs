@@ -148,13 +148,13 @@ impl CheckInMutation {
             prompt_key: prompt_for(date).key,
             answer: &answer,
         };
-        let saved = check_in::save(&state.db, new, state.clock.now()).await?;
-        // Every save asks; the partner is told once (the notification's dedupe key), so a
-        // retry after a failed push still tells them.
-        let job = AnnounceCheckIn {
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        let saved = check_in::save(&*write, new, write.now()).await?;
+        // Every save asks; the partner is told once (the notification's dedupe key).
+        write.job(AnnounceCheckIn {
             check_in_answer_id: saved,
-        };
-        state.queue.push(job).await.map_err(ApiError::queue)?;
+        })?;
+        write.commit().await?;
         let after = policy::readable_check_in(state, caller, Some(date)).await?;
         Ok(AnswerCheckInPayload {
             check_in: CheckIn(after),

@@ -7,7 +7,7 @@ use entities::{access, organization};
 use crate::auth::Caller;
 use crate::auth::policy::{self, CoupleAccess};
 use crate::error::ApiError;
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::graphql::organizations::{AccessScope, scopes_in};
 use crate::state::AppState;
 
@@ -87,15 +87,20 @@ impl CoachingMutation {
                 "grant at least one scope, or revoke the organization's access",
             ));
         }
-        let txn = entities::begin_write(&state.db).await?;
-        existing_organization(&txn, org_id).await?;
-        access::grant(&txn, couple.id(), org_id, user, &scopes, state.clock.now()).await?;
-        txn.commit().await?;
-        let view = access_to(state, &couple, org_id).await?;
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        existing_organization(&*write, org_id).await?;
+        access::grant(&*write, couple.id(), org_id, user, &scopes, write.now()).await?;
         // The organization hears of the couple only once both granted it something.
-        if view.grants.len() == 2 {
-            tell(state, &couple, org_id, EventType::ConsentGranted, &view).await?;
-        }
+        tell(
+            &mut write,
+            couple.id(),
+            org_id,
+            EventType::ConsentGranted,
+            2,
+        )
+        .await?;
+        write.commit().await?;
+        let view = access_to(state, &couple, org_id).await?;
         Ok(GrantOrganizationAccessPayload { access: view })
     }
 
@@ -109,15 +114,22 @@ impl CoachingMutation {
     ) -> Result<RevokeOrganizationAccessPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let (couple, user, org_id) = consenting(ctx, &input.organization_id).await?;
-        let txn = entities::begin_write(&state.db).await?;
-        existing_organization(&txn, org_id).await?;
-        let revoked = access::revoke(&txn, couple.id(), org_id, user, state.clock.now()).await?;
-        txn.commit().await?;
-        let view = access_to(state, &couple, org_id).await?;
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        existing_organization(&*write, org_id).await?;
+        let revoked = access::revoke(&*write, couple.id(), org_id, user, write.now()).await?;
         // It knew of the couple only if the partner's grant stood beside the one taken back.
-        if revoked && view.grants.len() == 1 {
-            tell(state, &couple, org_id, EventType::ConsentRevoked, &view).await?;
+        if revoked {
+            tell(
+                &mut write,
+                couple.id(),
+                org_id,
+                EventType::ConsentRevoked,
+                1,
+            )
+            .await?;
         }
+        write.commit().await?;
+        let view = access_to(state, &couple, org_id).await?;
         Ok(RevokeOrganizationAccessPayload { access: view })
     }
 }

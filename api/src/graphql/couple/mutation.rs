@@ -16,9 +16,9 @@ use crate::auth::secret_token::{digest, random_bytes};
 use crate::auth::{Caller, ClientInfo};
 use crate::error::ApiError;
 use crate::graphql::changes::recorded;
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::state::AppState;
-use entities::change::{self, Action, Audience};
+use entities::change::{Action, Audience};
 
 /// A new couple's profile.
 #[derive(InputObject)]
@@ -176,17 +176,17 @@ impl CoupleMutation {
         {
             return Err(ApiError::already(Unique::ActiveMembership));
         }
-        let txn = entities::begin_write(&state.db).await?;
-        let created = couple::create(&txn, me.id, profile, now).await?;
-        let invite = new_invite(&txn, created.id, me.id, now).await?;
+        let mut write = state.writer.begin(now).await?;
+        let created = couple::create(&*write, me.id, profile, now).await?;
+        let invite = new_invite(&*write, created.id, me.id, now).await?;
         let made = recorded(
             NodeKind::Couple,
             created.id,
             Action::Created,
             Audience::Couple(created.id),
         );
-        change::record(&txn, &[made], now).await?;
-        txn.commit().await?;
+        write.changes([made]);
+        write.commit().await?;
         tracing::info!(couple.id = %created.id, "couple created");
         Ok(CreateCouplePayload {
             couple: Couple::new(policy::joined_couple(caller, created)),
@@ -233,24 +233,24 @@ impl CoupleMutation {
         };
         let code = InviteCode::parse(&input.code).map_err(|_| no_invite())?;
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        let claimed = invite::claim(&txn, &digest(code.as_str()), caller.id, now)
+        let mut write = state.writer.begin(now).await?;
+        let claimed = invite::claim(&*write, &digest(code.as_str()), caller.id, now)
             .await?
             .ok_or_else(no_invite)?;
-        let target = couple::find(&txn, claimed.couple_id)
+        let target = couple::find(&*write, claimed.couple_id)
             .await?
             .ok_or_else(no_invite)?;
         if !target.is_active()? {
             return Err(no_invite());
         }
-        if couple_member::active_for_user(&txn, caller.id)
+        if couple_member::active_for_user(&*write, caller.id)
             .await?
             .is_some()
         {
             return Err(ApiError::already(Unique::ActiveMembership));
         }
-        check_room(couple_member::count_current(&txn, target.id).await?)?;
-        couple_member::join(&txn, target.id, caller.id, now).await?;
+        check_room(couple_member::count_current(&*write, target.id).await?)?;
+        couple_member::join(&*write, target.id, caller.id, now).await?;
         let changes = [
             recorded(
                 NodeKind::Couple,
@@ -265,8 +265,8 @@ impl CoupleMutation {
                 Audience::Couple(target.id),
             ),
         ];
-        change::record(&txn, &changes, now).await?;
-        txn.commit().await?;
+        write.changes(changes);
+        write.commit().await?;
         tracing::info!(couple.id = %target.id, user.id = %caller.id, "partner joined");
         Ok(JoinCouplePayload {
             couple: Couple::new(policy::joined_couple(caller, target)),
@@ -305,16 +305,16 @@ impl CoupleMutation {
             },
         };
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        let updated = couple::update_profile(&txn, current, profile, now).await?;
+        let mut write = state.writer.begin(now).await?;
+        let updated = couple::update_profile(&*write, current, profile, now).await?;
         let changed = recorded(
             NodeKind::Couple,
             updated.id,
             Action::Updated,
             Audience::Couple(updated.id),
         );
-        change::record(&txn, &[changed], now).await?;
-        txn.commit().await?;
+        write.changes([changed]);
+        write.commit().await?;
         let access = access
             .updated(updated)
             .ok_or_else(|| ApiError::internal(&"a couple changed its ID"))?;
@@ -337,8 +337,8 @@ impl CoupleMutation {
         let current = policy::writable_couple(state, caller, couple_id).await?;
         let now = state.clock.now();
         let delete_after = now + chrono::Duration::days(SHARED_DATA_RETENTION_DAYS);
-        let txn = entities::begin_write(&state.db).await?;
-        let members = couple::uncouple(&txn, current.id(), delete_after, now).await?;
+        let mut write = state.writer.begin(now).await?;
+        let members = couple::uncouple(&*write, current.id(), delete_after, now).await?;
         // Each member is told on their own: neither follows the couple's changes any more.
         let changes: Vec<_> = members
             .into_iter()
@@ -351,8 +351,8 @@ impl CoupleMutation {
                 )
             })
             .collect();
-        change::record(&txn, &changes, now).await?;
-        txn.commit().await?;
+        write.changes(changes);
+        write.commit().await?;
         tracing::info!(couple.id = %current.id(), "couple archived");
         // The caller's couple was read before they left it: decide again from the store.
         let access = policy::reread_couple(state, caller, couple_id).await?;

@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::ApiError;
 use crate::graphql::changes::recorded;
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::state::AppState;
 use entities::change::{Action, Audience};
 
@@ -78,10 +78,10 @@ impl NotificationMutation {
             (Some(ids), false) => Some(decode_ids(&ids, NodeKind::Notification, "notification")?),
         };
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
+        let mut write = state.writer.begin(now).await?;
         // Only what changes gets a change row: the member's own notifications still unread.
-        let touched = notification::unread_among(&txn, owner, ids.as_deref()).await?;
-        let marked = notification::mark_read(&txn, owner, Some(&touched), now).await?;
+        let touched = notification::unread_among(&*write, owner, ids.as_deref()).await?;
+        let marked = notification::mark_read(&*write, owner, Some(&touched), now).await?;
         let changes: Vec<_> = touched
             .iter()
             .map(|id| {
@@ -93,8 +93,8 @@ impl NotificationMutation {
                 )
             })
             .collect();
-        entities::change::record(&txn, &changes, now).await?;
-        txn.commit().await?;
+        write.changes(changes);
+        write.commit().await?;
         let unread_count = notification::unread_count(&state.db, owner).await?;
         Ok(MarkNotificationsReadPayload {
             marked,
@@ -134,17 +134,17 @@ impl NotificationMutation {
             policy::mutable_item(state, caller, *id).await?;
         }
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
+        let write = state.writer.begin(now).await?;
         if let Some(cap) = cap {
-            notification_settings::set_daily_cap(&txn, owner, cap, now).await?;
+            notification_settings::set_daily_cap(&*write, owner, cap, now).await?;
         }
         for id in &mute {
-            muted::mute(&txn, owner, *id, now).await?;
+            muted::mute(&*write, owner, *id, now).await?;
         }
         for id in &unmute {
-            muted::unmute(&txn, owner, *id).await?;
+            muted::unmute(&*write, owner, *id).await?;
         }
-        txn.commit().await?;
+        write.commit().await?;
         Ok(UpdateNotificationPreferencesPayload {
             preferences: preferences(state, caller).await?,
         })

@@ -16,7 +16,7 @@ use crate::auth::policy;
 use crate::error::ApiError;
 use crate::graphql::assessment::instruments::InstrumentNode;
 use crate::graphql::changes::recorded;
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::graphql::plan::item_mutation::default_cadence;
 use crate::graphql::plan::schedules::Cadence;
 use crate::graphql::ritual::types::{Ritual, RitualCategory};
@@ -227,9 +227,9 @@ impl ContentMutation {
         };
         let couple = policy::suggestion_target(state, caller, couple_id, scope).await?;
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
+        let mut write = state.writer.begin(now).await?;
         let row = suggestion::create(
-            &txn,
+            &*write,
             suggestion::NewSuggestion {
                 organization_id,
                 couple_id: couple.id(),
@@ -246,8 +246,8 @@ impl ContentMutation {
             Action::Created,
             Audience::Couple(couple.id()),
         );
-        entities::change::record(&txn, &[made], now).await?;
-        txn.commit().await?;
+        write.changes([made]);
+        write.commit().await?;
         let access = couple
             .suggestion(row)
             .ok_or_else(|| ApiError::internal(&"a new suggestion is not the coach's"))?;
@@ -294,12 +294,17 @@ async fn answer(
             suggestion: Suggestion(access),
         });
     }
-    let now = state.clock.now();
-    let row = match suggestion::answer(&state.db, id, status, member, now).await? {
+    let mut write = state.writer.begin(state.clock.now()).await?;
+    let row = match suggestion::answer(&*write, id, status, member, write.now()).await? {
         Some(row) => {
             let couple = Audience::Couple(row.couple_id);
-            let changed = recorded(NodeKind::Suggestion, row.id, Action::Updated, couple);
-            entities::change::record(&state.db, &[changed], now).await?;
+            write.change(recorded(
+                NodeKind::Suggestion,
+                row.id,
+                Action::Updated,
+                couple,
+            ));
+            write.commit().await?;
             row
         }
         // Answered by the partner meanwhile: judged below as a retry would be.

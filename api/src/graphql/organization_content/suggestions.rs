@@ -11,8 +11,8 @@ use crate::auth::policy::{CoupleAccess, SuggestionAccess};
 use crate::error::ApiError;
 use crate::graphql::assessment::instruments::InstrumentNode;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::node::{NodeKind, global_id};
 use crate::graphql::ritual::types::Ritual;
 use crate::state::AppState;
 

@@ -8,7 +8,7 @@ use entities::{api_key, organization, user};
 use crate::auth::policy;
 use crate::auth::{Caller, secret_token};
 use crate::error::ApiError;
-use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
 
 use super::{AccessScope, ApiKey, Organization, scopes_in};

@@ -15,9 +15,9 @@ use crate::auth::Caller;
 use crate::auth::policy;
 use crate::error::ApiError;
 use crate::graphql::changes::recorded;
-use crate::graphql::node::{NodeKind, decode_id_of, global_id};
+use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
-use entities::change::{self, Action, Audience};
+use entities::change::{Action, Audience};
 
 /// An occurrence logged as done.
 #[derive(InputObject)]
@@ -100,37 +100,40 @@ impl CompletionMutation {
             user_id: access.plan().couple().viewer(),
             log: log.clone(),
         };
-        let (stored, created) = completion::insert_once(&state.db, new, now).await?;
+        let mut write = state.writer.begin(now).await?;
+        let (stored, created) = completion::insert_once(&*write, new, now).await?;
         check_relog(&stored.log()?, &log)?;
-        // Asked on every log, first or repeated: the partner is told once (the notification's
-        // dedupe key), and a retry after a failed push still tells them.
-        let job = AnnounceCompletion {
-            completion_id: stored.id,
-        };
-        state.queue.push(job).await.map_err(ApiError::queue)?;
         if created {
-            let couple = Audience::Couple(access.plan().couple().id());
-            let made = recorded(NodeKind::Completion, stored.id, Action::Created, couple);
-            change::record(&state.db, &[made], now).await?;
+            let couple_id = access.plan().couple().id();
+            write.change(recorded(
+                NodeKind::Completion,
+                stored.id,
+                Action::Created,
+                Audience::Couple(couple_id),
+            ));
+            // The partner is told (once: the notification's dedupe key).
+            write.job(AnnounceCompletion {
+                completion_id: stored.id,
+            })?;
             // Coaching platforms granted `plans` hear of it: which ritual, never the note.
             let ritual = crate::graphql::loaders::Loaders::of(ctx)?
                 .ritual(access.item().ritual_id)
                 .await?;
-            let couple_id = access.plan().couple().id();
-            crate::webhooks::announce(
-                state,
-                couple_id,
-                domain::organization::Scope::Plans,
-                domain::webhook::EventType::RitualCompleted,
-                serde_json::json!({
-                    "coupleId": global_id(NodeKind::Couple, couple_id).as_str(),
-                    "planItemId": global_id(NodeKind::PlanItem, access.item().id).as_str(),
-                    "ritualKey": ritual.key,
-                    "occurrence": occurrence,
-                }),
-            )
-            .await;
+            write
+                .announce(
+                    couple_id,
+                    domain::organization::Scope::Plans,
+                    domain::webhook::EventType::RitualCompleted,
+                    serde_json::json!({
+                        "coupleId": global_id(NodeKind::Couple, couple_id).as_str(),
+                        "planItemId": global_id(NodeKind::PlanItem, access.item().id).as_str(),
+                        "ritualKey": ritual.key,
+                        "occurrence": occurrence,
+                    }),
+                )
+                .await?;
         }
+        write.commit().await?;
         let completion = access
             .completion(stored)
             .ok_or_else(|| ApiError::internal(&"a new completion is not its item's"))?;
@@ -153,12 +156,11 @@ impl CompletionMutation {
         let access = policy::undoable_completion(state, caller, id).await?;
         let now = state.clock.now();
         check_undo(access.completion().created_at, now)?;
-        let txn = entities::begin_write(&state.db).await?;
-        completion::delete(&txn, access.completion().id).await?;
+        let mut write = state.writer.begin(now).await?;
+        completion::delete(&*write, access.completion().id).await?;
         let couple = Audience::Couple(access.item().plan().couple().id());
-        let gone = recorded(NodeKind::Completion, id, Action::Deleted, couple);
-        change::record(&txn, &[gone], now).await?;
-        txn.commit().await?;
+        write.change(recorded(NodeKind::Completion, id, Action::Deleted, couple));
+        write.commit().await?;
         Ok(UndoCompletionPayload {
             completion_id: input.completion_id,
             item: PlanItem::new(access.item().clone()),

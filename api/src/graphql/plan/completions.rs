@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::auth::policy::CompletionAccess;
 use crate::error::ApiError;
 use crate::graphql::couple::types::CoupleMember;
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::node::{NodeKind, global_id};
 
 /// A member's log of doing a ritual.
 pub struct Completion(CompletionAccess);

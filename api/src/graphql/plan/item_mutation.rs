@@ -13,10 +13,10 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, CoupleAccess};
 use crate::error::ApiError;
 use crate::graphql::changes::recorded;
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::graphql::ritual::types::RitualCategory;
 use crate::state::AppState;
-use entities::change::{self, Action, Audience};
+use entities::change::{Action, Audience};
 
 /// A couple's private ritual, shaped like a catalog one.
 #[derive(InputObject)]
@@ -193,22 +193,22 @@ impl ItemMutation {
             input.assignee_member_id.as_ref(),
         )
         .await?;
-        let txn = entities::begin_write(&state.db).await?;
-        let ritual_id = ritual_for_item(&txn, state, couple, &input).await?;
+        let mut write = state.writer.begin(now).await?;
+        let ritual_id = ritual_for_item(&*write, state, couple, &input).await?;
         let fields = plan_item::Fields {
             ritual_id,
             schedule: spec,
             assignee,
         };
-        let item = plan_item::create(&txn, plan.plan().id, fields, now).await?;
+        let item = plan_item::create(&*write, plan.plan().id, fields, now).await?;
         let made = recorded(
             NodeKind::PlanItem,
             item.id,
             Action::Created,
             Audience::Couple(couple.id()),
         );
-        change::record(&txn, &[made], now).await?;
-        txn.commit().await?;
+        write.changes([made]);
+        write.commit().await?;
         let access = plan
             .item(item)
             .ok_or_else(|| ApiError::internal(&"a new item is not on its plan"))?;
@@ -249,17 +249,17 @@ impl ItemMutation {
             assignee,
         };
         // Reminders planned on the old schedule are forgotten with the change.
-        let txn = entities::begin_write(&state.db).await?;
-        let updated = plan_item::update(&txn, item.clone(), fields).await?;
-        entities::reminder::forget_scheduled_for_item(&txn, updated.id).await?;
+        let mut write = state.writer.begin(state.clock.now()).await?;
+        let updated = plan_item::update(&*write, item.clone(), fields).await?;
+        entities::reminder::forget_scheduled_for_item(&*write, updated.id).await?;
         let changed = recorded(
             NodeKind::PlanItem,
             updated.id,
             Action::Updated,
             Audience::Couple(couple.id()),
         );
-        change::record(&txn, &[changed], state.clock.now()).await?;
-        txn.commit().await?;
+        write.change(changed);
+        write.commit().await?;
         let access = access
             .updated(updated)
             .ok_or_else(|| ApiError::internal(&"an item changed its ID"))?;
@@ -281,12 +281,12 @@ impl ItemMutation {
         let access = policy::writable_item(state, caller, item_id).await?;
         let now = state.clock.now();
         let item_id = access.item().id;
-        let txn = entities::begin_write(&state.db).await?;
-        plan_item::remove(&txn, item_id, now).await?;
+        let mut write = state.writer.begin(now).await?;
+        plan_item::remove(&*write, item_id, now).await?;
         let couple = Audience::Couple(access.plan().plan().couple_id);
         let gone = recorded(NodeKind::PlanItem, item_id, Action::Deleted, couple);
-        change::record(&txn, &[gone], now).await?;
-        txn.commit().await?;
+        write.changes([gone]);
+        write.commit().await?;
         Ok(RemovePlanItemPayload {
             plan: Plan::new(access.plan().clone()),
         })

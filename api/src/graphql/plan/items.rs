@@ -15,8 +15,8 @@ use crate::auth::policy::ItemAccess;
 use crate::error::ApiError;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::graphql::couple::types::CoupleMember;
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::node::{NodeKind, global_id};
 use crate::graphql::ritual::types::Ritual;
 use crate::state::AppState;
 

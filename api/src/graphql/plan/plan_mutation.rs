@@ -11,9 +11,9 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, PlanAccess};
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::changes::recorded;
-use crate::graphql::node::{NodeKind, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::state::AppState;
-use entities::change::{self, Action, Audience};
+use entities::change::{Action, Audience};
 
 /// A new plan.
 #[derive(InputObject)]
@@ -119,16 +119,16 @@ impl PlanMutation {
             return Err(ApiError::already(Unique::ActivePlan));
         }
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        let created = plan::create(&txn, couple.id(), name, now).await?;
+        let mut write = state.writer.begin(now).await?;
+        let created = plan::create(&*write, couple.id(), name, now).await?;
         let made = recorded(
             NodeKind::Plan,
             created.id,
             Action::Created,
             Audience::Couple(couple.id()),
         );
-        change::record(&txn, &[made], now).await?;
-        txn.commit().await?;
+        write.changes([made]);
+        write.commit().await?;
         let access = couple
             .plan(created)
             .ok_or_else(|| ApiError::internal(&"a new plan is not its couple's"))?;
@@ -152,12 +152,12 @@ impl PlanMutation {
         let now = state.clock.now();
         check_pause_until(input.until, now)?;
         let id = access.plan().id;
-        let txn = entities::begin_write(&state.db).await?;
-        plan::pause::end_running(&txn, id, now).await?;
-        plan::pause::record(&txn, id, now, input.until).await?;
-        plan::set_paused_until(&txn, id, Some(input.until)).await?;
-        change::record(&txn, &[plan_updated(&access)], now).await?;
-        txn.commit().await?;
+        let mut write = state.writer.begin(now).await?;
+        plan::pause::end_running(&*write, id, now).await?;
+        plan::pause::record(&*write, id, now, input.until).await?;
+        plan::set_paused_until(&*write, id, Some(input.until)).await?;
+        write.changes([plan_updated(&access)]);
+        write.commit().await?;
         Ok(PausePlanPayload {
             plan: reloaded(state, access).await?,
         })
@@ -176,11 +176,11 @@ impl PlanMutation {
         let access = policy::writable_plan(state, caller, plan_id).await?;
         let id = access.plan().id;
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        plan::pause::end_running(&txn, id, now).await?;
-        plan::set_paused_until(&txn, id, None).await?;
-        change::record(&txn, &[plan_updated(&access)], now).await?;
-        txn.commit().await?;
+        let mut write = state.writer.begin(now).await?;
+        plan::pause::end_running(&*write, id, now).await?;
+        plan::set_paused_until(&*write, id, None).await?;
+        write.changes([plan_updated(&access)]);
+        write.commit().await?;
         Ok(ResumePlanPayload {
             plan: reloaded(state, access).await?,
         })
@@ -198,10 +198,10 @@ impl PlanMutation {
         let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
         let access = policy::writable_plan(state, caller, plan_id).await?;
         let now = state.clock.now();
-        let txn = entities::begin_write(&state.db).await?;
-        plan::archive(&txn, access.plan().id, now).await?;
-        change::record(&txn, &[plan_updated(&access)], now).await?;
-        txn.commit().await?;
+        let mut write = state.writer.begin(now).await?;
+        plan::archive(&*write, access.plan().id, now).await?;
+        write.changes([plan_updated(&access)]);
+        write.commit().await?;
         Ok(ArchivePlanPayload {
             plan: reloaded(state, access).await?,
         })

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use super::items::PlanItem;
 use crate::auth::policy::{CoupleAccess, PlanAccess};
 use crate::error::ApiError;
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::graphql::loaders::Loaders;
-use crate::graphql::node::{NodeKind, global_id};
 use crate::state::AppState;
 
 /// A couple's plan of rituals.

@@ -4,7 +4,7 @@ use async_graphql::{Enum, ID, Object};
 use entities::ritual;
 
 use crate::error::ApiError;
-use crate::graphql::node::{NodeKind, global_id};
+use crate::graphql::ids::{NodeKind, global_id};
 
 /// The kind of closeness a ritual builds.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
