@@ -1,15 +1,16 @@
-//! Webhooks: the events an organization may subscribe to, how a delivery is signed, when a
-//! failed one is tried again, and which addresses an endpoint may not point at.
-//!
-//! A delivery carries `Rekindle-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>`, the HMAC
-//! keyed with the endpoint's secret over `"<t>.<body>"`. A receiver recomputes it, compares in
-//! constant time, and refuses a timestamp more than [`REPLAY_WINDOW`] from its own clock.
+//! Webhooks: the events an organization may subscribe to, how a delivery is signed (as
+//! Standard Webhooks does: see [`signing`]), when a failed one is tried again, and which
+//! addresses an endpoint may not point at.
+
+mod signing;
+
+pub use signing::{
+    ID_HEADER, SECRET_PREFIX, SIGNATURE_HEADER, TIMESTAMP_HEADER, secret_from, sign, verify,
+};
 
 use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::{DateTime, Duration, Utc};
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 /// How far a receiver should accept a signature's timestamp from its own clock.
 pub const REPLAY_WINDOW: Duration = Duration::minutes(5);
@@ -17,8 +18,6 @@ pub const REPLAY_WINDOW: Duration = Duration::minutes(5);
 pub const GIVE_UP_AFTER: Duration = Duration::days(3);
 /// A receiver that does not answer within this long failed the attempt.
 pub const ATTEMPT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-/// The header that carries the signature.
-pub const SIGNATURE_HEADER: &str = "Rekindle-Signature";
 
 /// What an organization's endpoint may be told about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -76,47 +75,6 @@ pub fn body(
         "data": data,
     })
     .to_string()
-}
-
-/// The signature header's value for a body sent at `at`.
-pub fn signature(secret: &str, at: DateTime<Utc>, body: &[u8]) -> String {
-    let t = at.timestamp();
-    format!(
-        "t={t},v1={}",
-        hex::encode(keyed(secret, t, body).finalize().into_bytes())
-    )
-}
-
-/// The HMAC-SHA256 keyed with `secret` over `"<t>.<body>"`, not yet finalized.
-fn keyed(secret: &str, t: i64, body: &[u8]) -> Hmac<Sha256> {
-    // An HMAC takes a key of any length: `new_from_slice` cannot fail for it.
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-    mac.update(t.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac
-}
-
-/// Checks a signature header as a receiver would: well formed, within the replay window of
-/// `now`, and made with `secret` over `body`.
-pub fn verify(secret: &str, header: &str, body: &[u8], now: DateTime<Utc>) -> bool {
-    let mut t = None;
-    let mut v1 = None;
-    for part in header.split(',') {
-        match part.trim().split_once('=') {
-            Some(("t", value)) => t = value.parse::<i64>().ok(),
-            Some(("v1", value)) => v1 = hex::decode(value).ok(),
-            _ => {}
-        }
-    }
-    let (Some(t), Some(v1)) = (t, v1) else {
-        return false;
-    };
-    if (now.timestamp() - t).abs() > REPLAY_WINDOW.num_seconds() {
-        return false;
-    }
-    keyed(secret, t, body).verify_slice(&v1).is_ok()
 }
 
 /// When to try a delivery again after its `attempt`-th failure (1-based): 30 s doubling each

@@ -24,6 +24,9 @@ pub struct Model {
     pub events: Json,
     pub created_at: DateTimeUtc,
     pub disabled_at: Option<DateTimeUtc>,
+    /// The secret a rotation replaced, still signing until `previous_secret_until`.
+    pub previous_secret: Option<String>,
+    pub previous_secret_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -32,6 +35,23 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
+    /// The secrets that sign a delivery sent at `now`: the current one, and the one it
+    /// replaced while their overlap lasts.
+    pub fn signing_secrets(&self, now: DateTime<Utc>) -> Vec<&str> {
+        let mut secrets = vec![self.secret.as_str()];
+        if let (Some(previous), Some(until)) = (&self.previous_secret, self.previous_secret_until)
+            && until > now
+        {
+            secrets.push(previous);
+        }
+        secrets
+    }
+
+    /// When the replaced secret stops signing, while it still does at `now`.
+    pub fn previous_secret_until(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.previous_secret_until.filter(|until| *until > now)
+    }
+
     pub fn events(&self) -> Result<Vec<EventType>, BadRow> {
         strings(TABLE, self.id, "events", &self.events)?
             .iter()
@@ -58,9 +78,31 @@ pub async fn create<C: ConnectionTrait>(
         )),
         created_at: Set(now),
         disabled_at: Set(None),
+        previous_secret: Set(None),
+        previous_secret_until: Set(None),
     }
     .insert(db)
     .await
+}
+
+/// Replaces an endpoint's secret with `secret`; the one it replaces keeps signing until
+/// `until`, and any older one stops at once (two secrets sign at most).
+pub async fn rotate_secret<C: ConnectionTrait>(
+    db: &C,
+    endpoint: &Model,
+    secret: &str,
+    until: DateTime<Utc>,
+) -> Result<Option<Model>, DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Secret, Expr::value(secret))
+        .col_expr(Column::PreviousSecret, Expr::value(endpoint.secret.clone()))
+        .col_expr(Column::PreviousSecretUntil, Expr::value(until))
+        .filter(Column::Id.eq(endpoint.id))
+        // Lost to a concurrent rotation: that one stands.
+        .filter(Column::Secret.eq(endpoint.secret.clone()))
+        .exec(db)
+        .await?;
+    find(db, endpoint.id).await
 }
 
 pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {

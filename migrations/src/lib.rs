@@ -37,6 +37,7 @@ mod m20261128_000030_create_changes;
 mod m20261128_000031_create_operations;
 mod m20261128_000032_create_data_rights;
 mod m20261205_000033_create_outbox;
+mod m20261205_000034_rotate_webhook_secrets;
 
 pub mod content;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000031_create_operations::Migration),
             Box::new(m20261128_000032_create_data_rights::Migration),
             Box::new(m20261205_000033_create_outbox::Migration),
+            Box::new(m20261205_000034_rotate_webhook_secrets::Migration),
         ]
     }
 }

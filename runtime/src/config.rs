@@ -194,6 +194,11 @@ impl Settings {
                     0 => bail!("REKINDLE_WEBHOOK_PER_ORGANIZATION must be at least 1"),
                     n => n,
                 },
+                secret_overlap: Duration::from_secs(parse_num(
+                    &var,
+                    "WEBHOOK_SECRET_OVERLAP_SECS",
+                    86_400,
+                )?),
             },
             graphql: GraphqlLimits {
                 max_depth: parse_num(&var, "GRAPHQL_MAX_DEPTH", graphql_default.max_depth)?,

@@ -73,7 +73,7 @@ impl WebhookDelivery {
 /// One event sent to one endpoint, with its attempts.
 #[Object]
 impl WebhookDelivery {
-    /// The delivery's ID (also sent as the `Rekindle-Delivery` header and the body's `id`).
+    /// The delivery's ID (also sent as the `webhook-id` header and the body's `id`).
     pub async fn id(&self) -> ID {
         global_id(NodeKind::WebhookDelivery, self.0.id)
     }
@@ -170,6 +170,16 @@ impl WebhookEndpoint {
         self.0.disabled_at
     }
 
+    /// While a rotated-out secret still signs deliveries beside the current one: when it
+    /// stops. Null when only the current secret signs.
+    async fn previous_secret_expires_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<DateTime<Utc>>, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        Ok(self.0.previous_secret_until(state.clock.now()))
+    }
+
     /// Its deliveries, oldest first.
     #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
     async fn deliveries(
@@ -202,7 +212,27 @@ pub struct CreateWebhookEndpointInput {
 pub struct CreateWebhookEndpointPayload {
     /// The endpoint.
     pub endpoint: WebhookEndpoint,
-    /// The HMAC-SHA256 key of its signatures. Shown this once: store it now.
+    /// The secret its deliveries are signed with (`whsec_…`, as Standard Webhooks' libraries
+    /// take it). Shown this once: store it now.
+    pub secret: String,
+}
+
+/// The endpoint whose secret to replace.
+#[derive(InputObject)]
+pub struct RotateWebhookSecretInput {
+    /// The endpoint's ID.
+    pub endpoint_id: ID,
+    /// How long the secret being replaced still signs deliveries beside the new one, in
+    /// seconds (0 to 604800, a week); the server's default when not given. 0 stops it at once.
+    pub overlap_seconds: Option<i32>,
+}
+
+/// The new secret.
+#[derive(SimpleObject)]
+pub struct RotateWebhookSecretPayload {
+    /// The endpoint, with when the replaced secret stops signing.
+    pub endpoint: WebhookEndpoint,
+    /// The new secret (`whsec_…`). Shown this once: store it now.
     pub secret: String,
 }
 
@@ -234,6 +264,9 @@ pub struct RedeliverWebhookPayload {
     pub delivery: WebhookDelivery,
 }
 
+/// The longest a replaced secret may keep signing: a week.
+const MAX_OVERLAP_SECS: i32 = 7 * 24 * 60 * 60;
+
 #[derive(Default)]
 pub struct WebhookMutation;
 
@@ -262,7 +295,7 @@ impl WebhookMutation {
                 "subscribe to at least one event; PING is sent on request to every endpoint",
             ));
         }
-        let secret = format!("whsec_{}", secret_token::new_secret());
+        let secret = domain::webhook::secret_from(&secret_token::random_bytes::<32>());
         let row = webhook::create(
             &state.db,
             org.organization().id,
@@ -273,6 +306,52 @@ impl WebhookMutation {
         )
         .await?;
         Ok(CreateWebhookEndpointPayload {
+            endpoint: WebhookEndpoint(row),
+            secret,
+        })
+    }
+
+    /// An organization's admins only: gives an endpoint a new secret. Deliveries are signed
+    /// with both the new and the replaced one until the overlap ends (Standard Webhooks
+    /// receivers accept either), so a receiver can switch without losing one.
+    async fn rotate_webhook_secret(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The arguments, each described on `RotateWebhookSecretInput`.")]
+        input: RotateWebhookSecretInput,
+    ) -> Result<RotateWebhookSecretPayload, ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let caller = ctx.data::<Caller>()?;
+        let id = decode_id_of(
+            &input.endpoint_id,
+            NodeKind::WebhookEndpoint,
+            "webhook endpoint",
+        )?;
+        let overlap = match input.overlap_seconds {
+            None => chrono::Duration::from_std(state.settings.webhooks.secret_overlap)
+                .unwrap_or(chrono::Duration::days(1)),
+            Some(secs @ 0..=MAX_OVERLAP_SECS) => chrono::Duration::seconds(i64::from(secs)),
+            Some(_) => {
+                return Err(ApiError::bad_input(format!(
+                    "overlapSeconds must be 0 to {MAX_OVERLAP_SECS}"
+                )));
+            }
+        };
+        let (org, _) = policy::managed_organization(state, caller).await?;
+        let endpoint = policy::managed_endpoint(&org, webhook::find(&state.db, id).await?)?;
+        let secret = domain::webhook::secret_from(&secret_token::random_bytes::<32>());
+        let now = state.clock.now();
+        let write = state.writer.begin(now).await?;
+        let row = webhook::rotate_secret(&*write, &endpoint, &secret, now + overlap)
+            .await?
+            .ok_or_else(|| ApiError::not_found("webhook endpoint"))?;
+        write.commit().await?;
+        if row.secret != secret {
+            return Err(ApiError::conflict(
+                "the secret was rotated meanwhile; rotate again to get one of your own",
+            ));
+        }
+        Ok(RotateWebhookSecretPayload {
             endpoint: WebhookEndpoint(row),
             secret,
         })

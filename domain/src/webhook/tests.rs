@@ -2,20 +2,38 @@ use super::*;
 use chrono::TimeZone;
 
 #[test]
-fn a_signature_verifies_only_with_its_secret_body_and_time() {
+fn signing_matches_the_specifications_example() {
+    // The example of the Standard Webhooks specification's own test suite.
+    let at = Utc.timestamp_opt(1_614_265_330, 0).unwrap();
+    let signed = sign(
+        &["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
+        "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        at,
+        br#"{"test": 2432232314}"#,
+    );
+    assert_eq!(signed, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+}
+
+#[test]
+fn a_signature_verifies_only_with_its_secret_id_body_and_time() {
     let at = Utc.with_ymd_and_hms(2026, 6, 10, 12, 0, 0).unwrap();
-    let header = signature("whsec", at, b"{\"a\":1}");
-    assert!(header.starts_with(&format!("t={},v1=", at.timestamp())));
-    assert!(verify("whsec", &header, b"{\"a\":1}", at));
-    assert!(!verify("other", &header, b"{\"a\":1}", at));
-    assert!(!verify("whsec", &header, b"{\"a\":2}", at));
-    assert!(!verify(
-        "whsec",
-        &header,
-        b"{\"a\":1}",
-        at + Duration::minutes(6)
-    ));
-    assert!(!verify("whsec", "t=x,v1=zz", b"", at));
+    let (old, new) = (secret_from(&[7; 32]), secret_from(&[9; 32]));
+    assert!(new.starts_with("whsec_"));
+    let body = b"{\"a\":1}";
+    let t = at.timestamp().to_string();
+    let both = sign(&[&new, &old], "msg_1", at, body);
+    assert_eq!(both.split(' ').count(), 2, "{both}");
+    for secret in [&old, &new] {
+        assert!(verify(secret, "msg_1", &t, &both, body, at));
+    }
+    let only_new = sign(&[&new], "msg_1", at, body);
+    assert!(!verify(&old, "msg_1", &t, &only_new, body, at));
+    assert!(!verify(&new, "msg_2", &t, &only_new, body, at));
+    assert!(!verify(&new, "msg_1", &t, &only_new, b"{\"a\":2}", at));
+    let late = at + Duration::minutes(6);
+    assert!(!verify(&new, "msg_1", &t, &only_new, body, late));
+    assert!(!verify(&new, "msg_1", "x", &only_new, body, at));
+    assert!(!verify(&new, "msg_1", &t, "v1,zz", body, at));
 }
 
 #[test]

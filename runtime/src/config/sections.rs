@@ -108,6 +108,9 @@ pub struct WebhookSettings {
     /// Attempts one organization may have in flight at once in one worker process, so a
     /// stalling endpoint cannot hold every delivery slot.
     pub per_organization: usize,
+    /// How long a rotated-out secret still signs deliveries beside the new one, unless the
+    /// rotation asks for another overlap.
+    pub secret_overlap: std::time::Duration,
 }
 
 /// Limits on GraphQL WebSocket connections.

@@ -6,10 +6,12 @@
 mod announcements;
 mod deliveries;
 mod fairness;
+mod standard;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use base64::Engine;
 use chrono::{DateTime, Utc};
 use domain::clock::{Clock, ManualClock};
 use domain::jobs::RetryWebhooks;
@@ -128,23 +130,52 @@ async fn endpoint(app: &TestApp, org_admin: &Account, url: &str) -> Value {
     made["data"]["createWebhookEndpoint"].clone()
 }
 
-/// Checks a delivery's signature the way a receiver would, without Rekindle's code: HMAC-SHA256
-/// keyed with the secret over `"<t>.<body>"`, hex in `v1`. Answers `t`.
+/// Checks a delivery's signature the way a Standard Webhooks receiver would, without
+/// Rekindle's code: HMAC-SHA256 keyed with the base64 after `whsec_`, over
+/// `"<webhook-id>.<webhook-timestamp>.<body>"`, base64 after `v1,` in one of the space-separated
+/// signatures. Answers the timestamp.
 fn verified(secret: &str, request: &Received) -> i64 {
-    let header = request
-        .headers
-        .get("rekindle-signature")
-        .unwrap_or_else(|| panic!("no signature: {:?}", request.headers));
-    let (t, v1) = header
-        .split_once(',')
-        .and_then(|(t, v)| Some((t.strip_prefix("t=")?, v.strip_prefix("v1=")?)))
-        .unwrap_or_else(|| panic!("malformed signature {header}"));
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{t}.").as_bytes());
+    let header = |name: &str| {
+        request
+            .headers
+            .get(name)
+            .unwrap_or_else(|| panic!("no {name}: {:?}", request.headers))
+            .clone()
+    };
+    let (id, t, signatures) = (
+        header("webhook-id"),
+        header("webhook-timestamp"),
+        header("webhook-signature"),
+    );
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.strip_prefix("whsec_").expect("a whsec_ secret"))
+        .expect("the secret is base64");
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{t}.").as_bytes());
     mac.update(&request.body);
-    let expected = hex::encode(mac.finalize().into_bytes());
-    assert_eq!(v1, expected, "the signature does not verify");
+    let expected = format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    );
+    assert!(
+        signatures.split(' ').any(|s| s == expected),
+        "the signature does not verify: {signatures}"
+    );
     t.parse().unwrap()
+}
+
+/// `POST /webhooks/{endpoint}/ping` as the organization's admin: answers `{ deliveryId }`.
+async fn ping(app: &TestApp, org_admin: &Account, endpoint: &str) -> Value {
+    let auth = format!("Bearer {}", org_admin.access_token);
+    let (status, _, answer) = app
+        .post_with(
+            &format!("/webhooks/{endpoint}/ping"),
+            &[("authorization", auth.as_str())],
+            "",
+        )
+        .await;
+    assert_eq!(status, 202, "{answer}");
+    serde_json::from_str(&answer).unwrap()
 }
 
 fn body(request: &Received) -> Value {

@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use domain::jobs::{DeliverWebhook, Queued, RetryWebhooks};
-use domain::webhook::{self, SIGNATURE_HEADER};
+use domain::webhook;
 use entities::webhook::{attempt, delivery};
 use rand::Rng;
 
@@ -170,17 +170,18 @@ async fn send(
         }
     };
     let body = found.body.clone().into_bytes();
-    let signature = webhook::signature(&endpoint.secret, now, &body);
+    // The message ID is the delivery's, the same on every attempt (receivers deduplicate by
+    // it); the timestamp is the attempt's.
+    let id = domain::ids::global_id("WebhookDelivery", found.id);
+    let signature = webhook::sign(&endpoint.signing_secrets(now), &id, now, &body);
     let started = Instant::now();
     let sent = client
         .post(&endpoint.url)
         .header("content-type", "application/json")
-        .header(SIGNATURE_HEADER, signature)
+        .header(webhook::ID_HEADER, id.as_str())
+        .header(webhook::TIMESTAMP_HEADER, now.timestamp().to_string())
+        .header(webhook::SIGNATURE_HEADER, signature)
         .header("Rekindle-Event", found.event.as_str())
-        .header(
-            "Rekindle-Delivery",
-            domain::ids::global_id("WebhookDelivery", found.id),
-        )
         .body(body)
         .send()
         .await;

@@ -86,6 +86,14 @@ pub(super) fn cases() -> Vec<Case> {
         },
         Case {
             root: Root::Mutation,
+            field: "rotateWebhookSecret",
+            query: "mutation($id: ID!) { rotateWebhookSecret(input: { endpointId: $id, overlapSeconds: 60 }) { secret endpoint { previousSecretExpiresAt } } }",
+            variables: |w, _| json!({ "id": w.endpoint_id }),
+            expect: [UNAUTH, FORBIDDEN, Ok, FORBIDDEN, FORBIDDEN, FORBIDDEN],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
             field: "disableWebhookEndpoint",
             query: "mutation($id: ID!) { disableWebhookEndpoint(input: { endpointId: $id }) { endpoint { disabledAt } } }",
             variables: |w, _| json!({ "id": w.endpoint_id }),

@@ -10,7 +10,8 @@ use rekindle_tests::{TestApp, email, error_codes, eventually};
 use serde_json::{Value, json};
 
 use super::{
-    CREATE_ENDPOINT, body, deliveries, endpoint, requests, scene, settled, verified, with_endpoint,
+    CREATE_ENDPOINT, body, deliveries, endpoint, ping, requests, scene, settled, verified,
+    with_endpoint,
 };
 
 #[actix_web::test]
@@ -35,10 +36,7 @@ async fn deliveries_are_signed_and_retried_with_growing_pauses_until_accepted() 
     assert_eq!(sent["type"], "consent.granted");
     assert_eq!(sent["data"]["coupleId"], couple.as_str());
     assert_eq!(sent["data"]["scopes"], json!(["plans"]));
-    assert_eq!(
-        first[0].headers["rekindle-delivery"],
-        sent["id"].as_str().unwrap()
-    );
+    assert_eq!(first[0].headers["webhook-id"], sent["id"].as_str().unwrap());
 
     // Pending, to be tried again later (15 to 30 s after a first failure).
     let pending = settled(&s.app, &org_admin, 1).await;
@@ -152,17 +150,7 @@ async fn a_delivery_never_accepted_is_given_up_after_three_days_and_can_be_sent_
         .to_owned();
 
     // The test ping, over REST.
-    let auth = format!("Bearer {}", org_admin.access_token);
-    let (status, _, answer) = s
-        .app
-        .post_with(
-            &format!("/webhooks/{endpoint}/ping"),
-            &[("authorization", auth.as_str())],
-            "",
-        )
-        .await;
-    assert_eq!(status, 202, "{answer}");
-    let delivery_id = serde_json::from_str::<Value>(&answer).unwrap()["deliveryId"]
+    let delivery_id = ping(&s.app, &org_admin, &endpoint).await["deliveryId"]
         .as_str()
         .unwrap()
         .to_owned();
