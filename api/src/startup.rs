@@ -113,6 +113,7 @@ impl Application {
             persisted: Arc::new(persisted),
             sockets: Default::default(),
             writer: runtime::Writer::new(db.clone(), queue.clone(), settings.fault),
+            push: runtime::push::PushKeys::load(&settings.push)?,
             settings: Arc::new(settings),
             db,
             queue,

@@ -18,6 +18,8 @@ pub struct AppState {
     pub queue: JobQueue,
     /// The one write path (see [`runtime::write`]).
     pub writer: runtime::Writer,
+    /// The push services in use, and the VAPID key browsers subscribe with.
+    pub push: runtime::push::PushKeys,
     pub metrics: Metrics,
     /// The built-in ritual catalog, read once at start.
     pub catalog: Arc<crate::catalog::Catalog>,

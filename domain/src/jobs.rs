@@ -296,8 +296,36 @@ impl Job for SendEmail {
     const QUEUE: &'static str = "send_email";
 }
 
+/// Pushes a stored notification to its member's devices (every device, or those a round left
+/// to try again), once their quiet hours are over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendPush {
+    pub notification_id: Uuid,
+    /// The devices still to push to; all of the member's when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<Uuid>>,
+    /// Rounds before this one (each retries the devices whose service asked to try later).
+    #[serde(default)]
+    pub round: u32,
+}
+
+impl SendPush {
+    /// The push of a notification just stored.
+    pub fn of(notification_id: Uuid) -> Self {
+        Self {
+            notification_id,
+            devices: None,
+            round: 0,
+        }
+    }
+}
+
+impl Job for SendPush {
+    const QUEUE: &'static str = "send_push";
+}
+
 /// Every queue there is, by name.
-pub const QUEUES: [&str; 15] = [
+pub const QUEUES: [&str; 16] = [
     Ping::QUEUE,
     PruneWorkerHeartbeats::QUEUE,
     PruneSyncData::QUEUE,
@@ -313,4 +341,5 @@ pub const QUEUES: [&str; 15] = [
     BuildDataExport::QUEUE,
     ApplyDataRights::QUEUE,
     SendEmail::QUEUE,
+    SendPush::QUEUE,
 ];

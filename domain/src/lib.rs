@@ -20,6 +20,7 @@ pub mod operations;
 pub mod organization;
 pub mod plan;
 pub mod progress;
+pub mod push;
 pub mod recommend;
 pub mod reminder;
 pub mod resources;

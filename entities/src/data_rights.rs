@@ -186,6 +186,11 @@ pub const TABLES: &[Table] = &[
         "untouched",
     ),
     table("data_exports", "dataExports (never the link)", "deleted"),
+    table(
+        "push_devices",
+        "pushDevices (platform, app, locale and when last pushed; never the token)",
+        "deleted",
+    ),
 ];
 
 /// The name the changes feed gives a couple (the api's `NodeKind::Couple`).

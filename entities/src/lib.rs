@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod page;
 pub mod plan;
 pub mod plan_item;
+pub mod push_device;
 pub mod refresh_token;
 pub mod reminder;
 pub mod ritual;

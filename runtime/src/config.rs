@@ -1,6 +1,7 @@
 //! Typed configuration, read once from `REKINDLE_*` environment variables and passed down.
 
 mod parse;
+mod push;
 mod secret;
 mod sections;
 #[cfg(test)]
@@ -67,6 +68,8 @@ pub struct Settings {
     /// A fault the write path injects on purpose, for tests of what a crash leaves (never in
     /// production).
     pub fault: Option<crate::write::Fault>,
+    /// Where notifications are pushed.
+    pub push: PushSettings,
 }
 
 impl Settings {
@@ -114,6 +117,7 @@ impl Settings {
         let embedded_default = matches!(queue, QueueTarget::SqliteFile(_));
         let graphql_default = GraphqlLimits::default();
         let production = env == Environment::Production;
+        let push = push::push_settings(&var, &data_dir, embedded_default)?;
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         Ok(Self {
             env,
@@ -274,6 +278,7 @@ impl Settings {
                      TLS is not built in), not `{other}`"
                 ),
             },
+            push,
             fault: match (var("FAULT").as_deref(), production) {
                 (None, _) => None,
                 (Some(_), true) => bail!("REKINDLE_FAULT is for tests and refused in production"),

@@ -8,6 +8,7 @@ pub mod fanout;
 pub mod mail;
 pub mod metrics;
 pub mod places;
+pub mod push;
 pub mod queue;
 pub mod secret_token;
 pub mod shutdown;

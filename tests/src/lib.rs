@@ -13,6 +13,7 @@ pub mod data_rights;
 pub mod faults;
 pub mod logs;
 pub mod proxy;
+pub mod push_services;
 pub mod receiver;
 pub mod scan;
 pub mod smtp;

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod http;
 pub mod jobs;
+pub mod push;
 pub mod queue;
 
 use std::future::Future;
@@ -40,6 +41,8 @@ pub struct JobState {
     pub mailer: runtime::mail::Mailer,
     /// Webhook attempts in flight, per organization, in this process.
     pub webhook_flights: runtime::places::Places<Uuid>,
+    /// The push services' clients.
+    pub pusher: std::sync::Arc<push::Pusher>,
 }
 
 impl JobState {
@@ -66,6 +69,7 @@ impl JobState {
             changes_retention: settings.clients.changes_retention,
             mailer: runtime::mail::Mailer::new(&settings.mail, settings.is_production())?,
             webhook_flights: runtime::places::Places::default(),
+            pusher: std::sync::Arc::new(push::Pusher::new(&settings.push)?),
         })
     }
 }

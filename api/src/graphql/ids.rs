@@ -30,6 +30,7 @@ pub enum NodeKind {
     Suggestion,
     FailedJob,
     AuditEntry,
+    PushDevice,
 }
 
 impl NodeKind {
@@ -54,6 +55,7 @@ impl NodeKind {
             NodeKind::Suggestion => "Suggestion",
             NodeKind::FailedJob => "FailedJob",
             NodeKind::AuditEntry => "AuditEntry",
+            NodeKind::PushDevice => "PushDevice",
         }
     }
 
@@ -78,6 +80,7 @@ impl NodeKind {
             "Suggestion" => Some(NodeKind::Suggestion),
             "FailedJob" => Some(NodeKind::FailedJob),
             "AuditEntry" => Some(NodeKind::AuditEntry),
+            "PushDevice" => Some(NodeKind::PushDevice),
             _ => None,
         }
     }

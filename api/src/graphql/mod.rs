@@ -22,6 +22,7 @@ pub mod organizations;
 pub mod parsed;
 pub mod persisted;
 pub mod plan;
+pub mod push;
 pub mod resources;
 pub mod ritual;
 pub mod summaries;
@@ -47,6 +48,7 @@ pub struct Query(
     coaching::CoachingQuery,
     changes::ChangesQuery,
     admin::AdminQuery,
+    push::PushQuery,
 );
 
 /// The root of every mutation.
@@ -81,6 +83,7 @@ pub struct Mutation(
     webhooks::WebhookMutation,
     organization_content::ContentMutation,
     admin::mutation::AdminMutation,
+    push::PushMutation,
 );
 
 /// The root of every subscription.

@@ -76,6 +76,7 @@ pub enum Node {
     Suggestion(Suggestion),
     FailedJob(FailedJob),
     AuditEntry(AuditEntry),
+    PushDevice(crate::graphql::push::PushDevice),
 }
 
 #[derive(Default)]
@@ -186,6 +187,9 @@ impl NodeQuery {
                     .await?
                     .map(|row| Node::AuditEntry(AuditEntry(row)))
             }
+            NodeKind::PushDevice if signed_in => crate::graphql::push::node(state, caller, uuid)
+                .await?
+                .map(Node::PushDevice),
             // What the caller may not see, or no caller at all: null, like a missing object.
             NodeKind::User
             | NodeKind::Couple
@@ -202,7 +206,8 @@ impl NodeQuery {
             | NodeKind::WebhookDelivery
             | NodeKind::Suggestion
             | NodeKind::FailedJob
-            | NodeKind::AuditEntry => None,
+            | NodeKind::AuditEntry
+            | NodeKind::PushDevice => None,
         };
         Ok(node)
     }

@@ -196,6 +196,7 @@ async fn forget<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<(), DbErr> 
     delete_where(db, change::Column::UserId, user_id).await?;
     delete_where(db, change::Column::ObjectId, user_id).await?;
     delete_where(db, data_export::Column::UserId, user_id).await?;
+    delete_where(db, crate::push_device::Column::UserId, user_id).await?;
     Ok(())
 }
 

@@ -68,6 +68,7 @@ pub async fn build<C: ConnectionTrait>(
         ("accessEvents", access_events(db, user_id).await?),
         ("apiKeysCreated", api_keys(db, user_id).await?),
         ("dataExports", exports(db, user_id).await?),
+        ("pushDevices", push_devices(db, user_id).await?),
         ("couples", couples::couples(db, user_id).await?),
     ];
     for (name, section) in sections {
@@ -289,6 +290,22 @@ async fn exports<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Value, DbE
             "readyAt": ots(e.ready_at),
             "downloadedAt": ots(e.downloaded_at),
             "expiresAt": ts(e.expires_at),
+        })
+    })
+    .await
+}
+
+async fn push_devices<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Value, DbErr> {
+    let found = crate::push_device::Entity::find()
+        .filter(crate::push_device::Column::UserId.eq(user_id))
+        .order_by_asc(crate::push_device::Column::Id);
+    listed(db, found, |d| {
+        json!({
+            "platform": d.platform,
+            "appId": d.app_id,
+            "locale": d.locale,
+            "createdAt": ts(d.created_at),
+            "lastPushedAt": ots(d.last_pushed_at),
         })
     })
     .await

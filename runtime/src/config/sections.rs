@@ -113,6 +113,47 @@ pub struct WebhookSettings {
     pub secret_overlap: std::time::Duration,
 }
 
+/// Where pushes go. Each service is off until it is configured (Web Push is on in embedded
+/// mode, with a key the server makes and keeps in its data directory).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushSettings {
+    pub apns: Option<ApnsSettings>,
+    pub fcm: Option<FcmSettings>,
+    /// The VAPID key (a P-256 private key, PEM): where it is, and whether the server may make
+    /// it there when it is missing (embedded mode, or none configured anywhere else).
+    pub vapid_key_file: Option<PathBuf>,
+    pub vapid_key_generated: bool,
+    /// Who push services may contact about our pushes (`mailto:` or `https:`).
+    pub vapid_subject: String,
+    /// Web Push endpoints may point at loopback, private and link-local addresses (tests).
+    pub allow_internal: bool,
+}
+
+/// Apple's push service, with token-based authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApnsSettings {
+    /// The `.p8` signing key Apple issued (PEM).
+    pub key_file: PathBuf,
+    pub key_id: String,
+    pub team_id: String,
+    /// The app's bundle ID, for devices that registered without an app ID.
+    pub topic: Option<String>,
+    /// `https://api.push.apple.com` (or the sandbox's, or a test server's).
+    pub url: String,
+    /// A CA certificate (PEM) to trust besides the system's, for a test server or a proxy.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Firebase Cloud Messaging's HTTP v1 API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FcmSettings {
+    /// The service account's JSON credentials (its `project_id`, `client_email`,
+    /// `private_key` and `token_uri`).
+    pub credentials_file: PathBuf,
+    /// `https://fcm.googleapis.com` (or a test server's).
+    pub url: String,
+}
+
 /// Limits on GraphQL WebSocket connections.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebSocketLimits {

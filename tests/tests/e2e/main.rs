@@ -38,6 +38,7 @@ mod password_guessing;
 mod plans;
 mod production;
 mod progress;
+mod push;
 mod queue;
 mod rate_limits;
 mod readiness;

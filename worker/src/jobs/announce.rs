@@ -99,7 +99,13 @@ async fn tell_partners(
             continue;
         }
         let draft = draft(partner.id, &who.display_name);
-        if let Some(stored) = entities::notification::insert_once(db, draft, now).await? {
+        let mut write = state.writer.begin(now).await?;
+        let stored = entities::notification::insert_once(&*write, draft, now).await?;
+        if let Some(stored) = &stored {
+            super::send_push::queue_pushes(&mut write, std::slice::from_ref(stored)).await?;
+        }
+        write.commit().await?;
+        if let Some(stored) = stored {
             published(state, &stored).await;
         }
     }

@@ -27,13 +27,20 @@ impl Perform for BuildDataExport {
         };
         let archive = serde_json::to_string_pretty(&archive)?;
         let bytes = archive.len();
-        if !data_export::store_archive(&state.db, export.id, archive, now).await? {
+        // The archive and the notice that it is ready are one write.
+        let mut write = state.writer.begin(now).await?;
+        if !data_export::store_archive(&*write, export.id, archive, now).await? {
             return Ok(());
         }
-        tracing::info!(export.id = %export.id, bytes, "built a data export");
         let draft =
             domain::notification::data_export_ready(export.user_id, export.id, export.expires_at);
-        if let Some(stored) = entities::notification::insert_once(&state.db, draft, now).await? {
+        let stored = entities::notification::insert_once(&*write, draft, now).await?;
+        if let Some(stored) = &stored {
+            super::send_push::queue_pushes(&mut write, std::slice::from_ref(stored)).await?;
+        }
+        write.commit().await?;
+        tracing::info!(export.id = %export.id, bytes, "built a data export");
+        if let Some(stored) = stored {
             super::announce::published(state, &stored).await;
         }
         Ok(())

@@ -10,6 +10,7 @@ pub mod prune_worker_heartbeats;
 pub mod record_heartbeat;
 pub mod relay_outbox;
 pub mod send_email;
+pub mod send_push;
 pub mod send_reminder;
 pub mod uncoupling;
 pub mod webhooks;
@@ -25,8 +26,8 @@ use cron::Schedule;
 use domain::jobs::{
     AnnounceCheckIn, AnnounceCompletion, ApplyDataRights, BuildDataExport, BuildWeeklySummaries,
     DeleteUncoupledData, DeliverWebhook, Job, Ping, PlanReminders, PlanWeeklySummaries,
-    PruneSyncData, PruneWorkerHeartbeats, Queued, RetryWebhooks, SendEmail, SendReminders,
-    retry_delay,
+    PruneSyncData, PruneWorkerHeartbeats, Queued, RetryWebhooks, SendEmail, SendPush,
+    SendReminders, retry_delay,
 };
 use entities::outbox::{self, Claim};
 use entities::{dead_job, job_retry};
@@ -279,6 +280,7 @@ pub fn monitor(
     monitor = on.register::<BuildDataExport>(monitor);
     monitor = on.register::<ApplyDataRights>(monitor);
     monitor = on.register::<SendEmail>(monitor);
+    monitor = on.register::<SendPush>(monitor);
     Ok(extend(monitor, &on))
 }
 

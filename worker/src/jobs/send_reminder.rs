@@ -50,7 +50,7 @@ impl Perform for SendReminders {
         }
         reminder::settle_many(&state.db, &skip, self.fire_at, Status::Skipped, now).await?;
         let ids: Vec<Uuid> = send.iter().map(|(row, _)| row.id).collect();
-        let write = state.writer.begin(now).await?;
+        let mut write = state.writer.begin(now).await?;
         let settled: HashSet<Uuid> =
             reminder::settle_many(&*write, &ids, self.fire_at, Status::Sent, now)
                 .await?
@@ -62,6 +62,7 @@ impl Perform for SendReminders {
             .map(|(_, draft)| draft.clone())
             .collect();
         let stored = entities::notification::insert_many_once(&*write, drafts, now).await?;
+        super::send_push::queue_pushes(&mut write, &stored).await?;
         write.commit().await?;
         for (row, _) in send.iter().filter(|(row, _)| settled.contains(&row.id)) {
             let late = (now - row.due_at).to_std().unwrap_or_default();

@@ -17,7 +17,7 @@ use rand::Rng;
 use super::{Failure, Perform};
 use crate::JobState;
 
-mod client;
+pub(crate) mod client;
 
 use client::client;
 

@@ -85,6 +85,7 @@ impl Perform for BuildWeeklySummaries {
             }
         }
         let notified = entities::notification::insert_many_once(&*write, drafts, now).await?;
+        super::send_push::queue_pushes(&mut write, &notified).await?;
         // Coaching platforms granted `progress` hear that the week is summed up: only couples
         // that granted any organization anything are looked at further (one statement).
         let granting = entities::access::couples_with_grants(&*write, &built).await?;

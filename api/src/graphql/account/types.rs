@@ -77,6 +77,32 @@ impl User {
         &self.account().display_name
     }
 
+    /// The devices your notifications are pushed to, oldest first. Yours only: FORBIDDEN on
+    /// anyone else's account, administrators' views included.
+    #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
+    async fn push_devices(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
+        #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
+    ) -> Result<
+        async_graphql::connection::Connection<
+            String,
+            crate::graphql::push::PushDevice,
+            crate::graphql::connection::ConnectionTotals,
+            async_graphql::connection::EmptyFields,
+        >,
+        ApiError,
+    > {
+        if !self.0.is_own() {
+            return Err(ApiError::new(
+                crate::error::ErrorCode::Forbidden,
+                "push devices are seen by their owner only",
+            ));
+        }
+        crate::graphql::push::own_devices(ctx, first, after).await
+    }
+
     /// IANA time zone in which the user's reminders and days are computed.
     async fn timezone(&self) -> &str {
         &self.account().timezone

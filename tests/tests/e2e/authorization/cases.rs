@@ -3,7 +3,9 @@
 use rekindle_tests::email;
 use serde_json::json;
 
-use super::{CONFLICT, Case, Expect, FORBIDDEN, NOT_FOUND, Root, UNAUTH, none, own_refresh_token};
+use super::{
+    BAD_INPUT, CONFLICT, Case, Expect, FORBIDDEN, NOT_FOUND, Root, UNAUTH, none, own_refresh_token,
+};
 use Expect::{Null, Ok};
 
 pub(super) fn cases() -> Vec<Case> {
@@ -193,6 +195,43 @@ fn member_cases() -> Vec<Case> {
             query: "mutation($p: String!) { changePassword(input: { currentPassword: $p, newPassword: \"a different passphrase\" }) { revokedSessions } }",
             variables: |w, a| json!({ "p": w.account(a).map_or("x", |acc| acc.password.as_str()) }),
             expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "pushSettings",
+            query: "{ pushSettings { platforms webPushPublicKey } }",
+            variables: none,
+            expect: [Ok, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "me",
+            query: "{ me { id pushDevices(first: 5) { totalCount } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, Ok, Ok, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "registerPushDevice",
+            // The matrix's server pushes through no APNs: every account may ask, and is told so.
+            query: "mutation { registerPushDevice(input: { platform: APNS, token: \"a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90\" }) { device { id } } }",
+            variables: none,
+            expect: [
+                UNAUTH, BAD_INPUT, BAD_INPUT, BAD_INPUT, BAD_INPUT, BAD_INPUT,
+            ],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "unregisterPushDevice",
+            query: "mutation($id: ID!) { unregisterPushDevice(input: { deviceId: $id }) { deviceId } }",
+            variables: |_, _| json!({ "id": rekindle_tests::global_id("PushDevice", uuid::Uuid::nil()) }),
+            expect: [
+                UNAUTH, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND,
+            ],
             fresh_world_per_actor: false,
         },
         Case {

@@ -15,14 +15,20 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 /// An HTTP client that follows no redirect, uses no proxy, gives up after
 /// [`webhook::ATTEMPT_TIMEOUT`], and connects only to addresses the settings allow.
 pub(super) fn client(allow_internal: bool) -> reqwest::Result<reqwest::Client> {
+    guarded(allow_internal)
+        .user_agent(concat!("Rekindle-Webhooks/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// A client builder with the guards of [`client`]: for any URL a client chose (webhook
+/// endpoints, Web Push subscriptions).
+pub(crate) fn guarded(allow_internal: bool) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .timeout(webhook::ATTEMPT_TIMEOUT)
-        .user_agent(concat!("Rekindle-Webhooks/", env!("CARGO_PKG_VERSION")))
         .dns_resolver(Arc::new(Guarded { allow_internal }))
         .connector_layer(PeerGuard { allow_internal })
-        .build()
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
