@@ -3,6 +3,7 @@
 //! services started here); what a service answers is acted on.
 
 mod delivery;
+mod timing;
 
 use std::time::Duration;
 
