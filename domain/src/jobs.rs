@@ -296,12 +296,12 @@ impl Job for SendEmail {
     const QUEUE: &'static str = "send_email";
 }
 
-/// Pushes a stored notification to its member's devices (every device, or those a round left
-/// to try again), once their quiet hours are over.
+/// Pushes stored notifications to their members' devices (every device, or those a round
+/// left to try again), once each member's quiet hours are over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SendPush {
-    pub notification_id: Uuid,
-    /// The devices still to push to; all of the member's when absent.
+    pub notification_ids: Vec<Uuid>,
+    /// The devices still to push to; all of the members' when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Uuid>>,
     /// Rounds before this one (each retries the devices whose service asked to try later).
@@ -310,10 +310,13 @@ pub struct SendPush {
 }
 
 impl SendPush {
-    /// The push of a notification just stored.
-    pub fn of(notification_id: Uuid) -> Self {
+    /// Notifications pushed by one job at most: what one write stores comes in jobs of this.
+    pub const BATCH: usize = 100;
+
+    /// The pushes of notifications just stored.
+    pub fn of(notification_ids: Vec<Uuid>) -> Self {
         Self {
-            notification_id,
+            notification_ids,
             devices: None,
             round: 0,
         }

@@ -123,9 +123,15 @@ pub async fn unregister<C: ConnectionTrait>(
     Ok(gone.rows_affected == 1)
 }
 
-/// Removes a device its service no longer knows (uninstalled, expired, unsubscribed).
-pub async fn forget<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), DbErr> {
-    Entity::delete_by_id(id).exec(db).await?;
+/// Removes devices their service no longer knows (uninstalled, expired, unsubscribed).
+pub async fn forget<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    Entity::delete_many()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -133,6 +139,18 @@ pub async fn forget<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<(), DbErr> {
 pub async fn of_user<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::UserId.eq(user_id))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// Every device of these members.
+pub async fn of_users<C: ConnectionTrait>(db: &C, users: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::UserId.is_in(users.iter().copied()))
         .order_by_asc(Column::Id)
         .all(db)
         .await

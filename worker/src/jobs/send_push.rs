@@ -1,17 +1,19 @@
-//! Pushes a stored notification to its member's devices. It was stored because the member's
-//! mutes, daily cap and breaks allowed it, so the push honours them as the inbox does; quiet
-//! hours hold a push until they end (a reminder was timed past them already). Each device's
-//! service decides: accepted, gone (the device is forgotten), or later (that device is tried
-//! again, after the wait the service asked for); a push sent again carries the same collapse
-//! key, so a phone shows it once.
+//! Pushes stored notifications to their members' devices, a batch at a time (three statements
+//! read a batch, two settle it). A notification was stored because its member's mutes, daily
+//! cap and breaks allowed it, so the push honours them as the inbox does; quiet hours hold a
+//! push until they end (a reminder was timed past them already). Each device's service decides:
+//! accepted, gone (the device is forgotten), or later (that device is tried again, after the
+//! wait the service asked for); a push sent again carries the same collapse key, so a phone
+//! shows it once.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use domain::jobs::{Queued, SendPush, retry_delay};
 use domain::push::Message;
 use entities::{notification, push_device, user};
-use futures_util::future::join_all;
+use futures_util::StreamExt;
 use uuid::Uuid;
 
 use super::{Failure, Perform};
@@ -20,111 +22,164 @@ use crate::push::Sent;
 
 /// Rounds of retries before a device's push is given up.
 const MAX_ROUNDS: u32 = 8;
+/// Pushes one job has in flight at once.
+const IN_FLIGHT: usize = 32;
 
-/// Queues, in `write`, the pushes of these notifications just stored: one job each, for members
-/// with a device.
+/// Queues, in `write`, the pushes of these notifications just stored: for members with a
+/// device, in jobs of [`SendPush::BATCH`].
 pub async fn queue_pushes(
     write: &mut runtime::Write,
     stored: &[notification::Model],
 ) -> Result<(), sea_orm::DbErr> {
     let users: Vec<Uuid> = stored.iter().map(|n| n.user_id).collect();
     let with_devices = push_device::users_with_devices(&**write, &users).await?;
-    for row in stored.iter().filter(|n| with_devices.contains(&n.user_id)) {
-        write.job(SendPush::of(row.id))?;
+    let ids: Vec<Uuid> = stored
+        .iter()
+        .filter(|n| with_devices.contains(&n.user_id))
+        .map(|n| n.id)
+        .collect();
+    for chunk in ids.chunks(SendPush::BATCH) {
+        write.job(SendPush::of(chunk.to_vec()))?;
     }
     Ok(())
 }
 
 impl Perform for SendPush {
     async fn perform(&self, state: &JobState) -> Result<(), Failure> {
-        let Some(stored) = notification::find(&state.db, self.notification_id).await? else {
-            return Ok(());
-        };
-        if stored.read_at.is_some() {
-            // Seen in the app already: a push would only repeat it.
-            return Ok(());
-        }
-        let Some(member) = user::find_by_id(&state.db, stored.user_id).await? else {
-            return Ok(());
-        };
-        let now = state.clock.now();
-        let tz = member
-            .timezone()
-            .map_err(|bad| Failure::Permanent(bad.into()))?;
-        let quiet = member
-            .quiet_hours()
-            .map_err(|bad| Failure::Permanent(bad.into()))?;
-        let free_at = domain::reminder::after_quiet_hours(now, tz, quiet);
-        if free_at > now {
-            let wait = (free_at - now).to_std().unwrap_or_default();
-            state
-                .queue
-                .push_after(Queued::first(self.clone()), wait)
-                .await?;
+        // Seen in the app already: a push would only repeat it.
+        let unread: Vec<notification::Model> =
+            notification::find_many(&state.db, &self.notification_ids)
+                .await?
+                .into_iter()
+                .filter(|n| n.read_at.is_none())
+                .collect();
+        if unread.is_empty() {
             return Ok(());
         }
-        let wanted: Option<HashSet<Uuid>> =
-            self.devices.as_ref().map(|d| d.iter().copied().collect());
-        let devices: Vec<push_device::Model> = push_device::of_user(&state.db, member.id)
+        let user_ids: Vec<Uuid> = unread.iter().map(|n| n.user_id).collect();
+        let members: HashMap<Uuid, user::Model> = user::by_ids(&state.db, &user_ids)
             .await?
             .into_iter()
-            .filter(|d| wanted.as_ref().is_none_or(|w| w.contains(&d.id)))
+            .map(|u| (u.id, u))
             .collect();
-        if devices.is_empty() {
-            return Ok(());
-        }
-        let message = Message::new(
-            domain::ids::global_id("Notification", stored.id),
-            &stored.kind,
-            &stored.title,
-            &stored.body,
-            &stored.data,
-        );
-        let outcomes = join_all(devices.iter().map(|d| state.pusher.send(d, &message))).await;
-        let (mut accepted, mut later, mut wait) = (Vec::new(), Vec::new(), None::<Duration>);
-        for (device, sent) in devices.iter().zip(outcomes) {
-            state
-                .metrics
-                .push(device.platform.as_str(), outcome_name(&sent));
-            match sent {
-                Sent::Accepted => accepted.push(device.id),
-                Sent::Gone => {
-                    tracing::info!(push.device = %device.id, "the push service no longer knows a device; forgotten");
-                    push_device::forget(&state.db, device.id).await?;
-                }
-                Sent::Later(asked) => {
-                    later.push(device.id);
-                    wait = wait.max(asked);
-                }
-                Sent::Refused(why) => {
-                    tracing::warn!(push.device = %device.id, error = %why, "a push was refused");
+        let now = state.clock.now();
+        // Those in their quiet hours wait, a job per instant they end at.
+        let mut held: BTreeMap<DateTime<Utc>, Vec<Uuid>> = BTreeMap::new();
+        let mut ready = Vec::new();
+        for row in unread {
+            let Some(member) = members.get(&row.user_id) else {
+                continue;
+            };
+            match free_at(member, now) {
+                Ok(at) if at > now => held.entry(at).or_default().push(row.id),
+                Ok(_) => ready.push(row),
+                Err(bad) => {
+                    tracing::error!(error = %bad, "not pushing to a member whose settings do not read")
                 }
             }
         }
-        push_device::pushed(&state.db, &accepted, runtime::write::wall_now()).await?;
-        if later.is_empty() {
-            return Ok(());
+        for (at, ids) in held {
+            let again = SendPush {
+                notification_ids: ids,
+                ..self.clone()
+            };
+            let wait = (at - now).to_std().unwrap_or_default();
+            state.queue.push_after(Queued::first(again), wait).await?;
         }
-        let round = self.round + 1;
+        let wanted: Option<HashSet<Uuid>> =
+            self.devices.as_ref().map(|d| d.iter().copied().collect());
+        let ready_users: Vec<Uuid> = ready.iter().map(|n| n.user_id).collect();
+        let mut devices: HashMap<Uuid, Vec<push_device::Model>> = HashMap::new();
+        for device in push_device::of_users(&state.db, &ready_users).await? {
+            if wanted.as_ref().is_none_or(|w| w.contains(&device.id)) {
+                devices.entry(device.user_id).or_default().push(device);
+            }
+        }
+        let sends: Vec<(Uuid, push_device::Model, Message)> = ready
+            .iter()
+            .flat_map(|row| {
+                let message = Message::new(
+                    domain::ids::global_id("Notification", row.id),
+                    &row.kind,
+                    &row.title,
+                    &row.body,
+                    &row.data,
+                );
+                devices
+                    .get(&row.user_id)
+                    .into_iter()
+                    .flatten()
+                    .map(move |d| (row.id, d.clone(), message.clone()))
+            })
+            .collect();
+        let outcomes: Vec<(Uuid, push_device::Model, Sent)> =
+            futures_util::stream::iter(sends.into_iter().map(|(id, device, message)| async move {
+                let sent = state.pusher.send(&device, &message).await;
+                (id, device, sent)
+            }))
+            .buffer_unordered(IN_FLIGHT)
+            .collect()
+            .await;
+        settle(self, state, outcomes).await
+    }
+}
+
+/// Acts on what the services answered: forgets gone devices, notes accepted ones, and queues
+/// the devices to try again, a job per notification.
+async fn settle(
+    job: &SendPush,
+    state: &JobState,
+    outcomes: Vec<(Uuid, push_device::Model, Sent)>,
+) -> Result<(), Failure> {
+    let (mut accepted, mut gone) = (Vec::new(), Vec::new());
+    let mut later: BTreeMap<Uuid, (Vec<Uuid>, Option<Duration>)> = BTreeMap::new();
+    for (notification_id, device, sent) in outcomes {
+        state
+            .metrics
+            .push(device.platform.as_str(), outcome_name(&sent));
+        match sent {
+            Sent::Accepted => accepted.push(device.id),
+            Sent::Gone => {
+                tracing::info!(push.device = %device.id, "the push service no longer knows a device; forgotten");
+                gone.push(device.id);
+            }
+            Sent::Later(asked) => {
+                let entry = later.entry(notification_id).or_default();
+                entry.0.push(device.id);
+                entry.1 = entry.1.max(asked);
+            }
+            Sent::Refused(why) => {
+                tracing::warn!(push.device = %device.id, error = %why, "a push was refused");
+            }
+        }
+    }
+    push_device::forget(&state.db, &gone).await?;
+    push_device::pushed(&state.db, &accepted, runtime::write::wall_now()).await?;
+    let round = job.round + 1;
+    for (notification_id, (devices, asked)) in later {
         if round >= MAX_ROUNDS {
-            tracing::warn!(push.notification = %stored.id, devices = later.len(), "pushes given up after {MAX_ROUNDS} rounds");
-            return Ok(());
+            tracing::warn!(push.notification = %notification_id, devices = devices.len(), "pushes given up after {MAX_ROUNDS} rounds");
+            continue;
         }
         let backoff = retry_delay(round, rand::random::<f64>());
         let again = SendPush {
-            notification_id: self.notification_id,
-            devices: Some(later),
+            notification_ids: vec![notification_id],
+            devices: Some(devices),
             round,
         };
-        state
-            .queue
-            .push_after(
-                Queued::first(again),
-                wait.unwrap_or(backoff).max(Duration::from_secs(1)),
-            )
-            .await?;
-        Ok(())
+        let wait = asked.unwrap_or(backoff).max(Duration::from_secs(1));
+        state.queue.push_after(Queued::first(again), wait).await?;
     }
+    Ok(())
+}
+
+/// When a push to `member` may go: now, or when their quiet hours end.
+fn free_at(member: &user::Model, now: DateTime<Utc>) -> Result<DateTime<Utc>, entities::BadRow> {
+    Ok(domain::reminder::after_quiet_hours(
+        now,
+        member.timezone()?,
+        member.quiet_hours()?,
+    ))
 }
 
 fn outcome_name(sent: &Sent) -> &'static str {

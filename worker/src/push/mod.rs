@@ -199,13 +199,7 @@ mod web_push_client {
             let mut salt = [0u8; 16];
             rand::RngCore::fill_bytes(&mut rand::rng(), &mut salt);
             let plaintext = message.data().to_string();
-            let body = match web_push::encrypt(
-                &ua_public,
-                &auth,
-                plaintext.as_bytes(),
-                &runtime::push::random_key(),
-                salt,
-            ) {
+            let body = match web_push::encrypt(&ua_public, &auth, plaintext.as_bytes(), salt) {
                 Ok(body) => body,
                 Err(err) => return Sent::Refused(err.to_string()),
             };
