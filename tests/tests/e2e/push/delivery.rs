@@ -205,5 +205,83 @@ async fn gone_devices_are_forgotten_and_busy_services_are_tried_again() {
         "a gone subscription is not tried again"
     );
     assert_eq!(s.fcm.pushes().len(), 1, "a gone token is not tried again");
+
+    // An iPhone whose app was deleted: APNs answers 410, and the device is forgotten.
+    super::register(
+        &s.app,
+        &ana,
+        json!({ "platform": "APNS", "token": "f".repeat(64), "appId": "app.rekindle.ios" }),
+    )
+    .await;
+    s.apns.answer_next([Answer::json(
+        410,
+        json!({ "reason": "Unregistered", "timestamp": 1 }),
+    )]);
+    let body = s
+        .app
+        .graphql_as(ben.token(), COMPLETE, json!({ "id": item }))
+        .await;
+    assert!(error_codes(&body).is_empty(), "{body}");
+    let apns = pushes(&s.apns, 3).await;
+    assert_eq!(apns[2].path, format!("/3/device/{}", "f".repeat(64)));
+    eventually(
+        "the unregistered iPhone forgotten",
+        std::time::Duration::from_secs(30),
+        || async { devices(&s.app, &ana).await.is_empty().then_some(()) },
+    )
+    .await;
+    s.app.stop().await;
+}
+
+#[actix_web::test]
+async fn expired_credentials_are_renewed_and_the_push_made_again() {
+    let s = scene(&[]).await;
+    let (ana, ben, item) = couple_with_item(&s.app).await;
+    super::register(
+        &s.app,
+        &ben,
+        json!({ "platform": "FCM", "token": FCM_TOKEN }),
+    )
+    .await;
+    super::register(
+        &s.app,
+        &ben,
+        json!({ "platform": "APNS", "token": APNS_TOKEN, "appId": "app.rekindle.ios" }),
+    )
+    .await;
+    // FCM refuses the access token once; APNs says the provider token expired.
+    s.fcm.answer_next([Answer::json(
+        401,
+        json!({ "error": { "code": 401, "status": "UNAUTHENTICATED" } }),
+    )]);
+    s.apns.answer_next([Answer::json(
+        403,
+        json!({ "reason": "ExpiredProviderToken" }),
+    )]);
+    let body = s
+        .app
+        .graphql_as(ana.token(), COMPLETE, json!({ "id": item }))
+        .await;
+    assert!(error_codes(&body).is_empty(), "{body}");
+    pushes(&s.fcm, 2).await;
+    pushes(&s.apns, 2).await;
+    let tokens = s
+        .fcm
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/token")
+        .count();
+    assert_eq!(tokens, 2, "a new FCM access token was asked for");
+    eventually(
+        "both devices noted pushed",
+        std::time::Duration::from_secs(30),
+        || async {
+            let seen = devices(&s.app, &ben).await;
+            seen.iter()
+                .all(|d| d["lastPushedAt"].is_string())
+                .then_some(())
+        },
+    )
+    .await;
     s.app.stop().await;
 }
