@@ -81,6 +81,7 @@ pub struct Mutation(
     coaching::CoachingMutation,
     coach_invites::CoachInviteMutation,
     webhooks::WebhookMutation,
+    webhooks::secrets::WebhookSecretMutation,
     organization_content::ContentMutation,
     admin::mutation::AdminMutation,
     push::PushMutation,
