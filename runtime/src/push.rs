@@ -113,8 +113,16 @@ fn generate(path: &Path) -> anyhow::Result<VapidKey> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating the data directory {}", dir.display()))?;
     }
-    write_private(path, pem.as_bytes())
-        .with_context(|| format!("keeping the new VAPID key at {}", path.display()))?;
+    match write_private(path, pem.as_bytes()) {
+        Ok(()) => {}
+        // Another process (the api and a worker starting together) made it first: theirs is
+        // the key.
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => return read(path),
+        Err(err) => {
+            return Err(anyhow::Error::new(err)
+                .context(format!("keeping the new VAPID key at {}", path.display())));
+        }
+    }
     tracing::info!(path = %path.display(), "made a VAPID key for Web Push");
     Ok(VapidKey::new(secret))
 }
