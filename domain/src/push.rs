@@ -84,6 +84,15 @@ pub fn web_push_keys(p256dh: &str, auth: &str) -> Result<(Vec<u8>, Vec<u8>), Reg
     }
 }
 
+/// A Web Push subscription's endpoint, checked as webhook addresses are: https on a public
+/// address, unless `allow_internal` (tests) lets it be plain http on any address.
+pub fn web_push_endpoint(
+    raw: &str,
+    allow_internal: bool,
+) -> Result<url::Url, crate::webhook::UrlRefusal> {
+    crate::webhook::check_url(raw, !allow_internal, allow_internal)
+}
+
 /// An app ID (an APNs topic such as `com.example.app`, or an FCM app's name), if given.
 pub fn app_id(raw: Option<&str>) -> Result<Option<String>, RegistrationError> {
     let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {

@@ -135,6 +135,18 @@ pub async fn forget<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<(), DbEr
     Ok(())
 }
 
+/// The device `id`, if it is `user_id`'s.
+pub async fn find_of_user<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id)
+        .filter(Column::UserId.eq(user_id))
+        .one(db)
+        .await
+}
+
 /// Every device of `user_id`, oldest first.
 pub async fn of_user<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Vec<Model>, DbErr> {
     Entity::find()

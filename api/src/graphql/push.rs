@@ -3,6 +3,8 @@
 
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use domain::push::{self as rules, Platform};
 use entities::push_device;
@@ -189,35 +191,19 @@ impl PushMutation {
             (Platform::Apns, Some(token), None) => (rules::apns_token(&token)?, None, None),
             (Platform::Fcm, Some(token), None) => (rules::fcm_token(&token)?, None, None),
             (Platform::WebPush, None, Some(subscription)) => {
-                rules::web_push_keys(&subscription.keys.p256dh, &subscription.keys.auth)?;
-                let settings = &state.settings.push;
+                let keys = &subscription.keys;
+                let (p256dh, auth) = rules::web_push_keys(&keys.p256dh, &keys.auth)?;
                 let endpoint = subscription.endpoint.trim();
-                domain::webhook::check_url(
-                    endpoint,
-                    !settings.allow_internal,
-                    settings.allow_internal,
-                )
-                .map_err(|refusal| {
-                    ApiError::bad_input(format!("subscription endpoint refused: {refusal}"))
-                })?;
+                rules::web_push_endpoint(endpoint, state.settings.push.allow_internal).map_err(
+                    |refusal| {
+                        ApiError::bad_input(format!("subscription endpoint refused: {refusal}"))
+                    },
+                )?;
+                // Stored as the keys decoded, in one spelling (base64url, no padding).
                 (
                     endpoint.to_owned(),
-                    Some(
-                        subscription
-                            .keys
-                            .p256dh
-                            .trim()
-                            .trim_end_matches('=')
-                            .to_owned(),
-                    ),
-                    Some(
-                        subscription
-                            .keys
-                            .auth
-                            .trim()
-                            .trim_end_matches('=')
-                            .to_owned(),
-                    ),
+                    Some(URL_SAFE_NO_PAD.encode(p256dh)),
+                    Some(URL_SAFE_NO_PAD.encode(auth)),
                 )
             }
             (Platform::WebPush, _, _) => {
@@ -296,11 +282,8 @@ pub async fn node(
     let Ok(user) = policy::require_user(caller) else {
         return Ok(None);
     };
-    let found = push_device::of_user(&state.db, user.id).await?;
-    Ok(found
-        .into_iter()
-        .find(|d| d.id == id)
-        .and_then(|row| PushDevice::own(caller, row)))
+    let found = push_device::find_of_user(&state.db, id, user.id).await?;
+    Ok(found.and_then(|row| PushDevice::own(caller, row)))
 }
 
 impl From<rules::RegistrationError> for ApiError {

@@ -306,8 +306,7 @@ impl WebhookMutation {
             NodeKind::WebhookEndpoint,
             "webhook endpoint",
         )?;
-        let (org, _) = policy::managed_organization(state, caller).await?;
-        let endpoint = policy::managed_endpoint(&org, webhook::find(&state.db, id).await?)?;
+        let endpoint = managed_endpoint(state, caller, id).await?;
         let row = webhook::disable(&state.db, endpoint.id, state.clock.now())
             .await?
             .ok_or_else(|| ApiError::not_found("webhook endpoint"))?;
@@ -347,4 +346,14 @@ impl WebhookMutation {
             delivery: WebhookDelivery(row),
         })
     }
+}
+
+/// The endpoint `id`, when the caller is an admin of the organization it belongs to.
+pub(crate) async fn managed_endpoint(
+    state: &AppState,
+    caller: &Caller,
+    id: uuid::Uuid,
+) -> Result<webhook::Model, ApiError> {
+    let (org, _) = policy::managed_organization(state, caller).await?;
+    policy::managed_endpoint(&org, webhook::find(&state.db, id).await?)
 }

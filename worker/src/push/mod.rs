@@ -135,7 +135,6 @@ mod web_push_client {
         http: reqwest::Client,
         key: runtime::push::VapidKey,
         subject: String,
-        require_https: bool,
         allow_internal: bool,
         /// Signed tokens by push service origin, with when they were signed.
         tokens: Mutex<HashMap<String, (String, chrono::DateTime<chrono::Utc>)>>,
@@ -150,7 +149,6 @@ mod web_push_client {
                 http,
                 key,
                 subject: settings.vapid_subject.clone(),
-                require_https: !settings.allow_internal,
                 allow_internal: settings.allow_internal,
                 tokens: Mutex::new(HashMap::new()),
             })
@@ -182,12 +180,10 @@ mod web_push_client {
 
         pub async fn send(&self, device: &push_device::Model, message: &Message) -> Sent {
             let endpoint = &device.token;
-            let origin =
-                match domain::webhook::check_url(endpoint, self.require_https, self.allow_internal)
-                {
-                    Ok(url) => url.origin().ascii_serialization(),
-                    Err(refusal) => return Sent::Refused(format!("endpoint refused: {refusal}")),
-                };
+            let origin = match domain::push::web_push_endpoint(endpoint, self.allow_internal) {
+                Ok(url) => url.origin().ascii_serialization(),
+                Err(refusal) => return Sent::Refused(format!("endpoint refused: {refusal}")),
+            };
             let keys = device
                 .p256dh
                 .as_deref()

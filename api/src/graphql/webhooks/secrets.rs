@@ -6,7 +6,6 @@ use entities::webhook;
 
 use super::WebhookEndpoint;
 use crate::auth::Caller;
-use crate::auth::policy;
 use crate::auth::secret_token;
 use crate::error::ApiError;
 use crate::graphql::ids::{NodeKind, decode_id_of};
@@ -65,8 +64,7 @@ impl WebhookSecretMutation {
                 )));
             }
         };
-        let (org, _) = policy::managed_organization(state, caller).await?;
-        let endpoint = policy::managed_endpoint(&org, webhook::find(&state.db, id).await?)?;
+        let endpoint = super::managed_endpoint(state, caller, id).await?;
         let secret = domain::webhook::secret_from(&secret_token::random_bytes::<32>());
         let now = state.clock.now();
         let write = state.writer.begin(now).await?;
