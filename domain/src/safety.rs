@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod gate;
+
 use serde::{Deserialize, Serialize};
 
 use crate::instrument::{InstrumentError, read_content};
