@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod coaching_engine;
 pub mod error;
 pub mod graphql;
 pub mod http;

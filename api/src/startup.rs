@@ -94,6 +94,10 @@ impl Application {
         let notifications = Fanout::for_settings(&settings, notification::TOPIC)
             .await
             .context("connecting notification events to Redis")?;
+        let coach_replies = Fanout::for_settings(&settings, coach::REPLY_TOPIC)
+            .await
+            .context("connecting coach reply events to Redis")?;
+        let coach = crate::coaching_engine::build(&settings, &catalog, &instruments)?;
         let slots = HashSlots::new(
             settings.password_hash_concurrency,
             settings.password_hash_wait,
@@ -121,6 +125,8 @@ impl Application {
             catalog: Arc::new(catalog),
             instruments: Arc::new(instruments),
             safety_resources: Arc::new(safety_resources),
+            coach: Arc::new(coach),
+            coach_replies,
             resources: Arc::new(domain::resources::Resources::builtin()?),
             clock,
         };

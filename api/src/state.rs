@@ -27,6 +27,10 @@ pub struct AppState {
     pub instruments: Arc<crate::instruments::Instruments>,
     /// The guide's books, podcasts, apps and workshops.
     pub resources: Arc<domain::resources::Resources>,
+    /// The coach: its safety gate, scripted engine and model client.
+    pub coach: Arc<coach::Coach>,
+    /// Pieces of coach replies as a model writes them, from whichever instance writes them.
+    pub coach_replies: runtime::Fanout<coach::ReplyEvent>,
     /// Where a safety result sends its owner for help.
     pub safety_resources: Arc<domain::safety::SafetyResources>,
     /// The time: the system's, or one a test sets.

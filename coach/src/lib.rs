@@ -229,3 +229,17 @@ impl Coach {
 fn estimate(chars: usize) -> u32 {
     u32::try_from(chars.div_ceil(4)).unwrap_or(u32::MAX)
 }
+
+/// A piece of a reply a model is writing, told to every api instance so that whichever one
+/// the member's socket is on can pass it on. `text` is the whole reply so far.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ReplyEvent {
+    pub message_id: uuid::Uuid,
+    pub user_id: uuid::Uuid,
+    pub delta: String,
+    pub text: String,
+    pub done: bool,
+}
+
+/// The events' topic.
+pub const REPLY_TOPIC: &str = "coach-replies";

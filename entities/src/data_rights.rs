@@ -191,6 +191,16 @@ pub const TABLES: &[Table] = &[
         "pushDevices (platform, app, locale and when last pushed; never the token)",
         "deleted",
     ),
+    table(
+        "coach_conversations",
+        "coachConversations (with a safety concern the gate raised: the member's own)",
+        "deleted",
+    ),
+    table(
+        "coach_messages",
+        "coachConversations[].messages (text, engine, fallback reason, tokens)",
+        "deleted",
+    ),
 ];
 
 /// The name the changes feed gives a couple (the api's `NodeKind::Couple`).

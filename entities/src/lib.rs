@@ -6,6 +6,8 @@ pub mod assessment;
 pub mod audit;
 pub mod change;
 pub mod check_in;
+pub mod coach_conversation;
+pub mod coach_message;
 pub mod completion;
 pub mod constraint;
 pub mod couple;

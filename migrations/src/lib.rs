@@ -39,6 +39,7 @@ mod m20261128_000032_create_data_rights;
 mod m20261205_000033_create_outbox;
 mod m20261205_000034_rotate_webhook_secrets;
 mod m20261205_000035_create_push_devices;
+mod m20261205_000036_create_coach_conversations;
 
 pub mod content;
 
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000033_create_outbox::Migration),
             Box::new(m20261205_000034_rotate_webhook_secrets::Migration),
             Box::new(m20261205_000035_create_push_devices::Migration),
+            Box::new(m20261205_000036_create_coach_conversations::Migration),
         ]
     }
 }

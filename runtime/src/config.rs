@@ -1,5 +1,6 @@
 //! Typed configuration, read once from `REKINDLE_*` environment variables and passed down.
 
+mod coach;
 mod parse;
 mod push;
 mod secret;
@@ -13,6 +14,7 @@ use std::time::Duration;
 use anyhow::bail;
 
 pub(crate) use parse::{parse_bool, parse_num};
+pub use coach::{CoachModelSettings, CoachSettings};
 pub use secret::Secret;
 pub use sections::*;
 
@@ -70,6 +72,8 @@ pub struct Settings {
     pub fault: Option<crate::write::Fault>,
     /// Where notifications are pushed.
     pub push: PushSettings,
+    /// The coach's language model and budgets.
+    pub coach: CoachSettings,
 }
 
 impl Settings {
@@ -279,6 +283,7 @@ impl Settings {
                 ),
             },
             push,
+            coach: coach::coach_settings(&var)?,
             fault: match (var("FAULT").as_deref(), production) {
                 (None, _) => None,
                 (Some(_), true) => bail!("REKINDLE_FAULT is for tests and refused in production"),

@@ -39,6 +39,14 @@ struct Registry {
     pushes: BTreeMap<(String, &'static str), u64>,
     password_hashes_running: usize,
     password_hashes_peak: usize,
+    /// Coach replies by engine and outcome (`answered`, or why the script stood in).
+    coach_replies: BTreeMap<(&'static str, &'static str), u64>,
+    coach_tokens_in: u64,
+    coach_tokens_out: u64,
+    /// How long model replies took, from asking to the last word.
+    coach_latency: Histogram,
+    /// Messages the safety gate stopped, by concern.
+    coach_safety_stops: BTreeMap<&'static str, u64>,
 }
 
 /// Distinct operation names kept as labels; later names count as [`OTHER_OPERATION`].
@@ -206,6 +214,33 @@ impl Metrics {
         self.with(|r| *r.pushes.entry((platform.to_owned(), outcome)).or_default() += 1);
     }
 
+    /// Counts one coach reply: its engine, why the script stood in for the model (if it did),
+    /// the tokens it took and (for a model's) how long it took.
+    pub fn coach_reply(
+        &self,
+        engine: &'static str,
+        fallback: Option<&'static str>,
+        tokens_in: u32,
+        tokens_out: u32,
+        elapsed: Duration,
+    ) {
+        self.with(|r| {
+            *r.coach_replies
+                .entry((engine, fallback.unwrap_or("answered")))
+                .or_default() += 1;
+            r.coach_tokens_in += u64::from(tokens_in);
+            r.coach_tokens_out += u64::from(tokens_out);
+            if !elapsed.is_zero() {
+                r.coach_latency.observe(&JOB_BUCKETS, elapsed.as_secs_f64());
+            }
+        });
+    }
+
+    /// Counts one message the coach's safety gate stopped.
+    pub fn coach_safety_stop(&self, concern: &'static str) {
+        self.with(|r| *r.coach_safety_stops.entry(concern).or_default() += 1);
+    }
+
     /// Records how late a reminder went out: when it was sent minus when it was due.
     pub fn reminder_lateness(&self, late: Duration) {
         self.with(|r| {
@@ -287,6 +322,23 @@ impl Metrics {
             let _ = writeln!(out, "# HELP rekindle_reminder_lateness_seconds When a reminder went out minus when it was due.");
             let _ = writeln!(out, "# TYPE rekindle_reminder_lateness_seconds histogram");
             r.reminder_lateness.render(&mut out, "rekindle_reminder_lateness_seconds", "", &LATENESS_BUCKETS);
+            let _ = writeln!(out, "# HELP rekindle_coach_replies_total Coach replies by engine and outcome (answered, or why the script stood in for the model).");
+            let _ = writeln!(out, "# TYPE rekindle_coach_replies_total counter");
+            for ((engine, outcome), n) in &r.coach_replies {
+                let _ = writeln!(out, "rekindle_coach_replies_total{{engine=\"{engine}\",outcome=\"{outcome}\"}} {n}");
+            }
+            let _ = writeln!(out, "# HELP rekindle_coach_tokens_total Tokens of model calls, sent (in) and written (out).");
+            let _ = writeln!(out, "# TYPE rekindle_coach_tokens_total counter");
+            let _ = writeln!(out, "rekindle_coach_tokens_total{{direction=\"in\"}} {}", r.coach_tokens_in);
+            let _ = writeln!(out, "rekindle_coach_tokens_total{{direction=\"out\"}} {}", r.coach_tokens_out);
+            let _ = writeln!(out, "# HELP rekindle_coach_model_reply_seconds How long a model reply took, from asking to its last word.");
+            let _ = writeln!(out, "# TYPE rekindle_coach_model_reply_seconds histogram");
+            r.coach_latency.render(&mut out, "rekindle_coach_model_reply_seconds", "", &JOB_BUCKETS);
+            let _ = writeln!(out, "# HELP rekindle_coach_safety_stops_total Messages the coach's safety gate stopped, by concern.");
+            let _ = writeln!(out, "# TYPE rekindle_coach_safety_stops_total counter");
+            for (concern, n) in &r.coach_safety_stops {
+                let _ = writeln!(out, "rekindle_coach_safety_stops_total{{concern=\"{concern}\"}} {n}");
+            }
             let _ = writeln!(out, "# HELP rekindle_sql_statements_total SQL statements sent to the database.");
             let _ = writeln!(out, "# TYPE rekindle_sql_statements_total counter");
             let _ = writeln!(out, "rekindle_sql_statements_total {}", self.sql_statements());

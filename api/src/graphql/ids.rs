@@ -31,6 +31,8 @@ pub enum NodeKind {
     FailedJob,
     AuditEntry,
     PushDevice,
+    CoachConversation,
+    CoachMessage,
 }
 
 impl NodeKind {
@@ -56,6 +58,8 @@ impl NodeKind {
             NodeKind::FailedJob => "FailedJob",
             NodeKind::AuditEntry => "AuditEntry",
             NodeKind::PushDevice => "PushDevice",
+            NodeKind::CoachConversation => "CoachConversation",
+            NodeKind::CoachMessage => "CoachMessage",
         }
     }
 
@@ -81,6 +85,8 @@ impl NodeKind {
             "FailedJob" => Some(NodeKind::FailedJob),
             "AuditEntry" => Some(NodeKind::AuditEntry),
             "PushDevice" => Some(NodeKind::PushDevice),
+            "CoachConversation" => Some(NodeKind::CoachConversation),
+            "CoachMessage" => Some(NodeKind::CoachMessage),
             _ => None,
         }
     }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assessment;
 pub mod breaks;
 pub mod changes;
+pub mod coach;
 pub mod checkin;
 pub mod coach_invites;
 pub mod coaching;
@@ -49,6 +50,7 @@ pub struct Query(
     changes::ChangesQuery,
     admin::AdminQuery,
     push::PushQuery,
+    coach::CoachQuery,
 );
 
 /// The root of every mutation.
@@ -85,6 +87,7 @@ pub struct Mutation(
     organization_content::ContentMutation,
     admin::mutation::AdminMutation,
     push::PushMutation,
+    coach::mutation::CoachMutation,
 );
 
 /// The root of every subscription.
@@ -92,6 +95,7 @@ pub struct Mutation(
 pub struct Subscription(
     system::SystemSubscription,
     notifications::NotificationSubscription,
+    coach::reply::CoachSubscription,
 );
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;

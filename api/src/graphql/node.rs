@@ -77,6 +77,8 @@ pub enum Node {
     FailedJob(FailedJob),
     AuditEntry(AuditEntry),
     PushDevice(crate::graphql::push::PushDevice),
+    CoachConversation(crate::graphql::coach::CoachConversation),
+    CoachMessage(crate::graphql::coach::CoachMessage),
 }
 
 #[derive(Default)]
@@ -190,6 +192,16 @@ impl NodeQuery {
             NodeKind::PushDevice if signed_in => crate::graphql::push::node(state, caller, uuid)
                 .await?
                 .map(Node::PushDevice),
+            NodeKind::CoachConversation if signed_in => {
+                crate::graphql::coach::conversation_node(state, caller, uuid)
+                    .await?
+                    .map(Node::CoachConversation)
+            }
+            NodeKind::CoachMessage if signed_in => {
+                crate::graphql::coach::message_node(state, caller, uuid)
+                    .await?
+                    .map(Node::CoachMessage)
+            }
             // What the caller may not see, or no caller at all: null, like a missing object.
             NodeKind::User
             | NodeKind::Couple
@@ -207,7 +219,9 @@ impl NodeQuery {
             | NodeKind::Suggestion
             | NodeKind::FailedJob
             | NodeKind::AuditEntry
-            | NodeKind::PushDevice => None,
+            | NodeKind::PushDevice
+            | NodeKind::CoachConversation
+            | NodeKind::CoachMessage => None,
         };
         Ok(node)
     }

@@ -197,6 +197,8 @@ async fn forget<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<(), DbErr> 
     delete_where(db, change::Column::ObjectId, user_id).await?;
     delete_where(db, data_export::Column::UserId, user_id).await?;
     delete_where(db, crate::push_device::Column::UserId, user_id).await?;
+    delete_where(db, crate::coach_message::Column::UserId, user_id).await?;
+    delete_where(db, crate::coach_conversation::Column::UserId, user_id).await?;
     Ok(())
 }
 

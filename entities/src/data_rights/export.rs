@@ -69,6 +69,7 @@ pub async fn build<C: ConnectionTrait>(
         ("apiKeysCreated", api_keys(db, user_id).await?),
         ("dataExports", exports(db, user_id).await?),
         ("pushDevices", push_devices(db, user_id).await?),
+        ("coachConversations", coach_conversations(db, user_id).await?),
         ("couples", couples::couples(db, user_id).await?),
     ];
     for (name, section) in sections {
@@ -309,4 +310,47 @@ async fn push_devices<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Value
         })
     })
     .await
+}
+
+async fn coach_conversations<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<Value, DbErr> {
+    use crate::{coach_conversation as conversation, coach_message as message};
+    let conversations = conversation::Entity::find()
+        .filter(conversation::Column::UserId.eq(user_id))
+        .order_by_asc(conversation::Column::Id)
+        .all(db)
+        .await?;
+    let messages = message::Entity::find()
+        .filter(message::Column::UserId.eq(user_id))
+        .order_by_asc(message::Column::Id)
+        .all(db)
+        .await?;
+    Ok(Value::Array(
+        conversations
+            .into_iter()
+            .map(|c| {
+                let of_it: Vec<Value> = messages
+                    .iter()
+                    .filter(|m| m.conversation_id == c.id)
+                    .map(|m| {
+                        json!({
+                            "author": m.author,
+                            "text": m.fallback_text.as_ref().filter(|_| m.is_writing()).unwrap_or(&m.text),
+                            "engine": m.engine,
+                            "fallbackReason": m.fallback_reason,
+                            "safetyConcern": m.safety_concern,
+                            "tokensIn": m.tokens_in,
+                            "tokensOut": m.tokens_out,
+                            "createdAt": ts(m.created_at),
+                        })
+                    })
+                    .collect();
+                json!({
+                    "createdAt": ts(c.created_at),
+                    "updatedAt": ts(c.updated_at),
+                    "safetyConcern": c.safety_concern,
+                    "messages": of_it,
+                })
+            })
+            .collect(),
+    ))
 }

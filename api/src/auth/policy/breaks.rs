@@ -26,6 +26,11 @@ impl BreakAccess {
         &self.row
     }
 
+    /// The couple's local date the decision was made on.
+    pub fn today(&self) -> NaiveDate {
+        self.today
+    }
+
     pub fn couple(&self) -> &CoupleAccess {
         &self.couple
     }

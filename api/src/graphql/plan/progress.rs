@@ -85,6 +85,30 @@ impl Progress {
 
     /// Every plan and item the couple ever had, through the request's loaders: each kind of
     /// row is read in one statement, however many plans and items there are.
+    /// For the coach: the couple's streak, the active items, and how many occurrences
+    /// `member` logged in the couple's last seven days.
+    pub async fn for_coach(
+        &self,
+        ctx: &Context<'_>,
+        member: uuid::Uuid,
+    ) -> Result<(domain::streak::Streak, Vec<ItemAccess>, u32), ApiError> {
+        let state = ctx.data::<AppState>()?;
+        let loaded = self.load(ctx).await?;
+        let now = state.clock.now();
+        let streak = couple_streak(&loaded.histories, loaded.tz, now, &state.settings.streak_rules);
+        let today = now.with_timezone(&loaded.tz).date_naive();
+        let done = loaded
+            .histories
+            .iter()
+            .flat_map(|history| {
+                (0..7).map(move |back| history.logged_by(today - Duration::days(back)))
+            })
+            .filter(|logged| logged.contains(&member))
+            .count();
+        let items = loaded.active.iter().map(|(a, _)| a.clone()).collect();
+        Ok((streak, items, u32::try_from(done).unwrap_or(u32::MAX)))
+    }
+
     async fn fetch(&self, ctx: &Context<'_>) -> Result<Loaded, ApiError> {
         let loaders = Loaders::of(ctx)?;
         let plans: Vec<_> = loaders
