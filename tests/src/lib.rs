@@ -12,6 +12,7 @@ pub mod coaching;
 pub mod data_rights;
 pub mod faults;
 pub mod logs;
+pub mod model_server;
 pub mod proxy;
 pub mod push_services;
 pub mod receiver;

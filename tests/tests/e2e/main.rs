@@ -16,6 +16,7 @@ mod catalog;
 mod changes;
 mod check_ins;
 mod clients;
+mod coach;
 mod coach_invites;
 mod coaching;
 mod compose;

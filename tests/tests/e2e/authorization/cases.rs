@@ -13,7 +13,79 @@ pub(super) fn cases() -> Vec<Case> {
     all.extend(super::couple_cases::cases());
     all.extend(super::organization_cases::cases());
     all.extend(super::admin_cases::cases());
+    all.extend(coach_cases());
     all
+}
+
+/// Conversations with the coach: the member's own, invisible to everyone else; coaches and
+/// administrators have none.
+fn coach_cases() -> Vec<Case> {
+    vec![
+        Case {
+            root: Root::Query,
+            field: "node",
+            query: "query($id: ID!) { node(id: $id) { id ... on CoachConversation { safetyMode } } }",
+            variables: |w, _| json!({ "id": w.subject_conversation_id }),
+            expect: [Null, Null, Null, Null, Null, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "node",
+            query: "query($id: ID!) { node(id: $id) { id ... on CoachMessage { text } } }",
+            variables: |w, _| json!({ "id": w.subject_reply_id }),
+            expect: [Null, Null, Null, Null, Null, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "coachConversations",
+            query: "{ coachConversations(first: 5) { totalCount edges { node { id } } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Query,
+            field: "coachConversation",
+            query: "query($id: ID!) { coachConversation(id: $id) { id messages(first: 5) { totalCount } } }",
+            variables: |w, _| json!({ "id": w.subject_conversation_id }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Subscription,
+            field: "coachReply",
+            query: "subscription($id: ID!) { coachReply(messageId: $id) { done text } }",
+            variables: |w, _| json!({ "id": w.subject_reply_id }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "startCoachConversation",
+            query: "mutation { startCoachConversation(input: {}) { conversation { id } } }",
+            variables: none,
+            expect: [UNAUTH, Ok, FORBIDDEN, FORBIDDEN, Ok, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "sendCoachMessage",
+            query: "mutation($id: ID!) { sendCoachMessage(input: { conversationId: $id, text: \"any ideas?\" }) { reply { id } } }",
+            variables: |w, _| json!({ "id": w.subject_conversation_id }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND, Ok],
+            fresh_world_per_actor: false,
+        },
+        Case {
+            root: Root::Mutation,
+            field: "deleteCoachConversation",
+            query: "mutation($id: ID!) { deleteCoachConversation(input: { conversationId: $id }) { conversationId } }",
+            variables: |w, _| json!({ "id": w.subject_conversation_id }),
+            expect: [UNAUTH, NOT_FOUND, FORBIDDEN, FORBIDDEN, NOT_FOUND, Ok],
+            fresh_world_per_actor: false,
+        },
+    ]
 }
 
 /// Accounts, sessions, the catalog and the couple itself (node lookups of every kind first).

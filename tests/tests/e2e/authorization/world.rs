@@ -47,6 +47,9 @@ pub(super) struct World {
     pub(super) dead_job_id: String,
     /// The audit log's entry of the organization's creation.
     pub(super) audit_entry_id: String,
+    /// The subject's conversation with the coach, and the coach's first reply in it.
+    pub(super) subject_conversation_id: String,
+    pub(super) subject_reply_id: String,
 }
 
 impl World {
@@ -174,7 +177,17 @@ impl World {
             .as_str()
             .unwrap_or_else(|| panic!("{audit}"))
             .to_owned();
+        let talk = app
+            .graphql_as(
+                subject.token(),
+                "mutation { startCoachConversation(input: { text: \"hello\" }) { conversation { id } reply { id } } }",
+                json!({}),
+            )
+            .await;
+        let talk = &talk["data"]["startCoachConversation"];
         Self {
+            subject_conversation_id: talk["conversation"]["id"].as_str().unwrap().to_owned(),
+            subject_reply_id: talk["reply"]["id"].as_str().unwrap().to_owned(),
             audit_entry_id,
             spare_member_id: spare_member.id,
             dead_job_id: rekindle_tests::global_id("FailedJob", dead.id),
