@@ -15,7 +15,7 @@ use futures_util::SinkExt;
 use rekindle_tests::{TestApp, error_codes};
 use serde_json::{Value, json};
 
-use crate::subscriptions::{connect_as, next_json, send, subscribe};
+use crate::subscriptions::{connect_as, next_json, send};
 
 mod admin_cases;
 mod cases;
@@ -186,7 +186,11 @@ async fn run(app: &TestApp, world: &World, case: &Case, actor: Actor) -> Value {
         return app.graphql_as(token, case.query, variables).await;
     }
     let mut socket = connect_as(app, token).await;
-    subscribe(&mut socket, "1", case.query).await;
+    let payload = json!({ "query": case.query, "variables": variables });
+    socket
+        .send(send(json!({ "id": "1", "type": "subscribe", "payload": payload })))
+        .await
+        .unwrap();
     if case.field == "notificationAdded"
         && actor != Actor::ApiKey
         && let Some(account) = world.account(actor)
