@@ -72,6 +72,10 @@ pub struct WeeklySummary {
     pub longest_streak_weeks: u32,
     pub suggestion: Suggestion,
     pub extras: Extras,
+    /// A few warm sentences from the numbers above (never from notes or answers); absent from
+    /// summaries stored before narratives existed, which [`narrative`] writes on reading.
+    #[serde(default)]
+    pub narrative: Option<String>,
 }
 
 /// The first instant of the local date `date` in `tz`.
@@ -136,7 +140,69 @@ pub fn build(inputs: &Inputs<'_>) -> WeeklySummary {
         streak_weeks: streak.current,
         longest_streak_weeks: streak.longest,
         extras: inputs.extras,
+        narrative: None,
     }
+    .narrated()
+}
+
+impl WeeklySummary {
+    /// The summary with its template narrative.
+    fn narrated(mut self) -> Self {
+        self.narrative = Some(narrative(&self));
+        self
+    }
+}
+
+/// The week in a few warm sentences, from its own numbers only.
+pub fn narrative(summary: &WeeklySummary) -> String {
+    let mut sentences = Vec::new();
+    let (planned, completed) = (summary.planned, summary.completed);
+    if planned == 0 {
+        sentences.push(
+            "This week had no rituals planned. A quiet week is allowed; one small ritual is \
+             enough to pick things up again."
+                .to_owned(),
+        );
+    } else {
+        let rate = f64::from(completed) / f64::from(planned);
+        let verdict = if rate >= 0.8 {
+            "a strong week"
+        } else if rate >= 0.5 {
+            "steady progress"
+        } else if completed > 0 {
+            "a start worth building on"
+        } else {
+            "a week to begin again, gently"
+        };
+        sentences.push(format!(
+            "You two completed {completed} of {planned} planned rituals: {verdict}."
+        ));
+    }
+    match summary.trend {
+        Trend::Closer => sentences.push("It felt closer than the week before.".into()),
+        Trend::Steady => sentences.push("Closeness held steady.".into()),
+        Trend::LessClose => sentences.push(
+            "It felt a little less close than last week, which is worth a kind, honest \
+             check-in."
+                .into(),
+        ),
+        Trend::Unknown => {}
+    }
+    if summary.streak_weeks >= 2 {
+        sentences.push(format!(
+            "Your streak is {} weeks and counting.",
+            summary.streak_weeks
+        ));
+    }
+    match summary.extras.check_ins_both_answered {
+        0 => {}
+        1 => sentences.push("You both answered the check-in on one day.".into()),
+        n => sentences.push(format!("You both answered the check-in on {n} days.")),
+    }
+    if !summary.suggestion.text.is_empty() {
+        sentences.push(format!("For next week: {}", summary.suggestion.text));
+    }
+    sentences.join(" ")
 }
 
 /// Closeness is on a 1-5 scale: a move of a quarter point or less is steady.

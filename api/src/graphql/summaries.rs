@@ -126,6 +126,15 @@ impl WeeklySummary {
         self.content.longest_streak_weeks
     }
 
+    /// The week in a few warm sentences, written from its numbers (never from notes or
+    /// answers).
+    async fn narrative(&self) -> String {
+        self.content
+            .narrative
+            .clone()
+            .unwrap_or_else(|| domain::summary::narrative(&self.content))
+    }
+
     /// What to try next week.
     async fn suggestion(&self) -> WeeklySuggestion {
         WeeklySuggestion {

@@ -184,3 +184,39 @@ fn a_summary_survives_storage() {
         summary
     );
 }
+
+#[test]
+fn the_narrative_tells_the_week_from_its_numbers() {
+    let mut summary = WeeklySummary {
+        week_start: chrono::NaiveDate::from_ymd_opt(2026, 3, 23).unwrap(),
+        planned: 10,
+        completed: 9,
+        members: Vec::new(),
+        average_closeness: Some(4.5),
+        previous_average_closeness: Some(3.5),
+        trend: Trend::Closer,
+        balance: Vec::new(),
+        streak_weeks: 3,
+        longest_streak_weeks: 3,
+        suggestion: Suggestion {
+            text: "Try a weekly adventure.".into(),
+            ritual_key: Some("weekly_adventure".into()),
+        },
+        extras: Extras {
+            check_ins_both_answered: 2,
+            results_shared: 0,
+        },
+        narrative: None,
+    };
+    let text = narrative(&summary);
+    assert!(text.contains("9 of 10"), "{text}");
+    assert!(text.contains("strong week"), "{text}");
+    assert!(text.contains("closer"), "{text}");
+    assert!(text.contains("3 weeks"), "{text}");
+    assert!(text.contains("2 days"), "{text}");
+    assert!(text.ends_with("For next week: Try a weekly adventure."), "{text}");
+    summary.planned = 0;
+    summary.completed = 0;
+    summary.trend = Trend::Unknown;
+    assert!(narrative(&summary).starts_with("This week had no rituals planned"));
+}

@@ -15,7 +15,7 @@ use rekindle_tests::{
 };
 use serde_json::{Value, json};
 
-const SUMMARIES: &str = "{ me { couple { weeklySummaries(first: 10) { totalCount edges { node { weekStart planned completed members { memberId planned done } averageCloseness closenessTrend balance { category share } streakWeeks suggestion { text ritualKey } checkInsBothAnswered resultsShared builtAt } } } } } }";
+const SUMMARIES: &str = "{ me { couple { weeklySummaries(first: 10) { totalCount edges { node { weekStart planned completed members { memberId planned done } averageCloseness closenessTrend balance { category share } streakWeeks suggestion { text ritualKey } narrative checkInsBothAnswered resultsShared builtAt } } } } } }";
 const REBUILD: &str = "mutation($c: ID!, $w: NaiveDate!) { rebuildWeeklySummary(input: { coupleId: $c, weekStart: $w }) { weekStart builtAt } }";
 
 struct Couple {
@@ -162,6 +162,8 @@ async fn each_couple_gets_one_summary_when_its_own_week_ends() {
     assert_eq!(week["weekStart"], "2026-06-08");
     assert_eq!(week["planned"], 7);
     assert_eq!(week["completed"], 1);
+    let narrative = week["narrative"].as_str().unwrap();
+    assert!(narrative.contains("1 of 7 planned rituals"), "{narrative}");
     assert_eq!(week["averageCloseness"], 4.0);
     let ana = week["members"]
         .as_array()
