@@ -102,7 +102,7 @@ function drawChart(days) {
 }
 
 const OVERVIEW = `{ admin {
-  stats(days: 30) { users disabledUsers activeCouples activePlans completionsPerDay { date count } }
+  stats(days: 30) { users disabledUsers activeCouples activePlans completionsPerDay { date count } coach { memberMessages modelReplies fallbacks safetyStops tokens } }
   queues { name waiting scheduled running failed deadLettered }
   outbox { entries oldestAt }
   failedJobs(first: 50) { totalCount edges { node { id queue attempts lastError failedAt } } }
@@ -116,6 +116,11 @@ async function loadOverview() {
   $("stat-disabled").textContent = s.disabledUsers;
   $("stat-couples").textContent = s.activeCouples;
   $("stat-plans").textContent = s.activePlans;
+  $("stat-coach-messages").textContent = s.coach.memberMessages;
+  $("stat-coach-model").textContent = s.coach.modelReplies;
+  $("stat-coach-fallbacks").textContent = s.coach.fallbacks;
+  $("stat-coach-safety").textContent = s.coach.safetyStops;
+  $("stat-coach-tokens").textContent = s.coach.tokens;
   drawChart(s.completionsPerDay);
 
   const queues = $("queue-rows");

@@ -6,6 +6,7 @@ pub mod facts;
 pub mod model;
 mod prompt;
 pub mod scripted;
+pub mod starters;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -75,6 +76,7 @@ pub enum CoachError {
 pub struct Coach {
     gate: Gate,
     script: Script,
+    starters: starters::Starters,
     model: Option<ModelClient>,
     /// Model calls at once in this process.
     permits: Arc<Semaphore>,
@@ -98,6 +100,7 @@ impl Coach {
         Ok(Self {
             gate: Gate::builtin()?,
             script: Script::builtin(guide)?,
+            starters: starters::Starters::builtin()?,
             model: model.map(ModelClient::new).transpose()?,
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
         })
@@ -109,6 +112,10 @@ impl Coach {
 
     pub fn script(&self) -> &Script {
         &self.script
+    }
+
+    pub fn starters(&self) -> &starters::Starters {
+        &self.starters
     }
 
     pub fn has_model(&self) -> bool {

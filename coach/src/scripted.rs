@@ -33,6 +33,12 @@ pub struct Guide {
 #[error("coach content scripted.json: {0}")]
 pub struct ScriptError(String);
 
+impl ScriptError {
+    pub(crate) fn new(problem: String) -> Self {
+        Self(problem)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Content {

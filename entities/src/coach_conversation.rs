@@ -1,9 +1,9 @@
 //! The `coach_conversations` table: a member's conversations with the coach, theirs alone.
 
 use chrono::{DateTime, Utc};
+use sea_orm::Set;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::Set;
 
 use crate::page::{Page, PageRequest};
 

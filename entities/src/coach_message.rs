@@ -185,9 +185,7 @@ pub async fn usage_since<C: ConnectionTrait>(
     let row = Entity::find()
         .select_only()
         .column_as(
-            Expr::cust(format!(
-                "COUNT(CASE WHEN author = '{MEMBER}' THEN 1 END)"
-            )),
+            Expr::cust(format!("COUNT(CASE WHEN author = '{MEMBER}' THEN 1 END)")),
             "messages",
         )
         .column_as(
@@ -232,14 +230,8 @@ pub async fn totals_since<C: ConnectionTrait>(
             Expr::cust("COUNT(CASE WHEN engine = 'model' THEN 1 END)"),
             "model_replies",
         )
-        .column_as(
-            Expr::cust("COUNT(fallback_reason)"),
-            "fallbacks",
-        )
-        .column_as(
-            Expr::cust("COUNT(safety_concern)"),
-            "safety_stops",
-        )
+        .column_as(Expr::cust("COUNT(fallback_reason)"), "fallbacks")
+        .column_as(Expr::cust("COUNT(safety_concern)"), "safety_stops")
         .column_as(
             Expr::cust("CAST(COALESCE(SUM(tokens_in + tokens_out), 0) AS BIGINT)"),
             "tokens",

@@ -18,7 +18,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(CoachConversations::CreatedAt))
                     .col(timestamp_with_time_zone(CoachConversations::UpdatedAt))
                     // When a reply last said that the coach is automated.
-                    .col(timestamp_with_time_zone_null(CoachConversations::DisclosedAt))
+                    .col(timestamp_with_time_zone_null(
+                        CoachConversations::DisclosedAt,
+                    ))
                     // The safety gate stopped a message: the concern (kept for the member only),
                     // and the conversation stays on the scripted engine.
                     .col(string_len_null(CoachConversations::SafetyConcern, 32))

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use anyhow::bail;
 
-pub(crate) use parse::{parse_bool, parse_num};
 pub use coach::{CoachModelSettings, CoachSettings};
+pub(crate) use parse::{parse_bool, parse_num};
 pub use secret::Secret;
 pub use sections::*;
 

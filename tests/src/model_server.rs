@@ -14,7 +14,10 @@ use tokio::net::{TcpListener, TcpStream};
 #[derive(Debug, Clone)]
 pub enum Answer {
     /// Server-sent events: each piece one chunk, `pause` between them, then usage and [DONE].
-    Stream { pieces: Vec<String>, pause: Duration },
+    Stream {
+        pieces: Vec<String>,
+        pause: Duration,
+    },
     /// One JSON completion (a server that ignores `stream: true`).
     Json(String),
     /// This status with an error body.
@@ -50,8 +53,7 @@ pub struct FakeModel {
     shared: Arc<Mutex<Shared>>,
 }
 
-pub const DEFAULT_REPLY: &str =
-    "That sounds hard. Try a short evening check-in tonight. Ask about the toughest part of the day, and just listen.";
+pub const DEFAULT_REPLY: &str = "That sounds hard. Try a short evening check-in tonight. Ask about the toughest part of the day, and just listen.";
 
 impl FakeModel {
     pub async fn start() -> Self {

@@ -214,7 +214,10 @@ fn the_narrative_tells_the_week_from_its_numbers() {
     assert!(text.contains("closer"), "{text}");
     assert!(text.contains("3 weeks"), "{text}");
     assert!(text.contains("2 days"), "{text}");
-    assert!(text.ends_with("For next week: Try a weekly adventure."), "{text}");
+    assert!(
+        text.ends_with("For next week: Try a weekly adventure."),
+        "{text}"
+    );
     summary.planned = 0;
     summary.completed = 0;
     summary.trend = Trend::Unknown;

@@ -69,7 +69,10 @@ pub async fn build<C: ConnectionTrait>(
         ("apiKeysCreated", api_keys(db, user_id).await?),
         ("dataExports", exports(db, user_id).await?),
         ("pushDevices", push_devices(db, user_id).await?),
-        ("coachConversations", coach_conversations(db, user_id).await?),
+        (
+            "coachConversations",
+            coach_conversations(db, user_id).await?,
+        ),
         ("couples", couples::couples(db, user_id).await?),
     ];
     for (name, section) in sections {

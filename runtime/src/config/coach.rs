@@ -41,7 +41,9 @@ pub struct CoachModelSettings {
     pub max_tokens: u32,
 }
 
-pub(super) fn coach_settings(var: &impl Fn(&str) -> Option<String>) -> anyhow::Result<CoachSettings> {
+pub(super) fn coach_settings(
+    var: &impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<CoachSettings> {
     let model = match var("COACH_BASE_URL") {
         None => None,
         Some(url) => {

@@ -49,16 +49,30 @@ async fn stats_count_accounts_couples_plans_and_completions_per_day() {
         .unwrap_or_else(|| panic!("{done}"))
         .to_owned();
 
+    let talk = app
+        .graphql_as(
+            ana.token(),
+            "mutation { startCoachConversation(input: { text: \"He hit me again\" }) { reply { id } } }",
+            json!({}),
+        )
+        .await;
+    assert!(talk["errors"].is_null(), "{talk}");
+
     let body = as_admin(
         &app,
         &admin,
-        "{ admin { stats(days: 7) { users disabledUsers activeCouples activePlans completionsPerDay { date count } } } }",
+        "{ admin { stats(days: 7) { users disabledUsers activeCouples activePlans completionsPerDay { date count } coach { memberMessages modelReplies fallbacks safetyStops tokens } } } }",
         json!({}),
     )
     .await;
     let stats = &body["data"]["admin"]["stats"];
     assert_eq!(stats["users"], 4, "three members and the operator");
     assert_eq!(stats["disabledUsers"], 0);
+    assert_eq!(
+        stats["coach"],
+        json!({ "memberMessages": 1, "modelReplies": 0, "fallbacks": 0, "safetyStops": 1, "tokens": 0 }),
+        "counts only"
+    );
     assert_eq!(stats["activeCouples"], 1);
     assert_eq!(stats["activePlans"], 1);
     let days = stats["completionsPerDay"].as_array().unwrap();

@@ -3,6 +3,7 @@
 
 mod model;
 mod privacy;
+mod starters;
 
 use rekindle_tests::{Account, TestApp, error_codes};
 use serde_json::{Value, json};
@@ -23,7 +24,11 @@ pub async fn start(app: &TestApp, who: &Account, text: &str) -> Value {
 /// Sends a message; the payload's `sendCoachMessage`.
 pub async fn send(app: &TestApp, who: &Account, conversation: &str, text: &str) -> Value {
     let body = app
-        .graphql_as(who.token(), SEND, json!({ "c": conversation, "text": text }))
+        .graphql_as(
+            who.token(),
+            SEND,
+            json!({ "c": conversation, "text": text }),
+        )
         .await;
     assert!(body["errors"].is_null(), "{body}");
     body["data"]["sendCoachMessage"].clone()
@@ -38,15 +43,28 @@ async fn a_scripted_coach_answers_from_the_guide_and_says_first_that_it_is_autom
     assert_eq!(reply["author"], "COACH");
     assert_eq!(reply["status"], "COMPLETE");
     assert_eq!(reply["engine"], "SCRIPTED");
-    assert_eq!(reply["fallbackReason"], Value::Null, "no model is configured");
+    assert_eq!(
+        reply["fallbackReason"],
+        Value::Null,
+        "no model is configured"
+    );
     assert_eq!(reply["disclosure"], true);
     let text = reply["text"].as_str().unwrap();
     assert!(text.contains("automated coach"), "{text}");
     assert!(text.contains("not a person"), "{text}");
     let conversation = first["conversation"]["id"].as_str().unwrap();
 
-    let second = send(&app, &ana, conversation, "We keep having the same argument about chores").await;
-    assert_eq!(second["reply"]["disclosure"], false, "said once per three hours");
+    let second = send(
+        &app,
+        &ana,
+        conversation,
+        "We keep having the same argument about chores",
+    )
+    .await;
+    assert_eq!(
+        second["reply"]["disclosure"], false,
+        "said once per three hours"
+    );
     let again = second["reply"]["text"].as_str().unwrap();
     assert!(!again.contains("automated coach"), "{again}");
     assert!(
@@ -78,7 +96,11 @@ async fn a_message_about_self_harm_gets_the_safety_reply_and_the_conversation_st
     let text = first["reply"]["text"].as_str().unwrap();
     let resources = domain::safety::SafetyResources::builtin().unwrap();
     for resource in resources.for_country(Some("GB")) {
-        assert!(text.contains(&resource.name), "{} missing from {text}", resource.name);
+        assert!(
+            text.contains(&resource.name),
+            "{} missing from {text}",
+            resource.name
+        );
     }
     assert!(text.contains("private"), "{text}");
 }
@@ -90,19 +112,33 @@ async fn bad_text_is_refused_and_a_member_past_the_days_messages_is_rate_limited
     let first = start(&app, &ana, "hello").await;
     let conversation = first["conversation"]["id"].as_str().unwrap();
     let blank = app
-        .graphql_as(ana.token(), SEND, json!({ "c": conversation, "text": "   " }))
+        .graphql_as(
+            ana.token(),
+            SEND,
+            json!({ "c": conversation, "text": "   " }),
+        )
         .await;
     assert_eq!(error_codes(&blank), ["BAD_USER_INPUT"]);
     let long = app
-        .graphql_as(ana.token(), SEND, json!({ "c": conversation, "text": "a".repeat(2001) }))
+        .graphql_as(
+            ana.token(),
+            SEND,
+            json!({ "c": conversation, "text": "a".repeat(2001) }),
+        )
         .await;
     assert_eq!(error_codes(&long), ["BAD_USER_INPUT"]);
     send(&app, &ana, conversation, "any ideas for the weekend?").await;
     let over = app
-        .graphql_as(ana.token(), SEND, json!({ "c": conversation, "text": "one more" }))
+        .graphql_as(
+            ana.token(),
+            SEND,
+            json!({ "c": conversation, "text": "one more" }),
+        )
         .await;
     assert_eq!(error_codes(&over), ["RATE_LIMITED"], "{over}");
-    let retry_after = over["errors"][0]["extensions"]["retryAfter"].as_u64().unwrap();
+    let retry_after = over["errors"][0]["extensions"]["retryAfter"]
+        .as_u64()
+        .unwrap();
     assert!((1..=86_400).contains(&retry_after), "{retry_after}");
 }
 
@@ -120,9 +156,16 @@ async fn a_deleted_conversation_is_gone_with_its_messages() {
             json!({ "c": conversation }),
         )
         .await;
-    assert_eq!(deleted["data"]["deleteCoachConversation"]["conversationId"], conversation);
+    assert_eq!(
+        deleted["data"]["deleteCoachConversation"]["conversationId"],
+        conversation
+    );
     let node = app
-        .graphql_as(ana.token(), "query($id: ID!) { node(id: $id) { id } }", json!({ "id": reply }))
+        .graphql_as(
+            ana.token(),
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": reply }),
+        )
         .await;
     assert_eq!(node["data"]["node"], Value::Null);
     let listed = app.graphql_as(ana.token(), CONVERSATIONS, json!({})).await;

@@ -18,8 +18,8 @@ use crate::graphql::ids::{NodeKind, decode_global_id, decode_id_of};
 use crate::graphql::organizations::Organization;
 use crate::state::AppState;
 use types::{
-    AuditEntry, DayCount, FailedJob, ManagedAccount, OutboxState, QueueState, ServiceStats,
-    WorkerStatus,
+    AuditEntry, CoachUsage, DayCount, FailedJob, ManagedAccount, OutboxState, QueueState,
+    ServiceStats, WorkerStatus,
 };
 
 type Page<T> = Connection<String, T, ConnectionTotals, EmptyFields>;
@@ -70,7 +70,17 @@ impl Admin {
                     .map_or(0, |(_, n)| *n),
             })
             .collect();
+        let since = first.and_time(chrono::NaiveTime::MIN).and_utc();
+        let coach = entities::coach_message::totals_since(&state.db, since).await?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
         Ok(ServiceStats {
+            coach: CoachUsage {
+                member_messages: count(coach.member_messages),
+                model_replies: count(coach.model_replies),
+                fallbacks: count(coach.fallbacks),
+                safety_stops: count(coach.safety_stops),
+                tokens: count(coach.tokens),
+            },
             users: totals.users,
             disabled_users: totals.disabled_users,
             active_couples: totals.active_couples,

@@ -24,6 +24,23 @@ pub struct ServiceStats {
     /// Rituals logged per day (by the day of the occurrence), one entry for every day of the
     /// range asked for, oldest first, days without any included as 0.
     pub completions_per_day: Vec<DayCount>,
+    /// The coach over the same days: counts only, never a word of a conversation.
+    pub coach: CoachUsage,
+}
+
+/// How the coach was used: counts only.
+#[derive(SimpleObject)]
+pub struct CoachUsage {
+    /// Messages members sent the coach.
+    pub member_messages: u64,
+    /// Replies a language model wrote.
+    pub model_replies: u64,
+    /// Replies the script wrote although a model is configured (failures, safety).
+    pub fallbacks: u64,
+    /// Messages the safety gate stopped.
+    pub safety_stops: u64,
+    /// Tokens model calls took, sent and written.
+    pub tokens: u64,
 }
 
 /// How many of something one day had.

@@ -6,6 +6,7 @@
 pub mod facts;
 pub mod mutation;
 pub mod reply;
+pub mod starters;
 
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, ID, Object};

@@ -130,7 +130,16 @@ impl CoachMutation {
         let text = message_text(&input.text)?;
         let conversation = own_conversation(state, caller, &input.conversation_id).await?;
         within_budget(state, user.id).await?;
-        send(ctx, state, caller, user, conversation.0, text, input.country).await
+        send(
+            ctx,
+            state,
+            caller,
+            user,
+            conversation.0,
+            text,
+            input.country,
+        )
+        .await
     }
 
     /// Deletes one of your conversations and all its messages.

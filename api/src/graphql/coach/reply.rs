@@ -91,9 +91,14 @@ async fn write(state: AppState, job: ModelJob) {
     let each = sender.clone();
     let finished = state
         .coach
-        .model_reply(&job.facts, &job.history, &job.message, &mut move |delta: &str| {
-            let _ = each.send(delta.to_owned());
-        })
+        .model_reply(
+            &job.facts,
+            &job.history,
+            &job.message,
+            &mut move |delta: &str| {
+                let _ = each.send(delta.to_owned());
+            },
+        )
         .await;
     drop(sender);
     let _ = forward.await;

@@ -265,6 +265,18 @@ impl Couple {
         crate::graphql::summaries::page(ctx.data::<AppState>()?, &self.0, first, after).await
     }
 
+    /// Questions to talk about together, drawn only from what both of you already see:
+    /// check-ins you both answered (the question, never an answer), results shared with the
+    /// couple, rituals logged without a note, and your plan; each says what it draws from. The
+    /// same all day. For the couple's members only.
+    async fn conversation_starters(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many (0 to 10; default 3).")] first: Option<i32>,
+    ) -> Result<Vec<crate::graphql::coach::starters::ConversationStarter>, ApiError> {
+        crate::graphql::coach::starters::for_couple(ctx, &self.0, first).await
+    }
+
     /// Both partners' latest shared results of one instrument, side by side; null unless both
     /// of you shared one.
     async fn assessment_comparison(

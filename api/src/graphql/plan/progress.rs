@@ -95,7 +95,12 @@ impl Progress {
         let state = ctx.data::<AppState>()?;
         let loaded = self.load(ctx).await?;
         let now = state.clock.now();
-        let streak = couple_streak(&loaded.histories, loaded.tz, now, &state.settings.streak_rules);
+        let streak = couple_streak(
+            &loaded.histories,
+            loaded.tz,
+            now,
+            &state.settings.streak_rules,
+        );
         let today = now.with_timezone(&loaded.tz).date_naive();
         let done = loaded
             .histories

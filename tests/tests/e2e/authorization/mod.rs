@@ -188,7 +188,9 @@ async fn run(app: &TestApp, world: &World, case: &Case, actor: Actor) -> Value {
     let mut socket = connect_as(app, token).await;
     let payload = json!({ "query": case.query, "variables": variables });
     socket
-        .send(send(json!({ "id": "1", "type": "subscribe", "payload": payload })))
+        .send(send(
+            json!({ "id": "1", "type": "subscribe", "payload": payload }),
+        ))
         .await
         .unwrap();
     if case.field == "notificationAdded"

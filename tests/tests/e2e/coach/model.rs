@@ -74,11 +74,20 @@ async fn a_model_reply_streams_over_the_socket_as_it_is_written_then_is_stored()
     };
     assert!(!deltas.is_empty(), "pieces came before the whole reply");
     for pair in deltas.windows(2) {
-        let (a, b) = (pair[0]["text"].as_str().unwrap(), pair[1]["text"].as_str().unwrap());
-        assert!(b.starts_with(a) && b.len() > a.len(), "the text grows: {a:?} then {b:?}");
+        let (a, b) = (
+            pair[0]["text"].as_str().unwrap(),
+            pair[1]["text"].as_str().unwrap(),
+        );
+        assert!(
+            b.starts_with(a) && b.len() > a.len(),
+            "the text grows: {a:?} then {b:?}"
+        );
     }
     let text = last["text"].as_str().unwrap();
-    assert!(text.contains("automated coach"), "the first reply says so: {text}");
+    assert!(
+        text.contains("automated coach"),
+        "the first reply says so: {text}"
+    );
     assert!(text.ends_with(DEFAULT_REPLY), "{text}");
     assert_eq!(last["message"]["engine"], "MODEL");
     assert_eq!(last["message"]["status"], "COMPLETE");
@@ -93,7 +102,10 @@ async fn a_model_reply_streams_over_the_socket_as_it_is_written_then_is_stored()
         metrics.contains("rekindle_coach_replies_total{engine=\"model\",outcome=\"answered\"} 1"),
         "{metrics}"
     );
-    assert!(metrics.contains("rekindle_coach_tokens_total{direction=\"in\"} 120"), "{metrics}");
+    assert!(
+        metrics.contains("rekindle_coach_tokens_total{direction=\"in\"} 120"),
+        "{metrics}"
+    );
 }
 
 #[actix_web::test]
@@ -103,20 +115,58 @@ async fn when_the_model_fails_or_misbehaves_the_script_answers_and_says_why() {
     let ana = app.register(&rekindle_tests::email("ana"), "Ana").await;
     let conversation = start(&app, &ana, "hello").await;
     written(&app, &ana, conversation["reply"]["id"].as_str().unwrap()).await;
-    let conversation = conversation["conversation"]["id"].as_str().unwrap().to_owned();
+    let conversation = conversation["conversation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     let slow = Answer::Stream {
         pieces: (0..12).map(|i| format!("word{i} ")).collect(),
         pause: Duration::from_millis(600),
     };
     let cases: Vec<(&str, Vec<Answer>, &str, Option<&str>)> = vec![
-        ("500 on every try", vec![Answer::Status(500); 3], "SCRIPTED", Some("server_error")),
-        ("429 then an answer", vec![Answer::Status(429), Answer::streamed("Keep going. ")], "MODEL", None),
-        ("a whole JSON answer", vec![Answer::Json("A whole reply. ".into())], "MODEL", None),
-        ("a stalled stream", vec![Answer::Stall(vec!["Hello there. ".into()])], "SCRIPTED", Some("stalled")),
-        ("a stream slower than allowed", vec![slow], "SCRIPTED", Some("timeout")),
-        ("a 401", vec![Answer::Status(401)], "SCRIPTED", Some("refused")),
-        ("an unsafe reply", vec![Answer::streamed("Honestly, you should kill yourself. ")], "SCRIPTED", Some("withheld")),
+        (
+            "500 on every try",
+            vec![Answer::Status(500); 3],
+            "SCRIPTED",
+            Some("server_error"),
+        ),
+        (
+            "429 then an answer",
+            vec![Answer::Status(429), Answer::streamed("Keep going. ")],
+            "MODEL",
+            None,
+        ),
+        (
+            "a whole JSON answer",
+            vec![Answer::Json("A whole reply. ".into())],
+            "MODEL",
+            None,
+        ),
+        (
+            "a stalled stream",
+            vec![Answer::Stall(vec!["Hello there. ".into()])],
+            "SCRIPTED",
+            Some("stalled"),
+        ),
+        (
+            "a stream slower than allowed",
+            vec![slow],
+            "SCRIPTED",
+            Some("timeout"),
+        ),
+        (
+            "a 401",
+            vec![Answer::Status(401)],
+            "SCRIPTED",
+            Some("refused"),
+        ),
+        (
+            "an unsafe reply",
+            vec![Answer::streamed("Honestly, you should kill yourself. ")],
+            "SCRIPTED",
+            Some("withheld"),
+        ),
     ];
     for (what, answers, engine, reason) in cases {
         model.script(answers);
@@ -126,7 +176,10 @@ async fn when_the_model_fails_or_misbehaves_the_script_answers_and_says_why() {
         assert_eq!(reply["fallbackReason"].as_str(), reason, "{what}: {reply}");
         let text = reply["text"].as_str().unwrap();
         if reason.is_some() {
-            assert!(text.contains("written guidance"), "{what}: the reply says so: {text}");
+            assert!(
+                text.contains("written guidance"),
+                "{what}: the reply says so: {text}"
+            );
             assert!(!text.contains("kill yourself"), "{what}: {text}");
         }
     }
@@ -197,7 +250,10 @@ async fn the_model_is_told_nothing_private_of_either_partner() {
     markers.push(&ben.email);
     for body in &bodies {
         for marker in &markers {
-            assert!(!body.contains(marker), "{marker} was sent to the model: {body}");
+            assert!(
+                !body.contains(marker),
+                "{marker} was sent to the model: {body}"
+            );
         }
     }
 }

@@ -13,15 +13,40 @@ use super::{CONVERSATIONS, start};
 async fn nobody_but_the_member_sees_a_conversation_or_learns_it_exists() {
     let app = TestApp::spawn().await;
     let s = setting(&app).await;
-    builders::grant(&app, &s.ana, &s.org, &["PROGRESS", "PLANS", "ASSESSMENT_RESULTS"]).await;
-    builders::grant(&app, &s.ben, &s.org, &["PROGRESS", "PLANS", "ASSESSMENT_RESULTS"]).await;
-    let key = builders::api_key(&app, &s.org_admin, &["PROGRESS", "PLANS", "ASSESSMENT_RESULTS"]).await;
+    builders::grant(
+        &app,
+        &s.ana,
+        &s.org,
+        &["PROGRESS", "PLANS", "ASSESSMENT_RESULTS"],
+    )
+    .await;
+    builders::grant(
+        &app,
+        &s.ben,
+        &s.org,
+        &["PROGRESS", "PLANS", "ASSESSMENT_RESULTS"],
+    )
+    .await;
+    let key = builders::api_key(
+        &app,
+        &s.org_admin,
+        &["PROGRESS", "PLANS", "ASSESSMENT_RESULTS"],
+    )
+    .await;
     let key_token = key["secret"].as_str().unwrap().to_owned();
     let changes_before = app
-        .graphql_as(s.ben.token(), "{ changes(first: 100) { changes { id type } } }", json!({}))
+        .graphql_as(
+            s.ben.token(),
+            "{ changes(first: 100) { changes { id type } } }",
+            json!({}),
+        )
         .await;
     let notes_before = app
-        .graphql_as(s.ben.token(), "{ notifications(first: 50) { totalCount } }", json!({}))
+        .graphql_as(
+            s.ben.token(),
+            "{ notifications(first: 50) { totalCount } }",
+            json!({}),
+        )
         .await;
 
     let first = start(&app, &s.ana, "We feel like roommates lately").await;
@@ -39,7 +64,11 @@ async fn nobody_but_the_member_sees_a_conversation_or_learns_it_exists() {
     ] {
         for id in [&conversation, &reply] {
             let node = app
-                .graphql_as(token, "query($id: ID!) { node(id: $id) { id } }", json!({ "id": id }))
+                .graphql_as(
+                    token,
+                    "query($id: ID!) { node(id: $id) { id } }",
+                    json!({ "id": id }),
+                )
                 .await;
             assert_eq!(node["data"]["node"], Value::Null, "{who}: {node}");
         }
@@ -57,7 +86,10 @@ async fn nobody_but_the_member_sees_a_conversation_or_learns_it_exists() {
         );
         let listed = app.graphql_as(token, CONVERSATIONS, json!({})).await;
         match error_codes(&listed).as_slice() {
-            [] => assert_eq!(listed["data"]["coachConversations"]["totalCount"], 0, "{who}"),
+            [] => assert_eq!(
+                listed["data"]["coachConversations"]["totalCount"], 0,
+                "{who}"
+            ),
             [code] => assert_eq!(code, "FORBIDDEN", "{who}: {listed}"),
             _ => panic!("{who}: {listed}"),
         }
@@ -69,22 +101,37 @@ async fn nobody_but_the_member_sees_a_conversation_or_learns_it_exists() {
             )
             .await;
         let codes = error_codes(&sent);
-        assert!(codes == ["NOT_FOUND"] || codes == ["FORBIDDEN"], "{who}: {sent}");
+        assert!(
+            codes == ["NOT_FOUND"] || codes == ["FORBIDDEN"],
+            "{who}: {sent}"
+        );
     }
 
     let changes_after = app
-        .graphql_as(s.ben.token(), "{ changes(first: 100) { changes { id type } } }", json!({}))
+        .graphql_as(
+            s.ben.token(),
+            "{ changes(first: 100) { changes { id type } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
         changes_after["data"]["changes"]["changes"], changes_before["data"]["changes"]["changes"],
         "the partner's feed tells nothing"
     );
     let notes_after = app
-        .graphql_as(s.ben.token(), "{ notifications(first: 50) { totalCount } }", json!({}))
+        .graphql_as(
+            s.ben.token(),
+            "{ notifications(first: 50) { totalCount } }",
+            json!({}),
+        )
         .await;
     assert_eq!(notes_after, notes_before, "the partner is told nothing");
     let own_feed = app
-        .graphql_as(s.ana.token(), "{ changes(first: 100) { changes { type } } }", json!({}))
+        .graphql_as(
+            s.ana.token(),
+            "{ changes(first: 100) { changes { type } } }",
+            json!({}),
+        )
         .await
         .to_string();
     assert!(!own_feed.contains("Coach"), "{own_feed}");
@@ -111,6 +158,18 @@ async fn conversations_are_exported_with_the_account_and_deleted_with_it() {
         .await
         .unwrap();
     use entities::sea_orm::{EntityTrait, PaginatorTrait};
-    assert_eq!(entities::coach_conversation::Entity::find().count(&app.db).await.unwrap(), 0);
-    assert_eq!(entities::coach_message::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        entities::coach_conversation::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        entities::coach_message::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
 }

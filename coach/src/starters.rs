@@ -1,0 +1,267 @@
+//! Conversation starters for a couple, drawn only from what both partners can already see:
+//! check-ins both answered (their question, never the answers), results shared with the couple
+//! (instrument and band), the plan, and rituals logged without a note. Each says what it draws
+//! from. Written from a bank (`content/starters.json`), chosen deterministically per day.
+
+use chrono::NaiveDate;
+use domain::checkin::prompt_for;
+use domain::instrument::Instrument;
+use entities::{assessment, check_in, completion, plan_item, ritual};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::facts::PlanRitual;
+use crate::scripted::ScriptError;
+
+const BANK: &str = include_str!("../content/starters.json");
+
+/// What a starter draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    CheckIn,
+    SharedResult,
+    Completion,
+    Plan,
+    General,
+}
+
+/// One conversation starter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Starter {
+    pub source: Source,
+    /// The check-in question, instrument or ritual it draws from; none for a general one.
+    pub about: Option<String>,
+    pub text: String,
+}
+
+/// A check-in both partners answered: its question and day (never an answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevealedCheckIn {
+    question: &'static str,
+    day: NaiveDate,
+}
+
+impl RevealedCheckIn {
+    /// The couple's answers of one day; `None` unless two different members answered.
+    pub fn of(couple_id: Uuid, day: NaiveDate, answers: &[check_in::Model]) -> Option<Self> {
+        let mut members: Vec<Uuid> = answers
+            .iter()
+            .filter(|a| a.couple_id == couple_id && a.local_date == day)
+            .map(|a| a.user_id)
+            .collect();
+        members.sort();
+        members.dedup();
+        domain::checkin::revealed(2, members.len() as u64).then(|| Self {
+            question: prompt_for(day).text,
+            day,
+        })
+    }
+}
+
+/// A result shared with the couple: its instrument and band (never a safety one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedBand {
+    instrument: String,
+    band: String,
+}
+
+impl SharedBand {
+    pub fn of(couple_id: Uuid, row: &assessment::Model, instrument: &Instrument) -> Option<Self> {
+        if row.shared_with_couple != Some(couple_id)
+            || row.safety
+            || row.instrument_key != instrument.key
+            || instrument.flags.iter().any(|f| f.safety)
+        {
+            return None;
+        }
+        let record = row.record().ok()??;
+        if record.scored.safety() {
+            return None;
+        }
+        let band = record.scored.outcome.or(record.scored.band)?;
+        Some(Self {
+            instrument: instrument.title.clone(),
+            band: band.label,
+        })
+    }
+}
+
+/// A ritual logged without a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedRitual {
+    title: String,
+    day: NaiveDate,
+}
+
+impl LoggedRitual {
+    pub fn of(
+        done: &completion::Model,
+        item: &plan_item::Model,
+        ritual: &ritual::Model,
+    ) -> Option<Self> {
+        (done.note.is_none() && done.plan_item_id == item.id && item.ritual_id == ritual.id).then(
+            || Self {
+                title: ritual.title.clone(),
+                day: done.occurrence_date,
+            },
+        )
+    }
+}
+
+/// What both partners can see that starters may draw from.
+#[derive(Debug, Clone, Default)]
+pub struct Shared {
+    pub check_ins: Vec<RevealedCheckIn>,
+    pub results: Vec<SharedBand>,
+    pub logged: Vec<LoggedRitual>,
+    pub plan: Vec<PlanRitual>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Bank {
+    check_in: Vec<String>,
+    shared_result: Vec<String>,
+    completion: Vec<String>,
+    plan: Vec<String>,
+    general: Vec<String>,
+}
+
+/// The starter bank, checked at start.
+#[derive(Debug)]
+pub struct Starters(Bank);
+
+impl Starters {
+    pub fn builtin() -> Result<Self, ScriptError> {
+        let bank: Bank =
+            serde_json::from_str(BANK).map_err(|e| ScriptError::new(format!("starters: {e}")))?;
+        for (name, list) in [
+            ("check_in", &bank.check_in),
+            ("shared_result", &bank.shared_result),
+            ("completion", &bank.completion),
+            ("plan", &bank.plan),
+            ("general", &bank.general),
+        ] {
+            if list.is_empty() {
+                return Err(ScriptError::new(format!("starters: {name} is empty")));
+            }
+        }
+        Ok(Self(bank))
+    }
+
+    /// Up to `first` starters for the couple on `today`: one from each kind of thing first,
+    /// then more, then general questions; the same all day.
+    pub fn pick(
+        &self,
+        shared: &Shared,
+        seed: Uuid,
+        today: NaiveDate,
+        first: usize,
+    ) -> Vec<Starter> {
+        let day = |d: NaiveDate| d.format("%A %-d %B").to_string();
+        let mut candidates = Vec::new();
+        for c in shared.check_ins.iter().rev() {
+            let fill = vec![("{about}", c.question.to_owned()), ("{day}", day(c.day))];
+            candidates.push(Candidate::new(
+                Source::CheckIn,
+                c.question,
+                &self.0.check_in,
+                fill,
+            ));
+        }
+        for r in &shared.results {
+            let fill = vec![
+                ("{about}", r.instrument.clone()),
+                ("{band}", r.band.clone()),
+            ];
+            candidates.push(Candidate::new(
+                Source::SharedResult,
+                &r.instrument,
+                &self.0.shared_result,
+                fill,
+            ));
+        }
+        for l in shared.logged.iter().rev() {
+            let fill = vec![("{about}", l.title.clone()), ("{day}", day(l.day))];
+            candidates.push(Candidate::new(
+                Source::Completion,
+                &l.title,
+                &self.0.completion,
+                fill,
+            ));
+        }
+        for p in &shared.plan {
+            let fill = vec![("{about}", p.title().to_owned())];
+            candidates.push(Candidate::new(Source::Plan, p.title(), &self.0.plan, fill));
+        }
+        let mut seen = std::collections::HashSet::new();
+        candidates.retain(|c| seen.insert((c.source as u8, c.about.clone())));
+        // One of each source first, in the order above, then the rest.
+        let (firsts, rest): (Vec<usize>, Vec<usize>) = (0..candidates.len())
+            .partition(|&i| (0..i).all(|j| candidates[j].source != candidates[i].source));
+        let salt = stable_hash(&format!("{seed}{today}"));
+        let choose = |bank: &[String], i: usize| {
+            bank[((salt.wrapping_add(i as u64)) % bank.len() as u64) as usize].clone()
+        };
+        let mut out: Vec<Starter> = firsts
+            .into_iter()
+            .chain(rest)
+            .take(first)
+            .map(|i| {
+                let c = &candidates[i];
+                let text = c.fill.iter().fold(choose(c.bank, i), |text, (key, value)| {
+                    text.replace(key, value)
+                });
+                Starter {
+                    source: c.source,
+                    about: Some(c.about.clone()),
+                    text,
+                }
+            })
+            .collect();
+        for i in 0..self.0.general.len() {
+            if out.len() >= first {
+                break;
+            }
+            let text = choose(&self.0.general, i);
+            if !out.iter().any(|s| s.text == text) {
+                out.push(Starter {
+                    source: Source::General,
+                    about: None,
+                    text,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A starter that could be written: its source, what it is about, its templates and fills.
+struct Candidate<'a> {
+    source: Source,
+    about: String,
+    bank: &'a [String],
+    fill: Vec<(&'static str, String)>,
+}
+
+impl<'a> Candidate<'a> {
+    fn new(
+        source: Source,
+        about: &str,
+        bank: &'a [String],
+        fill: Vec<(&'static str, String)>,
+    ) -> Self {
+        Self {
+            source,
+            about: about.to_owned(),
+            bank,
+            fill,
+        }
+    }
+}
+
+fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
