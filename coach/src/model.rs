@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Where the model is and how it may be used.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ModelConfig {
     /// The API's base URL, up to and including `/v1` (`http://127.0.0.1:11434/v1`).
     pub base_url: String,
@@ -29,6 +29,20 @@ pub struct ModelConfig {
     pub backoff: Duration,
     /// The most tokens one reply may have.
     pub max_tokens: u32,
+}
+
+impl std::fmt::Debug for ModelConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Deliberately without the key.
+        f.debug_struct("ModelConfig")
+            .field("base_url", &self.base_url)
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .field("stall", &self.stall)
+            .field("retries", &self.retries)
+            .field("max_tokens", &self.max_tokens)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One message of the conversation a model reads.

@@ -146,3 +146,42 @@ fn secrets_never_print() {
     let s = settings(&[("REKINDLE_DATABASE_URL", "postgres://u:hunter2@db/x")]).unwrap();
     assert!(!format!("{s:?}").contains("hunter2"));
 }
+
+#[test]
+fn the_coach_is_scripted_until_a_model_is_configured() {
+    let s = settings(&[]).unwrap();
+    assert_eq!(s.coach.model, None);
+    assert_eq!(s.coach.messages_per_day, 200);
+    assert!(
+        !s.coach.model_tokens_spent(1_000_000),
+        "tokens count only with a model"
+    );
+    let s = settings(&[
+        ("REKINDLE_COACH_BASE_URL", "http://127.0.0.1:11434/v1/"),
+        ("REKINDLE_COACH_MODEL", "llama3.1:8b"),
+        ("REKINDLE_COACH_API_KEY", "sk-secret-value"),
+        ("REKINDLE_COACH_TIMEOUT_SECS", "12"),
+    ])
+    .unwrap();
+    let model = s.coach.model.clone().unwrap();
+    assert_eq!(model.base_url, "http://127.0.0.1:11434/v1");
+    assert_eq!(model.timeout, Duration::from_secs(12));
+    assert_eq!(model.max_tokens, 400);
+    assert!(
+        !format!("{s:?}").contains("sk-secret-value"),
+        "the key never prints"
+    );
+    assert!(s.coach.model_tokens_spent(100_000));
+    let no_model = settings(&[("REKINDLE_COACH_BASE_URL", "http://127.0.0.1:11434/v1")]);
+    assert!(
+        no_model
+            .unwrap_err()
+            .to_string()
+            .contains("REKINDLE_COACH_MODEL")
+    );
+    let not_http = settings(&[
+        ("REKINDLE_COACH_BASE_URL", "ftp://example.com/v1"),
+        ("REKINDLE_COACH_MODEL", "m"),
+    ]);
+    assert!(not_http.unwrap_err().to_string().contains("http"));
+}

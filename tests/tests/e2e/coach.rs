@@ -171,3 +171,21 @@ async fn a_deleted_conversation_is_gone_with_its_messages() {
     let listed = app.graphql_as(ana.token(), CONVERSATIONS, json!({})).await;
     assert_eq!(listed["data"]["coachConversations"]["totalCount"], 0);
 }
+
+#[actix_web::test]
+async fn the_coach_says_it_is_automated_again_after_three_hours_of_conversation() {
+    let app = TestApp::spawn_at(rekindle_tests::wednesday_noon()).await;
+    let ana = app.register(&rekindle_tests::email("ana"), "Ana").await;
+    let first = start(&app, &ana, "hello").await;
+    assert_eq!(first["reply"]["disclosure"], true);
+    let conversation = first["conversation"]["id"].as_str().unwrap();
+    app.advance(chrono::Duration::minutes(179));
+    let ana = app.login(&ana.email, &ana.password).await;
+    let soon = send(&app, &ana, conversation, "any ideas?").await;
+    assert_eq!(soon["reply"]["disclosure"], false);
+    app.advance(chrono::Duration::minutes(1));
+    let later = send(&app, &ana, conversation, "any ideas?").await;
+    assert_eq!(later["reply"]["disclosure"], true);
+    let text = later["reply"]["text"].as_str().unwrap();
+    assert!(text.starts_with("A quick word first"), "{text}");
+}

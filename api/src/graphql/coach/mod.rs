@@ -105,10 +105,15 @@ pub enum CoachEngine {
 /// What a message that the safety gate stopped was about.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum CoachSafetyConcern {
+    /// Thoughts of suicide or of not wanting to live.
     Suicide,
+    /// Hurting oneself.
     SelfHarm,
+    /// Violence, or fear of it.
     Violence,
+    /// Abuse, sexual or emotional.
     Abuse,
+    /// Being controlled, watched or isolated.
     CoerciveControl,
 }
 

@@ -33,6 +33,7 @@ pub struct StartCoachConversationInput {
 /// The conversation started, with the first message and its reply when one was sent.
 #[derive(SimpleObject)]
 pub struct StartCoachConversationPayload {
+    /// The conversation started.
     pub conversation: CoachConversation,
     /// Your first message, if you sent one.
     pub message: Option<CoachMessage>,
@@ -56,8 +57,11 @@ pub struct SendCoachMessageInput {
 /// model (`status: WRITING`; follow `coachReply(messageId: reply.id)`).
 #[derive(SimpleObject)]
 pub struct SendCoachMessagePayload {
+    /// The conversation, with the new message.
     pub conversation: CoachConversation,
+    /// Your message, as stored.
     pub message: CoachMessage,
+    /// The coach's reply.
     pub reply: CoachMessage,
 }
 
@@ -71,6 +75,7 @@ pub struct DeleteCoachConversationInput {
 /// The conversation deleted, with all its messages.
 #[derive(SimpleObject)]
 pub struct DeleteCoachConversationPayload {
+    /// The deleted conversation's ID.
     pub conversation_id: ID,
 }
 
