@@ -3,7 +3,6 @@
 
 use anyhow::Context;
 use coach::Coach;
-use coach::model::ModelConfig;
 use coach::scripted::{Guide, GuideRitual};
 use runtime::Settings;
 
@@ -34,15 +33,10 @@ pub fn build(
             .map(|i| i.definition.key.clone())
             .collect(),
     };
-    let model = settings.coach.model.as_ref().map(|m| ModelConfig {
-        base_url: m.base_url.clone(),
-        api_key: m.api_key.as_ref().map(|k| k.expose().to_owned()),
-        model: m.model.clone(),
-        timeout: m.timeout,
-        stall: m.stall,
-        retries: m.retries,
-        backoff: m.backoff,
-        max_tokens: m.max_tokens,
-    });
+    let model = settings
+        .coach
+        .model
+        .as_ref()
+        .map(worker::jobs::write_narratives::model_config);
     Coach::new(guide, model, settings.coach.concurrency).context("starting the coach")
 }

@@ -4,6 +4,7 @@
 
 pub mod facts;
 pub mod model;
+pub mod narrator;
 mod prompt;
 pub mod scripted;
 pub mod starters;
@@ -205,6 +206,46 @@ impl Coach {
                 tracing::warn!(error = %err, kind = err.kind(), "the model did not answer");
                 self.fallback(message, facts, err.kind(), estimate(prompt_chars))
             }
+        }
+    }
+
+    /// The starters reworded for the couple by the model, from `shared` (the couple-level
+    /// allow-list) and the starters themselves; as they are when no model is configured, it
+    /// fails, or any line it writes does not pass the safety gate.
+    pub async fn personalise_starters(
+        &self,
+        shared: &starters::Shared,
+        picked: Vec<starters::Starter>,
+    ) -> Vec<starters::Starter> {
+        let Some(model) = &self.model else {
+            return picked;
+        };
+        if picked.is_empty() {
+            return picked;
+        }
+        let Ok(_permit) = self.permits.clone().try_acquire_owned() else {
+            return picked;
+        };
+        let messages = prompt::starters(shared, &picked);
+        let written = match model.complete(&messages).await {
+            Ok(text) => text,
+            Err(err) => {
+                tracing::warn!(error = %err, kind = err.kind(), "the model did not reword starters");
+                return picked;
+            }
+        };
+        let lines = prompt::numbered_lines(&written, picked.len());
+        match lines {
+            Some(lines) if lines.iter().all(|l| self.gate.check(l).is_none()) => picked
+                .into_iter()
+                .zip(lines)
+                .map(|(starter, text)| starters::Starter {
+                    text,
+                    by_model: true,
+                    ..starter
+                })
+                .collect(),
+            _ => picked,
         }
     }
 

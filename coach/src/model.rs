@@ -188,6 +188,26 @@ impl ModelClient {
         }
     }
 
+    /// The whole reply to `messages` at once, within the configured time.
+    pub async fn complete(&self, messages: &[ChatMessage]) -> Result<String, ModelError> {
+        let written = tokio::time::timeout(self.config.timeout, async {
+            let mut pieces = self.stream(messages).await?;
+            let mut text = String::new();
+            while let Some(piece) = pieces.next().await {
+                if let Piece::Text(more) = piece? {
+                    text.push_str(&more);
+                }
+            }
+            Ok(text)
+        })
+        .await
+        .unwrap_or(Err(ModelError::Timeout))?;
+        if written.trim().is_empty() {
+            return Err(ModelError::Empty);
+        }
+        Ok(written)
+    }
+
     async fn open(
         &self,
         messages: &[ChatMessage],

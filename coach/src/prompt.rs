@@ -4,6 +4,7 @@
 use crate::Turn;
 use crate::facts::Facts;
 use crate::model::ChatMessage;
+use crate::starters::{Shared, Starter};
 
 /// How many earlier messages of the conversation a model reads.
 const HISTORY: usize = 12;
@@ -38,4 +39,50 @@ pub(crate) fn messages(facts: &Facts, history: &[Turn], message: &str) -> Vec<Ch
         content: message.to_owned(),
     });
     messages
+}
+
+const STARTER_INSTRUCTIONS: &str = "You reword conversation starters for a couple who use \
+Rekindle, a relationship app. Keep each starter's meaning and what it is about; make it warm, \
+short (one or two sentences) and specific to the facts when they help. Never use names. Answer \
+with exactly one line per starter, numbered as given (\"1. ...\"), and nothing else. The \
+couple's shared facts follow as JSON.";
+
+pub(crate) fn starters(shared: &Shared, picked: &[Starter]) -> Vec<ChatMessage> {
+    let facts = serde_json::to_string(shared).unwrap_or_default();
+    let list: Vec<String> = picked
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. {}", i + 1, s.text))
+        .collect();
+    vec![
+        ChatMessage {
+            role: "system",
+            content: format!("{STARTER_INSTRUCTIONS}\n\nFacts: {facts}"),
+        },
+        ChatMessage {
+            role: "user",
+            content: list.join("\n"),
+        },
+    ]
+}
+
+/// Exactly `count` lines numbered 1 to `count`, their text without the numbers; `None` for
+/// anything else.
+pub(crate) fn numbered_lines(text: &str, count: usize) -> Option<Vec<String>> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() != count {
+        return None;
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let rest = line.strip_prefix(&format!("{}.", i + 1))?.trim();
+            (!rest.is_empty() && rest.chars().count() <= 300).then(|| rest.to_owned())
+        })
+        .collect()
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use domain::checkin::prompt_for;
 use domain::instrument::Instrument;
 use entities::{assessment, check_in, completion, plan_item, ritual};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::facts::PlanRitual;
@@ -32,10 +32,12 @@ pub struct Starter {
     /// The check-in question, instrument or ritual it draws from; none for a general one.
     pub about: Option<String>,
     pub text: String,
+    /// Reworded by the model (else as written in the bank).
+    pub by_model: bool,
 }
 
 /// A check-in both partners answered: its question and day (never an answer).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RevealedCheckIn {
     question: &'static str,
     day: NaiveDate,
@@ -59,7 +61,7 @@ impl RevealedCheckIn {
 }
 
 /// A result shared with the couple: its instrument and band (never a safety one).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SharedBand {
     instrument: String,
     band: String,
@@ -87,7 +89,7 @@ impl SharedBand {
 }
 
 /// A ritual logged without a note.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LoggedRitual {
     title: String,
     day: NaiveDate,
@@ -108,8 +110,9 @@ impl LoggedRitual {
     }
 }
 
-/// What both partners can see that starters may draw from.
-#[derive(Debug, Clone, Default)]
+/// What both partners can see that starters may draw from: all a model may be told of the
+/// couple for them.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Shared {
     pub check_ins: Vec<RevealedCheckIn>,
     pub results: Vec<SharedBand>,
@@ -216,6 +219,7 @@ impl Starters {
                     source: c.source,
                     about: Some(c.about.clone()),
                     text,
+                    by_model: false,
                 }
             })
             .collect();
@@ -229,6 +233,7 @@ impl Starters {
                     source: Source::General,
                     about: None,
                     text,
+                    by_model: false,
                 });
             }
         }

@@ -327,8 +327,19 @@ impl Job for SendPush {
     const QUEUE: &'static str = "send_push";
 }
 
+/// Has the configured model write the narratives of weekly summaries just built; each keeps
+/// its template narrative until then, and when the model fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteNarratives {
+    pub summary_ids: Vec<Uuid>,
+}
+
+impl Job for WriteNarratives {
+    const QUEUE: &'static str = "write_narratives";
+}
+
 /// Every queue there is, by name.
-pub const QUEUES: [&str; 16] = [
+pub const QUEUES: [&str; 17] = [
     Ping::QUEUE,
     PruneWorkerHeartbeats::QUEUE,
     PruneSyncData::QUEUE,
@@ -345,4 +356,5 @@ pub const QUEUES: [&str; 16] = [
     ApplyDataRights::QUEUE,
     SendEmail::QUEUE,
     SendPush::QUEUE,
+    WriteNarratives::QUEUE,
 ];

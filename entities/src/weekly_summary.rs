@@ -79,6 +79,31 @@ pub async fn store_many<C: ConnectionTrait>(
     })
 }
 
+/// A summary by ID.
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}
+
+/// Replaces a summary's narrative (its numbers stay as built).
+pub async fn set_narrative<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    narrative: &str,
+) -> Result<(), DbErr> {
+    let Some(row) = find(db, id).await? else {
+        return Ok(());
+    };
+    let mut summary = row.summary().map_err(|e| DbErr::Custom(e.to_string()))?;
+    summary.narrative = Some(narrative.to_owned());
+    let content = serde_json::to_value(&summary).map_err(|e| DbErr::Json(e.to_string()))?;
+    Entity::update_many()
+        .col_expr(Column::Content, sea_orm::sea_query::Expr::value(content))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Which of the (couple, week) pairs already have a summary.
 pub async fn present<C: ConnectionTrait>(
     db: &C,

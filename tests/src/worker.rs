@@ -35,9 +35,29 @@ impl TestWorker {
         Self::spawn_with(stores, clock, Box::new(|monitor, _| monitor)).await
     }
 
+    /// A worker on `clock` with these settings added to the stores' (a model, say).
+    pub async fn spawn_configured(
+        stores: &Stores,
+        clock: Clock,
+        extra: &[(String, String)],
+    ) -> Self {
+        Self::spawn_from(stores, clock, Box::new(|monitor, _| monitor), extra).await
+    }
+
     /// A worker on `clock` that also consumes the queues `extend` registers.
     pub async fn spawn_with(stores: &Stores, clock: Clock, extend: Extend) -> Self {
-        let settings = settings_from(&stores.env());
+        Self::spawn_from(stores, clock, extend, &[]).await
+    }
+
+    async fn spawn_from(
+        stores: &Stores,
+        clock: Clock,
+        extend: Extend,
+        extra: &[(String, String)],
+    ) -> Self {
+        let mut env = stores.env();
+        env.extend(extra.iter().cloned());
+        let settings = settings_from(&env);
         let db = runtime::store::connect_database(&settings).await.unwrap();
         runtime::store::migrate(&db).await.unwrap();
         let queue = JobQueue::connect(&settings).await.unwrap();

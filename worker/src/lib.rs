@@ -43,6 +43,8 @@ pub struct JobState {
     pub webhook_flights: runtime::places::Places<Uuid>,
     /// The push services' clients.
     pub pusher: std::sync::Arc<push::Pusher>,
+    /// Writes summaries' narratives with the coach's model, when one is configured.
+    pub narrator: Option<std::sync::Arc<coach::narrator::Narrator>>,
 }
 
 impl JobState {
@@ -70,6 +72,12 @@ impl JobState {
             mailer: runtime::mail::Mailer::new(&settings.mail, settings.is_production())?,
             webhook_flights: runtime::places::Places::default(),
             pusher: std::sync::Arc::new(push::Pusher::new(&settings.push)?),
+            narrator: match &settings.coach.model {
+                Some(model) => Some(std::sync::Arc::new(coach::narrator::Narrator::new(
+                    jobs::write_narratives::model_config(model),
+                )?)),
+                None => None,
+            },
         })
     }
 }

@@ -244,7 +244,7 @@ impl SummaryMutation {
             ));
         }
         let operator = policy::operator(caller)?;
-        let write = state.writer.begin(now).await?;
+        let mut write = state.writer.begin(now).await?;
         let stored = weekly_summary::build_and_store(
             &*write,
             &[(&couple, input.week_start)],
@@ -255,6 +255,12 @@ impl SummaryMutation {
         .await?
         .pop()
         .ok_or_else(|| ApiError::internal(&"a replacing store wrote nothing"))?;
+        if state.settings.coach.model.is_some() {
+            // The model writes the rebuilt week's narrative, as for a summary built on time.
+            write.job(domain::jobs::WriteNarratives {
+                summary_ids: vec![stored.id],
+            })?;
+        }
         let entry = entities::audit::Entry {
             actor: operator.actor(),
             action: "weekly_summary.rebuild",

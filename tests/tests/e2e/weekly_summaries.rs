@@ -266,3 +266,70 @@ async fn each_couple_gets_one_summary_when_its_own_week_ends() {
     worker.stop().await;
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn with_a_model_the_worker_has_it_write_the_narrative_from_the_weeks_numbers_only() {
+    use rekindle_tests::model_server::{Answer, FakeModel};
+    let model = FakeModel::start().await;
+    let written = "You two kept a quiet rhythm this week. Try a weekly adventure next.";
+    model.script([Answer::streamed(written)]);
+    let stores = Stores::fresh().await;
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 6, 8, 12, 0, 0).unwrap(),
+    ));
+    let mut env = model.env();
+    env.push(("REKINDLE_EMBEDDED_WORKER".into(), "false".into()));
+    let app = TestApp::spawn_on(
+        &stores,
+        Options {
+            env,
+            clock: Some(clock.clone()),
+        },
+    )
+    .await;
+    let worker =
+        TestWorker::spawn_configured(&stores, Clock::from_source(clock.clone()), &model.env())
+            .await;
+    let (mut couple, item) = couple_in(&app, "Europe/London").await;
+    clock.set(Utc.with_ymd_and_hms(2026, 6, 10, 9, 0, 0).unwrap());
+    relogin(&app, &mut couple).await;
+    let done = app
+        .graphql_as(
+            couple.ana.token(),
+            "mutation($id: ID!) { completeRitual(input: { planItemId: $id, occurrence: \"2026-06-10\", closeness: 4, note: \"words only we know\" }) { completion { id } } }",
+            json!({ "id": item }),
+        )
+        .await;
+    assert!(error_codes(&done).is_empty(), "{done}");
+    let over = Utc.with_ymd_and_hms(2026, 6, 15, 0, 1, 0).unwrap();
+    clock.set(over);
+    relogin(&app, &mut couple).await;
+    plan_summaries(&app, &worker, over).await;
+    let narrative = eventually("the model's narrative", Duration::from_secs(60), || async {
+        let all = summaries(&app, &couple.ana).await;
+        let narrative = all.first()?["narrative"].as_str()?.to_owned();
+        (narrative == written).then_some(narrative)
+    })
+    .await;
+    assert_eq!(narrative, written);
+    let bodies = model.bodies();
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    assert!(
+        bodies[0].contains("\\\"planned\\\":7"),
+        "the numbers are told: {}",
+        bodies[0]
+    );
+    for private in [
+        "words only we know",
+        "Ana",
+        "Ben",
+        &couple.ana.email,
+        &couple.ben.email,
+    ] {
+        assert!(
+            !bodies[0].contains(private),
+            "{private} was sent: {}",
+            bodies[0]
+        );
+    }
+}

@@ -7,6 +7,7 @@ pub mod data_rights;
 pub mod plan_reminders;
 pub mod prune_sync_data;
 pub mod prune_worker_heartbeats;
+mod queues;
 pub mod record_heartbeat;
 pub mod relay_outbox;
 pub mod send_email;
@@ -15,6 +16,9 @@ pub mod send_reminder;
 pub mod uncoupling;
 pub mod webhooks;
 pub mod weekly_summaries;
+pub mod write_narratives;
+
+pub use queues::Queues;
 
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -27,7 +31,7 @@ use domain::jobs::{
     AnnounceCheckIn, AnnounceCompletion, ApplyDataRights, BuildDataExport, BuildWeeklySummaries,
     DeleteUncoupledData, DeliverWebhook, Job, Ping, PlanReminders, PlanWeeklySummaries,
     PruneSyncData, PruneWorkerHeartbeats, Queued, RetryWebhooks, SendEmail, SendPush,
-    SendReminders, retry_delay,
+    SendReminders, WriteNarratives, retry_delay,
 };
 use entities::outbox::{self, Claim};
 use entities::{dead_job, job_retry};
@@ -35,7 +39,6 @@ use runtime::metrics::Outcome;
 use tracing::Instrument as _;
 
 use crate::JobState;
-use crate::queue::{BoundedRedis, Tuning};
 
 /// Every second second: the outbox relay.
 const RELAY_SCHEDULE: &str = "*/2 * * * * *";
@@ -281,6 +284,7 @@ pub fn monitor(
     monitor = on.register::<ApplyDataRights>(monitor);
     monitor = on.register::<SendEmail>(monitor);
     monitor = on.register::<SendPush>(monitor);
+    monitor = on.register::<WriteNarratives>(monitor);
     Ok(extend(monitor, &on))
 }
 
@@ -339,48 +343,6 @@ impl Ticked for RetryWebhooks {
 impl Ticked for DeleteUncoupledData {
     fn at(now: DateTime<Utc>) -> Self {
         Self { at: now }
-    }
-}
-
-/// Registers queue consumers with the same polling, concurrency, panic catching and tracing.
-pub struct Queues {
-    state: JobState,
-    suffix: String,
-    concurrency: usize,
-}
-
-impl Queues {
-    /// Adds a consumer of `J`'s queue to `monitor`.
-    pub fn register<J: Perform>(&self, monitor: Monitor) -> Monitor {
-        let (state, concurrency) = (self.state.clone(), self.concurrency);
-        let base = format!("{}-{}", J::QUEUE, self.suffix);
-        let queue = state.queue.clone();
-        if let Some(storage) = queue.sqlite_storage::<Queued<J>>(J::QUEUE) {
-            monitor.register(move |restarts| {
-                WorkerBuilder::new(format!("{base}-{restarts}"))
-                    .backend(storage.clone().poll_with_interval(POLL_INTERVAL))
-                    .concurrency(concurrency)
-                    .catch_panic()
-                    .enable_tracing()
-                    .data(state.clone())
-                    .build(handle::<J>)
-            })
-        } else if let Some((storage, conn)) = queue.redis_storage::<Queued<J>>(J::QUEUE) {
-            monitor.register(move |restarts| {
-                let delay = Duration::from_secs(restarts as u64).min(MAX_RESTART_DELAY);
-                let backend = BoundedRedis::new(storage.clone(), conn.clone(), Tuning::default())
-                    .starting_after(delay);
-                WorkerBuilder::new(format!("{base}-{restarts}"))
-                    .backend(backend.poll_with_interval(POLL_INTERVAL))
-                    .concurrency(concurrency)
-                    .catch_panic()
-                    .enable_tracing()
-                    .data(state.clone())
-                    .build(handle::<J>)
-            })
-        } else {
-            monitor
-        }
     }
 }
 

@@ -102,6 +102,11 @@ impl Perform for BuildWeeklySummaries {
                 )
                 .await?;
         }
+        if state.narrator.is_some() && !stored.is_empty() {
+            write.job(domain::jobs::WriteNarratives {
+                summary_ids: stored.iter().map(|s| s.id).collect(),
+            })?;
+        }
         write.commit().await?;
         for row in &notified {
             super::announce::published(state, row).await;

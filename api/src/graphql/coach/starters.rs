@@ -37,6 +37,9 @@ pub struct ConversationStarter {
     pub source: ConversationStarterSource,
     /// The check-in question, instrument or ritual it draws from; null for a general one.
     pub about: Option<String>,
+    /// Who wrote it: Rekindle's bank (SCRIPTED), or the configured model rewording it for you
+    /// (MODEL), told only what both of you see.
+    pub engine: super::CoachEngine,
 }
 
 /// How far back starters look.
@@ -114,10 +117,9 @@ pub async fn for_couple(
         logged,
         plan,
     };
-    Ok(state
-        .coach
-        .starters()
-        .pick(&shared, id, today, first)
+    let picked = state.coach.starters().pick(&shared, id, today, first);
+    let written = state.coach.personalise_starters(&shared, picked).await;
+    Ok(written
         .into_iter()
         .map(|s| ConversationStarter {
             text: s.text,
@@ -129,6 +131,11 @@ pub async fn for_couple(
                 Source::General => ConversationStarterSource::General,
             },
             about: s.about,
+            engine: if s.by_model {
+                super::CoachEngine::Model
+            } else {
+                super::CoachEngine::Scripted
+            },
         })
         .collect())
 }

@@ -257,3 +257,125 @@ async fn the_model_is_told_nothing_private_of_either_partner() {
         }
     }
 }
+
+#[actix_web::test]
+async fn a_reply_written_on_one_instance_streams_to_a_socket_on_another() {
+    let model = FakeModel::start().await;
+    model.script([Answer::Stream {
+        pieces: (0..8).map(|i| format!("Sentence number {i}. ")).collect(),
+        pause: Duration::from_millis(250),
+    }]);
+    let stores = Stores::fresh().await;
+    let options = || Options {
+        env: model.env(),
+        ..Options::default()
+    };
+    let writing = TestApp::spawn_on(&stores, options()).await;
+    let listening = if stores.redis_url.is_some() {
+        Some(TestApp::spawn_on(&stores, options()).await)
+    } else {
+        rekindle_tests::skip(
+            "a_reply_written_on_one_instance_streams_to_a_socket_on_another",
+            "without TEST_REDIS_URL one instance serves both sides",
+        );
+        None
+    };
+    let listening = listening.as_ref().unwrap_or(&writing);
+    let ana = writing.register(&rekindle_tests::email("ana"), "Ana").await;
+    let sent = start(&writing, &ana, "We barely talk in the evenings").await;
+    let reply = sent["reply"]["id"].as_str().unwrap();
+    let mut socket = connect_as(listening, ana.token()).await;
+    let query = format!(
+        "subscription {{ coachReply(messageId: \"{reply}\") {{ delta text done message {{ engine }} }} }}"
+    );
+    subscribe(&mut socket, "1", &query).await;
+    let mut deltas = 0;
+    let last = loop {
+        let frame = next_json(&mut socket).await;
+        let event = frame["payload"]["data"]["coachReply"].clone();
+        if event["done"] == true {
+            break event;
+        }
+        deltas += 1;
+    };
+    assert!(deltas > 0, "pieces crossed between the instances");
+    assert!(
+        last["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("Sentence number 7."),
+        "{last}"
+    );
+    assert_eq!(last["message"]["engine"], "MODEL");
+}
+
+#[actix_web::test]
+async fn with_a_model_starters_are_reworded_from_what_both_see_and_fall_back_to_the_bank() {
+    let model = FakeModel::start().await;
+    model.script([
+        Answer::streamed("1. First, reworded.\n2. Second, reworded.\n3. Third, reworded."),
+        Answer::streamed("Here are some ideas without numbers."),
+    ]);
+    let stores = Stores::fresh().await;
+    let env: Vec<(String, String)> = model.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let app = TestApp::spawn_driven(&stores, wednesday_noon(), &env).await;
+    let clock = app.clock.clone().unwrap();
+    let (ana, ben, _) = couple_with_everything(&app, &clock).await;
+    let query = "{ me { couple { conversationStarters(first: 3) { text source about engine } } } }";
+    let reworded = app.graphql_as(ana.token(), query, json!({})).await;
+    let starters = reworded["data"]["me"]["couple"]["conversationStarters"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{reworded}"))
+        .clone();
+    let texts: Vec<&str> = starters
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        ["First, reworded.", "Second, reworded.", "Third, reworded."]
+    );
+    assert!(starters.iter().all(|s| s["engine"] == "MODEL"));
+    assert!(
+        starters.iter().all(|s| s["source"] != "GENERAL"),
+        "{starters:?}"
+    );
+
+    let fallen_back = app.graphql_as(ben.token(), query, json!({})).await;
+    let starters = fallen_back["data"]["me"]["couple"]["conversationStarters"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(starters.len(), 3);
+    assert!(
+        starters.iter().all(|s| s["engine"] == "SCRIPTED"),
+        "{starters:?}"
+    );
+
+    let bodies = model.bodies();
+    assert_eq!(bodies.len(), 2);
+    for body in &bodies {
+        for marker in [
+            marks::ANA_NAME,
+            marks::BEN_NAME,
+            marks::ANA_PRIVATE_NOTE,
+            marks::ANA_SHARED_NOTE,
+            marks::BEN_PRIVATE_NOTE,
+            marks::BEN_SHARED_NOTE,
+            marks::ANA_UNREVEALED,
+            marks::BEN_UNREVEALED,
+            marks::ANA_REVEALED,
+            marks::BEN_REVEALED,
+            marks::GOAL,
+            "Is it time to let go",
+            ana.email.as_str(),
+            ben.email.as_str(),
+        ] {
+            assert!(
+                !body.contains(marker),
+                "{marker} was sent to the model: {body}"
+            );
+        }
+    }
+}
