@@ -1,14 +1,14 @@
 //! The coach's own latency on top of a model: a fake OpenAI-compatible server in this process
-//! answers every request after a fixed delay with a streamed reply; each `model_reply` is timed
+//! answers every request after a fixed delay with a streamed reply; each reply of the model engine is timed
 //! from asking to its last word, and the delay taken off. Run through `bench/coach.sh latency`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 
-use rekindle_coach::Coach;
 use rekindle_coach::facts::Facts;
 use rekindle_coach::model::ModelConfig;
 use rekindle_coach::scripted::{Guide, GuideRitual};
+use rekindle_coach::{Ask, Coach};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -128,14 +128,13 @@ fn main() {
                 let mut overheads = Vec::with_capacity(per_task);
                 for _ in 0..per_task {
                     let asked = Instant::now();
-                    let finished = coach
-                        .model_reply(
-                            &Facts::new(),
-                            &[],
-                            "We keep having the same argument about chores",
-                            &mut |_: &str| {},
-                        )
-                        .await;
+                    let facts = Facts::new();
+                    let ask = Ask {
+                        facts: &facts,
+                        history: &[],
+                        message: "We keep having the same argument about chores",
+                    };
+                    let finished = coach.engine().write(ask, &mut |_: &str| {}).await;
                     assert!(finished.fallback.is_none(), "{finished:?}");
                     overheads.push(asked.elapsed().saturating_sub(DELAY));
                 }

@@ -2,6 +2,7 @@
 //! a model may be told ([`facts`]), the scripted engine ([`scripted`]) and a client for any
 //! OpenAI-compatible model ([`model`]). With no model configured every reply is scripted.
 
+mod engine;
 pub mod facts;
 pub mod model;
 pub mod narrator;
@@ -10,24 +11,23 @@ pub mod scripted;
 pub mod starters;
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use domain::safety::gate::{Concern, Gate, GateError};
-use futures_util::StreamExt;
 use tokio::sync::Semaphore;
 
+pub use crate::engine::{Ask, Engine, ModelEngine, Writing};
 use crate::facts::Facts;
-use crate::model::{ModelClient, ModelConfig, ModelError, Piece};
+use crate::model::{ModelClient, ModelConfig};
 use crate::scripted::{Guide, Script, ScriptError};
 
 /// Which engine wrote a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
+pub enum EngineKind {
     Scripted,
     Model,
 }
 
-impl Engine {
+impl EngineKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Scripted => "scripted",
@@ -56,7 +56,7 @@ pub struct Turn {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finished {
     pub text: String,
-    pub engine: Engine,
+    pub engine: EngineKind,
     /// Why the scripted engine answered instead of the model.
     pub fallback: Option<&'static str>,
     pub tokens_in: u32,
@@ -76,17 +76,20 @@ pub enum CoachError {
 
 pub struct Coach {
     gate: Gate,
-    script: Script,
+    script: Arc<Script>,
     starters: starters::Starters,
-    model: Option<ModelClient>,
-    /// Model calls at once in this process.
+    model: Option<ModelEngine>,
+    /// Model calls at once in this process (replies and starters alike).
     permits: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Coach {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Coach")
-            .field("model", &self.model.as_ref().map(|m| &m.config().model))
+            .field(
+                "model",
+                &self.model.as_ref().map(|m| &m.client.config().model),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -98,12 +101,24 @@ impl Coach {
         model: Option<ModelConfig>,
         concurrency: usize,
     ) -> Result<Self, CoachError> {
+        let gate = Gate::builtin()?;
+        let script = Arc::new(Script::builtin(guide)?);
+        let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+        let model = match model {
+            Some(config) => Some(ModelEngine {
+                client: ModelClient::new(config)?,
+                gate: gate.clone(),
+                script: script.clone(),
+                permits: permits.clone(),
+            }),
+            None => None,
+        };
         Ok(Self {
-            gate: Gate::builtin()?,
-            script: Script::builtin(guide)?,
+            gate,
+            script,
             starters: starters::Starters::builtin()?,
-            model: model.map(ModelClient::new).transpose()?,
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            model,
+            permits,
         })
     }
 
@@ -123,90 +138,17 @@ impl Coach {
         self.model.is_some()
     }
 
-    /// A reply from the model, its text handed to `delta` as it is written, sentence by
-    /// sentence, each only after the safety gate passed everything so far. Any failure, or a
-    /// reply the gate stops, ends in the scripted reply with the reason in `fallback`.
-    pub async fn model_reply(
-        &self,
-        facts: &Facts,
-        history: &[Turn],
-        message: &str,
-        delta: &mut (dyn FnMut(&str) + Send),
-    ) -> Finished {
-        let Some(model) = &self.model else {
-            return self.fallback(message, facts, "unavailable", 0);
-        };
-        let started = Instant::now();
-        let deadline = tokio::time::Instant::now() + model.config().timeout;
-        let Ok(Ok(_permit)) =
-            tokio::time::timeout_at(deadline, self.permits.clone().acquire_owned()).await
-        else {
-            return self.fallback(message, facts, "busy", 0);
-        };
-        let messages = prompt::messages(facts, history, message);
-        let prompt_chars: usize = messages.iter().map(|m| m.content.len()).sum();
-        let written = tokio::time::timeout_at(deadline, async {
-            let mut pieces = model.stream(&messages).await?;
-            let mut text = String::new();
-            let mut shown = 0;
-            let mut usage = None;
-            while let Some(piece) = pieces.next().await {
-                match piece? {
-                    Piece::Usage { prompt, completion } => usage = Some((prompt, completion)),
-                    Piece::Text(more) => {
-                        text.push_str(&more);
-                        if let Some(end) = text.rfind(['.', '!', '?', '\n']) {
-                            let end = end + 1;
-                            if end > shown {
-                                if self.gate.check(&text[..end]).is_some() {
-                                    return Ok((text, usage, true));
-                                }
-                                delta(&text[shown..end]);
-                                shown = end;
-                            }
-                        }
-                    }
-                }
-            }
-            if self.gate.check(&text).is_some() {
-                return Ok((text, usage, true));
-            }
-            if text.trim().is_empty() {
-                return Err(ModelError::Empty);
-            }
-            if shown < text.len() {
-                delta(&text[shown..]);
-            }
-            Ok::<_, ModelError>((text, usage, false))
-        })
-        .await
-        .unwrap_or(Err(ModelError::Timeout));
-        tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "model reply"
-        );
-        match written {
-            Ok((text, usage, withheld)) => {
-                let (tokens_in, tokens_out) =
-                    usage.unwrap_or((estimate(prompt_chars), estimate(text.len())));
-                if withheld {
-                    let mut finished = self.fallback(message, facts, "withheld", tokens_in);
-                    finished.tokens_out = tokens_out;
-                    return finished;
-                }
-                Finished {
-                    text: text.trim().to_owned(),
-                    engine: Engine::Model,
-                    fallback: None,
-                    tokens_in,
-                    tokens_out,
-                }
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, kind = err.kind(), "the model did not answer");
-                self.fallback(message, facts, err.kind(), estimate(prompt_chars))
-            }
+    /// The engine replies come from: the model when one is configured, else the script.
+    pub fn engine(&self) -> &dyn Engine {
+        match &self.model {
+            Some(model) => model,
+            None => &*self.script,
         }
+    }
+
+    /// The scripted engine (safety replies, conversations in safety mode).
+    pub fn scripted(&self) -> &dyn Engine {
+        &*self.script
     }
 
     /// The starters reworded for the couple by the model, from `shared` (the couple-level
@@ -217,7 +159,7 @@ impl Coach {
         shared: &starters::Shared,
         picked: Vec<starters::Starter>,
     ) -> Vec<starters::Starter> {
-        let Some(model) = &self.model else {
+        let Some(model) = self.model.as_ref().map(|m| &m.client) else {
             return picked;
         };
         if picked.is_empty() {
@@ -257,25 +199,13 @@ impl Coach {
         reason: &'static str,
         tokens_in: u32,
     ) -> Finished {
-        let reply = self.script.reply(message, facts);
-        Finished {
-            text: format!("{}\n\n{}", reply.text, self.script.fallback_note()),
-            engine: Engine::Scripted,
-            fallback: Some(reason),
-            tokens_in,
-            tokens_out: 0,
-        }
+        engine::fallback(&self.script, message, facts, reason, tokens_in)
     }
 
     /// What the gate makes of a member's message.
     pub fn check(&self, message: &str) -> Option<Concern> {
         self.gate.check(message)
     }
-}
-
-/// Tokens in a text when the server does not count them: about four characters each.
-fn estimate(chars: usize) -> u32 {
-    u32::try_from(chars.div_ceil(4)).unwrap_or(u32::MAX)
 }
 
 /// A piece of a reply a model is writing, told to every api instance so that whichever one

@@ -391,4 +391,4 @@ fn fnv(text: &str) -> u64 {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

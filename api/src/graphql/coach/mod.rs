@@ -94,7 +94,7 @@ pub enum CoachMessageStatus {
 
 /// Which engine wrote a reply.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "coach::Engine")]
+#[graphql(remote = "coach::EngineKind")]
 pub enum CoachEngine {
     /// Rekindle's written guidance, chosen by rules: every sentence written by people.
     Scripted,
@@ -179,7 +179,7 @@ impl CoachMessage {
             .0
             .engine
             .as_deref()
-            .and_then(coach::Engine::parse)
+            .and_then(coach::EngineKind::parse)
             .map(Into::into))
     }
 

@@ -230,8 +230,9 @@ async fn send(
         .is_none_or(|at| now - at >= DISCLOSE_EVERY);
     let facts = facts::of_member(ctx, state, caller, user).await?;
     let script = state.coach.script();
-    let model_may_answer =
-        state.coach.has_model() && concern.is_none() && conversation.safety_concern.is_none();
+    let model_may_answer = state.coach.engine().kind() == coach::EngineKind::Model
+        && concern.is_none()
+        && conversation.safety_concern.is_none();
     let disclosure = disclose.then(|| script.disclosure().to_owned());
     let with_disclosure = |body: String| match &disclosure {
         Some(d) => format!("{d}\n\n{body}"),
@@ -248,13 +249,13 @@ async fn send(
         Some(concern) => {
             let resources = state.safety_resources.for_country(country.as_deref());
             reply.text = with_disclosure(script.safety_reply(concern, resources));
-            reply.engine = Some(coach::Engine::Scripted.as_str());
+            reply.engine = Some(coach::EngineKind::Scripted.as_str());
             reply.fallback_reason = state.coach.has_model().then_some("safety");
         }
         None if model_may_answer => {
             let scripted = state.coach.fallback(&text, &facts, "interrupted", 0);
             reply.writing = true;
-            reply.engine = Some(coach::Engine::Model.as_str());
+            reply.engine = Some(coach::EngineKind::Model.as_str());
             reply.fallback_text = Some(with_disclosure(scripted.text));
             let history = message::latest(&state.db, conversation.id, HISTORY)
                 .await?
@@ -275,8 +276,14 @@ async fn send(
             });
         }
         None => {
-            reply.text = with_disclosure(script.reply(&text, &facts).text);
-            reply.engine = Some(coach::Engine::Scripted.as_str());
+            let ask = coach::Ask {
+                facts: &facts,
+                history: &[],
+                message: &text,
+            };
+            let scripted = state.coach.scripted().write(ask, &mut |_| {}).await;
+            reply.text = with_disclosure(scripted.text);
+            reply.engine = Some(coach::EngineKind::Scripted.as_str());
             reply.fallback_reason = (state.coach.has_model()
                 && conversation.safety_concern.is_some())
             .then_some("safety");

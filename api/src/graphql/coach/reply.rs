@@ -89,17 +89,17 @@ async fn write(state: AppState, job: ModelJob) {
     }
     let started = std::time::Instant::now();
     let each = sender.clone();
-    let finished = state
-        .coach
-        .model_reply(
-            &job.facts,
-            &job.history,
-            &job.message,
-            &mut move |delta: &str| {
-                let _ = each.send(delta.to_owned());
-            },
-        )
-        .await;
+    let mut on_delta = move |delta: &str| {
+        let _ = each.send(delta.to_owned());
+    };
+    let ask = coach::Ask {
+        facts: &job.facts,
+        history: &job.history,
+        message: &job.message,
+    };
+    let finished = state.coach.engine().write(ask, &mut on_delta).await;
+    // Every sender gone: the forwarder ends once it passed the last piece on.
+    drop(on_delta);
     drop(sender);
     let _ = forward.await;
     state.metrics.coach_reply(
