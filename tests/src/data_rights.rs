@@ -31,6 +31,22 @@ pub mod marks {
     pub const ANA_REVEALED: &str = "ana-revealed-answer-h5";
     pub const BEN_REVEALED: &str = "ben-revealed-answer-j6";
     pub const GOAL: &str = "couple-goal-n1";
+
+    /// Every mark above: what no one but its owner (and, once revealed or shared, the
+    /// partner) may ever be shown, and what no model may ever be told.
+    pub const ALL: [&str; 11] = [
+        ANA_NAME,
+        BEN_NAME,
+        ANA_PRIVATE_NOTE,
+        ANA_SHARED_NOTE,
+        BEN_PRIVATE_NOTE,
+        BEN_SHARED_NOTE,
+        ANA_UNREVEALED,
+        BEN_UNREVEALED,
+        ANA_REVEALED,
+        BEN_REVEALED,
+        GOAL,
+    ];
 }
 use marks::*;
 

@@ -233,21 +233,14 @@ async fn the_model_is_told_nothing_private_of_either_partner() {
         bodies.iter().all(|b| b.contains("Six-second kiss")),
         "the plan is told: {bodies:?}"
     );
-    let mut markers = vec![
-        marks::ANA_NAME,
-        marks::BEN_NAME,
-        marks::ANA_PRIVATE_NOTE,
-        marks::ANA_SHARED_NOTE,
-        marks::BEN_PRIVATE_NOTE,
-        marks::BEN_SHARED_NOTE,
-        marks::ANA_UNREVEALED,
-        marks::BEN_UNREVEALED,
-        marks::GOAL,
+    // Every private field of both partners, Ana's safety result, and their emails.
+    let others = [
         "When doing it yourselves is not enough",
         "safety",
+        ana.email.as_str(),
+        ben.email.as_str(),
     ];
-    markers.push(&ana.email);
-    markers.push(&ben.email);
+    let markers: Vec<&str> = marks::ALL.into_iter().chain(others).collect();
     for body in &bodies {
         for marker in &markers {
             assert!(
@@ -356,26 +349,56 @@ async fn with_a_model_starters_are_reworded_from_what_both_see_and_fall_back_to_
     let bodies = model.bodies();
     assert_eq!(bodies.len(), 2);
     for body in &bodies {
-        for marker in [
-            marks::ANA_NAME,
-            marks::BEN_NAME,
-            marks::ANA_PRIVATE_NOTE,
-            marks::ANA_SHARED_NOTE,
-            marks::BEN_PRIVATE_NOTE,
-            marks::BEN_SHARED_NOTE,
-            marks::ANA_UNREVEALED,
-            marks::BEN_UNREVEALED,
-            marks::ANA_REVEALED,
-            marks::BEN_REVEALED,
-            marks::GOAL,
+        for marker in marks::ALL.into_iter().chain([
             "Is it time to let go",
             ana.email.as_str(),
             ben.email.as_str(),
-        ] {
+        ]) {
             assert!(
                 !body.contains(marker),
                 "{marker} was sent to the model: {body}"
             );
         }
     }
+}
+
+#[actix_web::test]
+async fn no_message_or_reply_text_reaches_a_log_line() {
+    rekindle_tests::logs::start();
+    let model = FakeModel::start().await;
+    let reply_mark = format!("reply-mark-{}", uuid::Uuid::new_v4().simple());
+    model.script([
+        Answer::streamed(&format!("A reply with {reply_mark} in it.")),
+        Answer::Status(500),
+        Answer::Status(500),
+        Answer::Status(500),
+    ]);
+    let app = app_with(&model).await;
+    let ana = app.register(&rekindle_tests::email("ana"), "Ana").await;
+    let message_mark = format!("message-mark-{}", uuid::Uuid::new_v4().simple());
+    let first = start(&app, &ana, &format!("We argue about {message_mark}")).await;
+    written(&app, &ana, first["reply"]["id"].as_str().unwrap()).await;
+    let conversation = first["conversation"]["id"].as_str().unwrap();
+    let next = send(&app, &ana, conversation, &format!("Still {message_mark}")).await;
+    written(&app, &ana, next["reply"]["id"].as_str().unwrap()).await;
+    let flagged = send(
+        &app,
+        &ana,
+        conversation,
+        &format!("I want to die {message_mark}"),
+    )
+    .await;
+    assert_eq!(flagged["message"]["safetyConcern"], "SUICIDE");
+    app.stop().await;
+
+    let captured = rekindle_tests::logs::captured();
+    assert!(
+        captured.contains("the model did not answer"),
+        "the capture works"
+    );
+    assert!(
+        !captured.contains(&message_mark),
+        "a message reached the logs"
+    );
+    assert!(!captured.contains(&reply_mark), "a reply reached the logs");
 }
