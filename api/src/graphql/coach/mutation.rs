@@ -244,7 +244,8 @@ async fn send(
         disclosure: disclose,
         ..NewMessage::default()
     };
-    let mut job = None;
+    // What a model needs once the reply's row exists: the facts and the conversation so far.
+    let mut for_model = None;
     match concern {
         Some(concern) => {
             let resources = state.safety_resources.for_country(country.as_deref());
@@ -266,14 +267,7 @@ async fn send(
                     text: m.text,
                 })
                 .collect();
-            job = Some(ModelJob {
-                reply_id: uuid::Uuid::nil(),
-                user_id: user.id,
-                facts,
-                history,
-                message: text.clone(),
-                disclosure: disclosure.clone(),
-            });
+            for_model = Some((facts, history, text.clone()));
         }
         None => {
             let ask = coach::Ask {
@@ -314,8 +308,15 @@ async fn send(
             .metrics
             .coach_reply("scripted", None, 0, 0, std::time::Duration::ZERO);
     }
-    if let Some(mut job) = job {
-        job.reply_id = replied.id;
+    if let Some((facts, history, message)) = for_model {
+        let job = ModelJob {
+            reply_id: replied.id,
+            user_id: user.id,
+            facts,
+            history,
+            message,
+            disclosure,
+        };
         reply::spawn(state, job);
     }
     let updated = conversation::find_of_user(&state.db, conversation.id, user.id)
