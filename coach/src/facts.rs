@@ -171,22 +171,13 @@ impl Band {
         result: &assessment::Model,
         instrument: &Instrument,
     ) -> Option<Self> {
-        if result.user_id != owner
-            || result.instrument_key != instrument.key
-            || result.safety
-            || instrument.flags.iter().any(|f| f.safety)
-        {
+        if result.user_id != owner {
             return None;
         }
-        let record = result.record().ok()??;
-        if record.scored.safety() {
-            return None;
-        }
-        let band = record.scored.outcome.or(record.scored.band)?;
         Some(Self {
             instrument_key: instrument.key.clone(),
             instrument: instrument.title.clone(),
-            band: band.label,
+            band: safe_band(result, instrument)?,
         })
     }
 
@@ -202,6 +193,23 @@ impl Band {
     pub fn is_of(&self, instrument_key: &str) -> bool {
         self.instrument_key == instrument_key
     }
+}
+
+/// The label of a result's band (its outcome's, when the instrument names outcomes), for a
+/// result of `instrument` that can tell nothing of safety: `None` for an instrument with a
+/// safety flag, a result that raised one, an unreadable result, or no band.
+pub(crate) fn safe_band(result: &assessment::Model, instrument: &Instrument) -> Option<String> {
+    if result.instrument_key != instrument.key
+        || result.safety
+        || instrument.flags.iter().any(|f| f.safety)
+    {
+        return None;
+    }
+    let record = result.record().ok()??;
+    if record.scored.safety() {
+        return None;
+    }
+    Some(record.scored.outcome.or(record.scored.band)?.label)
 }
 
 /// Whether the couple is on a break, and until when.

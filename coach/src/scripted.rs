@@ -217,7 +217,7 @@ impl Script {
             ),
             None => ("unknown", &self.content.unknown.replies),
         };
-        let template = &replies[(fnv(&folded) % replies.len() as u64) as usize];
+        let template = &replies[(stable_hash(&folded) % replies.len() as u64) as usize];
         Scripted {
             topic: topic.to_owned(),
             text: self.render(template, facts),
@@ -384,7 +384,7 @@ fn fold(text: &str) -> String {
 }
 
 /// FNV-1a: a stable hash, the same in every process and version.
-fn fnv(text: &str) -> u64 {
+pub(crate) fn stable_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })

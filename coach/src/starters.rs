@@ -69,21 +69,12 @@ pub struct SharedBand {
 
 impl SharedBand {
     pub fn of(couple_id: Uuid, row: &assessment::Model, instrument: &Instrument) -> Option<Self> {
-        if row.shared_with_couple != Some(couple_id)
-            || row.safety
-            || row.instrument_key != instrument.key
-            || instrument.flags.iter().any(|f| f.safety)
-        {
+        if row.shared_with_couple != Some(couple_id) {
             return None;
         }
-        let record = row.record().ok()??;
-        if record.scored.safety() {
-            return None;
-        }
-        let band = record.scored.outcome.or(record.scored.band)?;
         Some(Self {
             instrument: instrument.title.clone(),
-            band: band.label,
+            band: crate::facts::safe_band(row, instrument)?,
         })
     }
 }
@@ -202,7 +193,7 @@ impl Starters {
         // One of each source first, in the order above, then the rest.
         let (firsts, rest): (Vec<usize>, Vec<usize>) = (0..candidates.len())
             .partition(|&i| (0..i).all(|j| candidates[j].source != candidates[i].source));
-        let salt = stable_hash(&format!("{seed}{today}"));
+        let salt = crate::scripted::stable_hash(&format!("{seed}{today}"));
         let choose = |bank: &[String], i: usize| {
             bank[((salt.wrapping_add(i as u64)) % bank.len() as u64) as usize].clone()
         };
@@ -263,10 +254,4 @@ impl<'a> Candidate<'a> {
             fill,
         }
     }
-}
-
-fn stable_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    })
 }

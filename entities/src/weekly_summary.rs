@@ -84,17 +84,14 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>,
     Entity::find_by_id(id).one(db).await
 }
 
-/// Replaces a summary's narrative (its numbers stay as built).
+/// Stores a summary with its new narrative (its numbers stay as built: `summary` is the row's).
 pub async fn set_narrative<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
-    narrative: &str,
+    mut summary: WeeklySummary,
+    narrative: String,
 ) -> Result<(), DbErr> {
-    let Some(row) = find(db, id).await? else {
-        return Ok(());
-    };
-    let mut summary = row.summary().map_err(|e| DbErr::Custom(e.to_string()))?;
-    summary.narrative = Some(narrative.to_owned());
+    summary.narrative = Some(narrative);
     let content = serde_json::to_value(&summary).map_err(|e| DbErr::Json(e.to_string()))?;
     Entity::update_many()
         .col_expr(Column::Content, sea_orm::sea_query::Expr::value(content))

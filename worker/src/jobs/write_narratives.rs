@@ -35,13 +35,14 @@ impl Perform for WriteNarratives {
             };
             let summary = row.summary().map_err(|e| Failure::Permanent(e.into()))?;
             let started = std::time::Instant::now();
-            match narrator.narrate(&SummaryFacts::of(&summary)).await {
+            let facts = SummaryFacts::of(&summary);
+            match narrator.narrate(&facts).await {
                 Ok(text) => {
                     state
                         .metrics
                         .coach_reply("model", None, 0, 0, started.elapsed());
                     let write = state.writer.begin(state.clock.now()).await?;
-                    weekly_summary::set_narrative(&*write, row.id, &text).await?;
+                    weekly_summary::set_narrative(&*write, row.id, summary, text).await?;
                     write.commit().await?;
                 }
                 Err(reason) => {

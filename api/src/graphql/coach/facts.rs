@@ -7,6 +7,7 @@ use entities::assessment;
 
 use crate::auth::{AuthUser, Caller, policy};
 use crate::error::ApiError;
+use crate::graphql::assessment::results::instrument_of;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::plan::progress::Progress;
 use crate::state::AppState;
@@ -19,17 +20,12 @@ pub async fn of_member(
     caller: &Caller,
     user: &AuthUser,
 ) -> Result<Facts, ApiError> {
-    let bands = assessment::latest_results(&state.db, user.id)
-        .await?
-        .iter()
-        .filter_map(|row| {
-            let instrument = state
-                .instruments
-                .by_id(row.instrument_id)
-                .or_else(|| state.instruments.by_key(&row.instrument_key))?;
-            Band::of(user.id, row, &instrument.definition)
-        })
-        .collect();
+    let mut bands = Vec::new();
+    for row in assessment::latest_results(&state.db, user.id).await? {
+        // The version the result was scored with.
+        let instrument = instrument_of(state, &row).await?;
+        bands.extend(Band::of(user.id, &row, &instrument.definition));
+    }
     let mut facts = Facts::new().with_bands(bands);
     let Some(couple) = policy::callers_couple(state, caller).await? else {
         return Ok(facts);

@@ -22,19 +22,19 @@ use crate::state::AppState;
 /// How long past a model's time a reply still writing is taken as abandoned.
 const ABANDONED_AFTER: Duration = Duration::from_secs(30);
 
+/// How long a reply may stay `writing` before it is taken as abandoned.
+fn writing_allowed(state: &AppState) -> Duration {
+    let model = state.settings.coach.model.as_ref();
+    model.map_or(Duration::ZERO, |m| m.timeout) + ABANDONED_AFTER
+}
+
 /// A message as it reads now: its text, whether a model is still writing it, and why the
 /// scripted engine answered (if it did).
 pub fn readable(state: &AppState, row: &message::Model) -> (String, bool, Option<String>) {
     if !row.is_writing() {
         return (row.text.clone(), false, row.fallback_reason.clone());
     }
-    let allowed = state
-        .settings
-        .coach
-        .model
-        .as_ref()
-        .map_or(Duration::ZERO, |m| m.timeout)
-        + ABANDONED_AFTER;
+    let allowed = writing_allowed(state);
     let abandoned = TimeDelta::from_std(allowed)
         .is_ok_and(|allowed| state.clock.now() - row.created_at > allowed);
     if abandoned {
@@ -174,13 +174,7 @@ impl CoachSubscription {
             .await?
             .filter(|row| !row.from_member())
             .ok_or_else(|| ApiError::not_found("message"))?;
-        let wait = state
-            .settings
-            .coach
-            .model
-            .as_ref()
-            .map_or(Duration::ZERO, |m| m.timeout)
-            + ABANDONED_AFTER;
+        let wait = writing_allowed(&state);
         let follow = Follow {
             state,
             caller,

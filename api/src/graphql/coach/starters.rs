@@ -9,6 +9,7 @@ use entities::{assessment, check_in};
 
 use crate::auth::policy::{CoupleAccess, Standing};
 use crate::error::{ApiError, ErrorCode};
+use crate::graphql::assessment::results::instrument_of;
 use crate::graphql::loaders::Loaders;
 use crate::graphql::plan::progress::Progress;
 use crate::state::AppState;
@@ -83,18 +84,14 @@ pub async fn for_couple(
         from_end: true,
         ..PageRequest::default()
     };
-    let results = assessment::page_shared(&state.db, id, &latest_shared)
+    let mut results = Vec::new();
+    for row in assessment::page_shared(&state.db, id, &latest_shared)
         .await?
         .rows
-        .iter()
-        .filter_map(|row| {
-            let instrument = state
-                .instruments
-                .by_id(row.instrument_id)
-                .or_else(|| state.instruments.by_key(&row.instrument_key))?;
-            SharedBand::of(id, row, &instrument.definition)
-        })
-        .collect();
+    {
+        let instrument = instrument_of(state, &row).await?;
+        results.extend(SharedBand::of(id, &row, &instrument.definition));
+    }
 
     let (_, items, _) = Progress::new(couple.clone(), 1)
         .for_coach(ctx, couple.viewer())
