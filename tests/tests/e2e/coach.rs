@@ -4,6 +4,7 @@
 mod model;
 mod privacy;
 mod starters;
+mod told;
 
 use rekindle_tests::{Account, TestApp, error_codes};
 use serde_json::{Value, json};
