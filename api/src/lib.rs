@@ -8,6 +8,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod instruments;
+pub mod read_cache;
 pub mod startup;
 pub mod state;
 

@@ -117,6 +117,11 @@ impl Application {
             persisted: Arc::new(persisted),
             sockets: Default::default(),
             writer: runtime::Writer::new(db.clone(), queue.clone(), settings.fault),
+            read_cache: Arc::new(crate::read_cache::ReadCache::new(
+                db.clone(),
+                metrics.clone(),
+                &settings.read_cache,
+            )),
             push: runtime::push::PushKeys::load(&settings.push)?,
             settings: Arc::new(settings),
             db,

@@ -53,4 +53,6 @@ pub struct AppState {
     pub persisted: Arc<crate::graphql::persisted::PersistedQueries>,
     /// Open WebSockets per account on this instance.
     pub sockets: crate::http::socket::OpenSockets,
+    /// Couples' rows, kept exact by their versions (see [`crate::read_cache`]).
+    pub read_cache: Arc<crate::read_cache::ReadCache>,
 }

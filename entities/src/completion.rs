@@ -117,6 +117,22 @@ pub async fn for_items<C: ConnectionTrait>(db: &C, item_ids: &[Uuid]) -> Result<
         .await
 }
 
+/// The completions of every item of every plan of a couple, in logging order, in one
+/// statement.
+pub async fn for_couple<C: ConnectionTrait>(db: &C, couple_id: Uuid) -> Result<Vec<Model>, DbErr> {
+    use crate::plan_item;
+    let items = sea_orm::sea_query::Query::select()
+        .column(plan_item::Column::Id)
+        .from(plan_item::Entity)
+        .and_where(plan_item::Column::PlanId.in_subquery(crate::plan::ids_of_couple(couple_id)))
+        .to_owned();
+    Entity::find()
+        .filter(Column::PlanItemId.in_subquery(items))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
 /// One item's completions, a page at a time in logging order.
 /// The completions of several items for occurrences dated `from` to `to`, inclusive.
 pub async fn for_items_between<C: ConnectionTrait>(

@@ -38,6 +38,13 @@ pub struct Model {
     pub shared_data_delete_after: Option<DateTimeUtc>,
     /// When the shared data was deleted (by the worker, after `shared_data_delete_after`).
     pub shared_data_deleted_at: Option<DateTimeUtc>,
+    /// Raised by the database whenever the couple's memberships or members' accounts change
+    /// (see the migration `couple_versions`); never written by this code.
+    pub members_version: i64,
+    /// Raised whenever its plans, their items or their pauses change.
+    pub plans_version: i64,
+    /// Raised whenever completions of its items change.
+    pub completions_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -108,6 +115,9 @@ pub async fn create<C: ConnectionTrait>(
         archived_at: Set(None),
         shared_data_delete_after: Set(None),
         shared_data_deleted_at: Set(None),
+        members_version: Set(0),
+        plans_version: Set(0),
+        completions_version: Set(0),
     }
     .insert(db)
     .await?;

@@ -32,6 +32,7 @@ pub mod plan_item;
 pub mod push_device;
 pub mod refresh_token;
 pub mod reminder;
+pub mod request;
 pub mod ritual;
 pub mod session;
 pub mod stats;

@@ -153,6 +153,15 @@ pub async fn for_couples<C: ConnectionTrait>(
         .await
 }
 
+/// The IDs of a couple's plans, as a subquery.
+pub fn ids_of_couple(couple_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(Column::Id)
+        .from(Entity)
+        .and_where(Column::CoupleId.eq(couple_id))
+        .to_owned()
+}
+
 pub async fn set_paused_until<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
@@ -247,6 +256,18 @@ pub mod pause {
         }
         Entity::find()
             .filter(Column::PlanId.is_in(plan_ids.iter().copied()))
+            .order_by_asc(Column::StartsAt)
+            .all(db)
+            .await
+    }
+
+    /// The pauses of every plan of a couple, oldest first, in one statement.
+    pub async fn for_couple<C: ConnectionTrait>(
+        db: &C,
+        couple_id: Uuid,
+    ) -> Result<Vec<Model>, DbErr> {
+        Entity::find()
+            .filter(Column::PlanId.in_subquery(super::ids_of_couple(couple_id)))
             .order_by_asc(Column::StartsAt)
             .all(db)
             .await

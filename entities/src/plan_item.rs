@@ -187,6 +187,16 @@ pub async fn for_plans<C: ConnectionTrait>(db: &C, plan_ids: &[Uuid]) -> Result<
         .await
 }
 
+/// Every item of every plan of a couple, removed ones too, in the order they were added, in
+/// one statement.
+pub async fn for_couple<C: ConnectionTrait>(db: &C, couple_id: Uuid) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::PlanId.in_subquery(crate::plan::ids_of_couple(couple_id)))
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}
+
 /// An item with its plan, the plan's couple and `user_id`'s membership of that couple, in one
 /// statement; none when the item is missing or the user was never in the couple.
 pub async fn find_for_member<C: ConnectionTrait>(

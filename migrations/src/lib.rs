@@ -40,6 +40,7 @@ mod m20261205_000033_create_outbox;
 mod m20261205_000034_rotate_webhook_secrets;
 mod m20261205_000035_create_push_devices;
 mod m20261205_000036_create_coach_conversations;
+mod m20261205_000037_couple_versions;
 
 pub mod content;
 
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000034_rotate_webhook_secrets::Migration),
             Box::new(m20261205_000035_create_push_devices::Migration),
             Box::new(m20261205_000036_create_coach_conversations::Migration),
+            Box::new(m20261205_000037_couple_versions::Migration),
         ]
     }
 }

@@ -74,6 +74,8 @@ pub struct Settings {
     pub push: PushSettings,
     /// The coach's language model and budgets.
     pub coach: CoachSettings,
+    /// The api's cache of couples' rows.
+    pub read_cache: ReadCacheSettings,
 }
 
 impl Settings {
@@ -284,6 +286,7 @@ impl Settings {
             },
             push,
             coach: coach::coach_settings(&var)?,
+            read_cache: ReadCacheSettings::from_vars(&var)?,
             fault: match (var("FAULT").as_deref(), production) {
                 (None, _) => None,
                 (Some(_), true) => bail!("REKINDLE_FAULT is for tests and refused in production"),

@@ -15,6 +15,9 @@ const LATENCY_BUCKETS: [f64; 11] = [
 
 /// Upper bounds of the job duration histogram, in seconds.
 const JOB_BUCKETS: [f64; 10] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0];
+mod read_cache;
+pub use read_cache::ReadCacheCounters;
+
 /// Upper bounds of the reminder lateness histogram (fire time minus due instant), in seconds.
 const LATENESS_BUCKETS: [f64; 9] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 15.0, 60.0, 300.0];
 
@@ -23,6 +26,8 @@ pub struct Metrics {
     inner: Arc<Mutex<Registry>>,
     /// Counted outside the lock: every SQL statement passes here.
     sql_statements: Arc<AtomicU64>,
+    /// The api's couple read cache, counted outside the lock too.
+    read_cache: Arc<ReadCacheCounters>,
 }
 
 #[derive(Default)]
@@ -259,6 +264,11 @@ impl Metrics {
         self.sql_statements.load(Ordering::Relaxed)
     }
 
+    /// What the api's couple read cache records into.
+    pub fn read_cache(&self) -> &ReadCacheCounters {
+        &self.read_cache
+    }
+
     /// The Prometheus text exposition of everything recorded so far.
     pub fn render(&self) -> String {
         self.with(|r| {
@@ -342,6 +352,7 @@ impl Metrics {
             let _ = writeln!(out, "# HELP rekindle_sql_statements_total SQL statements sent to the database.");
             let _ = writeln!(out, "# TYPE rekindle_sql_statements_total counter");
             let _ = writeln!(out, "rekindle_sql_statements_total {}", self.sql_statements());
+            self.read_cache.render(&mut out);
             out
         })
     }

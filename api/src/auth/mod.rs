@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use domain::account::Role;
-use entities::{couple, couple_member, session, user};
+use entities::{couple, couple_member, user};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
@@ -178,8 +178,12 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
     let Some(token_expires_at) = DateTime::from_timestamp(claims.exp, 0) else {
         return Caller::rejected();
     };
-    match session::find_with_user(&state.db, claims.sid).await {
-        Ok(Some((s, user))) if s.user_id == claims.sub && s.is_live(now) => {
+    match entities::request::find(&state.db, claims.sid).await {
+        Ok(Some(entities::request::Found {
+            session: s,
+            user,
+            current,
+        })) if s.user_id == claims.sub && s.is_live(now) => {
             if user.disabled {
                 tracing::debug!(user.id = %user.id, "access token of a disabled account");
                 return Caller::rejected_for(claims.sub);
@@ -200,6 +204,8 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
                     token_expires_at,
                     account: user,
                 }),
+                // Read in the same statement: the policy asks no more.
+                current_couple: Arc::new(OnceCell::new_with(Some(current))),
                 ..Caller::default()
             }
         }

@@ -12,7 +12,7 @@ use async_graphql::extensions::{
     NextSubscribe, NextValidation,
 };
 use async_graphql::parser::parse_query;
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
@@ -20,7 +20,7 @@ use runtime::Metrics;
 use runtime::metrics::Outcome;
 
 use super::document::{self, DocumentError, DocumentLimits};
-use super::loaders::RequestLoaders;
+use super::loaders::{RequestLoaders, Warm};
 use super::parsed::Keeper;
 use crate::auth::{self, Caller, SocketCredential};
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, server_error, with_code};
@@ -139,8 +139,6 @@ impl Extension for RequestPolicyExtension {
                 socket.observe(&caller);
                 request = request.data(caller);
             }
-            // Loaders live for one operation: what they cache is never older than it.
-            request = request.data(RequestLoaders::new(&state.db, &state.catalog));
         }
         // Parsed once (or taken from the documents parsed before) and kept in the request,
         // where async-graphql takes it from; the name and variables step aside meanwhile.
@@ -169,9 +167,27 @@ impl Extension for RequestPolicyExtension {
             }
             Err(err) => Err(self.refuse(err, ErrorCode::GraphqlParseFailed)),
         };
+        let kind = request
+            .parsed_query()
+            .ok()
+            .and_then(|document| document::operation_type(document, operation_name.as_deref()));
         request.variables = variables;
         request.operation_name = operation_name;
         checked?;
+        if let Ok(state) = ctx.data::<AppState>() {
+            // Loaders live for one operation: what they cache is never older than it. A query
+            // by a member reads their couple's rows from the read cache, exact for the versions
+            // its first statement read; a mutation reads what it wrote, so never from there.
+            let warm = match Caller::of(&request) {
+                Some(caller) if kind == Some(OperationType::Query) => caller
+                    .current_couple
+                    .get()
+                    .and_then(Option::as_ref)
+                    .and_then(|(_, couple)| Warm::new(&state.read_cache, couple)),
+                _ => None,
+            };
+            request = request.data(RequestLoaders::new(&state.db, &state.catalog, warm));
+        }
         next.run(ctx, request).await
     }
 

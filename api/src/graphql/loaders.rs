@@ -13,11 +13,14 @@ use entities::{completion, couple_member, plan, plan_item, ritual, user};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use tokio::sync::OnceCell;
+
 use crate::catalog::Catalog;
 use crate::error::ApiError;
+use crate::read_cache::{CompletionsPart, MembersPart, PlansPart, ReadCache, Stamps};
 
 /// Groups rows by a key, keeping their order.
-fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
+pub(crate) fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> Uuid) -> HashMap<Uuid, Vec<T>> {
     let mut grouped: HashMap<Uuid, Vec<T>> = HashMap::new();
     for row in rows {
         grouped.entry(key(&row)).or_default().push(row);
@@ -103,16 +106,69 @@ type Cached<T> = DataLoader<T, HashMapCache>;
 pub struct RequestLoaders {
     db: DatabaseConnection,
     catalog: Arc<Catalog>,
+    warm: Option<Warm>,
     loaders: std::sync::OnceLock<Loaders>,
 }
 
 impl RequestLoaders {
-    pub fn new(db: &DatabaseConnection, catalog: &Arc<Catalog>) -> Self {
+    pub fn new(db: &DatabaseConnection, catalog: &Arc<Catalog>, warm: Option<Warm>) -> Self {
         Self {
             db: db.clone(),
             catalog: catalog.clone(),
+            warm,
             loaders: std::sync::OnceLock::new(),
         }
+    }
+}
+
+/// A query's way to the read cache: the caller's current couple and its versions as the
+/// request's statement read them. Each part is asked of the cache at most once per request.
+pub struct Warm {
+    cache: Arc<ReadCache>,
+    couple: Uuid,
+    stamps: Stamps,
+    members: OnceCell<Arc<MembersPart>>,
+    plans: OnceCell<Arc<PlansPart>>,
+    completions: OnceCell<Arc<CompletionsPart>>,
+}
+
+impl Warm {
+    /// For a query by a member of `couple` (mutations read what they wrote, so never get one).
+    pub fn new(cache: &Arc<ReadCache>, couple: &entities::couple::Model) -> Option<Self> {
+        cache.enabled().then(|| Self {
+            cache: cache.clone(),
+            couple: couple.id,
+            stamps: Stamps::of(couple),
+            members: OnceCell::new(),
+            plans: OnceCell::new(),
+            completions: OnceCell::new(),
+        })
+    }
+
+    /// The couple the cache answers for.
+    pub fn couple(&self) -> Uuid {
+        self.couple
+    }
+
+    async fn members(&self) -> Result<&Arc<MembersPart>, ApiError> {
+        Ok(self
+            .members
+            .get_or_try_init(|| self.cache.members(self.couple, self.stamps))
+            .await?)
+    }
+
+    pub async fn plans(&self) -> Result<&Arc<PlansPart>, ApiError> {
+        Ok(self
+            .plans
+            .get_or_try_init(|| self.cache.plans(self.couple, self.stamps))
+            .await?)
+    }
+
+    async fn completions(&self) -> Result<&Arc<CompletionsPart>, ApiError> {
+        Ok(self
+            .completions
+            .get_or_try_init(|| self.cache.completions(self.couple, self.stamps))
+            .await?)
     }
 }
 
@@ -143,16 +199,43 @@ impl Loaders {
 
     /// The request's loaders, made on first use (a request that reads no couple data makes
     /// none).
-    pub fn of<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
+    pub fn of<'a>(ctx: &Context<'a>) -> Result<Reading<'a>, ApiError> {
         let lazy = ctx.data::<RequestLoaders>()?;
-        Ok(lazy
-            .loaders
-            .get_or_init(|| Loaders::new(&lazy.db, &lazy.catalog)))
+        Ok(Reading {
+            loaders: lazy
+                .loaders
+                .get_or_init(|| Loaders::new(&lazy.db, &lazy.catalog)),
+            warm: lazy.warm.as_ref(),
+        })
+    }
+}
+
+/// How one request reads what belongs to couples: from the read cache when the caller's
+/// current couple is asked for in a query, through its batched loaders otherwise.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    loaders: &'a Loaders,
+    warm: Option<&'a Warm>,
+}
+
+impl Reading<'_> {
+    /// The cache, when it answers for `couple`.
+    fn warm_for(&self, couple: Uuid) -> Option<&Warm> {
+        self.warm.filter(|warm| warm.couple == couple)
+    }
+
+    /// The caller's current couple's plans part, when a query may read it from the cache.
+    pub async fn warm_plans(&self) -> Result<Option<(Uuid, &Arc<PlansPart>)>, ApiError> {
+        match self.warm {
+            Some(warm) => Ok(Some((warm.couple, warm.plans().await?))),
+            None => Ok(None),
+        }
     }
 
     /// A ritual a plan item refers to; a missing one is an internal error.
     pub async fn ritual(&self, id: Uuid) -> Result<Arc<ritual::Model>, ApiError> {
-        self.rituals
+        self.loaders
+            .rituals
             .load_one(id)
             .await?
             .ok_or_else(|| ApiError::internal(&format!("ritual {id} is referred to but missing")))
@@ -162,24 +245,50 @@ impl Loaders {
         &self,
         couple_id: Uuid,
     ) -> Result<Arc<[(couple_member::Model, user::Model)]>, ApiError> {
-        rows_of(&self.members, couple_id).await
+        if let Some(warm) = self.warm_for(couple_id) {
+            return Ok(warm.members().await?.rows.clone());
+        }
+        rows_of(&self.loaders.members, couple_id).await
     }
 
     pub async fn plans(&self, couple_id: Uuid) -> Result<Arc<[plan::Model]>, ApiError> {
-        rows_of(&self.plans, couple_id).await
+        if let Some(warm) = self.warm_for(couple_id) {
+            return Ok(warm.plans().await?.plans.clone());
+        }
+        rows_of(&self.loaders.plans, couple_id).await
     }
 
     pub async fn items(&self, plan_id: Uuid) -> Result<Arc<[plan_item::Model]>, ApiError> {
-        rows_of(&self.items, plan_id).await
+        if let Some((_, part)) = self.warm_plans().await?
+            && part.has_plan(plan_id)
+        {
+            return Ok(part.items.get(&plan_id).cloned().unwrap_or_else(empty));
+        }
+        rows_of(&self.loaders.items, plan_id).await
     }
 
     pub async fn pauses(&self, plan_id: Uuid) -> Result<Arc<[plan::pause::Model]>, ApiError> {
-        rows_of(&self.pauses, plan_id).await
+        if let Some((_, part)) = self.warm_plans().await?
+            && part.has_plan(plan_id)
+        {
+            return Ok(part.pauses.get(&plan_id).cloned().unwrap_or_else(empty));
+        }
+        rows_of(&self.loaders.pauses, plan_id).await
     }
 
     pub async fn completions(&self, item_id: Uuid) -> Result<Arc<[completion::Model]>, ApiError> {
-        rows_of(&self.completions, item_id).await
+        if let Some(warm) = self.warm
+            && warm.plans().await?.has_item(item_id)
+        {
+            let part = warm.completions().await?;
+            return Ok(part.by_item.get(&item_id).cloned().unwrap_or_else(empty));
+        }
+        rows_of(&self.loaders.completions, item_id).await
     }
+}
+
+fn empty<R>() -> Arc<[R]> {
+    Arc::from(Vec::new())
 }
 
 /// The rows a by-parent loader holds for `parent` (none when nothing belongs to it).
@@ -188,8 +297,5 @@ where
     T: Loader<Uuid, Value = Arc<[R]>, Error = ApiError>,
     R: Send + Sync + 'static,
 {
-    Ok(loader
-        .load_one(parent)
-        .await?
-        .unwrap_or_else(|| Arc::from(Vec::new())))
+    Ok(loader.load_one(parent).await?.unwrap_or_else(empty))
 }

@@ -23,6 +23,7 @@ use crate::graphql::webhooks::{WebhookDelivery, WebhookEndpoint};
 use crate::state::AppState;
 
 use crate::graphql::ids::{NodeKind, decode_global_id};
+use crate::graphql::loaders::Loaders;
 
 /// The organization the caller belongs to (as a coach), if any: null for everyone else.
 async fn organization_of(
@@ -123,8 +124,17 @@ impl NodeQuery {
                     .map(|access| Node::Plan(Plan::new(access)))
             }
             NodeKind::PlanItem if signed_in => {
-                visible(policy::readable_item(state, caller, uuid).await)?
-                    .map(|access| Node::PlanItem(PlanItem::new(access)))
+                // The caller's own couple's item is in the read cache; any other is decided
+                // from the store.
+                let cached = match Loaders::of(ctx)?.warm_plans().await? {
+                    Some((_, part)) => part.item(uuid).map(|(p, i)| (p.clone(), i.clone())),
+                    None => None,
+                };
+                let access = match policy::current_couples_item(state, caller, cached).await? {
+                    Some(access) => Some(access),
+                    None => visible(policy::readable_item(state, caller, uuid).await)?,
+                };
+                access.map(|access| Node::PlanItem(PlanItem::new(access)))
             }
             NodeKind::Completion if signed_in => {
                 visible(policy::readable_completion(state, caller, uuid).await)?

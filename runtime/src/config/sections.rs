@@ -194,3 +194,34 @@ pub enum QueueTarget {
     SqliteFile(PathBuf),
     Redis(Secret),
 }
+
+/// The api's per-instance cache of couples' rows (`REKINDLE_READ_CACHE*`). Entries are exact:
+/// each request checks them against the couple's versions in its own first statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadCacheSettings {
+    /// Off answers every read from the database (the same answers, more statements).
+    pub enabled: bool,
+    /// Couples kept at most; the least recently read goes first.
+    pub max_couples: usize,
+    /// Estimated bytes of rows kept at most.
+    pub max_bytes: usize,
+}
+
+impl ReadCacheSettings {
+    pub(super) fn from_vars(var: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let enabled = match var("READ_CACHE").as_deref() {
+            None | Some("on") => true,
+            Some("off") => false,
+            Some(other) => {
+                anyhow::bail!("REKINDLE_READ_CACHE must be `on` or `off`, not `{other}`")
+            }
+        };
+        Ok(Self {
+            enabled,
+            max_couples: super::parse::parse_num(var, "READ_CACHE_COUPLES", 50_000)?.max(1),
+            max_bytes: super::parse::parse_num::<usize>(var, "READ_CACHE_MB", 256)?.max(1)
+                * 1024
+                * 1024,
+        })
+    }
+}

@@ -42,6 +42,7 @@ mod progress;
 mod push;
 mod queue;
 mod rate_limits;
+mod read_cache;
 mod readiness;
 mod recommendations;
 mod reminders;

@@ -182,6 +182,23 @@ pub async fn readable_item(
         .ok_or_else(not_found)
 }
 
+/// A plan item of the caller's current, active couple, as the read cache found it (with its
+/// plan); `None` when there is none or it is not that couple's, for the caller to decide from
+/// the store instead.
+pub async fn current_couples_item(
+    state: &AppState,
+    caller: &Caller,
+    found: Option<(plan::Model, plan_item::Model)>,
+) -> Result<Option<ItemAccess>, ApiError> {
+    let Some((plan, item)) = found else {
+        return Ok(None);
+    };
+    Ok(callers_couple(state, caller)
+        .await?
+        .and_then(|couple| couple.plan(plan))
+        .and_then(|plan| plan.item(item)))
+}
+
 /// The plan, if the caller may change it: an active plan of their active couple.
 fn plan_for_writing(access: PlanAccess) -> Result<PlanAccess, ApiError> {
     let PlanAccess { plan, couple } = access;

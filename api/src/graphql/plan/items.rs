@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::graphql::connection::{ConnectionTotals, PageArgs, connection_of};
 use crate::graphql::couple::types::CoupleMember;
 use crate::graphql::ids::{NodeKind, global_id};
-use crate::graphql::loaders::Loaders;
+use crate::graphql::loaders::{Loaders, Reading};
 use crate::graphql::ritual::types::Ritual;
 use crate::state::AppState;
 
@@ -33,7 +33,7 @@ impl PlanItem {
 pub type CompletionConnection = Connection<String, Completion, ConnectionTotals, EmptyFields>;
 
 /// An item's whole history, from what this request's loaders hold (one batch for every item).
-pub async fn history(loaders: &Loaders, access: &ItemAccess) -> Result<ItemHistory, ApiError> {
+pub async fn history(loaders: Reading<'_>, access: &ItemAccess) -> Result<ItemHistory, ApiError> {
     let item = access.item();
     let plan = access.plan().plan();
     let (ritual, completions, pauses, members) = futures_util::try_join!(

@@ -1,0 +1,121 @@
+//! The read cache: on a warm instance a member's reads cost the one statement every
+//! authenticated request makes (session, account, membership and the couple's versions), and
+//! after the partner writes, the next read costs at most four. Statements are counted by the
+//! app's own hook (`TestApp::sql_statements`).
+
+use rekindle_tests::builders::{couple, create_plan};
+use rekindle_tests::{TestApp, error_codes, wednesday_noon};
+use serde_json::json;
+
+use crate::loading::{HOME, PROGRESS, catalog_keys, cost, grow_plan};
+
+const ME: &str = "{ me { id } }";
+const NODE: &str = "query($id: ID!) { node(id: $id) { id ... on PlanItem { assignee createdAt schedule { cadence localTime timezone } } } }";
+
+#[actix_web::test]
+async fn warm_reads_make_one_statement_for_one_item_and_thirty() {
+    // A set clock, and no embedded worker: its heartbeats would share the counted connection.
+    let app = TestApp::spawn_at(wednesday_noon()).await;
+    let (ana, ben) = couple(&app).await;
+    let keys = catalog_keys(&app).await;
+    let plan = create_plan(&app, &ana).await;
+    for count in [1, 30] {
+        let from = if count == 1 { 0 } else { 1 };
+        grow_plan(&app, &ana, &plan, &keys, from, count).await;
+        // The first read after ana's writes fills ben's couple's entry.
+        let (_, body) = cost(&app, &ben, HOME).await;
+        let items = body["data"]["me"]["couple"]["activePlan"]["items"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(items.len(), count, "{body}");
+        let item = items[0]["id"].as_str().unwrap().to_owned();
+
+        let (me, _) = cost(&app, &ben, ME).await;
+        let before = app.sql_statements();
+        let node = app
+            .graphql_as(ben.token(), NODE, json!({ "id": item }))
+            .await;
+        let node_cost = app.sql_statements() - before;
+        assert_eq!(node["data"]["node"]["id"], item, "{node}");
+        let (home, _) = cost(&app, &ben, HOME).await;
+        let (progress, body) = cost(&app, &ben, PROGRESS).await;
+        let streaks = &body["data"]["me"]["couple"]["progress"]["streaks"]["items"];
+        assert_eq!(streaks.as_array().unwrap().len(), count, "{body}");
+        assert_eq!(
+            (me, node_cost, home, progress),
+            (1, 1, 1, 1),
+            "me, node, home and progress with {count} items on a warm instance"
+        );
+    }
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn after_the_partner_writes_the_next_read_makes_at_most_four_statements() {
+    let app = TestApp::spawn_at(wednesday_noon()).await;
+    let (ana, ben) = couple(&app).await;
+    let keys = catalog_keys(&app).await;
+    let plan = create_plan(&app, &ana).await;
+    grow_plan(&app, &ana, &plan, &keys, 0, 5).await;
+    let (_, body) = cost(&app, &ben, HOME).await;
+    // The second item is a weekday one, not logged today (a Wednesday).
+    let item = body["data"]["me"]["couple"]["activePlan"]["items"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let writes: [(&str, &str, serde_json::Value); 4] = [
+        (
+            "a completion",
+            "mutation($id: ID!) { completeRitual(input: { planItemId: $id, closeness: 5 }) { completion { id } } }",
+            json!({ "id": item }),
+        ),
+        (
+            "a new item",
+            "mutation($p: ID!, $k: String!) { addPlanItem(input: { planId: $p, ritualKey: $k, assignee: \"EITHER\", schedule: { cadence: \"DAILY\", localTime: \"08:00\" } }) { item { id } } }",
+            json!({ "p": plan, "k": keys[7] }),
+        ),
+        (
+            "a new name",
+            "mutation { updateProfile(input: { displayName: \"Ana Maria\" }) { user { id } } }",
+            json!({}),
+        ),
+        (
+            "a pause",
+            "mutation($p: ID!) { pausePlan(input: { planId: $p, until: \"2026-03-28T12:00:00Z\" }) { plan { id } } }",
+            json!({ "p": plan }),
+        ),
+    ];
+    for (what, mutation, variables) in writes {
+        let body = app.graphql_as(ana.token(), mutation, variables).await;
+        assert!(error_codes(&body).is_empty(), "{what}: {body}");
+        let (after, body) = cost(&app, &ben, HOME).await;
+        assert!(
+            after <= 4,
+            "after {what} the home screen cost {after} statements"
+        );
+        let (warm, again) = cost(&app, &ben, HOME).await;
+        assert_eq!(warm, 1, "read again after {what}");
+        assert_eq!(
+            body, again,
+            "the reload and the warm read agree after {what}"
+        );
+    }
+    // What ana wrote shows in ben's reads.
+    let (_, body) = cost(&app, &ben, HOME).await;
+    let couple = &body["data"]["me"]["couple"];
+    assert_eq!(
+        couple["activePlan"]["items"].as_array().unwrap().len(),
+        6,
+        "{body}"
+    );
+    assert!(
+        couple["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["displayName"] == "Ana Maria"),
+        "{body}"
+    );
+    app.stop().await;
+}
