@@ -185,3 +185,35 @@ fn the_coach_is_scripted_until_a_model_is_configured() {
     ]);
     assert!(not_http.unwrap_err().to_string().contains("http"));
 }
+
+#[test]
+fn the_read_cache_is_on_and_bounded_unless_set_otherwise() {
+    let cache = settings(&[]).unwrap().read_cache;
+    assert_eq!(
+        cache,
+        ReadCacheSettings {
+            enabled: true,
+            max_couples: 50_000,
+            max_bytes: 256 * 1024 * 1024,
+        }
+    );
+    let off = settings(&[
+        ("REKINDLE_READ_CACHE", "off"),
+        ("REKINDLE_READ_CACHE_COUPLES", "10"),
+        ("REKINDLE_READ_CACHE_MB", "1"),
+    ])
+    .unwrap()
+    .read_cache;
+    assert_eq!(
+        (off.enabled, off.max_couples, off.max_bytes),
+        (false, 10, 1024 * 1024)
+    );
+    for (name, bad) in [
+        ("REKINDLE_READ_CACHE", "maybe"),
+        ("REKINDLE_READ_CACHE_COUPLES", "many"),
+        ("REKINDLE_READ_CACHE_MB", "-1"),
+    ] {
+        let refused = settings(&[(name, bad)]).unwrap_err().to_string();
+        assert!(refused.contains(name), "{refused}");
+    }
+}

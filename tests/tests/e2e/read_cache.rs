@@ -119,3 +119,49 @@ async fn after_the_partner_writes_the_next_read_makes_at_most_four_statements() 
     );
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn concurrent_reads_of_a_stale_couple_reload_it_once_and_metrics_show_it() {
+    let app = TestApp::spawn_at(wednesday_noon()).await;
+    let (ana, ben) = couple(&app).await;
+    let keys = catalog_keys(&app).await;
+    let plan = create_plan(&app, &ana).await;
+    grow_plan(&app, &ana, &plan, &keys, 0, 3).await;
+    let counters = app.metrics.read_cache();
+    let reloads = counters.reloads();
+    let hits = counters.hits();
+    // Twenty reads of the home screen at once, by both members, all missing the same parts.
+    let reads = (0..20).map(|i| {
+        let who = if i % 2 == 0 { &ana } else { &ben };
+        app.graphql_as(who.token(), HOME, json!({}))
+    });
+    let answers = futures_util::future::join_all(reads).await;
+    for body in &answers {
+        assert!(error_codes(body).is_empty(), "{body}");
+    }
+    assert_eq!(
+        counters.reloads() - reloads,
+        3,
+        "members, plans and completions, each read once"
+    );
+    cost(&app, &ben, HOME).await;
+    assert!(counters.hits() > hits);
+    let (_, _, metrics) = app.get("/metrics").await;
+    for name in [
+        "rekindle_read_cache_hits_total",
+        "rekindle_read_cache_misses_total",
+        "rekindle_read_cache_reloads_total",
+        "rekindle_read_cache_evictions_total",
+        "rekindle_read_cache_entries 1",
+        "rekindle_read_cache_bytes",
+    ] {
+        assert!(
+            metrics.contains(name),
+            "{name} missing from /metrics:\n{metrics}"
+        );
+    }
+    app.stop().await;
+}
+
+mod differential;
+mod revocation;
