@@ -117,6 +117,7 @@ impl Application {
             persisted: Arc::new(persisted),
             sockets: Default::default(),
             writer: runtime::Writer::new(db.clone(), queue.clone(), settings.fault),
+            session_reads: crate::auth::session_reads::SessionReads::start(db.clone()),
             read_cache: Arc::new(crate::read_cache::ReadCache::new(
                 db.clone(),
                 metrics.clone(),

@@ -55,4 +55,6 @@ pub struct AppState {
     pub sockets: crate::http::socket::OpenSockets,
     /// Couples' rows, kept exact by their versions (see [`crate::read_cache`]).
     pub read_cache: Arc<crate::read_cache::ReadCache>,
+    /// Authenticated requests' first statement, shared by requests that arrive together.
+    pub session_reads: crate::auth::session_reads::SessionReads,
 }

@@ -31,12 +31,13 @@ fn columns<E: EntityTrait>(alias: &str, prefix: &str) -> String {
         .join(", ")
 }
 
-fn sql(backend: DatabaseBackend) -> &'static str {
+/// The statement's text up to its `WHERE`, the same for every batch.
+fn select(backend: DatabaseBackend) -> &'static str {
     static POSTGRES: OnceLock<String> = OnceLock::new();
     static SQLITE: OnceLock<String> = OnceLock::new();
-    let (cell, placeholder) = match backend {
-        DatabaseBackend::Postgres => (&POSTGRES, "$1"),
-        _ => (&SQLITE, "?"),
+    let cell = match backend {
+        DatabaseBackend::Postgres => &POSTGRES,
+        _ => &SQLITE,
     };
     cell.get_or_init(|| {
         format!(
@@ -44,7 +45,7 @@ fn sql(backend: DatabaseBackend) -> &'static str {
              JOIN users u ON u.id = s.user_id \
              LEFT JOIN couple_members m ON m.user_id = s.user_id AND m.left_at IS NULL \
              LEFT JOIN couples c ON c.id = m.couple_id \
-             WHERE s.id = {placeholder}",
+             WHERE s.id IN (",
             columns::<session::Entity>("s", "s_"),
             columns::<user::Entity>("u", "u_"),
             columns::<couple_member::Entity>("m", "m_"),
@@ -53,15 +54,37 @@ fn sql(backend: DatabaseBackend) -> &'static str {
     })
 }
 
+/// The sessions `ids` with their accounts, memberships and couples, in one statement; a
+/// session that does not exist is left out.
+pub async fn find_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<Found>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let mut sql = String::from(select(backend));
+    for n in 1..=ids.len() {
+        if n > 1 {
+            sql.push_str(", ");
+        }
+        match backend {
+            DatabaseBackend::Postgres => sql.push_str(&format!("${n}")),
+            _ => sql.push('?'),
+        }
+    }
+    sql.push(')');
+    let values = ids.iter().map(|id| (*id).into());
+    let statement = Statement::from_sql_and_values(backend, sql, values);
+    db.query_all_raw(statement)
+        .await?
+        .iter()
+        .map(decode)
+        .collect()
+}
+
 /// The session `id` with its account, membership and couple, in one statement; none when no
 /// such session exists.
 pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Found>, DbErr> {
-    let backend = db.get_database_backend();
-    let statement = Statement::from_sql_and_values(backend, sql(backend), [id.into()]);
-    db.query_one_raw(statement)
-        .await?
-        .map(|row| decode(&row))
-        .transpose()
+    Ok(find_many(db, &[id]).await?.pop())
 }
 
 fn decode(row: &QueryResult) -> Result<Found, DbErr> {

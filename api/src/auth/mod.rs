@@ -9,6 +9,7 @@ pub mod rate_limit;
 /// Opaque secrets handed to clients, stored only as digests (shared with the worker).
 pub use runtime::secret_token;
 pub mod session_events;
+pub mod session_reads;
 pub mod sessions;
 
 pub use confirm::confirm_password;
@@ -178,7 +179,7 @@ pub async fn authenticate(state: &AppState, authorization: Option<&str>) -> Call
     let Some(token_expires_at) = DateTime::from_timestamp(claims.exp, 0) else {
         return Caller::rejected();
     };
-    match entities::request::find(&state.db, claims.sid).await {
+    match state.session_reads.find(claims.sid).await {
         Ok(Some(entities::request::Found {
             session: s,
             user,

@@ -200,12 +200,8 @@ impl Loaders {
     /// The request's loaders, made on first use (a request that reads no couple data makes
     /// none).
     pub fn of<'a>(ctx: &Context<'a>) -> Result<Reading<'a>, ApiError> {
-        let lazy = ctx.data::<RequestLoaders>()?;
         Ok(Reading {
-            loaders: lazy
-                .loaders
-                .get_or_init(|| Loaders::new(&lazy.db, &lazy.catalog)),
-            warm: lazy.warm.as_ref(),
+            lazy: ctx.data::<RequestLoaders>()?,
         })
     }
 }
@@ -214,27 +210,37 @@ impl Loaders {
 /// current couple is asked for in a query, through its batched loaders otherwise.
 #[derive(Clone, Copy)]
 pub struct Reading<'a> {
-    loaders: &'a Loaders,
-    warm: Option<&'a Warm>,
+    lazy: &'a RequestLoaders,
 }
 
-impl Reading<'_> {
+impl<'a> Reading<'a> {
+    /// The batched loaders, made on first use: a query answered from the cache makes none.
+    fn loaders(&self) -> &'a Loaders {
+        let lazy = self.lazy;
+        lazy.loaders
+            .get_or_init(|| Loaders::new(&lazy.db, &lazy.catalog))
+    }
+
     /// The cache, when it answers for `couple`.
-    fn warm_for(&self, couple: Uuid) -> Option<&Warm> {
-        self.warm.filter(|warm| warm.couple == couple)
+    fn warm_for(&self, couple: Uuid) -> Option<&'a Warm> {
+        self.lazy.warm.as_ref().filter(|warm| warm.couple == couple)
     }
 
     /// The caller's current couple's plans part, when a query may read it from the cache.
-    pub async fn warm_plans(&self) -> Result<Option<(Uuid, &Arc<PlansPart>)>, ApiError> {
-        match self.warm {
+    pub async fn warm_plans(&self) -> Result<Option<(Uuid, &'a Arc<PlansPart>)>, ApiError> {
+        match &self.lazy.warm {
             Some(warm) => Ok(Some((warm.couple, warm.plans().await?))),
             None => Ok(None),
         }
     }
 
-    /// A ritual a plan item refers to; a missing one is an internal error.
+    /// A ritual a plan item refers to; a missing one is an internal error. A catalog ritual
+    /// comes straight from memory, without a loader's round of batching.
     pub async fn ritual(&self, id: Uuid) -> Result<Arc<ritual::Model>, ApiError> {
-        self.loaders
+        if let Some(found) = self.lazy.catalog.by_id(id) {
+            return Ok(found);
+        }
+        self.loaders()
             .rituals
             .load_one(id)
             .await?
@@ -248,14 +254,14 @@ impl Reading<'_> {
         if let Some(warm) = self.warm_for(couple_id) {
             return Ok(warm.members().await?.rows.clone());
         }
-        rows_of(&self.loaders.members, couple_id).await
+        rows_of(&self.loaders().members, couple_id).await
     }
 
     pub async fn plans(&self, couple_id: Uuid) -> Result<Arc<[plan::Model]>, ApiError> {
         if let Some(warm) = self.warm_for(couple_id) {
             return Ok(warm.plans().await?.plans.clone());
         }
-        rows_of(&self.loaders.plans, couple_id).await
+        rows_of(&self.loaders().plans, couple_id).await
     }
 
     pub async fn items(&self, plan_id: Uuid) -> Result<Arc<[plan_item::Model]>, ApiError> {
@@ -264,7 +270,7 @@ impl Reading<'_> {
         {
             return Ok(part.items.get(&plan_id).cloned().unwrap_or_else(empty));
         }
-        rows_of(&self.loaders.items, plan_id).await
+        rows_of(&self.loaders().items, plan_id).await
     }
 
     pub async fn pauses(&self, plan_id: Uuid) -> Result<Arc<[plan::pause::Model]>, ApiError> {
@@ -273,17 +279,17 @@ impl Reading<'_> {
         {
             return Ok(part.pauses.get(&plan_id).cloned().unwrap_or_else(empty));
         }
-        rows_of(&self.loaders.pauses, plan_id).await
+        rows_of(&self.loaders().pauses, plan_id).await
     }
 
     pub async fn completions(&self, item_id: Uuid) -> Result<Arc<[completion::Model]>, ApiError> {
-        if let Some(warm) = self.warm
+        if let Some(warm) = &self.lazy.warm
             && warm.plans().await?.has_item(item_id)
         {
             let part = warm.completions().await?;
             return Ok(part.by_item.get(&item_id).cloned().unwrap_or_else(empty));
         }
-        rows_of(&self.loaders.completions, item_id).await
+        rows_of(&self.loaders().completions, item_id).await
     }
 }
 
