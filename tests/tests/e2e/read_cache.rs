@@ -163,5 +163,55 @@ async fn concurrent_reads_of_a_stale_couple_reload_it_once_and_metrics_show_it()
     app.stop().await;
 }
 
+#[actix_web::test]
+async fn requests_arriving_together_each_get_their_own_session_from_a_shared_statement() {
+    let app = TestApp::spawn_at(wednesday_noon()).await;
+    let mut accounts = Vec::new();
+    for n in 0..6 {
+        let (ana, ben) = couple(&app).await;
+        if n == 0 {
+            // A session ended before the requests: refused, whatever shares its statement.
+            let body = app
+                .graphql_as(
+                    ana.token(),
+                    "mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }",
+                    json!({ "t": ana.refresh_token }),
+                )
+                .await;
+            assert_eq!(body["data"]["logout"]["revoked"], true, "{body}");
+        }
+        accounts.extend([ana, ben]);
+    }
+    let query = "{ me { id couple { members { isMe } } } }";
+    // Each account asks three times at once: the same session several times in one batch.
+    let asks: Vec<&rekindle_tests::Account> = (0..3).flat_map(|_| accounts.iter()).collect();
+    let before = app.sql_statements();
+    let answers = futures_util::future::join_all(
+        asks.iter()
+            .map(|who| app.graphql_as(who.token(), query, json!({}))),
+    )
+    .await;
+    let spent = app.sql_statements() - before;
+    for (who, body) in asks.iter().zip(&answers) {
+        if who.id == accounts[0].id {
+            assert_eq!(error_codes(body), vec!["UNAUTHENTICATED"], "{body}");
+        } else {
+            assert!(error_codes(body).is_empty(), "{body}");
+            assert_eq!(
+                body["data"]["me"]["id"],
+                who.id.as_str(),
+                "each request its own account"
+            );
+        }
+    }
+    // At most one statement per request for the sessions, plus the couples' parts.
+    assert!(
+        spent <= asks.len() as u64 + 6,
+        "{spent} statements for {} requests",
+        asks.len()
+    );
+    app.stop().await;
+}
+
 mod differential;
 mod revocation;
