@@ -33,8 +33,7 @@ const NODE: &str = "query($id: ID!) { node(id: $id) { id ... on PlanItem { assig
     schedule { cadence localTime } streak { current longest unit } nextOccurrences(first: 2) }
     ... on Plan { name active pausedUntil } } }";
 
-/// A small, seeded generator (SplitMix64): the same seed, the same sequence.
-
+/// A number from the environment, or `default`.
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
         .ok()

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::writes::SCHEDULES;
 use super::{DEEP, NODE};
 
+/// A small, seeded generator (SplitMix64): the same seed, the same sequence.
 pub(super) struct Dice(pub u64);
 
 impl Dice {
