@@ -171,14 +171,7 @@ async fn requests_arriving_together_each_get_their_own_session_from_a_shared_sta
         let (ana, ben) = couple(&app).await;
         if n == 0 {
             // A session ended before the requests: refused, whatever shares its statement.
-            let body = app
-                .graphql_as(
-                    ana.token(),
-                    "mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }",
-                    json!({ "t": ana.refresh_token }),
-                )
-                .await;
-            assert_eq!(body["data"]["logout"]["revoked"], true, "{body}");
+            revocation::log_out(&app, &ana).await;
         }
         accounts.extend([ana, ben]);
     }

@@ -1,8 +1,9 @@
 //! Reads with the read cache equal reads without it, field for field: random sequences
 //! (seeded, reproducible: `READ_CACHE_SEED`, `READ_CACHE_STEPS`) of writes by both members of
-//! two couples and by a coach (suggestions the members accept), days passing, and at the end
-//! the worker deleting an account, each sent to any of three api instances on the same
-//! stores; after each, reads on the two instances with the cache on are compared with the same
+//! two couples (plans, items, completions and undoing them, pauses, profiles, the couple,
+//! breaks agreed), by a coach (suggestions the members accept), days passing, and at the end a
+//! member leaving and the worker deleting the other's account, each sent to any of three api
+//! instances on the same stores; after each, reads on the two instances with the cache on are compared with the same
 //! reads on the third, which has it off (`REKINDLE_READ_CACHE=off`). (An API key writes
 //! nothing a couple's reads show.) And the comparison catches a write that does not raise its
 //! couple's version: with one of the database's triggers dropped, a read differs.
@@ -27,7 +28,8 @@ const DEEP: &str = "{ me { id displayName timezone couple { id status timezone g
     progress(weeks: 12) { weeks { weekStart planned completed rate averageCloseness }
       streaks { couple { current longest unit } items { item { id } streak { current longest unit } } }
       balance { category share } }
-    suggestions(first: 5) { edges { node { id status ritual { key } } } } } } }";
+    suggestions(first: 5) { edges { node { id status ritual { key } } } }
+    currentBreak { status until } } } }";
 
 const NODE: &str = "query($id: ID!) { node(id: $id) { id ... on PlanItem { assignee createdAt
     schedule { cadence localTime } streak { current longest unit } nextOccurrences(first: 2) }

@@ -31,6 +31,18 @@ async fn warm_home(app: &TestApp, who: &Account) -> Value {
     panic!("the home screen never became warm");
 }
 
+/// Ends `who`'s session with `logout`, on `app`.
+pub(super) async fn log_out(app: &TestApp, who: &Account) {
+    let body = app
+        .graphql_as(
+            who.token(),
+            "mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }",
+            json!({ "t": who.refresh_token }),
+        )
+        .await;
+    assert_eq!(body["data"]["logout"]["revoked"], true, "{body}");
+}
+
 #[actix_web::test]
 async fn logout_revoke_session_and_disable_user_refuse_the_next_request_on_another_instance() {
     let (_stores, a, b) = two_instances().await;
@@ -40,14 +52,7 @@ async fn logout_revoke_session_and_disable_user_refuse_the_next_request_on_anoth
     warm_home(&b, &ben).await;
 
     // logout on a: ana's access token is refused on b at once.
-    let body = a
-        .graphql_as(
-            ana.token(),
-            "mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }",
-            json!({ "t": ana.refresh_token }),
-        )
-        .await;
-    assert_eq!(body["data"]["logout"]["revoked"], true, "{body}");
+    log_out(&a, &ana).await;
     let body = b.graphql_as(ana.token(), HOME, json!({})).await;
     assert_eq!(error_codes(&body), vec!["UNAUTHENTICATED"], "{body}");
 

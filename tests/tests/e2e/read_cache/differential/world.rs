@@ -152,8 +152,14 @@ impl World {
                 return Err(format!("seed {seed}, after\n{}\n{diff}", log.join("\n")));
             }
         }
+        // Then the second couple ends: a member leaves, the worker deletes the other's account.
+        log.push(format!("{steps}: {}", self.a_member_leaves().await));
+        if let Some(diff) = self.compare(&mut dice).await {
+            return Err(format!("seed {seed}, after\n{}\n{diff}", log.join("\n")));
+        }
         log.push(format!(
-            "{steps}: {}",
+            "{}: {}",
+            steps + 1,
             self.worker_deletes_an_account().await
         ));
         if let Some(diff) = self.compare(&mut dice).await {

@@ -27,6 +27,7 @@ impl World {
                 return format!("a day passes, to {}", self.clock.now().date_naive());
             }
             1 => return self.coach_suggests(dice).await,
+            2 => return self.a_break(dice).await,
             _ => {}
         }
         let who = dice.below(self.members.len());
@@ -62,10 +63,16 @@ impl World {
             .filter_map(|e| e["node"]["id"].as_str().map(str::to_owned))
             .collect();
         let item = dice.pick(&items).cloned();
-        let mut action = dice.below(12).min(10);
+        // 10 and 11 both accept a suggestion (or start a plan): twice as likely as the rest.
+        let mut action = match dice.below(14) {
+            11 => 10,
+            12 => 11,
+            13 => 12,
+            n => n,
+        };
         if plan.is_none() {
             action = 10;
-        } else if items.is_empty() && matches!(action, 0..=3 | 5 | 6) {
+        } else if items.is_empty() && matches!(action, 0..=3 | 5 | 6 | 12) {
             action = 4;
         } else if action == 3 && mine.is_empty() {
             action = 0;
@@ -128,8 +135,22 @@ impl World {
             },
             8 => (
                 "updateProfile",
-                "mutation($n: String, $z: String) { updateProfile(input: { displayName: $n, timezone: $z }) { user { id } } }",
-                json!({ "n": format!("Name {}", dice.below(50)), "z": ZONES[dice.below(ZONES.len())] }),
+                "mutation($n: String, $z: String, $q: QuietHoursInput) { updateProfile(input: { displayName: $n, timezone: $z, quietHours: $q }) { user { id } } }",
+                json!({
+                    "n": format!("Name {}", dice.below(50)),
+                    "z": ZONES[dice.below(ZONES.len())],
+                    "q": (dice.below(2) == 0).then(|| json!({ "start": "22:00", "end": "07:00" })),
+                }),
+            ),
+            11 => (
+                "answerCheckIn",
+                "mutation($a: String!) { answerCheckIn(input: { answer: $a }) { checkIn { date } } }",
+                json!({ "a": format!("answer {}", dice.below(9)) }),
+            ),
+            12 => (
+                "updateNotificationPreferences",
+                "mutation($m: [ID!]!) { updateNotificationPreferences(input: { dailyCap: 3, mutePlanItemIds: $m }) { preferences { dailyCap } } }",
+                json!({ "m": [item] }),
             ),
             9 => (
                 "updateCouple",
@@ -167,6 +188,62 @@ impl World {
     }
 
     /// New access tokens for everyone, after the clock moved past the old ones.
+    /// A member proposes a week's break and the partner agrees (which pauses their plan).
+    async fn a_break(&self, dice: &mut Dice) -> String {
+        let who = dice.below(self.members.len());
+        let partner = who ^ 1;
+        if self.gone[who] || self.gone[partner] {
+            return "no break: an account is gone".to_owned();
+        }
+        let today = self.clock.now().date_naive();
+        let on = dice.below(3);
+        let body = self
+            .instance(on)
+            .graphql_as(
+                self.members[who].token(),
+                "mutation($u: NaiveDate!, $c: NaiveDate!) { proposeBreak(input: { until: $u, checkInOn: $c, terms: \"A week apart\", contactRules: \"A call on Sunday\" }) { coupleBreak { id } } }",
+                json!({ "u": today + chrono::Duration::days(7), "c": today + chrono::Duration::days(3) }),
+            )
+            .await;
+        let Some(id) = body["data"]["proposeBreak"]["coupleBreak"]["id"].as_str() else {
+            return format!(
+                "member {who} proposeBreak on instance {on}: {}",
+                error_codes(&body).join(",")
+            );
+        };
+        let on = dice.below(3);
+        let body = self
+            .instance(on)
+            .graphql_as(
+                self.members[partner].token(),
+                "mutation($id: ID!) { agreeToBreak(input: { breakId: $id }) { coupleBreak { status } } }",
+                json!({ "id": id }),
+            )
+            .await;
+        let outcome = error_codes(&body)
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "ok".into());
+        format!(
+            "member {who} proposes a break, member {partner} agrees on instance {on}: {outcome}"
+        )
+    }
+
+    /// Member 2 leaves their couple, which is archived.
+    pub(super) async fn a_member_leaves(&self) -> String {
+        let view = self.view(&self.members[2]).await;
+        let couple = view["data"]["me"]["couple"]["id"].clone();
+        let body = self.on[0]
+            .graphql_as(
+                self.members[2].token(),
+                "mutation($id: ID!) { leaveCouple(input: { coupleId: $id }) { couple { status } } }",
+                json!({ "id": couple }),
+            )
+            .await;
+        assert!(error_codes(&body).is_empty(), "{body}");
+        "member 2 leaves their couple".to_owned()
+    }
+
     pub(super) async fn sign_in_again(&mut self) {
         for (member, gone) in self.members.iter_mut().zip(&self.gone) {
             if !gone {
