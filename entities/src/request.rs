@@ -81,12 +81,6 @@ pub async fn find_many<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<Vec<F
         .collect()
 }
 
-/// The session `id` with its account, membership and couple, in one statement; none when no
-/// such session exists.
-pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Found>, DbErr> {
-    Ok(find_many(db, &[id]).await?.pop())
-}
-
 fn decode(row: &QueryResult) -> Result<Found, DbErr> {
     let current =
         match row.try_get::<Option<Uuid>>("m_", couple_member::Column::CoupleId.as_str())? {

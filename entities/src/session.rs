@@ -68,18 +68,6 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>,
     Entity::find_by_id(id).one(db).await
 }
 
-/// A session with its user, in one statement: what every authenticated request checks.
-pub async fn find_with_user<C: ConnectionTrait>(
-    db: &C,
-    id: Uuid,
-) -> Result<Option<(Model, super::user::Model)>, DbErr> {
-    Ok(Entity::find_by_id(id)
-        .find_also_related(super::user::Entity)
-        .one(db)
-        .await?
-        .and_then(|(session, user)| user.map(|user| (session, user))))
-}
-
 /// One page of the user's live sessions (neither revoked nor expired), oldest first.
 pub async fn page_live_for_user<C: ConnectionTrait>(
     db: &C,

@@ -44,6 +44,8 @@ pub(crate) struct Lru {
     order: BTreeMap<u64, Uuid>,
     tick: u64,
     bytes: usize,
+    /// Couples dropped since start.
+    evicted: u64,
     max_couples: usize,
     max_bytes: usize,
 }
@@ -55,6 +57,7 @@ impl Lru {
             order: BTreeMap::new(),
             tick: 0,
             bytes: 0,
+            evicted: 0,
             max_couples: max_couples.max(1),
             max_bytes,
         }
@@ -75,15 +78,8 @@ impl Lru {
     }
 
     /// Notes that a part of `couple`'s slot (the one `cell` points to) now holds `bytes`, and
-    /// drops couples to keep within the bounds. Answers the couples held, their bytes and how
-    /// many were dropped.
-    pub fn weighed<T>(
-        &mut self,
-        couple: Uuid,
-        cell: &Arc<Cell<T>>,
-        part: Part,
-        bytes: usize,
-    ) -> (usize, usize, u64) {
+    /// drops couples to keep within the bounds.
+    pub fn weighed<T>(&mut self, couple: Uuid, cell: &Arc<Cell<T>>, part: Part, bytes: usize) {
         if let Some(slot) = self.slots.get_mut(&couple)
             // A slot dropped and made again while the part was read holds other cells.
             && part.cell(slot) == Arc::as_ptr(cell).cast()
@@ -91,13 +87,16 @@ impl Lru {
             let before = std::mem::replace(&mut slot.bytes[part as usize], bytes);
             self.bytes = self.bytes - before + bytes;
         }
-        let evicted = self.evict(couple);
-        (self.slots.len(), self.bytes, evicted)
+        self.evict(couple);
+    }
+
+    /// The couples held, the bytes of their rows, and how many were dropped since start.
+    pub fn size(&self) -> (usize, usize, u64) {
+        (self.slots.len(), self.bytes, self.evicted)
     }
 
     /// Drops the least recently read couples (never `keep`) while over a bound.
-    fn evict(&mut self, keep: Uuid) -> u64 {
-        let mut evicted = 0;
+    fn evict(&mut self, keep: Uuid) {
         while self.slots.len() > self.max_couples
             || (self.bytes > self.max_bytes && self.slots.len() > 1)
         {
@@ -109,9 +108,8 @@ impl Lru {
             if let Some(slot) = self.slots.remove(&oldest) {
                 self.bytes -= slot.bytes.iter().sum::<usize>();
             }
-            evicted += 1;
+            self.evicted += 1;
         }
-        evicted
     }
 
     #[cfg(test)]

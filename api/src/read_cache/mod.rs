@@ -168,7 +168,11 @@ impl ReadCache {
         F: Future<Output = Result<T, DbErr>>,
     {
         let counters = self.metrics.read_cache();
-        let cell = self.with_lru(|lru| pick(lru.touch(couple)).clone());
+        let (cell, size) = self.with_lru(|lru| {
+            let cell = pick(lru.touch(couple)).clone();
+            (cell, lru.size())
+        });
+        counters.size(size);
         if let Some(rows) = cell.fresh(stamp) {
             counters.hit();
             return Ok(rows);
@@ -183,12 +187,11 @@ impl ReadCache {
         let rows = Arc::new(load(&self.db).await?);
         let bytes = rows.weigh() * OVERHEAD;
         cell.set(stamp, rows.clone());
-        let (entries, total, evicted) =
-            self.with_lru(|lru| lru.weighed(couple, &cell, part, bytes));
-        counters.size(entries, total);
-        if evicted > 0 {
-            counters.evicted(evicted);
-        }
+        let size = self.with_lru(|lru| {
+            lru.weighed(couple, &cell, part, bytes);
+            lru.size()
+        });
+        counters.size(size);
         Ok(rows)
     }
 

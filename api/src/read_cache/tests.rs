@@ -20,6 +20,7 @@ fn the_least_recently_read_couple_goes_first_when_there_are_too_many() {
     lru.touch(ids[0]);
     lru.touch(ids[3]);
     assert_eq!(lru.couples(), vec![ids[2], ids[0], ids[3]]);
+    assert_eq!(lru.size().2, 1, "one couple dropped");
 }
 
 #[test]
@@ -29,7 +30,8 @@ fn couples_go_when_their_rows_weigh_more_than_the_bound_but_never_the_one_being_
     let mut evictions = Vec::new();
     for id in &ids {
         let cell = lru.touch(*id).plans.clone();
-        evictions.push(lru.weighed(*id, &cell, Part::Plans, 400).2);
+        lru.weighed(*id, &cell, Part::Plans, 400);
+        evictions.push(lru.size().2);
     }
     assert_eq!(evictions, vec![0, 0, 1]);
     // The third couple's 400 bytes made 1,200: the first, read least recently, went.
@@ -37,8 +39,12 @@ fn couples_go_when_their_rows_weigh_more_than_the_bound_but_never_the_one_being_
     // One couple heavier than the whole bound stays while it is the one read.
     let heavy = Uuid::now_v7();
     let cell = lru.touch(heavy).members.clone();
-    let (entries, bytes, evicted) = lru.weighed(heavy, &cell, Part::Members, 5_000);
-    assert_eq!((entries, bytes, evicted), (1, 5_000, 2));
+    lru.weighed(heavy, &cell, Part::Members, 5_000);
+    assert_eq!(
+        lru.size(),
+        (1, 5_000, 3),
+        "one couple, its bytes, three dropped in all"
+    );
     assert_eq!(lru.couples(), vec![heavy]);
 }
 
@@ -52,14 +58,14 @@ fn a_part_read_for_a_slot_dropped_meanwhile_is_not_counted() {
     small.touch(id);
     small.touch(Uuid::now_v7());
     small.touch(id);
-    let (_, bytes, _) = small.weighed(id, &stale, Part::Completions, 700);
-    assert_eq!(bytes, 0, "the slot made again holds other cells");
+    small.weighed(id, &stale, Part::Completions, 700);
+    assert_eq!(small.size().1, 0, "the slot made again holds other cells");
     let fresh = lru.touch(id).completions.clone();
     assert!(Arc::ptr_eq(&stale, &fresh));
-    let (_, bytes, _) = lru.weighed(id, &fresh, Part::Completions, 700);
-    assert_eq!(bytes, 700);
-    let (_, bytes, _) = lru.weighed(id, &fresh, Part::Completions, 300);
-    assert_eq!(bytes, 300, "a reload replaces the part's bytes");
+    lru.weighed(id, &fresh, Part::Completions, 700);
+    assert_eq!(lru.size().1, 700);
+    lru.weighed(id, &fresh, Part::Completions, 300);
+    assert_eq!(lru.size().1, 300, "a reload replaces the part's bytes");
 }
 
 #[test]

@@ -31,15 +31,12 @@ impl ReadCacheCounters {
         self.reloads.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Couples dropped to keep within the bounds.
-    pub fn evicted(&self, couples: u64) {
-        self.evictions.fetch_add(couples, Ordering::Relaxed);
-    }
-
-    /// The couples held now and the bytes their rows take (estimated).
-    pub fn size(&self, entries: usize, bytes: usize) {
+    /// The couples held now, the bytes their rows take (estimated), and how many couples were
+    /// dropped since start to keep within the bounds.
+    pub fn size(&self, (entries, bytes, evicted): (usize, usize, u64)) {
         self.entries.store(entries as u64, Ordering::Relaxed);
         self.bytes.store(bytes as u64, Ordering::Relaxed);
+        self.evictions.store(evicted, Ordering::Relaxed);
     }
 
     pub fn hits(&self) -> u64 {

@@ -206,5 +206,33 @@ async fn requests_arriving_together_each_get_their_own_session_from_a_shared_sta
     app.stop().await;
 }
 
+#[actix_web::test]
+async fn a_cache_bounded_to_one_couple_drops_the_other_and_still_answers_right() {
+    let stores = rekindle_tests::Stores::fresh().await;
+    let app = TestApp::spawn_driven(
+        &stores,
+        wednesday_noon(),
+        &[("REKINDLE_READ_CACHE_COUPLES", "1")],
+    )
+    .await;
+    let (ana, _) = couple(&app).await;
+    let (cal, _) = couple(&app).await;
+    for who in [&ana, &cal, &ana] {
+        let (_, body) = cost(&app, who, HOME).await;
+        assert_eq!(body["data"]["me"]["id"], who.id.as_str(), "{body}");
+    }
+    let (_, _, metrics) = app.get("/metrics").await;
+    for line in [
+        "rekindle_read_cache_entries 1",
+        "rekindle_read_cache_evictions_total 2",
+    ] {
+        assert!(
+            metrics.contains(line),
+            "{line} missing from /metrics:\n{metrics}"
+        );
+    }
+    app.stop().await;
+}
+
 mod differential;
 mod revocation;
