@@ -145,11 +145,6 @@ impl Warm {
         })
     }
 
-    /// The couple the cache answers for.
-    pub fn couple(&self) -> Uuid {
-        self.couple
-    }
-
     async fn members(&self) -> Result<&Arc<MembersPart>, ApiError> {
         Ok(self
             .members
