@@ -78,25 +78,13 @@ async fn answer(db: &DatabaseConnection, batch: Vec<(Uuid, oneshot::Sender<Answe
     ids.dedup();
     match entities::request::find_many(db, &ids).await {
         Ok(rows) => {
-            let mut by_id: HashMap<Uuid, Found> = rows
+            let by_id: HashMap<Uuid, Found> = rows
                 .into_iter()
                 .map(|found| (found.session.id, found))
                 .collect();
-            // Several requests of one session share its rows; the last takes them.
-            let mut askers: HashMap<Uuid, usize> = HashMap::new();
-            for (id, _) in &batch {
-                *askers.entry(*id).or_default() += 1;
-            }
             for (id, reply) in batch {
-                let left = askers.entry(id).or_default();
-                *left -= 1;
-                let found = if *left == 0 {
-                    by_id.remove(&id)
-                } else {
-                    by_id.get(&id).cloned()
-                };
                 // The request may have gone (its client hung up): nothing to tell.
-                let _ = reply.send(Ok(found));
+                let _ = reply.send(Ok(by_id.get(&id).cloned()));
             }
         }
         Err(err) => {

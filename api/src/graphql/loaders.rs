@@ -222,9 +222,9 @@ impl<'a> Reading<'a> {
     }
 
     /// The caller's current couple's plans part, when a query may read it from the cache.
-    pub async fn warm_plans(&self) -> Result<Option<(Uuid, &'a Arc<PlansPart>)>, ApiError> {
+    pub async fn warm_plans(&self) -> Result<Option<&'a Arc<PlansPart>>, ApiError> {
         match &self.lazy.warm {
-            Some(warm) => Ok(Some((warm.couple, warm.plans().await?))),
+            Some(warm) => Ok(Some(warm.plans().await?)),
             None => Ok(None),
         }
     }
@@ -260,7 +260,7 @@ impl<'a> Reading<'a> {
     }
 
     pub async fn items(&self, plan_id: Uuid) -> Result<Arc<[plan_item::Model]>, ApiError> {
-        if let Some((_, part)) = self.warm_plans().await?
+        if let Some(part) = self.warm_plans().await?
             && part.has_plan(plan_id)
         {
             return Ok(part.items.get(&plan_id).cloned().unwrap_or_else(empty));
@@ -269,7 +269,7 @@ impl<'a> Reading<'a> {
     }
 
     pub async fn pauses(&self, plan_id: Uuid) -> Result<Arc<[plan::pause::Model]>, ApiError> {
-        if let Some((_, part)) = self.warm_plans().await?
+        if let Some(part) = self.warm_plans().await?
             && part.has_plan(plan_id)
         {
             return Ok(part.pauses.get(&plan_id).cloned().unwrap_or_else(empty));

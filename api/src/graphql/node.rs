@@ -127,7 +127,7 @@ impl NodeQuery {
                 // The caller's own couple's item is in the read cache; any other is decided
                 // from the store.
                 let cached = match Loaders::of(ctx)?.warm_plans().await? {
-                    Some((_, part)) => part.item(uuid).map(|(p, i)| (p.clone(), i.clone())),
+                    Some(part) => part.item(uuid).map(|(p, i)| (p.clone(), i.clone())),
                     None => None,
                 };
                 let access = match policy::current_couples_item(state, caller, cached).await? {

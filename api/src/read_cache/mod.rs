@@ -168,11 +168,9 @@ impl ReadCache {
         F: Future<Output = Result<T, DbErr>>,
     {
         let counters = self.metrics.read_cache();
-        let (cell, size) = self.with_lru(|lru| {
-            let cell = pick(lru.touch(couple)).clone();
-            (cell, lru.size())
-        });
-        counters.size(size);
+        // A couple new to the cache (the only touch that can push another out) has nothing
+        // kept yet, so it is reloaded below, where the size is reported.
+        let cell = self.with_lru(|lru| pick(lru.touch(couple)).clone());
         if let Some(rows) = cell.fresh(stamp) {
             counters.hit();
             return Ok(rows);

@@ -113,11 +113,8 @@ impl PlansPart {
         }
         Self {
             plans: plans.into(),
-            items: items.into_iter().map(|(k, v)| (k, v.into())).collect(),
-            pauses: group(pauses, |p| p.plan_id)
-                .into_iter()
-                .map(|(k, v)| (k, v.into()))
-                .collect(),
+            items: shared(items),
+            pauses: shared(group(pauses, |p| p.plan_id)),
             index,
         }
     }
@@ -177,10 +174,7 @@ impl CompletionsPart {
     pub(super) async fn load(db: &DatabaseConnection, couple: Uuid) -> Result<Self, DbErr> {
         let rows = completion::for_couple(db, couple).await?;
         Ok(Self {
-            by_item: group(rows, |c| c.plan_item_id)
-                .into_iter()
-                .map(|(k, v)| (k, v.into()))
-                .collect(),
+            by_item: shared(group(rows, |c| c.plan_item_id)),
         })
     }
 }
@@ -194,4 +188,9 @@ impl Weigh for CompletionsPart {
             .sum::<usize>()
             + self.by_item.len() * size_of::<(Uuid, Arc<[completion::Model]>)>() * 2
     }
+}
+
+/// Grouped rows, each group made shareable with the requests that read it.
+fn shared<T>(grouped: HashMap<Uuid, Vec<T>>) -> HashMap<Uuid, Arc<[T]>> {
+    grouped.into_iter().map(|(k, v)| (k, v.into())).collect()
 }
