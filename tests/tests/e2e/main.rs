@@ -44,6 +44,7 @@ mod queue;
 mod rate_limits;
 mod read_cache;
 mod readiness;
+mod readme;
 mod recommendations;
 mod reminders;
 mod request_errors;
