@@ -23,6 +23,24 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium, or answers `None` (after saying why) when
     /// they are not installed and the run does not require them.
     pub async fn start(test: &str) -> Option<Self> {
+        Self::start_with(test, &[]).await
+    }
+
+    /// As [`Browser::start`], with the network blocked but for this machine: no host name
+    /// resolves (but `localhost`) and every address but loopback goes to a proxy that is not
+    /// there, as on a plane.
+    pub async fn start_offline(test: &str) -> Option<Self> {
+        Self::start_with(
+            test,
+            &[
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+                "--proxy-server=http://127.0.0.1:9",
+            ],
+        )
+        .await
+    }
+
+    async fn start_with(test: &str, extra: &[&str]) -> Option<Self> {
         if !(Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists()) {
             assert!(
                 std::env::var_os("REKINDLE_REQUIRE_BROWSER").is_none(),
@@ -46,18 +64,23 @@ impl Browser {
             .expect("chromedriver starts");
         let profile =
             std::env::temp_dir().join(format!("rekindle-chromium-{}", uuid::Uuid::new_v4()));
+        let mut args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        args.extend(extra.iter().map(|arg| (*arg).to_owned()));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            json!({
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    format!("--user-data-dir={}", profile.display()),
-                ],
-            }),
+            json!({ "binary": CHROMIUM, "args": args }),
         );
         let url = format!("http://127.0.0.1:{port}");
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();

@@ -1,6 +1,12 @@
 //! Checks on a parsed document before anything validates or executes it: which operation runs,
-//! how large it is once every fragment is expanded, how many aliases it uses, and whether any
-//! text in it (or in its variables) holds a NUL byte.
+//! how large it is once every fragment is expanded, how many aliases it uses, how deep it nests,
+//! whether it asks for the schema where introspection is off, and whether any text in it (or in
+//! its variables) holds a NUL byte.
+//!
+//! Depth is counted outside `__schema` and `__type`: the introspection query GraphiQL,
+//! graphql-codegen and Apollo's tools send nests its type references about 14 deep, more than
+//! any query of data needs, so where introspection is on the schema itself holds it to
+//! [`INTROSPECTION_MAX_DEPTH`] and this check holds everything else to the configured depth.
 //!
 //! Sizes are counted with each fragment measured once and multiplied by its uses, so a
 //! document whose fragments each spread the previous one twice is measured in microseconds
@@ -19,8 +25,10 @@ use async_graphql::{Name, Positioned, Value, Variables};
 pub enum DocumentError {
     /// The operation to run cannot be told (an unknown name, or several and no name).
     Operation(String),
-    /// Too large after expansion, or too many aliases.
+    /// Too large after expansion, too many aliases, or nested too deep.
     TooLarge(String),
+    /// `__schema` or `__type` asked of a server whose introspection is off.
+    Introspection,
     /// Text holding a NUL byte.
     Nul,
 }
@@ -30,7 +38,17 @@ pub enum DocumentError {
 pub struct DocumentLimits {
     pub max_selections: usize,
     pub max_aliases: usize,
+    /// Nesting allowed outside introspection.
+    pub max_depth: usize,
+    /// Whether `__schema` and `__type` may be asked.
+    pub introspection: bool,
 }
+
+/// How deep an introspection query may nest, where introspection is on.
+pub const INTROSPECTION_MAX_DEPTH: usize = 24;
+
+/// The root fields that read the schema itself.
+const INTROSPECTION_FIELDS: [&str; 2] = ["__schema", "__type"];
 
 /// Checks `document` as `operation_name` selects it.
 pub fn check(
@@ -40,6 +58,13 @@ pub fn check(
     limits: DocumentLimits,
 ) -> Result<(), DocumentError> {
     let operation = select(document, operation_name)?;
+    if !limits.introspection
+        && root_fields(document, operation_name)
+            .iter()
+            .any(|field| INTROSPECTION_FIELDS.contains(field))
+    {
+        return Err(DocumentError::Introspection);
+    }
     let mut measure = Measure::new(document);
     let size = measure.set(&operation.selection_set.node);
     if size.selections > limits.max_selections {
@@ -54,6 +79,12 @@ pub fn check(
             "the operation uses {} aliases; at most {} are allowed",
             display_count(size.aliases),
             limits.max_aliases
+        )));
+    }
+    if size.depth > limits.max_depth {
+        return Err(DocumentError::TooLarge(format!(
+            "the operation is nested too deep: {} levels, at most {} are allowed",
+            size.depth, limits.max_depth
         )));
     }
     if measure.has_nul || variables.values().any(value_has_nul) {
@@ -157,13 +188,17 @@ fn unknown_operation(name: &str) -> DocumentError {
 struct Size {
     selections: usize,
     aliases: usize,
+    /// The deepest nesting of fields, introspection's left out.
+    depth: usize,
 }
 
 impl Size {
+    /// Two selections side by side.
     fn add(self, other: Size) -> Size {
         Size {
             selections: self.selections.saturating_add(other.selections),
             aliases: self.aliases.saturating_add(other.aliases),
+            depth: self.depth.max(other.depth),
         }
     }
 }
@@ -199,11 +234,15 @@ impl<'d> Measure<'d> {
                             .into_const_with(|_| Ok::<_, std::convert::Infallible>(Value::Null));
                         self.has_nul |= literal.as_ref().is_ok_and(value_has_nul);
                     }
+                    let inner = self.set(&field.selection_set.node);
+                    let introspection = INTROSPECTION_FIELDS.contains(&field.name.node.as_str());
                     Size {
-                        selections: 1,
-                        aliases: usize::from(field.alias.is_some()),
+                        selections: inner.selections.saturating_add(1),
+                        aliases: inner
+                            .aliases
+                            .saturating_add(usize::from(field.alias.is_some())),
+                        depth: if introspection { 0 } else { inner.depth + 1 },
                     }
-                    .add(self.set(&field.selection_set.node))
                 }
                 Selection::InlineFragment(fragment) => self.set(&fragment.node.selection_set.node),
                 Selection::FragmentSpread(spread) => self.fragment(&spread.node.fragment_name),
@@ -247,6 +286,8 @@ mod tests {
     const LIMITS: DocumentLimits = DocumentLimits {
         max_selections: 100,
         max_aliases: 5,
+        max_depth: 3,
+        introspection: true,
     };
 
     fn run(query: &str, name: Option<&str>) -> Result<(), DocumentError> {
@@ -305,6 +346,31 @@ mod tests {
                 .unwrap();
         let vars = Variables::from_json(serde_json::json!({ "n": "x\u{0}" }));
         assert_eq!(check(&doc, None, &vars, LIMITS), Err(DocumentError::Nul));
+    }
+
+    #[test]
+    fn depth_is_counted_through_fragments_and_outside_introspection() {
+        assert_eq!(run("{ a { b { c } } }", None), Ok(()));
+        let deep = "{ a { ...F } } fragment F on A { b { c { d } } }";
+        assert!(
+            matches!(run(deep, None), Err(DocumentError::TooLarge(m)) if m.contains("too deep: 4 levels"))
+        );
+        let schema = "{ __schema { types { fields { type { ofType { ofType { name } } } } } } }";
+        assert_eq!(run(schema, None), Ok(()));
+        let closed = DocumentLimits {
+            introspection: false,
+            ..LIMITS
+        };
+        let doc = async_graphql::parser::parse_query(schema).unwrap();
+        assert_eq!(
+            check(&doc, None, &Variables::default(), closed),
+            Err(DocumentError::Introspection)
+        );
+        let typename = async_graphql::parser::parse_query("{ __typename }").unwrap();
+        assert_eq!(
+            check(&typename, None, &Variables::default(), closed),
+            Ok(())
+        );
     }
 
     #[test]

@@ -159,6 +159,17 @@ impl Extension for RequestPolicyExtension {
                             ServerError::new(message, None),
                             ErrorCode::GraphqlValidationFailed,
                         ),
+                        DocumentError::Introspection => {
+                            let mut err = ServerError::new(
+                                "introspection is off on this server: read the published \
+                                 schema.graphql instead",
+                                None,
+                            );
+                            err.extensions
+                                .get_or_insert_with(Default::default)
+                                .set("reason", "INTROSPECTION_DISABLED");
+                            self.refuse(err, ErrorCode::GraphqlValidationFailed)
+                        }
                         DocumentError::Nul => self.refuse(
                             ServerError::new("text must not contain NUL characters", None),
                             ErrorCode::BadUserInput,

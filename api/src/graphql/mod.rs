@@ -109,7 +109,12 @@ pub fn build_schema(state: &AppState) -> AppSchema {
         Subscription::default(),
     )
     .data(state.clone())
-    .limit_depth(limits.max_depth)
+    // Introspection's own depth is held here; everything else to `max_depth` by the policy.
+    .limit_depth(if limits.introspection {
+        limits.max_depth.max(document::INTROSPECTION_MAX_DEPTH)
+    } else {
+        limits.max_depth
+    })
     .limit_complexity(limits.max_complexity)
     .limit_directives(10)
     // A span per resolver, so a slow request in the logs shows which field was slow.
@@ -122,6 +127,8 @@ pub fn build_schema(state: &AppState) -> AppSchema {
         document::DocumentLimits {
             max_selections: limits.max_selections,
             max_aliases: limits.max_aliases,
+            max_depth: limits.max_depth,
+            introspection: limits.introspection,
         },
         limits.operation_timeout,
     ));

@@ -3,7 +3,6 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{BatchRequest, Request};
 use futures_util::StreamExt;
@@ -319,16 +318,4 @@ pub async fn schema_file(state: web::Data<AppState>, schema: web::Data<AppSchema
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body(schema.sdl())
-}
-
-/// GET /graphiql: an in-browser IDE, in development only.
-pub async fn graphiql() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .finish(),
-        )
 }

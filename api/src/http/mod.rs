@@ -5,6 +5,7 @@ pub mod admin_page;
 pub mod client;
 pub mod cors;
 pub mod exports;
+pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod observe;
@@ -37,7 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool, admin_page: bool) {
     .route("/exports/{token}", web::get().to(exports::download))
     .route("/webhooks/{endpoint}/ping", web::post().to(webhooks::ping));
     if graphiql {
-        cfg.route("/graphiql", web::get().to(graphql::graphiql));
+        graphiql::routes(cfg);
     }
     if admin_page {
         admin_page::routes(cfg);

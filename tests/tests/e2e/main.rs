@@ -25,6 +25,7 @@ mod couples;
 mod data_exports;
 mod document_memory;
 mod email;
+mod graphiql;
 mod health;
 mod http_hardening;
 mod idempotency;

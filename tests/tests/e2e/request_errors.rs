@@ -201,31 +201,40 @@ async fn a_variable_of_the_wrong_type_is_refused_with_a_code() {
 }
 
 #[actix_web::test]
-async fn production_turns_introspection_suggestions_and_graphiql_off() {
+async fn production_refuses_introspection_and_turns_suggestions_and_graphiql_off() {
     let app = TestApp::spawn_with(&PRODUCTION_ENV).await;
-    let body = app
-        .graphql(
-            "{ __schema { queryType { name } } __type(name: \"Ritual\") { name } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        body["data"]["__schema"],
-        Value::Null,
-        "introspection is off: {body}"
-    );
-    assert_eq!(
-        body["data"]["__type"],
-        Value::Null,
-        "introspection is off: {body}"
-    );
+    for query in [
+        "{ __schema { queryType { name } } }",
+        "{ __type(name: \"Ritual\") { name } }",
+        "{ ...F } fragment F on Query { __schema { queryType { name } } }",
+    ] {
+        let body = app.graphql(query, json!({})).await;
+        assert_eq!(body["data"], Value::Null, "{query}: {body}");
+        assert_eq!(
+            error_codes(&body),
+            ["GRAPHQL_VALIDATION_FAILED"],
+            "{query}: {body}"
+        );
+        assert_eq!(
+            body["errors"][0]["extensions"]["reason"], "INTROSPECTION_DISABLED",
+            "{body}"
+        );
+    }
+    let body = app.graphql("{ __typename }", json!({})).await;
+    assert_eq!(body["data"]["__typename"], "Query", "{body}");
     let body = app
         .graphql("{ ritual(key: \"x\") { titel } }", json!({}))
         .await;
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(!message.contains("Did you mean"), "{message}");
-    let (status, _, _) = app.get("/graphiql").await;
-    assert_eq!(status, 404);
+    for path in [
+        "/graphiql",
+        "/graphiql/graphiql.min.js",
+        "/graphiql/page.js",
+    ] {
+        let (status, _, _) = app.get(path).await;
+        assert_eq!(status, 404, "{path}");
+    }
     app.stop().await;
 }
 
