@@ -98,6 +98,16 @@ impl Settings {
                 bail!("REKINDLE_ENV must be `development` or `production`, not `{other}`")
             }
         };
+        let bind = var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        // Development's defaults (a generated secret, GraphiQL, introspection, the admin page)
+        // are for this machine: a server reachable from elsewhere must say what it is.
+        if var("ENV").is_none() && !parse::is_loopback_bind(&bind) {
+            bail!(
+                "REKINDLE_BIND is {bind}, reachable from other machines, but REKINDLE_ENV is not \
+                 set: set REKINDLE_ENV=production, or REKINDLE_ENV=development to serve a \
+                 development server to the network on purpose"
+            );
+        }
         let log_format = match var("LOG_FORMAT").as_deref() {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
@@ -127,7 +137,7 @@ impl Settings {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         Ok(Self {
             env,
-            bind: var("BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            bind,
             data_dir,
             database,
             queue,

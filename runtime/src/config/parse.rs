@@ -50,3 +50,17 @@ where
             .with_context(|| format!("REKINDLE_{name} must be a whole number, not `{raw}`")),
     }
 }
+
+/// Whether a `host:port` address can be reached from this machine only: a loopback address or
+/// `localhost`. A name that is not `localhost` counts as reachable from elsewhere.
+pub fn is_loopback_bind(bind: &str) -> bool {
+    let host = match bind.rsplit_once(':') {
+        Some((host, _)) => host,
+        None => bind,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
