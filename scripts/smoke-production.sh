@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Production-mode smoke run: `rekindle-api migrate`, then rekindle-api and two rekindle-worker
-# processes on PostgreSQL + Redis; checks readiness, the catalog, the workers' heartbeats, and
-# that SIGTERM stops every process cleanly. Used by .ci/run; runnable by hand.
+# Production-mode smoke run: the api refusing to start before `rekindle-api migrate` (and
+# naming it), the migration, `user create` (audited), then rekindle-api and two rekindle-worker
+# processes on PostgreSQL + Redis; checks readiness (GET and HEAD), the catalog, the workers'
+# heartbeats, that standard output holds only JSON in JSON mode, that a command's error is one
+# line without a backtrace, and that SIGTERM stops every process cleanly. Used by .ci/run;
+# runnable by hand.
 #   PG_URL=postgres://… REDIS_URL=redis://… BIN_DIR=target/debug bash scripts/smoke-production.sh
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
@@ -21,7 +24,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "smoke: FAILED: $*" >&2; for f in "$WORK"/*.log; do echo "--- $f"; tail -n 30 "$f"; done >&2; exit 1; }
+fail() { echo "smoke: FAILED: $*" >&2; for f in "$WORK"/*.out "$WORK"/*.err; do [ -f "$f" ] || continue; echo "--- $f"; tail -n 30 "$f"; done >&2; exit 1; }
+
+# Every line a process wrote to standard output is a JSON object.
+only_json() {
+  python3 -c '
+import json, sys
+for path in sys.argv[1:]:
+    for number, line in enumerate(open(path), 1):
+        try:
+            assert isinstance(json.loads(line), dict)
+        except Exception:
+            sys.exit(f"{path}:{number} is not a JSON object: {line!r}")
+' "$@"
+}
 
 psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 psql "$PG_URL" -qc "CREATE DATABASE $DB"
@@ -36,12 +52,28 @@ export REKINDLE_BIND="127.0.0.1:$PORT"
 export REKINDLE_DATA_DIR="$WORK/data"
 export REKINDLE_LOG_FORMAT=json
 
-"$BIN_DIR/rekindle-api" migrate > "$WORK/migrate.log" 2>&1 || fail "migrate"
+# Before the migration the api refuses to start, and says what to run; so does a command.
+if "$BIN_DIR/rekindle-api" > "$WORK/premature.out" 2> "$WORK/premature.err"; then
+  fail "the api started on a database that was never migrated"
+fi
+grep -q 'database migrations are pending (.*): run `rekindle-api migrate` first' "$WORK/premature.err" \
+  || fail "the api did not name the pending migrations: $(cat "$WORK/premature.err")"
+# One line, no backtrace, even with RUST_BACKTRACE set.
+[ "$(wc -l < "$WORK/premature.err")" = 1 ] || fail "an error of more than one line: $(cat "$WORK/premature.err")"
+if RUST_BACKTRACE=1 "$BIN_DIR/rekindle-api" user create --email not-an-address --display-name X \
+  > "$WORK/bad-command.out" 2> "$WORK/bad-command.err" < /dev/null; then
+  fail "user create took a bad email"
+fi
+grep -q '^error: ' "$WORK/bad-command.err" || fail "no error line: $(cat "$WORK/bad-command.err")"
+if grep -qi 'backtrace' "$WORK/bad-command.err"; then fail "a backtrace: $(cat "$WORK/bad-command.err")"; fi
+
+"$BIN_DIR/rekindle-api" migrate > "$WORK/migrate.out" 2> "$WORK/migrate.err" || fail "migrate"
 REKINDLE_NEW_USER_PASSWORD="smoke admin passphrase" "$BIN_DIR/rekindle-api" user create \
-  --email admin@smoke.test --display-name Operator --role admin > "$WORK/admin.log" 2>&1 || fail "user create"
-REKINDLE_METRICS_BIND="127.0.0.1:$((PORT + 2))" "$BIN_DIR/rekindle-api" > "$WORK/api.log" 2>&1 & pids+=($!)
-REKINDLE_WORKER_BIND="127.0.0.1:$((PORT + 1))" "$BIN_DIR/rekindle-worker" > "$WORK/worker1.log" 2>&1 & pids+=($!)
-"$BIN_DIR/rekindle-worker" > "$WORK/worker2.log" 2>&1 & pids+=($!)
+  --email admin@smoke.test --display-name Operator --role admin > "$WORK/admin.out" 2> "$WORK/admin.err" || fail "user create"
+grep -q '"created":"user"' "$WORK/admin.out" || fail "user create did not report the account as JSON"
+REKINDLE_ACCESS_LOG=true REKINDLE_METRICS_BIND="127.0.0.1:$((PORT + 2))" "$BIN_DIR/rekindle-api" > "$WORK/api.out" 2> "$WORK/api.err" & pids+=($!)
+REKINDLE_WORKER_BIND="127.0.0.1:$((PORT + 1))" "$BIN_DIR/rekindle-worker" > "$WORK/worker1.out" 2> "$WORK/worker1.err" & pids+=($!)
+"$BIN_DIR/rekindle-worker" > "$WORK/worker2.out" 2> "$WORK/worker2.err" & pids+=($!)
 
 ready=""
 for _ in $(seq 1 60); do
@@ -49,6 +81,9 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 [ -n "$ready" ] || fail "/readyz never answered 200"
+for probe in healthz readyz; do
+  curl -fsS --head "http://127.0.0.1:$PORT/$probe" > /dev/null || fail "HEAD /$probe"
+done
 
 body=$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
   -d '{"query":"{ rituals(first: 50) { totalCount edges { node { key steps } } } }"}')
@@ -62,8 +97,16 @@ assert len(keys["honesty_hour"]) == 9
 ' || fail "catalog query: $body"
 
 login=$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' \
-  -d '{"query":"mutation { login(input: { email: \"ADMIN@smoke.test\", password: \"smoke admin passphrase\" }) { user { role } } }"}')
+  -d '{"query":"mutation { login(input: { email: \"ADMIN@smoke.test\", password: \"smoke admin passphrase\" }) { accessToken user { role } } }"}')
 echo "$login" | grep -q '"role":"ADMIN"' || fail "the admin made by 'user create' cannot sign in: $login"
+token=$(echo "$login" | python3 -c 'import json, sys; print(json.load(sys.stdin)["data"]["login"]["accessToken"])')
+audit=$(curl -fsS "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' -H "authorization: Bearer $token" \
+  -d '{"query":"{ admin { auditLog(first: 5) { edges { node { action via actorId targetKind } } } } }"}')
+echo "$audit" | python3 -c '
+import json, sys
+entries = [e["node"] for e in json.load(sys.stdin)["data"]["admin"]["auditLog"]["edges"]]
+assert {"action": "user.create", "via": "COMMAND_LINE", "actorId": None, "targetKind": "user"} in entries, entries
+' || fail "user create is not in the audit log: $audit"
 
 worker_up=""
 for _ in $(seq 1 40); do
@@ -95,4 +138,7 @@ for pid in "${pids[@]}"; do
   wait "$pid" || fail "process $pid exited with an error after SIGTERM"
 done
 pids=()
+only_json "$WORK/migrate.out" "$WORK/admin.out" "$WORK/api.out" "$WORK/worker1.out" "$WORK/worker2.out" \
+  || fail "standard output held more than JSON"
+grep -q '"target":"rekindle::access"' "$WORK/api.out" || fail "no access log line"
 echo "smoke: api + 2 workers on PostgreSQL and Redis: ready, catalog served, admin created and signed in, metrics private, heartbeats recorded, clean SIGTERM"

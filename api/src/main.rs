@@ -2,7 +2,8 @@
 
 use anyhow::{Context, bail};
 use rekindle_api::graphql;
-use runtime::{Settings, shutdown, store, telemetry};
+use runtime::{Settings, cli, shutdown, store, telemetry};
+use serde_json::json;
 
 const USAGE: &str = "\
 usage: rekindle-api [COMMAND]
@@ -24,7 +25,11 @@ commands:
 configuration comes from REKINDLE_* environment variables: see README.md";
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
+    cli::finish(run().await)
+}
+
+async fn run() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
         .iter()
@@ -77,6 +82,7 @@ async fn migrate() -> anyhow::Result<()> {
     let db = store::connect_database(&settings).await?;
     store::migrate(&db).await?;
     tracing::info!("migrations applied");
+    cli::report(settings.log_format, "migrations applied", json!({}));
     Ok(())
 }
 
@@ -110,9 +116,7 @@ async fn create_user(args: &[&str]) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     telemetry::init(settings.log_format);
     let db = store::connect_database(&settings).await?;
-    if settings.migrate_on_start {
-        store::migrate(&db).await?;
-    }
+    store::prepare(&db, &settings).await?;
     let hasher = rekindle_api::auth::password::Hasher::new(
         &settings.auth,
         rekindle_api::auth::password::HashSlots::unlimited(),
@@ -126,7 +130,9 @@ async fn create_user(args: &[&str]) -> anyhow::Result<()> {
         role,
     };
     let now = domain::clock::Clock::system().now();
-    let created = entities::user::create(&db, new, now).await.map_err(|e| {
+    // The account and its audit entry land together.
+    let txn = entities::begin_write(&db).await?;
+    let created = entities::user::create(&txn, new, now).await.map_err(|e| {
         match entities::constraint::Unique::violated_by(&e) {
             Some(entities::constraint::Unique::UserEmail) => {
                 anyhow::anyhow!("an account with that email already exists")
@@ -134,11 +140,24 @@ async fn create_user(args: &[&str]) -> anyhow::Result<()> {
             _ => anyhow::Error::from(e),
         }
     })?;
-    println!(
-        "created {} account {} ({})",
-        role.as_str(),
-        created.email,
-        created.id
+    let entry = entities::audit::Entry {
+        actor: entities::audit::COMMAND_LINE,
+        action: "user.create",
+        target_kind: "user",
+        target_id: graphql::ids::global_id(graphql::ids::NodeKind::User, created.id).0,
+        detail: json!({ "role": role.as_str() }),
+    };
+    entities::audit::record(&txn, entry, now).await?;
+    txn.commit().await?;
+    cli::report(
+        settings.log_format,
+        &format!(
+            "created {} account {} ({})",
+            role.as_str(),
+            created.email,
+            created.id
+        ),
+        json!({ "created": "user", "role": role.as_str(), "userId": created.id }),
     );
     Ok(())
 }
@@ -147,6 +166,7 @@ async fn disable_user(email: &str) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     telemetry::init(settings.log_format);
     let db = store::connect_database(&settings).await?;
+    store::prepare(&db, &settings).await?;
     let email = domain::account::Email::parse(email)?;
     let user = entities::user::find_by_email(&db, email.as_str())
         .await?
@@ -157,10 +177,21 @@ async fn disable_user(email: &str) -> anyhow::Result<()> {
     )
     .await?;
     let now = domain::clock::Clock::system().now();
-    rekindle_api::auth::sessions::disable_user(&db, &events, user.id, now, None).await?;
-    println!(
-        "disabled {} ({}); its sessions have ended",
-        user.email, user.id
+    let entry = entities::audit::Entry {
+        actor: entities::audit::COMMAND_LINE,
+        action: "user.disable",
+        target_kind: "user",
+        target_id: graphql::ids::global_id(graphql::ids::NodeKind::User, user.id).0,
+        detail: json!({}),
+    };
+    rekindle_api::auth::sessions::disable_user(&db, &events, user.id, now, Some(entry)).await?;
+    cli::report(
+        settings.log_format,
+        &format!(
+            "disabled {} ({}); its sessions have ended",
+            user.email, user.id
+        ),
+        json!({ "disabled": "user", "userId": user.id }),
     );
     Ok(())
 }
@@ -169,9 +200,7 @@ async fn create_organization(name: &str, owner_email: &str) -> anyhow::Result<()
     let settings = Settings::from_env()?;
     telemetry::init(settings.log_format);
     let db = store::connect_database(&settings).await?;
-    if settings.migrate_on_start {
-        store::migrate(&db).await?;
-    }
+    store::prepare(&db, &settings).await?;
     let name = domain::organization::OrganizationName::parse(name)
         .context("the name must be one line of 1 to 100 characters")?;
     let now = domain::clock::Clock::system().now();
@@ -179,11 +208,15 @@ async fn create_organization(name: &str, owner_email: &str) -> anyhow::Result<()
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message))?;
     let id = graphql::ids::global_id(graphql::ids::NodeKind::Organization, org.id);
-    println!(
-        "created organization {} (ID {}, row {})",
-        org.name,
-        id.as_str(),
-        org.id
+    cli::report(
+        settings.log_format,
+        &format!(
+            "created organization {} (ID {}, row {})",
+            org.name,
+            id.as_str(),
+            org.id
+        ),
+        json!({ "created": "organization", "organizationId": id.as_str() }),
     );
     Ok(())
 }

@@ -49,9 +49,7 @@ impl Application {
             );
         }
         let mut db = store::connect_database(&settings).await?;
-        if settings.migrate_on_start {
-            store::migrate(&db).await?;
-        }
+        store::prepare(&db, &settings).await?;
         // Lookups that miss the catalog go to the database, so an empty one is only slower.
         let catalog = crate::catalog::Catalog::load(&db).await.unwrap_or_else(|err| {
             tracing::warn!(error = %err, "the built-in catalog could not be read: rituals are read from the database");
@@ -284,9 +282,12 @@ pub async fn serve(
         .map_or(bind.as_str(), |(host, _)| host);
     let base = format!("http://{host}:{}", app.port());
     tracing::info!(url = %format!("{base}/graphql"), "serving");
-    println!("Rekindle is serving GraphQL at {base}/graphql");
-    if !app.state().settings.is_production() {
-        println!("GraphiQL: {base}/graphiql");
+    // People get the addresses on a line of their own; in JSON mode the log line above is all.
+    if app.state().settings.log_format == runtime::config::LogFormat::Pretty {
+        println!("Rekindle is serving GraphQL at {base}/graphql");
+        if !app.state().settings.is_production() {
+            println!("GraphiQL: {base}/graphiql");
+        }
     }
     let result = app.run_until_stopped(stop).await;
     traces.shutdown();

@@ -1,4 +1,5 @@
-//! The `audit_log` table: every action an administrator took, kept for review.
+//! The `audit_log` table: every action an administrator took, kept for review, through the API
+//! or on the server's command line.
 
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
@@ -25,9 +26,14 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
+/// The actor of actions taken with `rekindle-api` on the server's own command line, where no
+/// account acts.
+pub const COMMAND_LINE: Uuid = Uuid::nil();
+
 /// One administrator action, as it is recorded.
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {
+    /// The administrator's account, or [`COMMAND_LINE`].
     pub actor: Uuid,
     /// `object.verb`, such as `user.disable`.
     pub action: &'a str,

@@ -65,6 +65,8 @@ pub struct Settings {
     pub clients: crate::clients::ClientSettings,
     /// Whether the api serves the operators' page at /admin (off in production unless set).
     pub admin_page: bool,
+    /// Whether the api writes one log line per request (`REKINDLE_ACCESS_LOG`).
+    pub access_log: bool,
     /// Where spans are exported over OTLP/HTTP (a collector's base URL); `None`: not at all.
     pub otlp_endpoint: Option<String>,
     /// A fault the write path injects on purpose, for tests of what a crash leaves (never in
@@ -284,6 +286,7 @@ impl Settings {
             safety_resources_file: var("SAFETY_RESOURCES_FILE").map(PathBuf::from),
             clients: crate::clients::ClientSettings::from_vars(&var)?,
             admin_page: parse_bool(&var, "ADMIN_PAGE", !production)?,
+            access_log: parse_bool(&var, "ACCESS_LOG", false)?,
             otlp_endpoint: match var("OTLP_ENDPOINT") {
                 None => None,
                 Some(url) if url.starts_with("http://") => {

@@ -1,6 +1,7 @@
 //! Start-up plumbing shared by `rekindle-api` and `rekindle-worker`: typed settings, telemetry,
 //! connections to the database and the job queue, and the metrics registry.
 
+pub mod cli;
 pub mod clients;
 pub mod config;
 pub mod failures;

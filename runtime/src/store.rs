@@ -52,6 +52,30 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         .context("running database migrations")
 }
 
+/// Makes the database ready for this version: migrates it where `REKINDLE_MIGRATE_ON_START`
+/// says so, else refuses to go on while any migration is pending, naming the command to run
+/// (instead of failing later on a table that does not exist yet).
+pub async fn prepare(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
+    if settings.migrate_on_start {
+        return migrate(db).await;
+    }
+    let pending = Migrator::get_pending_migrations_read_only(db)
+        .await
+        .context("reading which database migrations are applied (is this Rekindle's database, and not newer than this version?)")?;
+    match pending.len() {
+        0 => Ok(()),
+        1 => anyhow::bail!(
+            "1 database migration is pending ({}): run `rekindle-api migrate` first",
+            pending[0].name()
+        ),
+        n => anyhow::bail!(
+            "{n} database migrations are pending ({} … {}): run `rekindle-api migrate` first",
+            pending[0].name(),
+            pending[n - 1].name()
+        ),
+    }
+}
+
 /// Answers whether the database answers a trivial query within [`PROBE_TIMEOUT`].
 pub async fn database_ready(db: &DatabaseConnection) -> bool {
     matches!(

@@ -46,9 +46,7 @@ async fn run() -> anyhow::Result<()> {
         "rekindle-worker",
     )?;
     let db = store::connect_database(&settings).await?;
-    if settings.migrate_on_start {
-        store::migrate(&db).await?;
-    }
+    store::prepare(&db, &settings).await?;
     let queue = JobQueue::connect(&settings).await?;
     let metrics = Metrics::new();
     let clock = domain::clock::Clock::system();
@@ -116,7 +114,11 @@ async fn retry_dead_job(id: &str) -> anyhow::Result<()> {
     let queue = JobQueue::connect(&settings).await?;
     let now = domain::clock::Clock::system().now();
     if runtime::failures::retry(&db, &queue, id, now).await?.sent() {
-        println!("sent {id} back to its queue");
+        runtime::cli::report(
+            settings.log_format,
+            &format!("sent {id} back to its queue"),
+            serde_json::json!({ "retried": id }),
+        );
         Ok(())
     } else {
         bail!("no dead job {id} waits to be retried")

@@ -31,8 +31,17 @@ pub fn routes(cfg: &mut web::ServiceConfig, graphiql: bool, admin_page: bool) {
             .route(web::post().to(graphql::post))
             .route(web::get().to(graphql::get)),
     )
-    .route("/healthz", web::get().to(health::healthz))
-    .route("/readyz", web::get().to(health::readyz))
+    // HEAD too: load balancers and uptime checks often probe with it.
+    .service(
+        web::resource("/healthz")
+            .route(web::get().to(health::healthz))
+            .route(web::head().to(health::healthz)),
+    )
+    .service(
+        web::resource("/readyz")
+            .route(web::get().to(health::readyz))
+            .route(web::head().to(health::readyz)),
+    )
     .route("/metrics", web::get().to(observe::metrics))
     .route("/schema.graphql", web::get().to(graphql::schema_file))
     .route("/exports/{token}", web::get().to(exports::download))

@@ -1,4 +1,5 @@
-//! Per-request observation: the request id header and the HTTP metrics.
+//! Per-request observation: the request id header, the HTTP metrics, and (with
+//! `REKINDLE_ACCESS_LOG`) one log line per request.
 
 use std::time::Instant;
 
@@ -14,8 +15,10 @@ use crate::state::AppState;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Middleware: counts the request by route pattern and status and returns its request id
-/// (the one tracing-actix-web put on the request's span) in `x-request-id`.
+/// Middleware: counts the request by route pattern and status, returns its request id (the one
+/// tracing-actix-web put on the request's span) in `x-request-id`, and where asked writes the
+/// access log line: method, route template (`/exports/{token}`, never a path's secret or a
+/// query string), status, duration and request id.
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -23,16 +26,28 @@ pub async fn observe(
     let started = Instant::now();
     let request_id = req.extensions().get::<RequestId>().copied();
     let method = req.method().to_string();
-    let metrics = req
-        .app_data::<web::Data<AppState>>()
-        .map(|state| state.metrics.clone());
+    let state = req.app_data::<web::Data<AppState>>();
+    let metrics = state.map(|state| state.metrics.clone());
+    let access_log = state.is_some_and(|state| state.settings.access_log);
     let mut res = next.call(req).await?;
     let route = res
         .request()
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".to_owned());
+    let elapsed = started.elapsed();
     if let Some(metrics) = metrics {
-        metrics.http_request(&route, &method, res.status().as_u16(), started.elapsed());
+        metrics.http_request(&route, &method, res.status().as_u16(), elapsed);
+    }
+    if access_log {
+        tracing::info!(
+            target: "rekindle::access",
+            method = %method,
+            route = %route,
+            status = res.status().as_u16(),
+            duration_ms = elapsed.as_secs_f64() * 1000.0,
+            request_id = %request_id.map(|id| id.to_string()).unwrap_or_default(),
+            "request"
+        );
     }
     res.headers_mut().insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -220,13 +220,25 @@ fn the_read_cache_is_on_and_bounded_unless_set_otherwise() {
 
 #[test]
 fn a_development_server_reachable_from_elsewhere_must_be_asked_for() {
-    for bind in ["0.0.0.0:8080", "[::]:8080", "192.168.1.7:8080", "example.com:80"] {
-        let err = settings(&[("REKINDLE_BIND", bind)]).unwrap_err().to_string();
+    for bind in [
+        "0.0.0.0:8080",
+        "[::]:8080",
+        "192.168.1.7:8080",
+        "example.com:80",
+    ] {
+        let err = settings(&[("REKINDLE_BIND", bind)])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("REKINDLE_ENV is not set"), "{bind}: {err}");
         let asked = settings(&[("REKINDLE_BIND", bind), ("REKINDLE_ENV", "development")]);
         assert_eq!(asked.unwrap().bind, bind);
     }
-    for bind in ["127.0.0.1:0", "[::1]:8080", "localhost:8080", "127.0.0.2:9000"] {
+    for bind in [
+        "127.0.0.1:0",
+        "[::1]:8080",
+        "localhost:8080",
+        "127.0.0.2:9000",
+    ] {
         assert_eq!(settings(&[("REKINDLE_BIND", bind)]).unwrap().bind, bind);
     }
 }

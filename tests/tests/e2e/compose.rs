@@ -116,9 +116,14 @@ fn the_dockerfile_is_multi_stage_and_ships_both_binaries() {
         assert!(text.contains(binary), "the image lacks {binary}");
     }
     // Dependencies are compiled in a layer of their own, before the sources are copied.
-    let cook = text.find("cargo chef cook").expect("cargo-chef cooks the dependencies");
+    let cook = text
+        .find("cargo chef cook")
+        .expect("cargo-chef cooks the dependencies");
     let sources = text.rfind("COPY . .").unwrap();
-    assert!(cook < sources, "dependencies build before the sources arrive");
+    assert!(
+        cook < sources,
+        "dependencies build before the sources arrive"
+    );
     let user = text
         .lines()
         .rev()
@@ -171,7 +176,10 @@ fn secrets_come_from_the_env_file_and_email_goes_to_the_mail_catcher() {
         assert!(example.contains(var), ".env.example lacks {var}");
     }
     let ignored = std::fs::read_to_string(repo_file(".gitignore")).unwrap();
-    assert!(ignored.lines().any(|l| l == ".env"), ".env is never committed");
+    assert!(
+        ignored.lines().any(|l| l == ".env"),
+        ".env is never committed"
+    );
 }
 
 #[test]

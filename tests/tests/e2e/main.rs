@@ -34,6 +34,7 @@ mod instrument_privacy;
 mod loading;
 mod node;
 mod notifications;
+mod operators;
 mod organization_content;
 mod outbox;
 mod password_guessing;

@@ -49,11 +49,14 @@ impl Perform for PlanReminders {
         } else {
             0
         };
-        tracing::info!(
-            reminders.planned = planned,
-            reminders.requeued = requeued,
-            "planned reminders"
-        );
+        // An idle tick says nothing: only work done is worth a line every minute.
+        if planned + requeued > 0 {
+            tracing::info!(
+                reminders.planned = planned,
+                reminders.requeued = requeued,
+                "planned reminders"
+            );
+        }
         Ok(())
     }
 }

@@ -21,11 +21,13 @@ impl Perform for PruneSyncData {
             .map_err(|_| Failure::Permanent(anyhow::anyhow!("retention out of range")))?;
         let before = domain::changes::prune_before(self.at, retention);
         let changes = change::prune(&state.db, before).await?;
-        tracing::info!(
-            idempotency_keys.removed = keys,
-            changes.removed = changes,
-            "pruned what offline clients no longer need"
-        );
+        if keys + changes > 0 {
+            tracing::info!(
+                idempotency_keys.removed = keys,
+                changes.removed = changes,
+                "pruned what offline clients no longer need"
+            );
+        }
         Ok(())
     }
 }

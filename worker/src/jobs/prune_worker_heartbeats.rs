@@ -29,11 +29,13 @@ impl Perform for PruneWorkerHeartbeats {
         let cutoff = state.clock.now() - retention;
         let removed = worker_heartbeat::prune(&state.db, cutoff).await?;
         let retries = job_retry::prune(&state.db, cutoff).await?;
-        tracing::info!(
-            workers.removed = removed,
-            job_retries.removed = retries,
-            "pruned silent workers and past retries"
-        );
+        if removed + retries > 0 {
+            tracing::info!(
+                workers.removed = removed,
+                job_retries.removed = retries,
+                "pruned silent workers and past retries"
+            );
+        }
         Ok(())
     }
 }

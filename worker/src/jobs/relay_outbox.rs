@@ -52,9 +52,11 @@ async fn relay(state: &JobState) -> anyhow::Result<()> {
     }
     let relayed = jobs.len();
     state.writer.hand_off(jobs, now).await?;
-    tracing::info!(
-        outbox.relayed = relayed,
-        "relayed jobs a writer did not hand over"
-    );
+    if relayed > 0 {
+        tracing::info!(
+            outbox.relayed = relayed,
+            "relayed jobs a writer did not hand over"
+        );
+    }
     Ok(())
 }

@@ -35,7 +35,9 @@ impl Perform for RetryWebhooks {
             .map(|id| DeliverWebhook { delivery_id: *id })
             .collect();
         state.queue.push_many(jobs).await?;
-        tracing::info!(webhooks.due = due.len(), "queued webhook attempts");
+        if !due.is_empty() {
+            tracing::info!(webhooks.due = due.len(), "queued webhook attempts");
+        }
         Ok(())
     }
 }

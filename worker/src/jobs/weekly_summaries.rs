@@ -48,7 +48,9 @@ impl Perform for PlanWeeklySummaries {
                 weeks: chunk.to_vec(),
             })
             .collect();
-        tracing::info!(summaries.queued = missing.len(), "planned weekly summaries");
+        if !missing.is_empty() {
+            tracing::info!(summaries.queued = missing.len(), "planned weekly summaries");
+        }
         state.queue.push_many(jobs).await?;
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! What operators see: accounts, jobs, workers, aggregates and their own actions. None of these
 //! types reaches a couple's content (DESIGN.md rule 4); `tests/e2e/admin.rs` walks them all.
 
-use async_graphql::{ID, Json, Object, SimpleObject};
+use async_graphql::{Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entities::{audit, dead_job, user, worker_heartbeat};
 use serde_json::Value;
@@ -234,6 +234,15 @@ impl ManagedAccount {
 /// One action an administrator took.
 pub struct AuditEntry(pub audit::Model);
 
+/// Where an administrator acted from.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AuditVia {
+    /// Through the API, signed in as an administrator.
+    Api,
+    /// With `rekindle-api` on the server's command line, where no account acts.
+    CommandLine,
+}
+
 /// One action an administrator took.
 #[Object]
 impl AuditEntry {
@@ -242,14 +251,23 @@ impl AuditEntry {
         global_id(NodeKind::AuditEntry, self.0.id)
     }
 
-    /// The administrator who acted (a `User` ID).
-    async fn actor_id(&self) -> ID {
-        global_id(NodeKind::User, self.0.actor_id)
+    /// The administrator who acted (a `User` ID); null for the command line.
+    async fn actor_id(&self) -> Option<ID> {
+        (self.0.actor_id != audit::COMMAND_LINE).then(|| global_id(NodeKind::User, self.0.actor_id))
     }
 
-    /// What they did, as `object.verb`: `user.disable`, `user.enable`,
-    /// `user.revoke_sessions`, `user.change_role`, `failed_job.retry`, `failed_job.discard`,
-    /// `weekly_summary.rebuild`, `organization.create`.
+    /// Where they acted from.
+    async fn via(&self) -> AuditVia {
+        if self.0.actor_id == audit::COMMAND_LINE {
+            AuditVia::CommandLine
+        } else {
+            AuditVia::Api
+        }
+    }
+
+    /// What they did, as `object.verb`: `user.create` (command line), `user.disable`,
+    /// `user.enable`, `user.revoke_sessions`, `user.change_role`, `failed_job.retry`,
+    /// `failed_job.discard`, `weekly_summary.rebuild`, `organization.create`.
     async fn action(&self) -> &str {
         &self.0.action
     }

@@ -161,8 +161,8 @@ impl OrganizationMutation {
     }
 }
 
-/// Makes an organization with `owner_email`'s coach account as its admin; an operator's
-/// action is recorded in the audit log with it (the command line has no operator).
+/// Makes an organization with `owner_email`'s coach account as its admin, recorded in the
+/// audit log with it as the operator's action, or the command line's when there is none.
 pub async fn create(
     db: &entities::sea_orm::DatabaseConnection,
     name: &OrganizationName,
@@ -190,16 +190,14 @@ pub async fn create(
         ));
     }
     let org = organization::create(&txn, name, owner.id, now).await?;
-    if let Some(operator) = operator {
-        let entry = entities::audit::Entry {
-            actor: operator.actor(),
-            action: "organization.create",
-            target_kind: "organization",
-            target_id: global_id(NodeKind::Organization, org.id).0,
-            detail: serde_json::json!({ "owner": global_id(NodeKind::User, owner.id).0 }),
-        };
-        entities::audit::record(&txn, entry, now).await?;
-    }
+    let entry = entities::audit::Entry {
+        actor: operator.map_or(entities::audit::COMMAND_LINE, policy::OperatorAccess::actor),
+        action: "organization.create",
+        target_kind: "organization",
+        target_id: global_id(NodeKind::Organization, org.id).0,
+        detail: serde_json::json!({ "owner": global_id(NodeKind::User, owner.id).0 }),
+    };
+    entities::audit::record(&txn, entry, now).await?;
     txn.commit().await?;
     tracing::info!(organization.id = %org.id, "organization created");
     Ok(org)
