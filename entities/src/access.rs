@@ -327,6 +327,14 @@ pub async fn grants_to<C: ConnectionTrait>(
 }
 
 /// A page of a couple's access events with one organization, oldest first.
+/// One grant or revocation by its ID.
+pub async fn event_by_id<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<Option<event::Model>, DbErr> {
+    event::Entity::find_by_id(id).one(db).await
+}
+
 pub async fn events_page<C: ConnectionTrait>(
     db: &C,
     couple_id: Uuid,

@@ -95,6 +95,11 @@ pub async fn start<C: ConnectionTrait>(
     .await
 }
 
+/// An assessment by ID, whoever owns it (callers decide through the policy).
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}
+
 /// The assessment, if `user_id` took it: nobody else's is ever read through here.
 pub async fn find_owned<C: ConnectionTrait>(
     db: &C,

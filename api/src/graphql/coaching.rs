@@ -39,6 +39,9 @@ pub enum AccessAction {
 /// One grant or revocation, as both members see it.
 #[derive(SimpleObject)]
 pub struct AccessEvent {
+    /// The event's global ID.
+    #[graphql(owned)]
+    pub id: ID,
     /// Given or taken back.
     pub action: AccessAction,
     /// The member who made it (their user ID); null if their account is gone.
@@ -47,6 +50,43 @@ pub struct AccessEvent {
     pub scopes: Vec<AccessScope>,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+impl AccessEvent {
+    /// The event a stored row tells of.
+    pub fn of(row: &access::event::Model) -> Result<Self, ApiError> {
+        Ok(AccessEvent {
+            id: global_id(NodeKind::AccessEvent, row.id),
+            action: if row.granted()? {
+                AccessAction::Granted
+            } else {
+                AccessAction::Revoked
+            },
+            member_id: row.user_id.map(|id| global_id(NodeKind::User, id)),
+            scopes: scopes_out(&row.scopes()?),
+            at: row.at,
+        })
+    }
+}
+
+/// An access event of a couple the caller may read the access of; `None` like a missing one.
+pub async fn access_event_node(
+    state: &AppState,
+    caller: &Caller,
+    id: uuid::Uuid,
+) -> Result<Option<AccessEvent>, ApiError> {
+    let Some(row) = access::event_by_id(&state.db, id).await? else {
+        return Ok(None);
+    };
+    let couple = match policy::readable_couple(state, caller, row.couple_id).await {
+        Ok(couple) => couple,
+        Err(err) if err.code == crate::error::ErrorCode::NotFound => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    if policy::may_see_couple_access(&couple).is_err() {
+        return Ok(None);
+    }
+    AccessEvent::of(&row).map(Some)
 }
 
 /// One member's current grant.
@@ -124,25 +164,11 @@ impl OrganizationAccessView {
         let page = access::events_page(&state.db, self.couple.id(), self.organization.id, &request)
             .await?;
         let mut failed = None;
-        let connection = connection_of(page, |row| {
-            let event = (|| -> Result<AccessEvent, ApiError> {
-                Ok(AccessEvent {
-                    action: if row.granted()? {
-                        AccessAction::Granted
-                    } else {
-                        AccessAction::Revoked
-                    },
-                    member_id: row.user_id.map(|id| global_id(NodeKind::User, id)),
-                    scopes: scopes_out(&row.scopes()?),
-                    at: row.at,
-                })
-            })();
-            match event {
-                Ok(event) => Some((row.id.to_string(), event)),
-                Err(err) => {
-                    failed = Some(err);
-                    None
-                }
+        let connection = connection_of(page, |row| match AccessEvent::of(&row) {
+            Ok(event) => Some((row.id.to_string(), event)),
+            Err(err) => {
+                failed = Some(err);
+                None
             }
         });
         match failed {

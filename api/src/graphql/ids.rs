@@ -33,6 +33,9 @@ pub enum NodeKind {
     PushDevice,
     CoachConversation,
     CoachMessage,
+    WeeklySummary,
+    SharedAssessmentResult,
+    AccessEvent,
 }
 
 impl NodeKind {
@@ -60,6 +63,9 @@ impl NodeKind {
             NodeKind::PushDevice => "PushDevice",
             NodeKind::CoachConversation => "CoachConversation",
             NodeKind::CoachMessage => "CoachMessage",
+            NodeKind::WeeklySummary => "WeeklySummary",
+            NodeKind::SharedAssessmentResult => "SharedAssessmentResult",
+            NodeKind::AccessEvent => "AccessEvent",
         }
     }
 
@@ -87,6 +93,9 @@ impl NodeKind {
             "PushDevice" => Some(NodeKind::PushDevice),
             "CoachConversation" => Some(NodeKind::CoachConversation),
             "CoachMessage" => Some(NodeKind::CoachMessage),
+            "WeeklySummary" => Some(NodeKind::WeeklySummary),
+            "SharedAssessmentResult" => Some(NodeKind::SharedAssessmentResult),
+            "AccessEvent" => Some(NodeKind::AccessEvent),
             _ => None,
         }
     }

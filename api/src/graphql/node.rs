@@ -10,7 +10,9 @@ use crate::graphql::account::types::{Session, User};
 use crate::graphql::admin::types::{AuditEntry, FailedJob};
 use crate::graphql::assessment::instruments::InstrumentNode;
 use crate::graphql::assessment::results::Assessment;
+use crate::graphql::assessment::shared::SharedAssessmentResult;
 use crate::graphql::breaks::CoupleBreak;
+use crate::graphql::coaching::AccessEvent;
 use crate::graphql::couple::types::Couple;
 use crate::graphql::notifications::Notification;
 use crate::graphql::organization_content::Suggestion;
@@ -19,6 +21,7 @@ use crate::graphql::plan::completions::Completion;
 use crate::graphql::plan::items::PlanItem;
 use crate::graphql::plan::plans::Plan;
 use crate::graphql::ritual::types::Ritual;
+use crate::graphql::summaries::WeeklySummary;
 use crate::graphql::webhooks::{WebhookDelivery, WebhookEndpoint};
 use crate::state::AppState;
 
@@ -80,6 +83,9 @@ pub enum Node {
     PushDevice(crate::graphql::push::PushDevice),
     CoachConversation(crate::graphql::coach::CoachConversation),
     CoachMessage(crate::graphql::coach::CoachMessage),
+    WeeklySummary(WeeklySummary),
+    SharedAssessmentResult(SharedAssessmentResult),
+    AccessEvent(AccessEvent),
 }
 
 #[derive(Default)]
@@ -212,6 +218,37 @@ impl NodeQuery {
                     .await?
                     .map(Node::CoachMessage)
             }
+            NodeKind::WeeklySummary if signed_in => {
+                match entities::weekly_summary::find(&state.db, uuid).await? {
+                    Some(row) => {
+                        visible(policy::readable_couple(state, caller, row.couple_id).await)?
+                            .and_then(|couple| couple.summary(row))
+                            .map(WeeklySummary::new)
+                            .transpose()?
+                            .map(Node::WeeklySummary)
+                    }
+                    None => None,
+                }
+            }
+            NodeKind::SharedAssessmentResult if signed_in => {
+                let row = entities::assessment::find(&state.db, uuid).await?;
+                match row.as_ref().and_then(|row| row.shared_with_couple) {
+                    Some(couple_id) => {
+                        visible(policy::readable_couple(state, caller, couple_id).await)?
+                            .zip(row)
+                            .and_then(|(couple, row)| couple.shared_result(row))
+                            .map(|access| {
+                                Node::SharedAssessmentResult(SharedAssessmentResult(access))
+                            })
+                    }
+                    None => None,
+                }
+            }
+            NodeKind::AccessEvent if signed_in => {
+                crate::graphql::coaching::access_event_node(state, caller, uuid)
+                    .await?
+                    .map(Node::AccessEvent)
+            }
             // What the caller may not see, or no caller at all: null, like a missing object.
             NodeKind::User
             | NodeKind::Couple
@@ -231,7 +268,10 @@ impl NodeQuery {
             | NodeKind::AuditEntry
             | NodeKind::PushDevice
             | NodeKind::CoachConversation
-            | NodeKind::CoachMessage => None,
+            | NodeKind::CoachMessage
+            | NodeKind::WeeklySummary
+            | NodeKind::SharedAssessmentResult
+            | NodeKind::AccessEvent => None,
         };
         Ok(node)
     }

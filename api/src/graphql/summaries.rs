@@ -56,9 +56,22 @@ pub struct WeeklySummary {
     content: Content,
 }
 
+impl WeeklySummary {
+    /// The summary as the policy let the caller read it.
+    pub fn new(access: SummaryAccess) -> Result<Self, ApiError> {
+        let content = access.row().summary()?;
+        Ok(Self { access, content })
+    }
+}
+
 /// A couple's week, summed up once it was over: counts and shares, nothing private.
 #[Object]
 impl WeeklySummary {
+    /// The summary's global ID: the same for the couple-week, rebuilt or not.
+    pub async fn id(&self) -> ID {
+        global_id(NodeKind::WeeklySummary, self.access.row().id)
+    }
+
     /// The Monday the week started (in the couple's time zone).
     async fn week_start(&self) -> NaiveDate {
         self.content.week_start
@@ -187,12 +200,10 @@ pub async fn page(
         Connection::with_additional_fields(after.is_some(), more, ConnectionTotals { total_count });
     for row in rows {
         let key = row.week_start.to_string();
-        let content = row.summary()?;
         if let Some(access) = couple.summary(row) {
-            connection.edges.push(Edge::new(
-                encode_cursor(&key),
-                WeeklySummary { access, content },
-            ));
+            connection
+                .edges
+                .push(Edge::new(encode_cursor(&key), WeeklySummary::new(access)?));
         }
     }
     Ok(connection)

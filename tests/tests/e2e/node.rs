@@ -85,3 +85,108 @@ fn every_object_with_a_global_id_is_a_node() {
         "these have a global ID that node(id:) cannot refetch: {missing:?}"
     );
 }
+
+const NODE: &str = "query($id: ID!) { node(id: $id) { __typename id } }";
+
+/// The `__typename` `node(id:)` answers `who`, or null.
+async fn refetched(app: &TestApp, who: &rekindle_tests::Account, id: &Value) -> Value {
+    let body = app.graphql_as(who.token(), NODE, json!({ "id": id })).await;
+    assert!(error_codes(&body).is_empty(), "{body}");
+    if !body["data"]["node"].is_null() {
+        assert_eq!(body["data"]["node"]["id"], *id, "{body}");
+    }
+    body["data"]["node"]["__typename"].clone()
+}
+
+#[actix_web::test]
+async fn summaries_shared_results_and_access_events_are_refetched_by_those_who_see_them() {
+    use rekindle_tests::assessments::{SHARE, UNSHARE, take};
+    use rekindle_tests::builders::{grant, organization, pair, plan_with_item};
+    use rekindle_tests::{email, wednesday_noon};
+
+    let app = TestApp::spawn_at(wednesday_noon()).await;
+    let ana = app.register(&email("ana"), "Ana").await;
+    let ben = app.register(&email("ben"), "Ben").await;
+    let couple = pair(&app, &ana, &ben).await;
+    plan_with_item(&app, &ana, "EITHER").await;
+    let (assessment, _) = take(
+        &app,
+        &ana,
+        "listening_attunement",
+        |_, _| json!({ "choice": "often" }),
+    )
+    .await;
+    let shared = app
+        .graphql_as(ana.token(), SHARE, json!({ "id": assessment }))
+        .await;
+    assert!(error_codes(&shared).is_empty(), "{shared}");
+    let admin = app.create_with_role(&email("ops"), "admin").await;
+    let (org, coach) = organization(&app, &admin, "Northside").await;
+    grant(&app, &ana, &org, &["PROGRESS"]).await;
+
+    // A week on, an operator builds the pairing week's summary.
+    app.advance(chrono::Duration::days(7));
+    let ana = app.login(&ana.email, &ana.password).await;
+    let ben = app.login(&ben.email, &ben.password).await;
+    let admin = app.login(&admin.email, &admin.password).await;
+    let coach = app.login(&coach.email, &coach.password).await;
+    let monday = (wednesday_noon() - chrono::Duration::days(2)).date_naive();
+    let rebuilt = app
+        .graphql_as(
+            admin.token(),
+            "mutation($c: ID!, $w: NaiveDate!) { rebuildWeeklySummary(input: { coupleId: $c, weekStart: $w }) { weekStart } }",
+            json!({ "c": couple, "w": monday }),
+        )
+        .await;
+    assert!(error_codes(&rebuilt).is_empty(), "{rebuilt}");
+    let outsider = app.register(&email("cleo"), "Cleo").await;
+    let outsider_partner = app.register(&email("dan"), "Dan").await;
+    pair(&app, &outsider, &outsider_partner).await;
+
+    let body = app
+        .graphql_as(
+            ben.token(),
+            "{ me { couple {
+                weeklySummaries(first: 1) { edges { node { id } } }
+                sharedAssessmentResults { edges { node { id isMine } } }
+                access { events(first: 5) { edges { node { id action } } } }
+            } } }",
+            json!({}),
+        )
+        .await;
+    assert!(error_codes(&body).is_empty(), "{body}");
+    let couple_view = &body["data"]["me"]["couple"];
+    let summary = couple_view["weeklySummaries"]["edges"][0]["node"]["id"].clone();
+    let result = couple_view["sharedAssessmentResults"]["edges"][0]["node"]["id"].clone();
+    let event = couple_view["access"][0]["events"]["edges"][0]["node"]["id"].clone();
+    for id in [&summary, &result, &event] {
+        assert!(id.is_string(), "{body}");
+    }
+    assert_ne!(
+        result.as_str(),
+        Some(assessment.as_str()),
+        "a shared result is not its owner's Assessment ID"
+    );
+
+    for who in [&ana, &ben] {
+        assert_eq!(refetched(&app, who, &summary).await, "WeeklySummary");
+        assert_eq!(
+            refetched(&app, who, &result).await,
+            "SharedAssessmentResult"
+        );
+        assert_eq!(refetched(&app, who, &event).await, "AccessEvent");
+    }
+    // Another couple, an operator and the organization's coach: as if none of them existed.
+    for who in [&outsider, &admin, &coach] {
+        for id in [&summary, &result, &event] {
+            assert_eq!(refetched(&app, who, id).await, Value::Null, "{id}");
+        }
+    }
+    // Taken back, a shared result is gone for the partner.
+    let unshared = app
+        .graphql_as(ana.token(), UNSHARE, json!({ "id": assessment }))
+        .await;
+    assert!(error_codes(&unshared).is_empty(), "{unshared}");
+    assert_eq!(refetched(&app, &ben, &result).await, Value::Null);
+    app.stop().await;
+}

@@ -99,6 +99,7 @@ impl Perform for BuildWeeklySummaries {
                     domain::webhook::EventType::WeeklySummaryReady,
                     serde_json::json!({
                         "coupleId": couple_global_id(summary.couple_id),
+                        "summaryId": domain::ids::global_id("WeeklySummary", summary.id),
                         "weekStart": summary.week_start,
                     }),
                 )

@@ -1,7 +1,7 @@
 //! A shared result as the couple sees it: scores and bands only, never answers,
 //! recommendations or safety.
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::instrument::ResultRecord;
 
@@ -10,6 +10,7 @@ use super::results::{ScoreLabel, SubscaleResult, instrument_of, subscales};
 use crate::auth::policy::SharedResultAccess;
 use crate::error::ApiError;
 use crate::graphql::couple::types::CoupleMember;
+use crate::graphql::ids::{NodeKind, global_id};
 use crate::graphql::loaders::Loaders;
 use crate::state::AppState;
 
@@ -19,6 +20,11 @@ pub struct SharedAssessmentResult(pub SharedResultAccess);
 /// A result one member of the couple chose to share: its scores and bands, never its answers.
 #[Object]
 impl SharedAssessmentResult {
+    /// The shared result's global ID (not the `Assessment` ID its owner knows it by).
+    pub async fn id(&self) -> ID {
+        global_id(NodeKind::SharedAssessmentResult, self.0.row().id)
+    }
+
     /// The instrument.
     async fn instrument(&self, ctx: &Context<'_>) -> Result<InstrumentNode, ApiError> {
         let state = ctx.data::<AppState>()?;

@@ -120,8 +120,19 @@ async fn a_finished_week_is_announced_to_organizations_granted_progress() {
     })
     .await;
     verified(&secret, &got);
+    // The payload names the summary the couple reads, by the ID node(id:) refetches.
+    let summaries = s
+        .app
+        .graphql_as(
+            ana.token(),
+            "{ me { couple { weeklySummaries(first: 1) { edges { node { id weekStart } } } } } }",
+            json!({}),
+        )
+        .await;
+    let summary = &summaries["data"]["me"]["couple"]["weeklySummaries"]["edges"][0]["node"];
+    assert_eq!(summary["weekStart"], "2026-06-08", "{summaries}");
     assert_eq!(
         body(&got)["data"],
-        json!({ "coupleId": couple, "weekStart": "2026-06-08" })
+        json!({ "coupleId": couple, "summaryId": summary["id"], "weekStart": "2026-06-08" })
     );
 }
