@@ -1,9 +1,22 @@
 // The operators' page: plain JavaScript, no build step. It talks to /graphql like any client,
-// keeps the access token in memory only (a reload signs out), and builds every row with
-// textContent, so nothing a member typed can become markup.
+// keeps the access token in memory only, and builds every row with textContent, so nothing a
+// member typed can become markup. The refresh token waits in this tab's sessionStorage, so a
+// reload continues the session (trading it for new tokens) instead of signing in anew; it goes
+// with the tab, and signing out ends the session on the server.
 "use strict";
 
-const state = { token: null, refresh: null };
+const state = { token: null, refresh: null, me: null };
+const KEPT = "rekindle-admin-refresh";
+
+function keep(refreshToken) {
+  state.refresh = refreshToken;
+  try {
+    if (refreshToken) sessionStorage.setItem(KEPT, refreshToken);
+    else sessionStorage.removeItem(KEPT);
+  } catch (err) {
+    // Storage may be off: the session then lasts as long as the page.
+  }
+}
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,7 +35,7 @@ function newKey() {
 }
 
 // Runs one GraphQL operation; answers `data`, or throws an Error whose message is the API's.
-async function gql(query, variables = {}, mutation = false) {
+async function gql(query, variables = {}, mutation = false, renewed = false) {
   const headers = { "Content-Type": "application/json" };
   if (state.token) headers.Authorization = `Bearer ${state.token}`;
   // A mutation carries an idempotency key, so a retried click never acts twice.
@@ -36,6 +49,10 @@ async function gql(query, variables = {}, mutation = false) {
   if (body.errors && body.errors.length) {
     const first = body.errors[0];
     const code = first.extensions && first.extensions.code;
+    // An access token lasts 15 minutes: trade the kept refresh token once, then try again.
+    if (code === "UNAUTHENTICATED" && !renewed && state.refresh && query !== REFRESH) {
+      if (await renew()) return gql(query, variables, mutation, true);
+    }
     if (code === "UNAUTHENTICATED") signOut();
     throw new Error(code ? `${first.message} (${code})` : first.message);
   }
@@ -79,22 +96,49 @@ async function loadHealth() {
   }
 }
 
+const SVG = "http://www.w3.org/2000/svg";
+
+function svgElement(name, attributes, text) {
+  const el = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) el.setAttribute(key, String(value));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+// Bars per day on a 640 x 200 canvas: counts on the left axis (0, half and the most), the
+// first, middle and last dates below.
 function drawChart(days) {
   const svg = $("chart");
   while (svg.firstChild) svg.removeChild(svg.firstChild);
+  const plot = { left: 40, right: 632, top: 10, bottom: 176 };
   const most = Math.max(1, ...days.map((d) => d.count));
-  const width = 600 / days.length;
+  const span = plot.bottom - plot.top;
+  const width = (plot.right - plot.left) / Math.max(1, days.length);
+  for (const value of [0, Math.round(most / 2), most]) {
+    const y = plot.bottom - (value / most) * span;
+    svg.appendChild(svgElement("line", { class: "grid", x1: plot.left, x2: plot.right, y1: y, y2: y }));
+    svg.appendChild(svgElement("text", { class: "axis-label", x: plot.left - 6, y: y + 4, "text-anchor": "end" }, value));
+  }
+  svg.appendChild(svgElement("line", { class: "axis", x1: plot.left, x2: plot.left, y1: plot.top, y2: plot.bottom }));
+  svg.appendChild(svgElement("line", { class: "axis", x1: plot.left, x2: plot.right, y1: plot.bottom, y2: plot.bottom }));
+  const marks = days.length ? [0, Math.floor((days.length - 1) / 2), days.length - 1] : [];
+  for (const i of new Set(marks)) {
+    const x = plot.left + i * width + width / 2;
+    const anchor = i === 0 ? "start" : i === days.length - 1 ? "end" : "middle";
+    const label = new Date(`${days[i].date}T00:00:00`).toLocaleDateString(undefined, { month: "short", day: "numeric" });
+    svg.appendChild(svgElement("text", { class: "axis-label", x: anchor === "start" ? plot.left : anchor === "end" ? plot.right : x, y: 194, "text-anchor": anchor }, label));
+  }
   days.forEach((day, i) => {
-    const height = Math.round((day.count / most) * 150);
-    const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    const height = (day.count / most) * span;
+    const rect = document.createElementNS(SVG, "rect");
     rect.setAttribute("class", "bar");
-    rect.setAttribute("x", String(i * width + 1));
+    rect.setAttribute("x", String(plot.left + i * width + 1));
     rect.setAttribute("width", String(Math.max(1, width - 2)));
-    rect.setAttribute("y", String(160 - height));
+    rect.setAttribute("y", String(plot.bottom - height));
     rect.setAttribute("height", String(height));
     rect.setAttribute("data-date", day.date);
     rect.setAttribute("data-count", String(day.count));
-    const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+    const title = document.createElementNS(SVG, "title");
     title.textContent = `${day.date}: ${day.count}`;
     rect.appendChild(title);
     svg.appendChild(rect);
@@ -129,7 +173,7 @@ async function loadOverview() {
     const row = document.createElement("tr");
     row.dataset.queue = q.name;
     cell(row, q.name);
-    for (const n of [q.waiting, q.scheduled, q.running, q.failed, q.deadLettered]) cell(row, n);
+    for (const n of [q.waiting, q.scheduled, q.running, q.failed, q.deadLettered]) cell(row, n, "num");
     queues.appendChild(row);
   }
 
@@ -147,7 +191,7 @@ async function loadOverview() {
     cell(row, job.attempts);
     cell(row, job.lastError, "error-text");
     cell(row, when(job.failedAt));
-    const actions = cell(row, "");
+    const actions = cell(row, "", "actions");
     actions.appendChild(button("Retry", "retry", () => settleJob(job.id, "retryFailedJob", "sent back to its queue")));
     actions.appendChild(button("Discard", "discard", () => settleJob(job.id, "discardFailedJob", "discarded")));
     failed.appendChild(row);
@@ -192,9 +236,13 @@ async function searchUsers() {
     cell(row, u.displayName);
     cell(row, u.role.toLowerCase());
     cell(row, u.disabled ? "disabled" : "active", "state");
-    cell(row, u.liveSessions);
-    const actions = cell(row, "");
-    if (u.disabled) {
+    cell(row, u.liveSessions, "num");
+    const actions = cell(row, "", "actions");
+    if (u.id === state.me) {
+      // Operators cannot disable or sign out their own account (the API refuses too).
+      row.className = "me";
+      actions.textContent = "you";
+    } else if (u.disabled) {
       actions.appendChild(button("Enable", "enable", () => actOnUser(u.id, "enableUser", "enabled")));
     } else {
       actions.appendChild(button("Disable", "disable", () => actOnUser(u.id, "disableUser", "disabled; its sessions ended")));
@@ -223,7 +271,52 @@ async function refresh() {
 }
 
 const LOGIN = `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) {
-  accessToken refreshToken user { email role } } }`;
+  accessToken refreshToken user { id email role } } }`;
+const REFRESH = `mutation($t: String!) { refreshSession(input: { refreshToken: $t }) {
+  accessToken refreshToken user { id email role } } }`;
+
+// New tokens for the kept refresh token; false when the session is over.
+async function renew() {
+  try {
+    state.token = null;
+    const { refreshSession } = await gql(REFRESH, { t: state.refresh }, true, true);
+    state.token = refreshSession.accessToken;
+    keep(refreshSession.refreshToken);
+    return true;
+  } catch (err) {
+    return false;
+  }
+}
+
+// Shows the dashboard for an administrator's fresh tokens.
+async function enter(tokens) {
+  state.token = tokens.accessToken;
+  state.me = tokens.user.id;
+  keep(tokens.refreshToken);
+  $("whoami").textContent = tokens.user.email;
+  $("signin").hidden = true;
+  $("session").hidden = false;
+  $("dashboard").hidden = false;
+  await refresh();
+}
+
+// Continues the session this tab kept, if any: a reload does not sign in again.
+async function resume() {
+  let kept = null;
+  try {
+    kept = sessionStorage.getItem(KEPT);
+  } catch (err) {
+    kept = null;
+  }
+  if (!kept) return;
+  try {
+    const { refreshSession } = await gql(REFRESH, { t: kept }, true);
+    if (refreshSession.user.role !== "ADMIN") throw new Error("not an administrator");
+    await enter(refreshSession);
+  } catch (err) {
+    keep(null);
+  }
+}
 
 async function signIn(event) {
   event.preventDefault();
@@ -237,14 +330,8 @@ async function signIn(event) {
       signOut();
       throw new Error("This page is for administrators only.");
     }
-    state.token = login.accessToken;
-    state.refresh = login.refreshToken;
     $("password").value = "";
-    $("whoami").textContent = login.user.email;
-    $("signin").hidden = true;
-    $("session").hidden = false;
-    $("dashboard").hidden = false;
-    await refresh();
+    await enter(login);
   } catch (err) {
     state.token = null;
     error.textContent = err.message;
@@ -255,7 +342,8 @@ async function signIn(event) {
 // Forgets the token and ends the session on the server (a failure there changes nothing here).
 function signOut() {
   const refresh = state.refresh;
-  state.refresh = null;
+  keep(null);
+  state.me = null;
   if (refresh) {
     const logout = "mutation($t: String!) { logout(input: { refreshToken: $t }) { revoked } }";
     gql(logout, { t: refresh }, true).catch(() => {});
@@ -274,4 +362,5 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     searchUsers().catch((err) => show(err.message, true));
   });
+  resume();
 });

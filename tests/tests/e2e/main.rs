@@ -5,6 +5,7 @@ mod account_deletion;
 mod accounts;
 mod admin;
 mod admin_accounts;
+mod admin_layout;
 mod admin_page;
 mod admin_privacy;
 mod api_keys;

@@ -1,0 +1,166 @@
+//! The operators' page as a person sees it, at the two most common laptop and desktop widths:
+//! nothing sticks out of its card, the chart has axes, the operator's own account offers no
+//! Disable, and a reload keeps the session instead of making a new one. Screenshots of each
+//! state are written to `$CARGO_TARGET_TMPDIR/admin-page/` for review.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use rekindle_tests::browser::Browser;
+use rekindle_tests::builders::{pair, plan_with_item};
+use rekindle_tests::{TestApp, email, eventually};
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Every element that reaches past the right edge of its card (a `section`, the sign-in form or
+/// the header), and every card whose content is wider than the card itself.
+const OVERFLOWING: &str = r#"
+const found = [];
+for (const card of document.querySelectorAll('header, section, form#signin')) {
+  if (card.offsetParent === null && card.tagName !== 'HEADER') continue;
+  if (card.scrollWidth > card.clientWidth + 1) {
+    found.push(`${card.id || card.tagName}: content ${card.scrollWidth}px wide in ${card.clientWidth}px`);
+  }
+  const edge = card.getBoundingClientRect().right;
+  const past = (el) => { const box = el.getBoundingClientRect(); return box.width > 0 && box.right > edge + 1; };
+  for (const el of card.querySelectorAll('*')) {
+    const box = el.getBoundingClientRect();
+    // The outermost element that sticks out names the problem; its children follow it.
+    if (past(el) && !(el.parentElement !== card && past(el.parentElement))) {
+      found.push(`${card.id || card.tagName} > ${el.tagName}.${el.className || ''}: ${Math.round(box.right - edge)}px past the edge`);
+    }
+  }
+}
+if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+  found.push(`the page scrolls sideways (${document.documentElement.scrollWidth}px)`);
+}
+return found;
+"#;
+
+fn shots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("admin-page");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn shoot(page: &Client, name: &str) {
+    let png = page.screenshot().await.unwrap();
+    std::fs::write(shots().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn find(page: &Client, css: &str) -> fantoccini::elements::Element {
+    page.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never showed: {e}"))
+}
+
+async fn nothing_overflows(page: &Client, state: &str) {
+    let found: Value = page.execute(OVERFLOWING, vec![]).await.unwrap();
+    assert_eq!(found, json!([]), "{state}: elements overflow their card");
+}
+
+#[actix_web::test]
+async fn the_admin_page_fits_its_cards_at_1366_and_1920_pixels() {
+    let Some(browser) = Browser::start("admin_layout").await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let admin = app
+        .create_with_role("operations.lead@example.com", "admin")
+        .await;
+    let (ana, ben) = (
+        app.register(
+            &email("ana-with-a-rather-long-address"),
+            "Ana Maria de los Santos",
+        )
+        .await,
+        app.register(&email("ben"), "Ben").await,
+    );
+    pair(&app, &ana, &ben).await;
+    plan_with_item(&app, &ana, "EITHER").await;
+    let long_error = "connection refused while delivering to https://hooks.example.com/a/very/long/path/that/does/not/break?with=query&and=more ".repeat(3);
+    entities::dead_job::record(
+        &app.db,
+        entities::dead_job::NewDeadJob {
+            queue: "deliver_webhook",
+            payload: json!({ "deliveryId": uuid::Uuid::new_v4() }),
+            attempts: 8,
+            last_error: &long_error,
+        },
+        app.now(),
+    )
+    .await
+    .unwrap();
+
+    let page = &browser.client;
+    for (width, height) in [(1366, 768), (1920, 1080)] {
+        page.set_window_size(width, height).await.unwrap();
+        page.goto(&format!("{}/admin", app.address)).await.unwrap();
+        find(page, "#signin:not([hidden])").await;
+        shoot(page, &format!("{width}-signed-out")).await;
+        nothing_overflows(page, &format!("{width} signed out")).await;
+
+        find(page, "#email")
+            .await
+            .send_keys(&admin.email)
+            .await
+            .unwrap();
+        find(page, "#password")
+            .await
+            .send_keys(&admin.password)
+            .await
+            .unwrap();
+        find(page, "#signin-button").await.click().await.unwrap();
+        find(page, "#dashboard:not([hidden])").await;
+        eventually("the dashboard filled", WAIT, || async {
+            let rows = page.find_all(Locator::Css("#user-rows tr")).await.ok()?;
+            let failed = page.find_all(Locator::Css("#failed-rows tr")).await.ok()?;
+            (rows.len() == 3 && failed.len() == 1).then_some(())
+        })
+        .await;
+        shoot(page, &format!("{width}-dashboard")).await;
+        nothing_overflows(page, &format!("{width} dashboard")).await;
+
+        // The chart has axes: the most in a day, zero, and the first and last dates.
+        let labels = page
+            .find_all(Locator::Css("#chart text.axis-label"))
+            .await
+            .unwrap();
+        assert!(labels.len() >= 4, "the chart's axes are labelled");
+        // The operator's own row offers nothing to do to their own account.
+        let own = find(page, "#user-rows tr.me").await;
+        assert!(own.find(Locator::Css("button")).await.is_err());
+        let others = page
+            .find_all(Locator::Css("#user-rows tr:not(.me) button.disable"))
+            .await
+            .unwrap();
+        assert_eq!(others.len(), 2);
+        if width == 1366 {
+            // Signing out forgets the kept session: the next visit asks again.
+            find(page, "#signout").await.click().await.unwrap();
+            find(page, "#signin:not([hidden])").await;
+        }
+    }
+
+    // A reload keeps the page's session: it refreshes it rather than signing in anew.
+    let sessions = || async {
+        let body = app
+            .graphql_as(
+                admin.token(),
+                "query($s: String) { admin { users(search: $s) { edges { node { liveSessions } } } } }",
+                json!({ "s": admin.email }),
+            )
+            .await;
+        body["data"]["admin"]["users"]["edges"][0]["node"]["liveSessions"].as_u64()
+    };
+    let before = sessions().await;
+    page.refresh().await.unwrap();
+    find(page, "#dashboard:not([hidden])").await;
+    assert_eq!(sessions().await, before, "no new session on reload");
+    browser.stop().await;
+    app.stop().await;
+}
