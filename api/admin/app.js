@@ -147,7 +147,7 @@ function drawChart(days) {
 
 const OVERVIEW = `{ admin {
   stats(days: 30) { users disabledUsers activeCouples activePlans completionsPerDay { date count } coach { memberMessages modelReplies fallbacks safetyStops tokens } }
-  queues { name waiting scheduled running failed deadLettered }
+  queues { name waiting scheduled running failed deadLettered doneLastHour failedLastHour }
   outbox { entries oldestAt }
   failedJobs(first: 50) { totalCount edges { node { id queue attempts lastError failedAt } } }
   workers { host version startedAt lastSeenAt alive }
@@ -174,6 +174,8 @@ async function loadOverview() {
     row.dataset.queue = q.name;
     cell(row, q.name);
     for (const n of [q.waiting, q.scheduled, q.running, q.failed, q.deadLettered]) cell(row, n, "num");
+    cell(row, q.doneLastHour, "num done-last-hour");
+    cell(row, q.failedLastHour, "num failed-last-hour");
     queues.appendChild(row);
   }
 

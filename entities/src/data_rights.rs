@@ -127,6 +127,11 @@ pub const TABLES: &[Table] = &[
         "untouched",
     ),
     table(
+        "queue_throughput",
+        "none: counts of job runs per queue, nobody's data",
+        "untouched",
+    ),
+    table(
         "organizations",
         "organizations (those the member belongs to)",
         "untouched",

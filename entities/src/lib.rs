@@ -30,6 +30,7 @@ pub mod page;
 pub mod plan;
 pub mod plan_item;
 pub mod push_device;
+pub mod queue_throughput;
 pub mod refresh_token;
 pub mod reminder;
 pub mod request;

@@ -41,6 +41,7 @@ mod m20261205_000034_rotate_webhook_secrets;
 mod m20261205_000035_create_push_devices;
 mod m20261205_000036_create_coach_conversations;
 mod m20261205_000037_couple_versions;
+mod m20261205_000038_create_queue_throughput;
 
 pub mod content;
 
@@ -87,6 +88,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000035_create_push_devices::Migration),
             Box::new(m20261205_000036_create_coach_conversations::Migration),
             Box::new(m20261205_000037_couple_versions::Migration),
+            Box::new(m20261205_000038_create_queue_throughput::Migration),
         ]
     }
 }

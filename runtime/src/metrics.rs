@@ -203,6 +203,22 @@ impl Metrics {
         });
     }
 
+    /// Every run counted so far, by queue: finished, and failed (to be tried again or not).
+    pub fn job_totals(&self) -> BTreeMap<String, (u64, u64)> {
+        let mut totals: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        self.with(|r| {
+            for ((queue, outcome), n) in &r.jobs {
+                let entry = totals.entry(queue.clone()).or_default();
+                if *outcome == Outcome::Ok.as_str() {
+                    entry.0 += n;
+                } else {
+                    entry.1 += n;
+                }
+            }
+        });
+        totals
+    }
+
     /// Records how long one run of a queued job took.
     pub fn job_duration(&self, queue: &str, elapsed: Duration) {
         self.with(|r| {

@@ -45,6 +45,8 @@ pub struct JobState {
     pub pusher: std::sync::Arc<push::Pusher>,
     /// Writes summaries' narratives with the coach's model, when one is configured.
     pub narrator: Option<std::sync::Arc<coach::narrator::Narrator>>,
+    /// The runs this process has added to `queue_throughput` so far, by queue.
+    pub counted: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, (u64, u64)>>>,
 }
 
 impl JobState {
@@ -78,6 +80,7 @@ impl JobState {
                 )?)),
                 None => None,
             },
+            counted: std::sync::Arc::default(),
         })
     }
 }

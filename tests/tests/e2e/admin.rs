@@ -367,3 +367,44 @@ async fn workers_alive_are_told_from_those_gone_silent() {
     );
     app.stop().await;
 }
+
+#[actix_web::test]
+async fn queues_show_the_runs_of_the_last_hour_from_every_worker() {
+    let stores = Stores::fresh().await;
+    let app = TestApp::spawn_driven(&stores, chrono::Utc::now(), &[]).await;
+    let clock = domain::clock::Clock::system();
+    let beat = [("REKINDLE_WORKER_HEARTBEAT_SECS".to_owned(), "1".to_owned())];
+    let workers = [
+        rekindle_tests::TestWorker::spawn_configured(&stores, clock.clone(), &beat).await,
+        rekindle_tests::TestWorker::spawn_configured(&stores, clock, &beat).await,
+    ];
+    for _ in 0..5 {
+        app.queue
+            .push(domain::jobs::PruneSyncData { at: app.now() })
+            .await
+            .unwrap();
+    }
+    let admin = admin_of(&app).await;
+    let queue = domain::jobs::PruneSyncData::QUEUE;
+    let found = eventually("five runs counted", Duration::from_secs(60), || async {
+        let body = as_admin(
+            &app,
+            &admin,
+            "{ admin { queues { name doneLastHour failedLastHour } } }",
+            json!({}),
+        )
+        .await;
+        let row = body["data"]["admin"]["queues"]
+            .as_array()?
+            .iter()
+            .find(|q| q["name"] == queue)?
+            .clone();
+        (row["doneLastHour"] == 5).then_some(row)
+    })
+    .await;
+    assert_eq!(found["failedLastHour"], 0);
+    for worker in workers {
+        worker.stop().await;
+    }
+    app.stop().await;
+}

@@ -29,10 +29,14 @@ impl Perform for PruneWorkerHeartbeats {
         let cutoff = state.clock.now() - retention;
         let removed = worker_heartbeat::prune(&state.db, cutoff).await?;
         let retries = job_retry::prune(&state.db, cutoff).await?;
-        if removed + retries > 0 {
+        // Operators read the last hour; a day is kept.
+        let day_ago = state.clock.now() - chrono::Duration::days(1);
+        let minutes = entities::queue_throughput::prune(&state.db, day_ago).await?;
+        if removed + retries + minutes > 0 {
             tracing::info!(
                 workers.removed = removed,
                 job_retries.removed = retries,
+                queue_minutes.removed = minutes,
                 "pruned silent workers and past retries"
             );
         }

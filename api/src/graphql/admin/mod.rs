@@ -100,15 +100,22 @@ impl Admin {
         )
         .await
         .map_err(ApiError::queue)?;
+        let hour_ago = state.clock.now() - chrono::Duration::hours(1);
+        let throughput = entities::queue_throughput::since(&state.db, hour_ago).await?;
         Ok(states
             .into_iter()
-            .map(|s| QueueState {
-                name: s.depth.queue,
-                waiting: s.depth.waiting,
-                scheduled: s.depth.scheduled,
-                running: s.depth.running,
-                failed: s.failed,
-                dead_lettered: s.dead_lettered,
+            .map(|s| {
+                let (done, failed) = throughput.get(&s.depth.queue).copied().unwrap_or_default();
+                QueueState {
+                    name: s.depth.queue,
+                    waiting: s.depth.waiting,
+                    scheduled: s.depth.scheduled,
+                    running: s.depth.running,
+                    failed: s.failed,
+                    dead_lettered: s.dead_lettered,
+                    done_last_hour: done,
+                    failed_last_hour: failed,
+                }
             })
             .collect())
     }

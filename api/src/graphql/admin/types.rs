@@ -68,6 +68,11 @@ pub struct QueueState {
     pub failed: u64,
     /// Jobs that failed every attempt and wait for an operator to retry or discard them.
     pub dead_lettered: u64,
+    /// Runs that finished in the last hour, on every worker (added up at each worker's
+    /// heartbeat, so up to `REKINDLE_WORKER_HEARTBEAT_SECS` behind).
+    pub done_last_hour: u64,
+    /// Runs that failed in the last hour (tried again later, or dead-lettered).
+    pub failed_last_hour: u64,
 }
 
 /// The outbox: jobs written with the writes that caused them and not yet run.
