@@ -319,13 +319,22 @@ pub mod delivery {
     }
 
     /// A page of an endpoint's deliveries, oldest first.
+    /// An endpoint's deliveries, newest first, of one status and one event where given.
     pub async fn page_for_endpoint<C: ConnectionTrait>(
         db: &C,
         endpoint_id: Uuid,
+        status: Option<&str>,
+        event: Option<&str>,
         page: &PageRequest,
     ) -> Result<Page<Model>, DbErr> {
-        let query = Entity::find().filter(Column::EndpointId.eq(endpoint_id));
-        crate::page::by_uuid(db, query, Column::Id, page).await
+        let mut query = Entity::find().filter(Column::EndpointId.eq(endpoint_id));
+        if let Some(status) = status {
+            query = query.filter(Column::Status.eq(status));
+        }
+        if let Some(event) = event {
+            query = query.filter(Column::Event.eq(event));
+        }
+        crate::page::by_uuid_newest_first(db, query, Column::Id, page).await
     }
 }
 

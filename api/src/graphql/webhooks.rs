@@ -182,17 +182,26 @@ impl WebhookEndpoint {
         Ok(self.0.previous_secret_until(state.clock.now()))
     }
 
-    /// Its deliveries, oldest first.
+    /// Its deliveries, newest first.
     #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "At most this many (0 to 100; default 20).")] first: Option<i32>,
-        #[graphql(desc = "Only those after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only those older than this cursor's.")] after: Option<String>,
+        #[graphql(desc = "Only deliveries that stand so.")] status: Option<WebhookDeliveryStatus>,
+        #[graphql(desc = "Only deliveries of this event.")] event: Option<WebhookEventType>,
     ) -> Result<Connection<String, WebhookDelivery, ConnectionTotals, EmptyFields>, ApiError> {
         let state = ctx.data::<AppState>()?;
         let request = PageArgs::forward_by_uuid(first, after)?;
-        let page = delivery::page_for_endpoint(&state.db, self.0.id, &request).await?;
+        let status = status.map(|s| match s {
+            WebhookDeliveryStatus::Pending => delivery::PENDING,
+            WebhookDeliveryStatus::Delivered => delivery::DELIVERED,
+            WebhookDeliveryStatus::Dead => delivery::DEAD,
+        });
+        let event = event.map(|e| domain::webhook::EventType::from(e).as_str());
+        let page =
+            delivery::page_for_endpoint(&state.db, self.0.id, status, event, &request).await?;
         Ok(connection_of(page, |row| {
             Some((row.id.to_string(), WebhookDelivery(row)))
         }))

@@ -77,6 +77,7 @@ impl Perform for DeliverWebhook {
                     .await?;
             if let Some(until) = webhook::circuit_open_until(&recent, now) {
                 delivery::postpone(&state.db, pending.id, until).await?;
+                again_at(state, self.delivery_id, now, until).await?;
                 tracing::info!(webhook.delivery = %pending.id, webhook.endpoint = %e.id, %until, "webhook circuit open; delivery held back");
                 return Ok(());
             }
@@ -111,6 +112,11 @@ impl Perform for DeliverWebhook {
             webhook::next_attempt(found.created_at, now, attempt_no.unsigned_abs(), unit)
         };
         delivery::settle(&state.db, found.id, attempt_no, outcome.accepted, next, now).await?;
+        // The next attempt runs when it falls due; the once-a-minute scan only catches what a
+        // lost job would leave behind.
+        if let Some(at) = next {
+            again_at(state, self.delivery_id, now, at).await?;
+        }
         tracing::info!(
             webhook.delivery = %found.id,
             webhook.attempt = attempt_no,
@@ -121,6 +127,28 @@ impl Perform for DeliverWebhook {
         );
         Ok(())
     }
+}
+
+/// Queues a delivery's next attempt to run at `at` (the claim keeps it to one attempt whoever
+/// else picks it up).
+async fn again_at(
+    state: &JobState,
+    delivery_id: uuid::Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Failure> {
+    // Whole seconds, rounded up, so the job never runs before the attempt is due.
+    let wait = (at - now)
+        .num_milliseconds()
+        .max(0)
+        .unsigned_abs()
+        .div_ceil(1000);
+    let again = Queued::first(DeliverWebhook { delivery_id });
+    state
+        .queue
+        .push_after(again, std::time::Duration::from_secs(wait))
+        .await?;
+    Ok(())
 }
 
 /// What one attempt came to.

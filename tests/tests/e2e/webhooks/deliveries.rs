@@ -376,3 +376,93 @@ async fn a_failed_attempt_does_not_tell_a_closed_port_from_a_port_that_is_not_ht
     s.worker.stop().await;
     s.app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_failed_attempt_is_tried_again_when_its_retry_falls_due() {
+    // The real clock and the embedded worker: the retry is due 15 to 30 s after the first
+    // attempt, and runs then rather than at the next once-a-minute scan.
+    let app = TestApp::spawn_with(&[("REKINDLE_EMBEDDED_WORKER", "true")]).await;
+    let receiver = Receiver::start(1).await;
+    let admin = app.create_with_role(&email("admin"), "admin").await;
+    let (_, org_admin) = organization(&app, &admin, "Prompt Coaching").await;
+    let made = endpoint(&app, &org_admin, &receiver.url).await;
+    let endpoint_id = made["endpoint"]["id"].as_str().unwrap().to_owned();
+    ping(&app, &org_admin, &endpoint_id).await;
+    eventually("the first attempt", Duration::from_secs(30), || async {
+        (receiver.received().len() == 1).then_some(())
+    })
+    .await;
+    let first = std::time::Instant::now();
+    eventually("the retry", Duration::from_secs(55), || async {
+        (receiver.received().len() == 2).then_some(())
+    })
+    .await;
+    let waited = first.elapsed();
+    assert!(
+        waited >= Duration::from_secs(14) && waited <= Duration::from_secs(40),
+        "the retry came {waited:?} after the first attempt"
+    );
+    assert_eq!(receiver.received()[1].status, 200);
+    app.stop().await;
+}
+
+#[actix_web::test]
+async fn deliveries_are_listed_newest_first_and_filtered_by_status_and_event() {
+    let s = scene(Utc::now()).await;
+    let receiver = Receiver::start(1).await;
+    let (_, org_admin, _) = with_endpoint(&s.app, &receiver.url).await;
+    let endpoint = s
+        .app
+        .graphql_as(
+            org_admin.token(),
+            "{ organization { webhookEndpoints { id } } }",
+            json!({}),
+        )
+        .await["data"]["organization"]["webhookEndpoints"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Three pings one after the other: the first is refused (and waits for its retry).
+    let mut pinged = Vec::new();
+    for n in 1..=3 {
+        pinged.push(ping(&s.app, &org_admin, &endpoint).await["deliveryId"].clone());
+        eventually("the attempt", Duration::from_secs(10), || async {
+            (receiver.received().len() == n).then_some(())
+        })
+        .await;
+    }
+    let list = |args: &'static str| {
+        let app = &s.app;
+        let token = org_admin.token();
+        async move {
+            let query = format!(
+                "{{ organization {{ webhookEndpoints {{ deliveries({args}) {{ totalCount edges {{ node {{ id status }} }} }} }} }} }}"
+            );
+            let body = app.graphql_as(token, &query, json!({})).await;
+            assert!(error_codes(&body).is_empty(), "{body}");
+            let ids: Vec<Value> = body["data"]["organization"]["webhookEndpoints"][0]["deliveries"]
+                ["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["id"].clone())
+                .collect();
+            ids
+        }
+    };
+    eventually("two delivered", Duration::from_secs(10), || async {
+        (list("status: DELIVERED").await.len() == 2).then_some(())
+    })
+    .await;
+    let newest_first: Vec<Value> = pinged.iter().rev().cloned().collect();
+    assert_eq!(list("first: 10").await, newest_first);
+    assert_eq!(list("event: PING").await, newest_first);
+    assert_eq!(list("status: DELIVERED").await, newest_first[..2]);
+    assert_eq!(list("status: PENDING").await, [pinged[0].clone()]);
+    assert!(list("event: CONSENT_GRANTED").await.is_empty());
+    // Pages go on to older ones.
+    let first_page = list("first: 1").await;
+    assert_eq!(first_page, [pinged[2].clone()]);
+    s.worker.stop().await;
+    s.app.stop().await;
+}
