@@ -22,12 +22,23 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 fn file(content_type: &'static str, body: &'static str) -> HttpResponse {
+    page_file(POLICY, "no-store", content_type, body)
+}
+
+/// A file of a page compiled into the binary, under its Content-Security-Policy, never framed
+/// and sending no referrer.
+pub(super) fn page_file(
+    policy: &'static str,
+    cache: &'static str,
+    content_type: &'static str,
+    body: &'static str,
+) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((header::CONTENT_SECURITY_POLICY, POLICY))
+        .insert_header((header::CONTENT_SECURITY_POLICY, policy))
         .insert_header((header::X_FRAME_OPTIONS, "DENY"))
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::CACHE_CONTROL, cache))
         .body(body)
 }
 

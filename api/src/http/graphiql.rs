@@ -3,8 +3,7 @@
 //! `scripts/vendor-graphiql.sh`), so it works with no network, under a policy that lets the
 //! page load nothing from anywhere else.
 
-use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 
 /// Scripts, styles and connections (the WebSocket included) to this origin only; fonts and
 /// images only from the stylesheet's own `data:` URLs; no framing, no form posts.
@@ -48,18 +47,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     for (path, content_type, body) in FILES {
         cfg.route(
             &format!("/graphiql{path}"),
-            web::get().to(move || async move { file(content_type, body) }),
+            web::get().to(move || async move {
+                super::admin_page::page_file(POLICY, "no-cache", content_type, body)
+            }),
         );
     }
-}
-
-fn file(content_type: &'static str, body: &'static str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((header::CONTENT_SECURITY_POLICY, POLICY))
-        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
-        .insert_header((header::REFERRER_POLICY, "no-referrer"))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(body)
 }

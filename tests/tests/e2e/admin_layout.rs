@@ -7,6 +7,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
+
+use crate::admin_page::find;
 use rekindle_tests::browser::Browser;
 use rekindle_tests::builders::{pair, plan_with_item};
 use rekindle_tests::{TestApp, email, eventually};
@@ -50,20 +52,16 @@ async fn shoot(page: &Client, name: &str) {
     std::fs::write(shots().join(format!("{name}.png")), png).unwrap();
 }
 
-async fn find(page: &Client, css: &str) -> fantoccini::elements::Element {
-    page.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} never showed: {e}"))
-}
-
 async fn nothing_overflows(page: &Client, state: &str) {
     let found: Value = page.execute(OVERFLOWING, vec![]).await.unwrap();
     assert_eq!(found, json!([]), "{state}: elements overflow their card");
 }
 
 #[actix_web::test]
+#[cfg_attr(
+    rekindle_no_browser,
+    ignore = "needs Chromium and chromedriver (apt-get install chromium chromium-driver), or REKINDLE_REQUIRE_BROWSER"
+)]
 async fn the_admin_page_fits_its_cards_at_1366_and_1920_pixels() {
     let Some(browser) = Browser::start("admin_layout").await else {
         return;

@@ -16,7 +16,7 @@ use crate::queue::{Flaky, flaky_worker, runs_of};
 
 const WAIT: Duration = Duration::from_secs(30);
 
-async fn find(page: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn find(page: &Client, css: &str) -> fantoccini::elements::Element {
     page.wait()
         .at_most(WAIT)
         .for_element(Locator::Css(css))
@@ -65,6 +65,10 @@ async fn live_sessions_become(app: &TestApp, admin: &Account, address: &str, n: 
 }
 
 #[actix_web::test]
+#[cfg_attr(
+    rekindle_no_browser,
+    ignore = "needs Chromium and chromedriver (apt-get install chromium chromium-driver), or REKINDLE_REQUIRE_BROWSER"
+)]
 async fn an_operator_runs_the_service_from_the_admin_page() {
     let Some(browser) = Browser::start("admin_page").await else {
         return;

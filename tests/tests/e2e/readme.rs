@@ -13,8 +13,8 @@ mod examples;
 
 use std::collections::HashMap;
 
-use rekindle_tests::push_services::{Browser, FakePushService, push_env};
-use rekindle_tests::{Options, Stores, TestApp};
+use rekindle_tests::TestApp;
+use rekindle_tests::push_services::{Browser, FakePushService};
 use serde_json::{Value, json};
 
 use crate::subscriptions::{connect_as, next_json, send};
@@ -78,22 +78,10 @@ async fn every_graphql_example_in_the_readme_runs_as_pasted() {
         operations.len()
     );
 
-    let (web, fcm, apns) = (
-        FakePushService::start().await,
-        FakePushService::start().await,
-        FakePushService::start_tls().await,
-    );
+    // Push through fake services, so the push examples register real devices.
+    let scene = crate::push::scene(&[]).await;
+    let (app, web) = (&scene.app, &scene.web);
     let browser = Browser::new();
-    let stores = Stores::fresh().await;
-    let (env, _) = push_env(&stores.data_dir.join("push"), &fcm, &apns);
-    let app = TestApp::spawn_on(
-        &stores,
-        Options {
-            env,
-            ..Options::default()
-        },
-    )
-    .await;
     let mut cast = Cast {
         tokens: HashMap::new(),
         current: None,
@@ -109,11 +97,11 @@ async fn every_graphql_example_in_the_readme_runs_as_pasted() {
         if let Some(name) = Cast::named_in(&operation.comment) {
             cast.current = Some(name);
         }
-        let (text, variables) = filled(operation, &answers, &web, &browser);
+        let (text, variables) = filled(operation, &answers, web, &browser);
         let registering = text.contains("register(input");
         let token = if registering { None } else { cast.token() };
         let data = if examples::is_subscription(&text) {
-            first_event(&app, token, &text, variables, operation).await
+            first_event(app, token, &text, variables, operation).await
         } else {
             let body = app.graphql_as(token, &text, variables).await;
             answered(&body, operation)
@@ -129,7 +117,7 @@ async fn every_graphql_example_in_the_readme_runs_as_pasted() {
         }
         answers.record(&data);
     }
-    app.stop().await;
+    scene.app.stop().await;
 }
 
 /// The operation's text with its placeholders filled, and its variables.
