@@ -153,8 +153,14 @@ const OVERVIEW = `{ admin {
   workers { host version startedAt lastSeenAt alive }
 } }`;
 
+// Each list shows the answer to the latest request only: an earlier one answering late (the
+// first load racing a search, say) is dropped instead of replacing newer rows.
+const latest = { overview: 0, users: 0 };
+
 async function loadOverview() {
+  const asked = ++latest.overview;
   const { admin } = await gql(OVERVIEW);
+  if (asked !== latest.overview) return;
   const s = admin.stats;
   $("stat-users").textContent = s.users;
   $("stat-disabled").textContent = s.disabledUsers;
@@ -228,7 +234,9 @@ const USERS = `query($s: String) { admin { users(search: $s, first: 50) { edges 
 
 async function searchUsers() {
   const search = $("user-query").value.trim();
+  const asked = ++latest.users;
   const { admin } = await gql(USERS, { s: search || null });
+  if (asked !== latest.users) return;
   const rows = $("user-rows");
   rows.replaceChildren();
   for (const { node: u } of admin.users.edges) {

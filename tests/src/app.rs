@@ -29,6 +29,8 @@ pub struct TestApp {
     pub notifications: runtime::Fanout<domain::notification::Added>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
+    /// Keeps the stores until the app is gone (they are removed after the last holder).
+    _stores: Stores,
 }
 
 /// Options for [`TestApp::spawn_with`].
@@ -148,6 +150,7 @@ impl TestApp {
             notifications,
             stop: Some(stop),
             task: Some(task),
+            _stores: stores.clone(),
         }
     }
 

@@ -117,7 +117,20 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// A test that failed before [`Browser::stop`] leaves no browser behind either: chromedriver
+    /// and the Chromium it started (found by its profile) are killed and the profile removed.
     fn drop(&mut self) {
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = Command::new("pkill")
+            .args([
+                "-KILL",
+                "-f",
+                &format!("--user-data-dir={}", self.profile.display()),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use runtime::Settings;
 use sea_orm::{ConnectionTrait, Database};
@@ -40,19 +41,90 @@ pub fn skip(test: &str, why: &str) {
     let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
 }
 
-/// Where a test app's stores are: made fresh for each app.
+/// Where a test app's stores are: made fresh for each app. Clones share them; once the last
+/// clone is gone (the test's, and those its apps and workers keep) they are removed, whether
+/// the test passed or failed.
+#[derive(Clone)]
 pub struct Stores {
     pub data_dir: PathBuf,
     /// The PostgreSQL URL of this test's own database, if on PostgreSQL.
     pub database_url: Option<String>,
     pub redis_url: Option<String>,
     pub queue_prefix: String,
+    _cleanup: Arc<Cleanup>,
+}
+
+/// What a test's stores leave behind, removed when dropped: the data directory, the PostgreSQL
+/// database, and the Redis keys under the test's prefix.
+struct Cleanup {
+    data_dir: PathBuf,
+    /// The server's URL (to connect to while dropping) and the database's name.
+    database: Option<(String, String)>,
+    /// Redis's URL and the keys' prefix.
+    redis: Option<(String, String)>,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+        let (database, redis) = (self.database.take(), self.redis.take());
+        if database.is_none() && redis.is_none() {
+            return;
+        }
+        // Drop runs inside the test's runtime (or while it unwinds): the cleanup gets a thread
+        // and a runtime of its own.
+        let done = std::thread::spawn(move || {
+            if let Some((url, prefix)) = redis {
+                remove_redis_keys(&url, &prefix);
+            }
+            if let Some((url, name)) = database {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async {
+                    if let Ok(admin) = Database::connect(&url).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                        admin.close().await.ok();
+                    }
+                });
+            }
+        });
+        let _ = done.join();
+    }
+}
+
+/// Deletes every key under `prefix` (best effort: `.ci/run` sweeps what is left).
+fn remove_redis_keys(url: &str, prefix: &str) {
+    let Ok(client) = redis::Client::open(url) else {
+        return;
+    };
+    let Ok(mut connection) = client.get_connection() else {
+        return;
+    };
+    let keys: Vec<String> = match redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query(&mut connection)
+    {
+        Ok(keys) => keys,
+        Err(_) => return,
+    };
+    for chunk in keys.chunks(500) {
+        let _: Result<(), _> = redis::cmd("DEL").arg(chunk).query(&mut connection);
+    }
 }
 
 impl Stores {
     pub async fn fresh() -> Self {
         let id = uuid::Uuid::new_v4().simple().to_string();
         let data_dir = std::env::temp_dir().join(format!("rekindle-test-{id}"));
+        let mut database = None;
         let database_url = match test_database_url() {
             Some(admin_url) => {
                 let name = format!("rekindle_test_{id}");
@@ -64,15 +136,24 @@ impl Stores {
                     .await
                     .expect("create the test database");
                 admin.close().await.ok();
-                Some(replace_database_name(&admin_url, &name))
+                let url = replace_database_name(&admin_url, &name);
+                database = Some((admin_url, name));
+                Some(url)
             }
             None => None,
         };
+        let redis_url = test_redis_url();
+        let queue_prefix = format!("test-{id}");
         Self {
+            _cleanup: Arc::new(Cleanup {
+                data_dir: data_dir.clone(),
+                database,
+                redis: redis_url.clone().map(|url| (url, queue_prefix.clone())),
+            }),
             data_dir,
             database_url,
-            redis_url: test_redis_url(),
-            queue_prefix: format!("test-{id}"),
+            redis_url,
+            queue_prefix,
         }
     }
 

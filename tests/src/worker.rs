@@ -20,6 +20,8 @@ pub struct TestWorker {
     server: actix_web::dev::ServerHandle,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
+    /// Keeps the stores until the worker is gone.
+    _stores: Stores,
 }
 
 /// Registers more queues on a test worker's monitor (job kinds a test defines).
@@ -107,6 +109,7 @@ impl TestWorker {
             server: handle,
             stop: Some(stop),
             task: Some(task),
+            _stores: stores.clone(),
         }
     }
 

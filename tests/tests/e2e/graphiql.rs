@@ -74,6 +74,10 @@ async fn the_standard_introspection_query_passes_the_limits_in_development() {
 }
 
 #[actix_web::test]
+#[cfg_attr(
+    rekindle_no_browser,
+    ignore = "needs Chromium and chromedriver (apt-get install chromium chromium-driver), or REKINDLE_REQUIRE_BROWSER"
+)]
 async fn graphiql_runs_a_query_in_a_browser_with_no_network() {
     const TEST: &str = "graphiql_runs_a_query_in_a_browser_with_no_network";
     let app = TestApp::spawn().await;

@@ -73,3 +73,63 @@ async fn the_access_log_names_routes_never_secrets_or_queries() {
         );
     }
 }
+
+/// The lines a tick writes when it did something; with nothing done it says nothing at info.
+const TICK_LINES: [&str; 3] = [
+    "planned reminders",
+    "queued webhook attempts",
+    "pruned what offline clients no longer need",
+];
+
+#[actix_web::test]
+async fn ticks_that_find_nothing_to_do_say_nothing_at_info() {
+    use domain::jobs::{Job, PlanReminders, PruneSyncData, RetryWebhooks};
+    logs::start();
+    let app = TestApp::spawn_with(&[("REKINDLE_EMBEDDED_WORKER", "true")]).await;
+    let now = app.now();
+    app.queue
+        .push(PlanReminders {
+            at: now,
+            after: None,
+        })
+        .await
+        .unwrap();
+    app.queue.push(RetryWebhooks { at: now }).await.unwrap();
+    app.queue.push(PruneSyncData { at: now }).await.unwrap();
+    rekindle_tests::eventually(
+        "the three ticks ran",
+        std::time::Duration::from_secs(30),
+        || async {
+            let totals = app.metrics.job_totals();
+            [
+                PlanReminders::QUEUE,
+                RetryWebhooks::QUEUE,
+                PruneSyncData::QUEUE,
+            ]
+            .iter()
+            .all(|queue| totals.get(*queue).is_some_and(|(done, _)| *done >= 1))
+            .then_some(())
+        },
+    )
+    .await;
+    app.stop().await;
+    // No test in this process writes a tick's line for nothing: every one found counted some.
+    let captured = logs::captured();
+    assert!(captured.contains("\"level\""), "the capture works");
+    for line in captured.lines() {
+        let Ok(line) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let fields = &line["fields"];
+        let message = fields["message"].as_str().unwrap_or_default();
+        if line["level"] == "INFO" && TICK_LINES.contains(&message) {
+            let counts: Vec<u64> = fields
+                .as_object()
+                .unwrap()
+                .values()
+                .filter_map(Value::as_u64)
+                .collect();
+            assert!(counts.iter().any(|n| *n > 0), "an idle tick spoke: {line}");
+        }
+    }
+}

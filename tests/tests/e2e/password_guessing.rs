@@ -173,6 +173,7 @@ async fn forwarded_addresses_are_ignored_unless_the_peer_is_a_trusted_proxy() {
 }
 
 #[actix_web::test]
+#[cfg_attr(rekindle_no_redis, ignore = "needs TEST_REDIS_URL")]
 async fn a_limited_address_writes_no_counter_for_oversized_emails() {
     let Some(redis_url) = test_redis_url() else {
         skip(

@@ -185,6 +185,10 @@ async fn a_job_failing_every_attempt_is_kept_dead_and_can_be_sent_back() {
 }
 
 #[actix_web::test]
+#[cfg_attr(
+    rekindle_no_redis,
+    ignore = "needs TEST_REDIS_URL: the backlog is a Redis queue's"
+)]
 async fn a_redis_worker_drains_a_due_backlog_of_100000_jobs() {
     const BACKLOG: u64 = 100_000;
     let stores = Stores::fresh().await;

@@ -35,6 +35,7 @@ async fn cut_and_restore(app: &TestApp, proxy: &mut Proxy, check: &str) {
 }
 
 #[actix_web::test]
+#[cfg_attr(rekindle_no_postgres, ignore = "needs TEST_DATABASE_URL")]
 async fn readyz_answers_503_while_the_database_is_down_and_200_once_it_is_back() {
     if test_database_url().is_none() {
         return skip("readyz database outage", "TEST_DATABASE_URL is not set");
@@ -58,6 +59,7 @@ async fn readyz_answers_503_while_the_database_is_down_and_200_once_it_is_back()
 }
 
 #[actix_web::test]
+#[cfg_attr(rekindle_no_redis, ignore = "needs TEST_REDIS_URL")]
 async fn readyz_answers_503_while_redis_is_down_and_200_once_it_is_back() {
     let Some(url) = test_redis_url() else {
         return skip("readyz queue outage", "TEST_REDIS_URL is not set");

@@ -176,6 +176,7 @@ async fn a_socket_closes_4401_when_its_access_token_expires() {
 }
 
 #[actix_web::test]
+#[cfg_attr(rekindle_no_redis, ignore = "needs TEST_REDIS_URL")]
 async fn a_session_ended_on_one_instance_closes_its_socket_on_another() {
     if test_redis_url().is_none() {
         skip(

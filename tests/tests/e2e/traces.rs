@@ -84,10 +84,14 @@ fn trace_bytes(hex: &str) -> Vec<u8> {
 
 /// The first line of the log file at `log` that contains `text`, once there is one.
 async fn log_line(log: &std::path::Path, text: &str) -> serde_json::Value {
-    let line = eventually("the log line", Duration::from_secs(60), || async {
-        let all = std::fs::read_to_string(log).ok()?;
-        all.lines().find(|l| l.contains(text)).map(str::to_owned)
-    })
+    let line = eventually(
+        &format!("the log line `{text}`"),
+        Duration::from_secs(60),
+        || async {
+            let all = std::fs::read_to_string(log).ok()?;
+            all.lines().find(|l| l.contains(text)).map(str::to_owned)
+        },
+    )
     .await;
     serde_json::from_str(&line).unwrap()
 }
@@ -174,15 +178,32 @@ async fn spans_reach_the_collector_and_log_lines_carry_the_trace_id() {
 async fn a_workers_job_is_a_trace_of_its_own_on_its_log_lines() {
     let (collector_port, bodies, collector_handle) = collector().await;
     let stores = Stores::fresh().await;
+    // A worker silent for two days, for the job to prune (an idle run logs nothing at info).
+    let settings = rekindle_tests::settings_from(&stores.env());
+    let db = runtime::store::connect_database(&settings).await.unwrap();
+    runtime::store::migrate(&db).await.unwrap();
+    let long_ago = chrono::Utc::now() - chrono::Duration::days(2);
+    entities::worker_heartbeat::beat(
+        &db,
+        &entities::worker_heartbeat::Model {
+            worker_id: uuid::Uuid::new_v4(),
+            host: "gone".into(),
+            version: "0".into(),
+            started_at: long_ago,
+            last_seen_at: long_ago,
+        },
+    )
+    .await
+    .unwrap();
+    // The queue is set up before the worker starts: two processes making the embedded queue's
+    // tables at once would race.
+    let queue = runtime::JobQueue::connect(&settings).await.unwrap();
     let (mut worker, log) = traced(
         env!("CARGO_BIN_EXE_rekindle-worker-under-test"),
         &stores,
         collector_port,
         &[],
     );
-    let queue = runtime::JobQueue::connect(&rekindle_tests::settings_from(&stores.env()))
-        .await
-        .unwrap();
     // A job that logs what it did.
     queue
         .push(domain::jobs::PruneWorkerHeartbeats {

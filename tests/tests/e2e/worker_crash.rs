@@ -94,6 +94,10 @@ async fn app_without_worker(stores: &Stores) -> TestApp {
 }
 
 #[actix_web::test]
+#[cfg_attr(
+    rekindle_no_redis,
+    ignore = "needs TEST_REDIS_URL: the recovery under test is the Redis queue's"
+)]
 async fn a_worker_killed_mid_run_loses_no_reminder_and_sends_none_twice() {
     let stores = Stores::fresh().await;
     if stores.redis_url.is_none() {
@@ -130,6 +134,10 @@ async fn a_worker_killed_mid_run_loses_no_reminder_and_sends_none_twice() {
 }
 
 #[actix_web::test]
+#[cfg_attr(
+    rekindle_no_redis,
+    ignore = "needs TEST_REDIS_URL: the outage under test is Redis's"
+)]
 async fn workers_reconnect_after_redis_goes_away_and_finish() {
     let stores = Stores::fresh().await;
     let Some(redis_url) = stores.redis_url.clone() else {

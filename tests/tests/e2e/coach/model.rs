@@ -209,6 +209,10 @@ async fn a_message_the_gate_stops_never_reaches_the_model_and_the_conversation_s
 }
 
 #[actix_web::test]
+#[cfg_attr(
+    rekindle_no_redis,
+    ignore = "needs TEST_REDIS_URL: two api instances meet over Redis"
+)]
 async fn a_reply_written_on_one_instance_streams_to_a_socket_on_another() {
     let model = FakeModel::start().await;
     model.script([Answer::Stream {

@@ -3,6 +3,10 @@
 use super::*;
 
 #[actix_web::test]
+#[cfg_attr(
+    rekindle_no_redis,
+    ignore = "needs TEST_REDIS_URL: two api instances meet over Redis"
+)]
 async fn a_notification_reaches_a_socket_on_another_api_instance() {
     use crate::subscriptions::{connect_as, next_json, subscribe};
     let stores = Stores::fresh().await;

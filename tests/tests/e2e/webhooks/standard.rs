@@ -89,6 +89,10 @@ fn reference_library_present() -> bool {
 }
 
 #[actix_web::test]
+#[cfg_attr(
+    rekindle_no_standardwebhooks,
+    ignore = "needs python3 with standardwebhooks (pip install standardwebhooks), or REKINDLE_REQUIRE_REFERENCE_LIBRARIES"
+)]
 async fn deliveries_verify_with_the_reference_library_through_a_secret_rotation() {
     const TEST: &str = "deliveries_verify_with_the_reference_library_through_a_secret_rotation";
     if !reference_library_present() {
