@@ -126,6 +126,7 @@ impl Drop for Browser {
             .args([
                 "-KILL",
                 "-f",
+                "--",
                 &format!("--user-data-dir={}", self.profile.display()),
             ])
             .stdout(Stdio::null())
