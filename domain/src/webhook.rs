@@ -61,6 +61,32 @@ impl EventType {
     }
 }
 
+/// The `data` of a sample of `event` that an organization's admin asks for, to build a receiver
+/// against: the fields a real one carries, with IDs that name nothing, and `"sample": true`.
+pub fn sample_data(event: EventType) -> serde_json::Value {
+    let id = |kind: &str| crate::ids::global_id(kind, uuid::Uuid::nil());
+    let mut data = match event {
+        EventType::ConsentGranted => serde_json::json!({
+            "coupleId": id("Couple"), "scopes": ["progress", "plans"],
+        }),
+        EventType::ConsentRevoked => serde_json::json!({ "coupleId": id("Couple"), "scopes": [] }),
+        EventType::RitualCompleted => serde_json::json!({
+            "coupleId": id("Couple"), "planItemId": id("PlanItem"),
+            "ritualKey": "six_second_kiss", "occurrence": "2026-01-05T21:00:00Z",
+        }),
+        EventType::AssessmentCompleted => serde_json::json!({
+            "coupleId": id("Couple"), "instrumentKey": "listening_attunement",
+            "band": "partly_tuned_in",
+        }),
+        EventType::WeeklySummaryReady => serde_json::json!({
+            "coupleId": id("Couple"), "summaryId": id("WeeklySummary"), "weekStart": "2026-01-05",
+        }),
+        EventType::Ping => serde_json::json!({}),
+    };
+    data["sample"] = serde_json::Value::Bool(true);
+    data
+}
+
 /// A delivery's body: `{"id", "type", "createdAt", "data"}`, the same bytes on every attempt.
 pub fn body(
     delivery_id: uuid::Uuid,

@@ -1,6 +1,8 @@
 //! `POST /webhooks/{endpointId}/ping`: an organization's admin asks for a test delivery to one
 //! of its endpoints (signed and logged like any other). Answers 202 with the delivery's ID.
-//! Pings are rate limited per organization (and per client address) like sign-in attempts.
+//! `?event=ritual.completed` (any event type) sends a sample of that event instead of a ping:
+//! the fields a real one carries, IDs that name nothing, `"sample": true`. Pings are rate
+//! limited per organization (and per client address) like sign-in attempts.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -12,11 +14,35 @@ use crate::error::{ApiError, ErrorCode, error_body};
 use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
 
+/// What `?event=` asks for.
+#[derive(serde::Deserialize)]
+pub struct PingQuery {
+    event: Option<String>,
+}
+
 pub async fn ping(
     state: web::Data<AppState>,
     req: HttpRequest,
     endpoint: web::Path<String>,
+    query: web::Query<PingQuery>,
 ) -> HttpResponse {
+    let event = match query.event.as_deref() {
+        None => EventType::Ping,
+        Some(raw) => match EventType::parse(raw) {
+            Some(event) => event,
+            None => {
+                let known: Vec<&str> = EventType::SUBSCRIBABLE
+                    .iter()
+                    .map(|e| e.as_str())
+                    .chain([EventType::Ping.as_str()])
+                    .collect();
+                return HttpResponse::BadRequest().json(error_body(
+                    ErrorCode::BadUserInput,
+                    &format!("`event` must be one of {}", known.join(", ")),
+                ));
+            }
+        },
+    };
     let authorization = req
         .headers()
         .get(actix_web::http::header::AUTHORIZATION)
@@ -24,8 +50,16 @@ pub async fn ping(
         .map(str::to_owned);
     let client = super::client::client_info(&req, &state.settings.trusted_proxies);
     let runtime = state.runtime.clone();
-    let run =
-        async move { send_ping(&state, authorization.as_deref(), client.ip, &endpoint).await };
+    let run = async move {
+        send_ping(
+            &state,
+            authorization.as_deref(),
+            client.ip,
+            &endpoint,
+            event,
+        )
+        .await
+    };
     match runtime.spawn(run.in_current_span()).await {
         Ok(Ok(delivery)) => HttpResponse::Accepted().json(serde_json::json!({
             "deliveryId": global_id(NodeKind::WebhookDelivery, delivery).as_str(),
@@ -56,6 +90,7 @@ async fn send_ping(
     authorization: Option<&str>,
     ip: Option<std::net::IpAddr>,
     endpoint: &str,
+    event: EventType,
 ) -> Result<uuid::Uuid, ApiError> {
     let caller = auth::authenticate(state, authorization).await;
     if let Some(limited) = caller.throttled.clone() {
@@ -76,15 +111,18 @@ async fn send_ping(
         return Err(ApiError::bad_input("the endpoint is disabled"));
     }
     let now = state.clock.now();
-    let data = serde_json::json!({
-        "organizationId": global_id(NodeKind::Organization, org.organization().id).as_str(),
-    });
+    let data = match event {
+        EventType::Ping => serde_json::json!({
+            "organizationId": global_id(NodeKind::Organization, org.organization().id).as_str(),
+        }),
+        sample => domain::webhook::sample_data(sample),
+    };
     let mut write = state.writer.begin(now).await?;
     let made = entities::webhook::enqueue_to(
         &*write,
         vec![endpoint],
-        EventType::Ping,
-        |id| domain::webhook::body(id, EventType::Ping, now, &data),
+        event,
+        |id| domain::webhook::body(id, event, now, &data),
         now,
     )
     .await?;

@@ -466,3 +466,54 @@ async fn deliveries_are_listed_newest_first_and_filtered_by_status_and_event() {
     s.worker.stop().await;
     s.app.stop().await;
 }
+
+#[actix_web::test]
+async fn a_sample_of_any_event_is_sent_on_request() {
+    let s = scene(Utc::now()).await;
+    let receiver = Receiver::start(0).await;
+    let (_, org_admin, secret) = with_endpoint(&s.app, &receiver.url).await;
+    let endpoint = s
+        .app
+        .graphql_as(
+            org_admin.token(),
+            "{ organization { webhookEndpoints { id } } }",
+            json!({}),
+        )
+        .await["data"]["organization"]["webhookEndpoints"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let auth = format!("Bearer {}", org_admin.access_token);
+    let send = |event: &'static str| {
+        let (app, auth, endpoint) = (&s.app, auth.clone(), endpoint.clone());
+        async move {
+            app.post_with(
+                &format!("/webhooks/{endpoint}/ping?event={event}"),
+                &[("authorization", auth.as_str())],
+                "",
+            )
+            .await
+        }
+    };
+    let (status, _, answer) = send("weekly_summary.ready").await;
+    assert_eq!(status, 202, "{answer}");
+    let got = eventually("the sample", Duration::from_secs(10), || async {
+        receiver.received().into_iter().next()
+    })
+    .await;
+    verified(&secret, &got);
+    let sent = body(&got);
+    assert_eq!(sent["type"], "weekly_summary.ready");
+    assert_eq!(sent["data"]["sample"], true);
+    for field in ["coupleId", "summaryId", "weekStart"] {
+        assert!(sent["data"][field].is_string(), "{sent}");
+    }
+    let (status, _, answer) = send("ritual.finished").await;
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer.contains("BAD_USER_INPUT") && answer.contains("ritual.completed"),
+        "{answer}"
+    );
+    s.worker.stop().await;
+    s.app.stop().await;
+}
