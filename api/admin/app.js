@@ -285,8 +285,17 @@ const LOGIN = `mutation($e: String!, $p: String!) { login(input: { email: $e, pa
 const REFRESH = `mutation($t: String!) { refreshSession(input: { refreshToken: $t }) {
   accessToken refreshToken user { id email role } } }`;
 
-// New tokens for the kept refresh token; false when the session is over.
-async function renew() {
+// New tokens for the kept refresh token; false when the session is over. Requests that find
+// the access token lapsed at the same moment share one renewal: a refresh token works once, and
+// presenting it twice would end the session.
+let renewing = null;
+
+function renew() {
+  if (!renewing) renewing = renewOnce().finally(() => { renewing = null; });
+  return renewing;
+}
+
+async function renewOnce() {
   try {
     state.token = null;
     const { refreshSession } = await gql(REFRESH, { t: state.refresh }, true, true);

@@ -81,7 +81,6 @@ async fn migrate() -> anyhow::Result<()> {
     telemetry::init(settings.log_format);
     let db = store::connect_database(&settings).await?;
     store::migrate(&db).await?;
-    tracing::info!("migrations applied");
     cli::report(settings.log_format, "migrations applied", json!({}));
     Ok(())
 }

@@ -162,3 +162,74 @@ async fn the_admin_page_fits_its_cards_at_1366_and_1920_pixels() {
     browser.stop().await;
     app.stop().await;
 }
+
+#[actix_web::test]
+#[cfg_attr(
+    rekindle_no_browser,
+    ignore = "needs Chromium and chromedriver (apt-get install chromium chromium-driver), or REKINDLE_REQUIRE_BROWSER"
+)]
+async fn the_admin_page_renews_a_lapsed_token_once_for_all_its_requests() {
+    let Some(browser) = Browser::start("admin_layout_renewal").await else {
+        return;
+    };
+    // Access tokens that lapse within seconds (5 s of leeway on top).
+    let app = TestApp::spawn_with(&[("REKINDLE_ACCESS_TOKEN_TTL_SECS", "1")]).await;
+    let admin = app.create_with_role(&email("op"), "admin").await;
+    let page = &browser.client;
+    page.goto(&format!("{}/admin", app.address)).await.unwrap();
+    find(page, "#email")
+        .await
+        .send_keys(&admin.email)
+        .await
+        .unwrap();
+    find(page, "#password")
+        .await
+        .send_keys(&admin.password)
+        .await
+        .unwrap();
+    find(page, "#signin-button").await.click().await.unwrap();
+    find(page, "#dashboard:not([hidden])").await;
+    // Wait until a token made after the page's no longer works: the page's has lapsed too.
+    let marker = app.login(&admin.email, &admin.password).await;
+    eventually("the access token lapsed", WAIT, || async {
+        let me = app
+            .graphql_as(marker.token(), "{ me { id } }", json!({}))
+            .await;
+        (me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED").then_some(())
+    })
+    .await;
+    // Another sign-in of the same account, so the page's fresh count differs from the last.
+    let fresh = app.login(&admin.email, &admin.password).await;
+    // Refresh sends several queries at once: all find the token lapsed, one renewal serves them
+    // (a refresh token presented twice would end the page's session).
+    find(page, "#refresh").await.click().await.unwrap();
+    let row = "#user-rows tr.me td.num";
+    eventually("the page's fresh answer", WAIT, || async {
+        let cell = page.find(Locator::Css(row)).await.ok()?;
+        (cell.text().await.ok()? == "4").then_some(())
+    })
+    .await;
+    // Sessions: the test's first sign-in, the page's, the marker's, the fresh one and this
+    // check's (tokens lapse within seconds here, so it signs in once more).
+    drop(fresh);
+    let checker = app.login(&admin.email, &admin.password).await;
+    let body = app
+        .graphql_as(
+            checker.token(),
+            "query($s: String) { admin { users(search: $s) { edges { node { liveSessions } } } } }",
+            json!({ "s": admin.email }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["admin"]["users"]["edges"][0]["node"]["liveSessions"], 5,
+        "the page's session lives on: {body}"
+    );
+    assert!(
+        page.find(Locator::Css("#dashboard:not([hidden])"))
+            .await
+            .is_ok(),
+        "the page is still signed in"
+    );
+    browser.stop().await;
+    app.stop().await;
+}
