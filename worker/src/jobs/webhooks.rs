@@ -137,18 +137,23 @@ async fn again_at(
     now: chrono::DateTime<chrono::Utc>,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), Failure> {
-    // Whole seconds, rounded up, so the job never runs before the attempt is due.
-    let wait = (at - now)
+    let again = Queued::first(DeliverWebhook { delivery_id });
+    state.queue.push_after(again, wait_until(now, at)).await?;
+    Ok(())
+}
+
+/// The delay to queue a job with so that it does not run before `at`. The queue stores
+/// `push time + delay` truncated to whole seconds: the wait is rounded up and one second added.
+fn wait_until(
+    now: chrono::DateTime<chrono::Utc>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> std::time::Duration {
+    let whole = (at - now)
         .num_milliseconds()
         .max(0)
         .unsigned_abs()
         .div_ceil(1000);
-    let again = Queued::first(DeliverWebhook { delivery_id });
-    state
-        .queue
-        .push_after(again, std::time::Duration::from_secs(wait))
-        .await?;
-    Ok(())
+    std::time::Duration::from_secs(whole + 1)
 }
 
 /// What one attempt came to.
@@ -251,5 +256,48 @@ fn kind(err: &reqwest::Error) -> &'static str {
         "connect"
     } else {
         "request"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    use super::wait_until;
+
+    /// What the queue stores as the run time: seconds since the epoch, truncated.
+    fn stored_run_at(pushed: DateTime<Utc>, wait: std::time::Duration) -> i64 {
+        let wait = TimeDelta::from_std(wait).expect("a few seconds");
+        (pushed + wait).timestamp()
+    }
+
+    #[test]
+    fn a_queued_attempt_never_runs_before_it_is_due() {
+        let base = DateTime::parse_from_rfc3339("2026-12-06T10:00:00Z")
+            .expect("a valid instant")
+            .with_timezone(&Utc);
+        for now_ms in (0..2_000).step_by(37) {
+            let now = base + TimeDelta::milliseconds(now_ms);
+            for due_ms in (0..3_000).step_by(41) {
+                let at = now + TimeDelta::seconds(15) + TimeDelta::milliseconds(due_ms);
+                let wait = wait_until(now, at);
+                // The push happens at `now` or a little later; the job runs at the stored
+                // whole second, which must not come before `at`.
+                for late_ms in [0, 1, 250, 999] {
+                    let pushed = now + TimeDelta::milliseconds(late_ms);
+                    let runs = stored_run_at(pushed, wait);
+                    assert!(
+                        runs as f64 >= at.timestamp_millis() as f64 / 1000.0,
+                        "pushed at {pushed}, due {at}: runs at {runs}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_attempt_already_due_waits_only_the_rounding_second() {
+        let now = Utc::now();
+        assert_eq!(wait_until(now, now - TimeDelta::seconds(5)).as_secs(), 1);
     }
 }
