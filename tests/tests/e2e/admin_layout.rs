@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::admin_page::find;
+use crate::admin_page::{find, sign_in};
 use rekindle_tests::browser::Browser;
 use rekindle_tests::builders::{pair, plan_with_item};
 use rekindle_tests::{TestApp, email, eventually};
@@ -102,17 +102,7 @@ async fn the_admin_page_fits_its_cards_at_1366_and_1920_pixels() {
         shoot(page, &format!("{width}-signed-out")).await;
         nothing_overflows(page, &format!("{width} signed out")).await;
 
-        find(page, "#email")
-            .await
-            .send_keys(&admin.email)
-            .await
-            .unwrap();
-        find(page, "#password")
-            .await
-            .send_keys(&admin.password)
-            .await
-            .unwrap();
-        find(page, "#signin-button").await.click().await.unwrap();
+        sign_in(page, &admin.email, &admin.password).await;
         find(page, "#dashboard:not([hidden])").await;
         eventually("the dashboard filled", WAIT, || async {
             let rows = page.find_all(Locator::Css("#user-rows tr")).await.ok()?;
@@ -177,17 +167,7 @@ async fn the_admin_page_renews_a_lapsed_token_once_for_all_its_requests() {
     let admin = app.create_with_role(&email("op"), "admin").await;
     let page = &browser.client;
     page.goto(&format!("{}/admin", app.address)).await.unwrap();
-    find(page, "#email")
-        .await
-        .send_keys(&admin.email)
-        .await
-        .unwrap();
-    find(page, "#password")
-        .await
-        .send_keys(&admin.password)
-        .await
-        .unwrap();
-    find(page, "#signin-button").await.click().await.unwrap();
+    sign_in(page, &admin.email, &admin.password).await;
     find(page, "#dashboard:not([hidden])").await;
     // Wait until a token made after the page's no longer works: the page's has lapsed too.
     let marker = app.login(&admin.email, &admin.password).await;

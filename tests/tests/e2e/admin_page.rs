@@ -40,7 +40,7 @@ async fn rows(page: &Client, css: &str) -> usize {
         .map_or(0, |r| r.len())
 }
 
-async fn sign_in(page: &Client, email: &str, password: &str) {
+pub(crate) async fn sign_in(page: &Client, email: &str, password: &str) {
     let (address, secret) = (find(page, "#email").await, find(page, "#password").await);
     address.clear().await.unwrap();
     address.send_keys(email).await.unwrap();

@@ -6,6 +6,7 @@
 mod announcements;
 mod deliveries;
 mod fairness;
+mod listing;
 mod standard;
 
 use std::sync::Arc;
@@ -176,6 +177,19 @@ async fn ping(app: &TestApp, org_admin: &Account, endpoint: &str) -> Value {
         .await;
     assert_eq!(status, 202, "{answer}");
     serde_json::from_str(&answer).unwrap()
+}
+
+/// The ID of the organization's first webhook endpoint, as its admin reads it.
+async fn endpoint_id(app: &TestApp, org_admin: &Account) -> String {
+    app.graphql_as(
+        org_admin.token(),
+        "{ organization { webhookEndpoints { id } } }",
+        json!({}),
+    )
+    .await["data"]["organization"]["webhookEndpoints"][0]["id"]
+        .as_str()
+        .expect("the organization has an endpoint")
+        .to_owned()
 }
 
 fn body(request: &Received) -> Value {

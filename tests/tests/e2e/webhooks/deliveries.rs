@@ -10,8 +10,8 @@ use rekindle_tests::{TestApp, email, error_codes, eventually};
 use serde_json::{Value, json};
 
 use super::{
-    CREATE_ENDPOINT, body, deliveries, endpoint, ping, requests, scene, settled, verified,
-    with_endpoint,
+    CREATE_ENDPOINT, body, deliveries, endpoint, endpoint_id, ping, requests, scene, settled,
+    verified, with_endpoint,
 };
 
 #[actix_web::test]
@@ -137,17 +137,7 @@ async fn a_delivery_never_accepted_is_given_up_after_three_days_and_can_be_sent_
     let (_, org_admin, secret) = with_endpoint(&s.app, &receiver.url).await;
     let listed = deliveries(&s.app, &org_admin).await;
     assert!(listed.is_empty());
-    let endpoint = s
-        .app
-        .graphql_as(
-            org_admin.token(),
-            "{ organization { webhookEndpoints { id } } }",
-            json!({}),
-        )
-        .await["data"]["organization"]["webhookEndpoints"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let endpoint = endpoint_id(&s.app, &org_admin).await;
 
     // The test ping, over REST.
     let delivery_id = ping(&s.app, &org_admin, &endpoint).await["deliveryId"]
@@ -212,16 +202,7 @@ async fn the_ping_is_for_the_organizations_admins_only() {
     let app = &s.app;
     let receiver = Receiver::start(0).await;
     let (_, org_admin, _) = with_endpoint(app, &receiver.url).await;
-    let endpoint = app
-        .graphql_as(
-            org_admin.token(),
-            "{ organization { webhookEndpoints { id } } }",
-            json!({}),
-        )
-        .await["data"]["organization"]["webhookEndpoints"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let endpoint = endpoint_id(app, &org_admin).await;
     let admin = app.create_with_role(&email("admin2"), "admin").await;
     let (_, other_admin) = organization(app, &admin, "Elsewhere").await;
     let member = app.register(&email("ana"), "Ana").await;
@@ -404,116 +385,4 @@ async fn a_failed_attempt_is_tried_again_when_its_retry_falls_due() {
     );
     assert_eq!(receiver.received()[1].status, 200);
     app.stop().await;
-}
-
-#[actix_web::test]
-async fn deliveries_are_listed_newest_first_and_filtered_by_status_and_event() {
-    let s = scene(Utc::now()).await;
-    let receiver = Receiver::start(1).await;
-    let (_, org_admin, _) = with_endpoint(&s.app, &receiver.url).await;
-    let endpoint = s
-        .app
-        .graphql_as(
-            org_admin.token(),
-            "{ organization { webhookEndpoints { id } } }",
-            json!({}),
-        )
-        .await["data"]["organization"]["webhookEndpoints"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    // Three pings one after the other: the first is refused (and waits for its retry).
-    let mut pinged = Vec::new();
-    for n in 1..=3 {
-        pinged.push(ping(&s.app, &org_admin, &endpoint).await["deliveryId"].clone());
-        eventually("the attempt", Duration::from_secs(10), || async {
-            (receiver.received().len() == n).then_some(())
-        })
-        .await;
-    }
-    let list = |args: &'static str| {
-        let app = &s.app;
-        let token = org_admin.token();
-        async move {
-            let query = format!(
-                "{{ organization {{ webhookEndpoints {{ deliveries({args}) {{ totalCount edges {{ node {{ id status }} }} }} }} }} }}"
-            );
-            let body = app.graphql_as(token, &query, json!({})).await;
-            assert!(error_codes(&body).is_empty(), "{body}");
-            let ids: Vec<Value> = body["data"]["organization"]["webhookEndpoints"][0]["deliveries"]
-                ["edges"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["node"]["id"].clone())
-                .collect();
-            ids
-        }
-    };
-    eventually("two delivered", Duration::from_secs(10), || async {
-        (list("status: DELIVERED").await.len() == 2).then_some(())
-    })
-    .await;
-    let newest_first: Vec<Value> = pinged.iter().rev().cloned().collect();
-    assert_eq!(list("first: 10").await, newest_first);
-    assert_eq!(list("event: PING").await, newest_first);
-    assert_eq!(list("status: DELIVERED").await, newest_first[..2]);
-    assert_eq!(list("status: PENDING").await, [pinged[0].clone()]);
-    assert!(list("event: CONSENT_GRANTED").await.is_empty());
-    // Pages go on to older ones.
-    let first_page = list("first: 1").await;
-    assert_eq!(first_page, [pinged[2].clone()]);
-    s.worker.stop().await;
-    s.app.stop().await;
-}
-
-#[actix_web::test]
-async fn a_sample_of_any_event_is_sent_on_request() {
-    let s = scene(Utc::now()).await;
-    let receiver = Receiver::start(0).await;
-    let (_, org_admin, secret) = with_endpoint(&s.app, &receiver.url).await;
-    let endpoint = s
-        .app
-        .graphql_as(
-            org_admin.token(),
-            "{ organization { webhookEndpoints { id } } }",
-            json!({}),
-        )
-        .await["data"]["organization"]["webhookEndpoints"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let auth = format!("Bearer {}", org_admin.access_token);
-    let send = |event: &'static str| {
-        let (app, auth, endpoint) = (&s.app, auth.clone(), endpoint.clone());
-        async move {
-            app.post_with(
-                &format!("/webhooks/{endpoint}/ping?event={event}"),
-                &[("authorization", auth.as_str())],
-                "",
-            )
-            .await
-        }
-    };
-    let (status, _, answer) = send("weekly_summary.ready").await;
-    assert_eq!(status, 202, "{answer}");
-    let got = eventually("the sample", Duration::from_secs(10), || async {
-        receiver.received().into_iter().next()
-    })
-    .await;
-    verified(&secret, &got);
-    let sent = body(&got);
-    assert_eq!(sent["type"], "weekly_summary.ready");
-    assert_eq!(sent["data"]["sample"], true);
-    for field in ["coupleId", "summaryId", "weekStart"] {
-        assert!(sent["data"][field].is_string(), "{sent}");
-    }
-    let (status, _, answer) = send("ritual.finished").await;
-    assert_eq!(status, 400, "{answer}");
-    assert!(
-        answer.contains("BAD_USER_INPUT") && answer.contains("ritual.completed"),
-        "{answer}"
-    );
-    s.worker.stop().await;
-    s.app.stop().await;
 }
