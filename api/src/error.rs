@@ -4,6 +4,7 @@
 //! message; internal details are logged once, here, and never sent.
 
 use async_graphql::{ErrorExtensionValues, ServerError};
+use domain::input::{Reason, Refusal};
 use entities::constraint::Unique;
 use sea_orm::DbErr;
 
@@ -52,6 +53,8 @@ pub struct ApiError {
     pub message: String,
     /// For RATE_LIMITED: seconds until another attempt is allowed.
     pub retry_after: Option<u64>,
+    /// For BAD_USER_INPUT: the input field's path (`input.schedule.localTime`) and why.
+    pub field: Option<(String, Reason)>,
 }
 
 impl ApiError {
@@ -60,6 +63,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            field: None,
         }
     }
 
@@ -72,8 +76,40 @@ impl ApiError {
         Self::new(ErrorCode::Conflict, message)
     }
 
-    pub fn bad_input(message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::BadUserInput, message)
+    /// BAD_USER_INPUT about the input field at `field` (a path such as `input.name`).
+    pub fn invalid(field: impl Into<String>, reason: Reason, message: impl Into<String>) -> Self {
+        let mut err = Self::new(ErrorCode::BadUserInput, message);
+        err.field = Some((field.into(), reason));
+        err
+    }
+
+    /// A domain refusal about a field of the input object at `object` (such as `input` or
+    /// `input.schedule`).
+    pub fn refused(object: &str, refusal: &dyn Refusal) -> Self {
+        Self::invalid(
+            join(object, refusal.field()),
+            refusal.reason(),
+            refusal.to_string(),
+        )
+    }
+
+    /// Names the input field a bad input is about (`input.newPassword` for a password refused
+    /// where the form calls it a new one).
+    pub fn at(mut self, field: &str) -> Self {
+        if let Some((named, _)) = self.field.as_mut() {
+            *named = field.to_owned();
+        }
+        self
+    }
+
+    /// Moves a bad input's field from under `input` to under `object` (a nested input object
+    /// such as `input.schedule` or `input.rituals.2.schedule`).
+    pub fn within(mut self, object: &str) -> Self {
+        if let Some((field, _)) = self.field.as_mut() {
+            let rest = field.strip_prefix("input").unwrap_or(field);
+            *field = format!("{object}{rest}");
+        }
+        self
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -139,9 +175,18 @@ impl From<entities::BadRow> for ApiError {
     }
 }
 
+/// `object.field`, or `object` alone when the field is not named.
+fn join(object: &str, field: &str) -> String {
+    if field.is_empty() {
+        object.to_owned()
+    } else {
+        format!("{object}.{field}")
+    }
+}
+
 impl From<domain::account::AccountError> for ApiError {
     fn from(err: domain::account::AccountError) -> Self {
-        Self::bad_input(err.to_string())
+        Self::refused("input", &err)
     }
 }
 
@@ -149,7 +194,7 @@ impl From<domain::couple::CoupleError> for ApiError {
     fn from(err: domain::couple::CoupleError) -> Self {
         match err {
             domain::couple::CoupleError::Full => Self::conflict(err.to_string()),
-            _ => Self::bad_input(err.to_string()),
+            _ => Self::refused("input", &err),
         }
     }
 }
@@ -158,7 +203,7 @@ impl From<domain::plan::PlanError> for ApiError {
     fn from(err: domain::plan::PlanError) -> Self {
         match err {
             domain::plan::PlanError::LoggedDifferently => Self::conflict(err.to_string()),
-            _ => Self::bad_input(err.to_string()),
+            _ => Self::refused("input", &err),
         }
     }
 }
@@ -167,7 +212,7 @@ impl From<domain::checkin::CheckInError> for ApiError {
     fn from(err: domain::checkin::CheckInError) -> Self {
         match err {
             domain::checkin::CheckInError::Revealed { .. } => Self::conflict(err.to_string()),
-            _ => Self::bad_input(err.to_string()),
+            _ => Self::refused("input", &err),
         }
     }
 }
@@ -176,20 +221,20 @@ impl From<domain::breaks::BreakError> for ApiError {
     fn from(err: domain::breaks::BreakError) -> Self {
         match err {
             domain::breaks::BreakError::Settled(..) => Self::conflict(err.to_string()),
-            _ => Self::bad_input(err.to_string()),
+            _ => Self::refused("input", &err),
         }
     }
 }
 
 impl From<domain::catalog::CatalogError> for ApiError {
     fn from(err: domain::catalog::CatalogError) -> Self {
-        Self::bad_input(err.to_string())
+        Self::refused("input", &err)
     }
 }
 
 impl From<domain::schedule::ScheduleError> for ApiError {
     fn from(err: domain::schedule::ScheduleError) -> Self {
-        Self::bad_input(err.to_string())
+        Self::refused("input", &err)
     }
 }
 
@@ -227,6 +272,10 @@ impl From<ApiError> for async_graphql::Error {
         if let Some(seconds) = err.retry_after {
             extensions.set("retryAfter", seconds);
         }
+        if let Some((field, reason)) = err.field {
+            extensions.set("field", field);
+            extensions.set("reason", reason.as_str());
+        }
         async_graphql::Error {
             message: err.message,
             source: None,
@@ -238,6 +287,21 @@ impl From<ApiError> for async_graphql::Error {
 /// A new server error with `message` and `code`, for failures outside any resolver.
 pub fn server_error(code: ErrorCode, message: impl Into<String>) -> ServerError {
     with_code(ServerError::new(message, None), code)
+}
+
+/// A BAD_USER_INPUT server error about the input at `field`, for failures outside resolvers.
+pub fn input_error(field: &str, reason: Reason, message: impl Into<String>) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    mark_input(&mut err, field, reason);
+    err
+}
+
+/// Makes `err` a BAD_USER_INPUT about the input at `field`.
+pub fn mark_input(err: &mut ServerError, field: &str, reason: Reason) {
+    let extensions = err.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", ErrorCode::BadUserInput.as_str());
+    extensions.set("field", field);
+    extensions.set("reason", reason.as_str());
 }
 
 /// Sets `code` on a server error unless it already has one.
@@ -260,4 +324,63 @@ pub fn error_body(code: ErrorCode, message: &str) -> serde_json::Value {
     serde_json::json!({
         "errors": [{ "message": message, "extensions": { "code": code.as_str() } }]
     })
+}
+
+/// A request-level BAD_USER_INPUT body about the part of the request at `field` (a query
+/// parameter, a header, the body).
+pub fn input_error_body(field: &str, reason: Reason, message: &str) -> serde_json::Value {
+    serde_json::json!({
+        "errors": [{
+            "message": message,
+            "extensions": {
+                "code": ErrorCode::BadUserInput.as_str(),
+                "field": field,
+                "reason": reason.as_str(),
+            }
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of reasons lists every reason, once, in the code's order, and
+    /// nothing else.
+    #[test]
+    fn the_readme_documents_every_reason() {
+        let readme = include_str!("../../README.md");
+        let table = readme
+            .split("| `reason` | the value… |")
+            .nth(1)
+            .expect("the README has the table of reasons");
+        let documented: Vec<&str> = table
+            .lines()
+            .skip(2)
+            .take_while(|line| line.starts_with("| `"))
+            .filter_map(|line| line.split('`').nth(1))
+            .collect();
+        let known: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
+        assert_eq!(documented, known);
+    }
+
+    #[test]
+    fn a_bad_input_names_its_field_and_reason() {
+        let err = async_graphql::Error::from(
+            ApiError::invalid("input.name", Reason::TooLong, "too long").within("input.plan"),
+        );
+        let extensions = err.extensions.expect("extensions");
+        assert_eq!(
+            extensions.get("field"),
+            Some(&async_graphql::Value::from("input.plan.name"))
+        );
+        assert_eq!(
+            extensions.get("reason"),
+            Some(&async_graphql::Value::from("TOO_LONG"))
+        );
+        assert_eq!(
+            extensions.get("code"),
+            Some(&async_graphql::Value::from("BAD_USER_INPUT"))
+        );
+    }
 }

@@ -6,6 +6,8 @@ use std::str::FromStr;
 use chrono::NaiveTime;
 use serde::{Deserialize, Serialize};
 
+use crate::input::{Reason, Refusal};
+
 /// An email address, trimmed and lower-cased: emails are unique regardless of case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
@@ -153,8 +155,11 @@ impl DisplayName {
     pub fn parse(raw: &str) -> Result<Self, AccountError> {
         let name = raw.trim();
         let len = name.chars().count();
-        if len == 0 || len > 60 || crate::text::check_line(name).is_err() {
-            return Err(AccountError::InvalidDisplayName);
+        if let Some(reason) = crate::input::length_reason(len, 60) {
+            return Err(AccountError::InvalidDisplayName(reason));
+        }
+        if crate::text::check_line(name).is_err() {
+            return Err(AccountError::InvalidDisplayName(Reason::BadCharacters));
         }
         Ok(Self(name.to_owned()))
     }
@@ -226,8 +231,11 @@ pub struct QuietHours {
 impl QuietHours {
     /// Parses "HH:MM" bounds; equal bounds would mean no window or all day, so they are refused.
     pub fn parse(start: &str, end: &str) -> Result<Self, AccountError> {
-        let start = parse_hhmm(start)?;
-        let end = parse_hhmm(end)?;
+        let bound = |field: &'static str, raw: &str| {
+            parse_hhmm(raw).map_err(|_| AccountError::InvalidQuietTime(field, raw.to_owned()))
+        };
+        let start = bound("start", start)?;
+        let end = bound("end", end)?;
         if start == end {
             return Err(AccountError::EmptyQuietHours);
         }
@@ -271,15 +279,48 @@ pub enum AccountError {
     #[error(
         "a display name has 1 to 60 visible characters, without control or text-direction characters"
     )]
-    InvalidDisplayName,
+    InvalidDisplayName(Reason),
     #[error("`{0}` is not an IANA time zone name such as Europe/London")]
     InvalidTimezone(String),
     #[error("`{0}` is not a role")]
     UnknownRole(String),
     #[error("`{0}` is not a time of day as HH:MM")]
     InvalidTime(String),
+    #[error("`{1}` is not a time of day as HH:MM")]
+    InvalidQuietTime(&'static str, String),
     #[error("quiet hours must start and end at different times")]
     EmptyQuietHours,
+}
+
+impl Refusal for AccountError {
+    fn field(&self) -> &'static str {
+        match self {
+            AccountError::InvalidEmail => "email",
+            AccountError::PasswordTooShort
+            | AccountError::PasswordTooLong
+            | AccountError::PasswordTooCommon => "password",
+            AccountError::InvalidDisplayName(_) => "displayName",
+            AccountError::InvalidTimezone(_) => "timezone",
+            AccountError::UnknownRole(_) => "role",
+            AccountError::InvalidTime(_) => "localTime",
+            AccountError::InvalidQuietTime(field, _) => field,
+            AccountError::EmptyQuietHours => "end",
+        }
+    }
+
+    fn reason(&self) -> Reason {
+        match self {
+            AccountError::InvalidEmail => Reason::NotAnEmail,
+            AccountError::PasswordTooShort => Reason::TooShort,
+            AccountError::PasswordTooLong => Reason::TooLong,
+            AccountError::PasswordTooCommon => Reason::TooCommon,
+            AccountError::InvalidDisplayName(reason) => *reason,
+            AccountError::InvalidTimezone(_) => Reason::NotATimeZone,
+            AccountError::UnknownRole(_) => Reason::NotOneOf,
+            AccountError::InvalidTime(_) | AccountError::InvalidQuietTime(..) => Reason::NotATime,
+            AccountError::EmptyQuietHours => Reason::Incompatible,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ pub fn check_timeline(
 pub fn parse_terms(what: &'static str, raw: &str) -> Result<String, BreakError> {
     let text = raw.trim();
     let len = text.chars().count();
-    if len == 0 || len > MAX_TERMS_CHARS {
+    if crate::input::length_reason(len, MAX_TERMS_CHARS).is_some() {
         return Err(BreakError::Length(what));
     }
     check_multiline(text).map_err(|e| BreakError::Text(what, e))?;
@@ -125,6 +125,32 @@ pub fn pause_ends_at(until: NaiveDate, tz: Tz) -> Option<DateTime<Utc>> {
             next.and_hms_opt(1, 0, 0)?.and_local_timezone(tz).earliest()
         })
         .map(|at| at.with_timezone(&Utc))
+}
+
+impl crate::input::Refusal for BreakError {
+    fn field(&self) -> &'static str {
+        match self {
+            BreakError::EndsTooSoon | BreakError::TooLong => "until",
+            BreakError::CheckInOutside => "checkInOn",
+            BreakError::Length(what) | BreakError::Text(what, _) => match *what {
+                "contact rules" => "contactRules",
+                _ => "terms",
+            },
+            BreakError::Settled(..) | BreakError::CheckInNotYet(_) => "breakId",
+        }
+    }
+
+    fn reason(&self) -> crate::input::Reason {
+        use crate::input::Reason;
+        match self {
+            BreakError::EndsTooSoon | BreakError::TooLong | BreakError::CheckInOutside => {
+                Reason::OutOfRange
+            }
+            BreakError::Length(_) => Reason::TooLong,
+            BreakError::Text(..) => Reason::BadCharacters,
+            BreakError::Settled(..) | BreakError::CheckInNotYet(_) => Reason::NotNow,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -271,6 +271,45 @@ pub enum CatalogError {
     BadText(&'static str),
 }
 
+impl crate::input::Refusal for CatalogError {
+    fn field(&self) -> &'static str {
+        let named = |field: &str| match field {
+            "why_it_helps" => "whyItHelps",
+            "step" => "steps",
+            "summary" => "summary",
+            _ => "title",
+        };
+        match self {
+            CatalogError::InvalidKey(_) | CatalogError::DuplicateKey(_) => "ritualKey",
+            CatalogError::UnknownName { what, .. } => match *what {
+                "RitualCategory" => "category",
+                "DefaultCadence" => "defaultCadence",
+                _ => "ritualKey",
+            },
+            CatalogError::Empty(field)
+            | CatalogError::UntrimmedText(field)
+            | CatalogError::BadText(field)
+            | CatalogError::TooLong { field, .. } => named(field),
+            CatalogError::DurationOutOfRange(_) => "durationMinutes",
+            CatalogError::TooManySteps(_) => "steps",
+        }
+    }
+
+    fn reason(&self) -> crate::input::Reason {
+        use crate::input::Reason;
+        match self {
+            CatalogError::InvalidKey(_) | CatalogError::UntrimmedText(_) => Reason::BadFormat,
+            CatalogError::UnknownName { .. } => Reason::NotOneOf,
+            CatalogError::Empty(_) => Reason::Required,
+            CatalogError::TooLong { .. } => Reason::TooLong,
+            CatalogError::DurationOutOfRange(_) => Reason::OutOfRange,
+            CatalogError::TooManySteps(_) => Reason::TooMany,
+            CatalogError::DuplicateKey(_) => Reason::Duplicate,
+            CatalogError::BadText(_) => Reason::BadCharacters,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

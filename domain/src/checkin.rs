@@ -5,6 +5,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::input::{Reason, Refusal};
 use crate::text::{TextError, check_multiline};
 
 /// A check-in question.
@@ -57,7 +58,7 @@ pub enum CheckInError {
     #[error("the answer {0}")]
     Text(#[from] TextError),
     #[error("the answer is empty or longer than {MAX_ANSWER_CHARS} characters")]
-    Length,
+    Length(Reason),
     #[error("both answers are revealed: the check-in of {date} can no longer change")]
     Revealed { date: NaiveDate },
 }
@@ -83,8 +84,8 @@ pub fn check_answerable(date: NaiveDate, today: NaiveDate) -> Result<(), CheckIn
 pub fn parse_answer(raw: &str) -> Result<String, CheckInError> {
     let answer = raw.trim();
     let len = answer.chars().count();
-    if len == 0 || len > MAX_ANSWER_CHARS {
-        return Err(CheckInError::Length);
+    if let Some(reason) = crate::input::length_reason(len, MAX_ANSWER_CHARS) {
+        return Err(CheckInError::Length(reason));
     }
     check_multiline(answer)?;
     Ok(answer.to_owned())
@@ -93,6 +94,27 @@ pub fn parse_answer(raw: &str) -> Result<String, CheckInError> {
 /// Answers show once every current member answered, and a couple of one never reveals.
 pub fn revealed(members: u64, answered: u64) -> bool {
     members >= 2 && answered >= members
+}
+
+impl Refusal for CheckInError {
+    fn field(&self) -> &'static str {
+        match self {
+            CheckInError::Future { .. }
+            | CheckInError::Closed { .. }
+            | CheckInError::Revealed { .. } => "date",
+            CheckInError::Text(_) | CheckInError::Length(_) => "answer",
+        }
+    }
+
+    fn reason(&self) -> Reason {
+        match self {
+            CheckInError::Future { .. }
+            | CheckInError::Closed { .. }
+            | CheckInError::Revealed { .. } => Reason::NotNow,
+            CheckInError::Text(_) => Reason::BadCharacters,
+            CheckInError::Length(reason) => *reason,
+        }
+    }
 }
 
 #[cfg(test)]

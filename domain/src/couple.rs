@@ -68,11 +68,13 @@ pub fn parse_goals(raw: &[String]) -> Result<Vec<String>, CoupleError> {
     let mut goals: Vec<String> = Vec::with_capacity(raw.len());
     for goal in raw {
         let goal = goal.trim();
-        if goal.is_empty()
-            || goal.chars().count() > MAX_GOAL_CHARS
-            || crate::text::check_line(goal).is_err()
-        {
-            return Err(CoupleError::InvalidGoal);
+        if let Some(reason) = crate::input::length_reason(goal.chars().count(), MAX_GOAL_CHARS) {
+            return Err(CoupleError::InvalidGoal(reason));
+        }
+        if crate::text::check_line(goal).is_err() {
+            return Err(CoupleError::InvalidGoal(
+                crate::input::Reason::BadCharacters,
+            ));
         }
         if !goals.iter().any(|g| g == goal) {
             goals.push(goal.to_owned());
@@ -160,12 +162,34 @@ pub enum CoupleError {
     #[error("a couple has at most {MAX_GOALS} goals")]
     TooManyGoals,
     #[error("a goal has 1 to {MAX_GOAL_CHARS} characters")]
-    InvalidGoal,
+    InvalidGoal(crate::input::Reason),
     #[error("that is not an invite code")]
     InvalidInviteCode,
     /// A conflict with the couple as it is, not bad input.
     #[error("this couple already has two members")]
     Full,
+}
+
+impl crate::input::Refusal for CoupleError {
+    fn field(&self) -> &'static str {
+        match self {
+            CoupleError::UnknownDistraction(_) => "distractions",
+            CoupleError::TooManyGoals | CoupleError::InvalidGoal(_) => "goals",
+            CoupleError::InvalidInviteCode => "code",
+            CoupleError::Full => "coupleId",
+        }
+    }
+
+    fn reason(&self) -> crate::input::Reason {
+        use crate::input::Reason;
+        match self {
+            CoupleError::UnknownDistraction(_) => Reason::NotOneOf,
+            CoupleError::TooManyGoals => Reason::TooMany,
+            CoupleError::InvalidGoal(reason) => *reason,
+            CoupleError::InvalidInviteCode => Reason::BadFormat,
+            CoupleError::Full => Reason::NotNow,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -193,7 +217,10 @@ mod tests {
     fn goals_are_trimmed_bounded_and_unique() {
         let goals = parse_goals(&[" talk more ".into(), "talk more".into()]).unwrap();
         assert_eq!(goals, vec!["talk more"]);
-        assert_eq!(parse_goals(&["  ".into()]), Err(CoupleError::InvalidGoal));
+        assert_eq!(
+            parse_goals(&["  ".into()]),
+            Err(CoupleError::InvalidGoal(crate::input::Reason::Required))
+        );
         let many: Vec<String> = (0..11).map(|i| format!("goal {i}")).collect();
         assert_eq!(parse_goals(&many), Err(CoupleError::TooManyGoals));
     }

@@ -13,6 +13,7 @@ pub mod couple;
 pub mod data_rights;
 pub mod idempotency;
 pub mod ids;
+pub mod input;
 pub mod instrument;
 pub mod jobs;
 pub mod notification;

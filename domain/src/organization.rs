@@ -195,16 +195,24 @@ pub const SUGGESTION_MESSAGE_MAX: usize = 500;
 
 /// A coach's note with a suggestion: trimmed, none when blank, at most
 /// [`SUGGESTION_MESSAGE_MAX`] characters of free text.
-pub fn suggestion_message(raw: Option<&str>) -> Result<Option<String>, String> {
+pub fn suggestion_message(
+    raw: Option<&str>,
+) -> Result<Option<String>, (crate::input::Reason, String)> {
     let Some(message) = raw.map(str::trim).filter(|m| !m.is_empty()) else {
         return Ok(None);
     };
     if message.chars().count() > SUGGESTION_MESSAGE_MAX {
-        return Err(format!(
-            "a message is at most {SUGGESTION_MESSAGE_MAX} characters"
+        return Err((
+            crate::input::Reason::TooLong,
+            format!("a message is at most {SUGGESTION_MESSAGE_MAX} characters"),
         ));
     }
-    text::check_multiline(message).map_err(|e| format!("the message {e}"))?;
+    text::check_multiline(message).map_err(|e| {
+        (
+            crate::input::Reason::BadCharacters,
+            format!("the message {e}"),
+        )
+    })?;
     Ok(Some(message.to_owned()))
 }
 

@@ -47,7 +47,7 @@ pub enum RegistrationError {
     #[error(
         "a Web Push subscription's p256dh key is an uncompressed P-256 point (65 bytes) and its auth secret 16 bytes, both base64url"
     )]
-    WebPushKeys,
+    WebPushKeys(&'static str),
     #[error("appId is at most 255 characters of letters, digits and .-_:")]
     AppId,
     #[error("locale is a language tag of at most 35 characters (en, en-GB, pt-BR)")]
@@ -76,11 +76,30 @@ pub fn fcm_token(raw: &str) -> Result<String, RegistrationError> {
 /// uncompressed) and its 16-byte auth secret.
 pub fn web_push_keys(p256dh: &str, auth: &str) -> Result<(Vec<u8>, Vec<u8>), RegistrationError> {
     let decode = |s: &str| URL_SAFE_NO_PAD.decode(s.trim().trim_end_matches('='));
-    match (decode(p256dh), decode(auth)) {
-        (Ok(key), Ok(secret)) if key.len() == 65 && key[0] == 4 && secret.len() == 16 => {
-            Ok((key, secret))
+    let key = decode(p256dh)
+        .ok()
+        .filter(|key| key.len() == 65 && key[0] == 4)
+        .ok_or(RegistrationError::WebPushKeys("p256dh"))?;
+    let secret = decode(auth)
+        .ok()
+        .filter(|secret| secret.len() == 16)
+        .ok_or(RegistrationError::WebPushKeys("auth"))?;
+    Ok((key, secret))
+}
+
+impl crate::input::Refusal for RegistrationError {
+    fn field(&self) -> &'static str {
+        match self {
+            RegistrationError::ApnsToken | RegistrationError::FcmToken => "token",
+            RegistrationError::WebPushKeys("auth") => "subscription.keys.auth",
+            RegistrationError::WebPushKeys(_) => "subscription.keys.p256dh",
+            RegistrationError::AppId => "appId",
+            RegistrationError::Locale => "locale",
         }
-        _ => Err(RegistrationError::WebPushKeys),
+    }
+
+    fn reason(&self) -> crate::input::Reason {
+        crate::input::Reason::BadFormat
     }
 }
 

@@ -317,5 +317,24 @@ pub fn resolve_local(tz: Tz, local: chrono::NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
+impl crate::input::Refusal for ScheduleError {
+    fn field(&self) -> &'static str {
+        match self {
+            ScheduleError::NoDays => "daysOfWeek",
+            ScheduleError::BadInterval => "intervalWeeks",
+            ScheduleError::BadDayOfMonth => "dayOfMonth",
+        }
+    }
+
+    fn reason(&self) -> crate::input::Reason {
+        match self {
+            ScheduleError::NoDays => crate::input::Reason::TooFew,
+            ScheduleError::BadInterval | ScheduleError::BadDayOfMonth => {
+                crate::input::Reason::OutOfRange
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

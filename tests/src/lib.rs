@@ -98,20 +98,36 @@ where
     }
 }
 
-/// The `extensions.code` of every error in a GraphQL response body.
-pub fn error_codes(body: &Value) -> Vec<String> {
+/// The `extensions.field` and `extensions.reason` of every error in a response body.
+pub fn input_errors(body: &Value) -> Vec<(String, String)> {
+    each_error(body, |e| {
+        (
+            e["extensions"]["field"]
+                .as_str()
+                .unwrap_or("(none)")
+                .to_owned(),
+            e["extensions"]["reason"]
+                .as_str()
+                .unwrap_or("(none)")
+                .to_owned(),
+        )
+    })
+}
+
+/// `read` of every error in a response body.
+fn each_error<T>(body: &Value, read: impl Fn(&Value) -> T) -> Vec<T> {
     body["errors"]
         .as_array()
-        .map(|errors| {
-            errors
-                .iter()
-                .map(|e| {
-                    e["extensions"]["code"]
-                        .as_str()
-                        .unwrap_or("(none)")
-                        .to_owned()
-                })
-                .collect()
-        })
+        .map(|errors| errors.iter().map(read).collect())
         .unwrap_or_default()
+}
+
+/// The `extensions.code` of every error in a GraphQL response body.
+pub fn error_codes(body: &Value) -> Vec<String> {
+    each_error(body, |e| {
+        e["extensions"]["code"]
+            .as_str()
+            .unwrap_or("(none)")
+            .to_owned()
+    })
 }

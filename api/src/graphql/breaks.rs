@@ -6,6 +6,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::breaks::{BreakError, BreakStatus, check_timeline, parse_terms, pause_ends_at};
 use domain::checkin::local_today;
+use domain::input::Reason;
 use entities::{couple_break, couple_member, plan};
 
 use crate::auth::Caller;
@@ -165,7 +166,7 @@ async fn reread(state: &AppState, access: BreakAccess) -> Result<CoupleBreak, Ap
 }
 
 async fn break_for(state: &AppState, caller: &Caller, id: &ID) -> Result<BreakAccess, ApiError> {
-    let id = decode_id_of(id, NodeKind::CoupleBreak, "break")?;
+    let id = decode_id_of(id, NodeKind::CoupleBreak, "input.breakId")?;
     policy::couple_break(state, caller, id).await
 }
 
@@ -189,7 +190,9 @@ impl BreakMutation {
         let terms = parse_terms("terms", &input.terms)?;
         let contact_rules = parse_terms("contact rules", &input.contact_rules)?;
         if couple_member::count_current(&state.db, couple.id()).await? < 2 {
-            return Err(ApiError::bad_input(
+            return Err(ApiError::invalid(
+                "input",
+                Reason::NotNow,
                 "a break is agreed by two: your partner has not joined yet",
             ));
         }
@@ -299,7 +302,11 @@ impl BreakMutation {
         match access.status()? {
             BreakStatus::Active | BreakStatus::Over => {}
             BreakStatus::Proposed => {
-                return Err(ApiError::bad_input("the break has not been agreed to"));
+                return Err(ApiError::invalid(
+                    "input.breakId",
+                    Reason::NotNow,
+                    "the break has not been agreed to",
+                ));
             }
             BreakStatus::Declined => {
                 return Err(BreakError::Settled("declined", "checked in on").into());

@@ -9,21 +9,20 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use domain::input::Reason;
 use entities::change::{self, Action, Audience, NewChange};
 use uuid::Uuid;
 
 use super::ids::{NodeKind, global_id};
 use crate::auth::Caller;
 use crate::auth::policy::{self, ChangeAudience};
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Page size when the client names none.
 const DEFAULT_FIRST: u64 = 100;
 /// The largest page.
 const MAX_FIRST: u64 = 500;
-/// What the error for an expired cursor says in `extensions.reason`.
-pub const RESYNC_REASON: &str = "CHANGES_CURSOR_EXPIRED";
 
 /// A change to record: `kind` object `id` had `action` done to it, for `audience`.
 pub fn recorded(kind: NodeKind, id: Uuid, action: Action, audience: Audience) -> NewChange {
@@ -113,7 +112,13 @@ impl Cursor {
     }
 
     fn decode(text: &str) -> Result<Self, ApiError> {
-        let invalid = || ApiError::bad_input("that is not a changes cursor this server gave out");
+        let invalid = || {
+            ApiError::invalid(
+                "after",
+                Reason::BadFormat,
+                "that is not a changes cursor this server gave out",
+            )
+        };
         let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| invalid())?;
         let text = String::from_utf8(bytes).map_err(|_| invalid())?;
         let rest = text.strip_prefix(CURSOR_PREFIX).ok_or_else(invalid)?;
@@ -127,14 +132,11 @@ impl Cursor {
 
 /// The answer to a cursor older than the retention: the app must reload everything.
 fn expired() -> async_graphql::Error {
-    let mut err = async_graphql::Error::from(ApiError::new(
-        ErrorCode::BadUserInput,
+    async_graphql::Error::from(ApiError::invalid(
+        "after",
+        Reason::ChangesCursorExpired,
         "this changes cursor is older than the changes kept: reload everything, then sync from a new cursor (changesCursor)",
-    ));
-    if let Some(extensions) = err.extensions.as_mut() {
-        extensions.set("reason", RESYNC_REASON);
-    }
-    err
+    ))
 }
 
 #[derive(Default)]
@@ -167,14 +169,19 @@ impl ChangesQuery {
                 .ok()
                 .filter(|f| (1..=MAX_FIRST).contains(f))
                 .ok_or_else(|| {
-                    ApiError::bad_input(format!("`first` must be between 1 and {MAX_FIRST}"))
+                    ApiError::invalid(
+                        "first",
+                        Reason::OutOfRange,
+                        format!("`first` must be between 1 and {MAX_FIRST}"),
+                    )
                 })?,
         };
         let from = match after.as_deref().map(Cursor::decode).transpose()? {
             None => 0,
             Some(cursor) => {
-                let issued = DateTime::from_timestamp(cursor.issued_at, 0)
-                    .ok_or_else(|| ApiError::bad_input("that changes cursor is damaged"))?;
+                let issued = DateTime::from_timestamp(cursor.issued_at, 0).ok_or_else(|| {
+                    ApiError::invalid("after", Reason::BadFormat, "that changes cursor is damaged")
+                })?;
                 let retention =
                     chrono::Duration::from_std(state.settings.clients.changes_retention)
                         .map_err(|err| ApiError::internal(&err))?;

@@ -4,6 +4,7 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use domain::account::{DisplayName, Email, Password, Role};
+use domain::input::Reason;
 use domain::jobs::{AccountEmail, SendEmail};
 use domain::organization::OrgRole;
 use entities::organization::{self, invite};
@@ -14,7 +15,11 @@ use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
 fn invalid_link() -> ApiError {
-    ApiError::bad_input("the invitation is invalid, was used already or has expired")
+    ApiError::invalid(
+        "input.token",
+        Reason::InvalidToken,
+        "the invitation is invalid, was used already or has expired",
+    )
 }
 
 /// Whom to invite.
@@ -107,6 +112,13 @@ impl CoachInviteMutation {
     ) -> Result<AcceptCoachInvitePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
+        // What is given is checked before the invitation is looked up.
+        let name = input
+            .display_name
+            .as_deref()
+            .map(DisplayName::parse)
+            .transpose()?;
+        let password = input.password.as_deref().map(Password::parse).transpose()?;
         let now = state.clock.now();
         let hash = secret_token::digest(input.token.trim());
         let found = organization::invite_by_token(&state.db, &hash)
@@ -123,7 +135,9 @@ impl CoachInviteMutation {
                 ));
             }
             (Some(user), _) if user.role != Role::Coach => {
-                return Err(ApiError::bad_input(
+                return Err(ApiError::invalid(
+                    "input.token",
+                    Reason::NotNow,
                     "a member or administrator account cannot coach; accept without signing in to make a coach account (with another email)",
                 ));
             }
@@ -135,8 +149,14 @@ impl CoachInviteMutation {
                 ));
             }
             (None, None) => {
-                let name = DisplayName::parse(input.display_name.as_deref().unwrap_or_default())?;
-                let password = Password::parse(input.password.as_deref().unwrap_or_default())?;
+                let name = match name {
+                    Some(name) => name,
+                    None => DisplayName::parse("")?,
+                };
+                let password = match password {
+                    Some(password) => password,
+                    None => Password::parse("")?,
+                };
                 let hash = state.hasher.hash(password.expose()).await?;
                 Some(user::NewUser {
                     email: found.email.clone(),

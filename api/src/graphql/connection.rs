@@ -4,6 +4,7 @@ use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use domain::input::Reason;
 use entities::page::{Page, PageRequest};
 
 use crate::error::ApiError;
@@ -37,12 +38,18 @@ impl PageArgs {
                 .ok()
                 .filter(|v| *v <= MAX_PAGE)
                 .ok_or_else(|| {
-                    ApiError::bad_input(format!("`{name}` must be between 0 and {MAX_PAGE}"))
+                    ApiError::invalid(
+                        name,
+                        Reason::OutOfRange,
+                        format!("`{name}` must be between 0 and {MAX_PAGE}"),
+                    )
                 })
         };
         let (limit, from_end) = match (self.first, self.last) {
             (Some(_), Some(_)) => {
-                return Err(ApiError::bad_input(
+                return Err(ApiError::invalid(
+                    "last",
+                    Reason::Incompatible,
                     "pass `first` or `last`, not both: a page is read from one end",
                 ));
             }
@@ -51,8 +58,16 @@ impl PageArgs {
             (None, None) => (DEFAULT_PAGE, false),
         };
         Ok(PageRequest {
-            after: self.after.as_deref().map(decode_cursor).transpose()?,
-            before: self.before.as_deref().map(decode_cursor).transpose()?,
+            after: self
+                .after
+                .as_deref()
+                .map(|c| decode_cursor(c, "after"))
+                .transpose()?,
+            before: self
+                .before
+                .as_deref()
+                .map(|c| decode_cursor(c, "before"))
+                .transpose()?,
             limit,
             from_end,
         })
@@ -76,9 +91,14 @@ impl PageArgs {
     /// [`PageArgs::into_request`] for a list keyed by UUID: a cursor must hold one.
     pub fn into_uuid_request(self) -> Result<PageRequest, ApiError> {
         let request = self.into_request()?;
-        for key in [&request.after, &request.before].into_iter().flatten() {
-            if uuid::Uuid::parse_str(key).is_err() {
-                return Err(ApiError::bad_input(
+        for (field, key) in [("after", &request.after), ("before", &request.before)] {
+            if key
+                .as_deref()
+                .is_some_and(|k| uuid::Uuid::parse_str(k).is_err())
+            {
+                return Err(ApiError::invalid(
+                    field,
+                    Reason::BadFormat,
                     "that cursor does not belong to this list",
                 ));
             }
@@ -138,7 +158,7 @@ pub fn encode_cursor(key: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{CURSOR_PREFIX}{key}"))
 }
 
-fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+fn decode_cursor(cursor: &str, field: &str) -> Result<String, ApiError> {
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()
@@ -152,9 +172,11 @@ fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
             } else {
                 ""
             };
-            ApiError::bad_input(format!(
-                "`{shown}{more}` is not a cursor this server gave out"
-            ))
+            ApiError::invalid(
+                field,
+                Reason::BadFormat,
+                format!("`{shown}{more}` is not a cursor this server gave out"),
+            )
         })
 }
 
@@ -165,10 +187,10 @@ mod tests {
     #[test]
     fn cursors_round_trip() {
         assert_eq!(
-            decode_cursor(&encode_cursor("six_second_kiss")).unwrap(),
+            decode_cursor(&encode_cursor("six_second_kiss"), "after").unwrap(),
             "six_second_kiss"
         );
-        assert!(decode_cursor("six_second_kiss").is_err());
+        assert!(decode_cursor("six_second_kiss", "after").is_err());
     }
 
     #[test]

@@ -14,16 +14,20 @@ use async_graphql::extensions::{
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
+use domain::input::Reason;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use runtime::Metrics;
 use runtime::metrics::Outcome;
 
 use super::document::{self, DocumentError, DocumentLimits};
+use super::input_values;
 use super::loaders::{RequestLoaders, Warm};
 use super::parsed::Keeper;
 use crate::auth::{self, Caller, SocketCredential};
-use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, server_error, with_code};
+use crate::error::{
+    ErrorCode, INTERNAL_MESSAGE, code_of, input_error, mark_input, server_error, with_code,
+};
 use crate::state::AppState;
 
 /// Operation name under which requests that never reached execution are counted.
@@ -152,9 +156,10 @@ impl Extension for RequestPolicyExtension {
             Ok(document) => {
                 document::check(document, operation_name.as_deref(), &variables, self.limits)
                     .map_err(|err| match err {
-                        DocumentError::Operation(message) => {
-                            self.refuse(ServerError::new(message, None), ErrorCode::BadUserInput)
-                        }
+                        DocumentError::Operation(message) => self.refuse(
+                            input_error("operationName", Reason::NotOneOf, message),
+                            ErrorCode::BadUserInput,
+                        ),
                         DocumentError::TooLarge(message) => self.refuse(
                             ServerError::new(message, None),
                             ErrorCode::GraphqlValidationFailed,
@@ -171,9 +176,28 @@ impl Extension for RequestPolicyExtension {
                             self.refuse(err, ErrorCode::GraphqlValidationFailed)
                         }
                         DocumentError::Nul => self.refuse(
-                            ServerError::new("text must not contain NUL characters", None),
+                            input_error(
+                                "variables",
+                                Reason::BadCharacters,
+                                "text must not contain NUL characters",
+                            ),
                             ErrorCode::BadUserInput,
                         ),
+                    })
+                    .and_then(|()| {
+                        let registry = &ctx.schema_env.registry;
+                        input_values::check(
+                            registry,
+                            document,
+                            operation_name.as_deref(),
+                            &variables,
+                        )
+                        .map_err(|bad| {
+                            self.refuse(
+                                input_error(&bad.field, bad.reason, bad.message),
+                                ErrorCode::BadUserInput,
+                            )
+                        })
                     })
             }
             Err(err) => Err(self.refuse(err, ErrorCode::GraphqlParseFailed)),
@@ -235,8 +259,13 @@ impl Extension for RequestPolicyExtension {
         validated.map_err(|errors| {
             self.metrics
                 .graphql_operation(INVALID_OPERATION, Outcome::Error, true);
+            let errors: Vec<ServerError> = errors.into_iter().map(argument_error).collect();
+            // A bad argument is also met by the complexity count, which reads the arguments
+            // again and says only "Expected input type …": once named, it is not told twice.
+            let named = errors.iter().any(|err| code_of(err).is_some());
             errors
                 .into_iter()
+                .filter(|err| !(named && err.message.starts_with("Expected input type")))
                 .map(|err| with_code(err, ErrorCode::GraphqlValidationFailed))
                 .collect()
         })
@@ -297,5 +326,49 @@ fn classify(err: ServerError) -> ServerError {
         };
         return with_code(masked, ErrorCode::InternalServerError);
     }
-    with_code(err, ErrorCode::BadUserInput)
+    // An argument async-graphql could not read: named by the field it was given to.
+    let field = err
+        .path
+        .iter()
+        .filter_map(|segment| match segment {
+            async_graphql::PathSegment::Field(name) => Some(name.as_str()),
+            async_graphql::PathSegment::Index(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join(".");
+    let mut err = err;
+    mark_input(&mut err, &field, Reason::WrongType);
+    err
+}
+
+/// An argument validation found of the wrong type, not one of an enumeration's values, or
+/// missing a field: BAD_USER_INPUT naming the input path, as Apollo's servers answer a bad
+/// variable. Anything else validation finds is left as it is.
+fn argument_error(mut err: ServerError) -> ServerError {
+    let Some(rest) = err.message.strip_prefix("Invalid value for argument \"") else {
+        return err;
+    };
+    let Some((path, problem)) = rest.split_once("\", ") else {
+        return err;
+    };
+    let named_field = |problem: &str| {
+        problem
+            .split('"')
+            .nth(1)
+            .map(|name| format!("{path}.{name}"))
+            .unwrap_or_else(|| path.to_owned())
+    };
+    let (field, reason) = if problem.starts_with("enumeration type") {
+        (path.to_owned(), Reason::NotOneOf)
+    } else if problem.starts_with("field \"") && problem.ends_with("is required but not provided") {
+        (named_field(problem), Reason::Required)
+    } else if problem.starts_with("unknown field") {
+        (named_field(problem), Reason::UnknownField)
+    } else if problem.starts_with("Oneof") {
+        (path.to_owned(), Reason::Incompatible)
+    } else {
+        (path.to_owned(), Reason::WrongType)
+    };
+    mark_input(&mut err, &field, reason);
+    err
 }

@@ -40,7 +40,10 @@ use entities::idempotency_key::{self, Claim, NewClaim};
 use sha2::{Digest, Sha256};
 
 use super::document;
+use domain::input::Reason;
+
 use crate::auth::{ANONYMOUS, Caller};
+use crate::error::input_error;
 use crate::error::{ErrorCode, INTERNAL_MESSAGE, code_of, server_error};
 use crate::state::AppState;
 
@@ -94,8 +97,9 @@ fn key_of(request: &Request) -> ServerResult<Option<String>> {
         None | Some(Value::Null) => None,
         Some(Value::String(key)) => Some(key.as_str()),
         Some(_) => {
-            return Err(server_error(
-                ErrorCode::BadUserInput,
+            return Err(input_error(
+                &format!("extensions.{EXTENSION_KEY}"),
+                Reason::WrongType,
                 format!("the `{EXTENSION_KEY}` extension must be a string"),
             ));
         }
@@ -103,7 +107,7 @@ fn key_of(request: &Request) -> ServerResult<Option<String>> {
     let parse = |raw: &str| {
         idempotency::parse_key(raw)
             .map(str::to_owned)
-            .map_err(|err| server_error(ErrorCode::BadUserInput, err.to_string()))
+            .map_err(|err| input_error("Idempotency-Key", Reason::BadFormat, err.to_string()))
     };
     match (header, extension) {
         (None, None) => Ok(None),
@@ -111,8 +115,9 @@ fn key_of(request: &Request) -> ServerResult<Option<String>> {
         (Some(header), Some(extension)) => {
             let key = parse(header)?;
             if parse(extension)? != key {
-                return Err(server_error(
-                    ErrorCode::BadUserInput,
+                return Err(input_error(
+                    "Idempotency-Key",
+                    Reason::Incompatible,
                     format!(
                         "the Idempotency-Key header and the `{EXTENSION_KEY}` extension differ; send one"
                     ),
@@ -312,8 +317,9 @@ impl Extension for IdempotencyExtension {
                     };
                 }
                 Ok(Claim::Mismatch) => {
-                    return Response::from_errors(vec![server_error(
-                        ErrorCode::BadUserInput,
+                    return Response::from_errors(vec![input_error(
+                        "Idempotency-Key",
+                        Reason::Duplicate,
                         "this Idempotency-Key was used with a different request; send a new key for a new request",
                     )]);
                 }

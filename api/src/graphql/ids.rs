@@ -7,6 +7,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
+use domain::input::Reason;
+
 use crate::error::ApiError;
 
 /// The kinds of object reachable by global ID.
@@ -69,6 +71,36 @@ impl NodeKind {
         }
     }
 
+    /// What a person calls an object of this kind, in an error message.
+    pub fn noun(self) -> &'static str {
+        match self {
+            NodeKind::Ritual => "ritual",
+            NodeKind::User => "user",
+            NodeKind::Couple => "couple",
+            NodeKind::Session => "session",
+            NodeKind::Plan => "plan",
+            NodeKind::PlanItem => "plan item",
+            NodeKind::Completion => "completion",
+            NodeKind::Instrument => "instrument",
+            NodeKind::Assessment => "assessment",
+            NodeKind::CoupleBreak => "break",
+            NodeKind::Notification => "notification",
+            NodeKind::Organization => "organization",
+            NodeKind::ApiKey => "API key",
+            NodeKind::WebhookEndpoint => "webhook endpoint",
+            NodeKind::WebhookDelivery => "webhook delivery",
+            NodeKind::Suggestion => "suggestion",
+            NodeKind::FailedJob => "failed job",
+            NodeKind::AuditEntry => "audit entry",
+            NodeKind::PushDevice => "push device",
+            NodeKind::CoachConversation => "conversation",
+            NodeKind::CoachMessage => "message",
+            NodeKind::WeeklySummary => "weekly summary",
+            NodeKind::SharedAssessmentResult => "shared result",
+            NodeKind::AccessEvent => "access event",
+        }
+    }
+
     /// The kind a type name (or global ID prefix) names.
     pub fn from_prefix(prefix: &str) -> Option<Self> {
         match prefix {
@@ -106,17 +138,24 @@ pub fn global_id(kind: NodeKind, id: Uuid) -> ID {
     ID(domain::ids::global_id(kind.name(), id))
 }
 
-/// Decodes a global ID that must be of `kind`; another kind is as unknown as a missing object.
-pub fn decode_id_of(id: &ID, kind: NodeKind, what: &str) -> Result<Uuid, ApiError> {
-    match decode_global_id(id)? {
+/// Decodes the global ID given as the input field at `field` (such as `input.planId`), which
+/// must be of `kind`; another kind is as unknown as a missing object.
+pub fn decode_id_of(id: &ID, kind: NodeKind, field: &str) -> Result<Uuid, ApiError> {
+    match decode_global_id(id, field)? {
         (found, uuid) if found == kind => Ok(uuid),
-        _ => Err(ApiError::not_found(what)),
+        _ => Err(ApiError::not_found(kind.noun())),
     }
 }
 
-/// Decodes a global ID; anything that is not one of ours is bad input.
-pub fn decode_global_id(id: &ID) -> Result<(NodeKind, Uuid), ApiError> {
-    let invalid = || ApiError::bad_input(format!("`{}` is not a valid ID", id.as_str()));
+/// Decodes the global ID given at `field`; anything that is not one of ours is bad input.
+pub fn decode_global_id(id: &ID, field: &str) -> Result<(NodeKind, Uuid), ApiError> {
+    let invalid = || {
+        ApiError::invalid(
+            field,
+            Reason::NotAnId,
+            format!("`{}` is not a valid ID", id.as_str()),
+        )
+    };
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let (prefix, raw) = text.split_once(':').ok_or_else(invalid)?;
@@ -138,14 +177,20 @@ mod tests {
     fn global_ids_round_trip_and_refuse_strangers() {
         let uuid = Uuid::new_v4();
         let id = global_id(NodeKind::Ritual, uuid);
-        assert_eq!(decode_global_id(&id).unwrap(), (NodeKind::Ritual, uuid));
+        assert_eq!(
+            decode_global_id(&id, "id").unwrap(),
+            (NodeKind::Ritual, uuid)
+        );
         for bad in [
             "",
             "not base64!",
             "Q291cGxlOjEyMw",
             &URL_SAFE_NO_PAD.encode("Ritual:nope"),
         ] {
-            assert!(decode_global_id(&ID(bad.to_owned())).is_err(), "{bad}");
+            assert!(
+                decode_global_id(&ID(bad.to_owned()), "id").is_err(),
+                "{bad}"
+            );
         }
     }
 }

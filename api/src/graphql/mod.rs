@@ -15,6 +15,7 @@ pub mod document;
 pub mod extensions;
 pub mod idempotency;
 pub mod ids;
+pub mod input_values;
 pub mod loaders;
 pub mod node;
 pub mod notifications;

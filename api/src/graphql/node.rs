@@ -102,7 +102,7 @@ impl NodeQuery {
     ) -> Result<Option<Node>, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let (kind, uuid) = decode_global_id(&id)?;
+        let (kind, uuid) = decode_global_id(&id, "id")?;
         let signed_in = caller.user.is_some();
         let node = match kind {
             NodeKind::Ritual if state.catalog.by_id(uuid).is_some() => state

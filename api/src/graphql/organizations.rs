@@ -263,7 +263,7 @@ impl OrganizationQuery {
                 .await?
                 .map(Organization)),
             Some(id) => {
-                let id = decode_id_of(&id, NodeKind::Organization, "organization")?;
+                let id = decode_id_of(&id, NodeKind::Organization, "id")?;
                 match policy::readable_organization(state, caller, id).await {
                     Ok(access) => Ok(Some(Organization(access))),
                     Err(err) if err.code == ErrorCode::NotFound => Ok(None),

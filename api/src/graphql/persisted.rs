@@ -19,6 +19,9 @@ use runtime::clients::ClientSettings;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use domain::input::Reason;
+
+use crate::error::input_error;
 use crate::error::{ErrorCode, server_error};
 
 /// The request extension the protocol uses.
@@ -118,24 +121,27 @@ impl PersistedQueries {
             None | Some(Value::Null) => None,
             Some(Value::Object(persisted)) => {
                 if persisted.get("version") != Some(&Value::from(1)) {
-                    return Err(server_error(
-                        ErrorCode::BadUserInput,
+                    return Err(input_error(
+                        "extensions.persistedQuery.version",
+                        Reason::NotSupported,
                         "only version 1 of persisted queries is supported",
                     ));
                 }
                 match persisted.get("sha256Hash") {
                     Some(Value::String(hash)) => Some(hash.to_ascii_lowercase()),
                     _ => {
-                        return Err(server_error(
-                            ErrorCode::BadUserInput,
+                        return Err(input_error(
+                            "extensions.persistedQuery.sha256Hash",
+                            Reason::Required,
                             "a persisted query needs its `sha256Hash`",
                         ));
                     }
                 }
             }
             Some(_) => {
-                return Err(server_error(
-                    ErrorCode::BadUserInput,
+                return Err(input_error(
+                    "extensions.persistedQuery",
+                    Reason::WrongType,
                     "`persistedQuery` must be an object",
                 ));
             }

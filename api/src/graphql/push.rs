@@ -6,6 +6,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
+use domain::input::Reason;
 use domain::push::{self as rules, Platform};
 use entities::push_device;
 
@@ -181,12 +182,6 @@ impl PushMutation {
         let caller = ctx.data::<Caller>()?;
         let user = policy::require_user(caller)?;
         let platform: Platform = input.platform.into();
-        if !state.push.serves(platform) {
-            return Err(ApiError::bad_input(format!(
-                "this server does not push through {} (see pushSettings.platforms)",
-                platform.as_str()
-            )));
-        }
         let (token, p256dh, auth) = match (platform, input.token, input.subscription) {
             (Platform::Apns, Some(token), None) => (rules::apns_token(&token)?, None, None),
             (Platform::Fcm, Some(token), None) => (rules::fcm_token(&token)?, None, None),
@@ -196,7 +191,11 @@ impl PushMutation {
                 let endpoint = subscription.endpoint.trim();
                 rules::web_push_endpoint(endpoint, state.settings.push.allow_internal).map_err(
                     |refusal| {
-                        ApiError::bad_input(format!("subscription endpoint refused: {refusal}"))
+                        ApiError::invalid(
+                            "input.subscription.endpoint",
+                            Reason::AddressRefused,
+                            format!("subscription endpoint refused: {refusal}"),
+                        )
                     },
                 )?;
                 // Stored as the keys decoded, in one spelling (base64url, no padding).
@@ -207,24 +206,41 @@ impl PushMutation {
                 )
             }
             (Platform::WebPush, _, _) => {
-                return Err(ApiError::bad_input(
+                return Err(ApiError::invalid(
+                    "input.subscription",
+                    Reason::Required,
                     "WEB_PUSH takes a subscription and no token",
                 ));
             }
             _ => {
-                return Err(ApiError::bad_input(
+                return Err(ApiError::invalid(
+                    "input.token",
+                    Reason::Required,
                     "APNS and FCM take a token and no subscription",
                 ));
             }
         };
+        let app_id = rules::app_id(input.app_id.as_deref())?;
+        let locale = rules::locale(input.locale.as_deref())?;
+        // What is given is checked first, then whether this server pushes there.
+        if !state.push.serves(platform) {
+            return Err(ApiError::invalid(
+                "input.platform",
+                Reason::NotSupported,
+                format!(
+                    "this server does not push through {} (see pushSettings.platforms)",
+                    platform.as_str()
+                ),
+            ));
+        }
         let new = push_device::NewDevice {
             user_id: user.id,
             platform,
             token,
             p256dh,
             auth,
-            app_id: rules::app_id(input.app_id.as_deref())?,
-            locale: rules::locale(input.locale.as_deref())?,
+            app_id,
+            locale,
         };
         let write = state.writer.begin(state.clock.now()).await?;
         let row = push_device::register(&*write, new, write.now()).await?;
@@ -243,7 +259,7 @@ impl PushMutation {
     ) -> Result<UnregisterPushDevicePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let user = policy::require_user(ctx.data::<Caller>()?)?;
-        let id = decode_id_of(&input.device_id, NodeKind::PushDevice, "push device")?;
+        let id = decode_id_of(&input.device_id, NodeKind::PushDevice, "input.deviceId")?;
         let write = state.writer.begin(state.clock.now()).await?;
         let removed = push_device::unregister(&*write, id, user.id).await?;
         write.commit().await?;
@@ -288,6 +304,6 @@ pub async fn node(
 
 impl From<rules::RegistrationError> for ApiError {
     fn from(err: rules::RegistrationError) -> Self {
-        Self::bad_input(err.to_string())
+        Self::refused("input", &err)
     }
 }

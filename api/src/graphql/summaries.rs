@@ -4,6 +4,7 @@
 use async_graphql::connection::{Connection, Edge, EmptyFields};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use domain::input::Reason;
 use domain::summary::{Trend, WeeklySummary as Content};
 use entities::weekly_summary;
 
@@ -189,10 +190,13 @@ pub async fn page(
     .into_request()?;
     let after = match request.after.as_deref() {
         None => None,
-        Some(key) => Some(
-            NaiveDate::parse_from_str(key, "%Y-%m-%d")
-                .map_err(|_| ApiError::bad_input("that cursor does not belong to this list"))?,
-        ),
+        Some(key) => Some(NaiveDate::parse_from_str(key, "%Y-%m-%d").map_err(|_| {
+            ApiError::invalid(
+                "after",
+                Reason::BadFormat,
+                "that cursor does not belong to this list",
+            )
+        })?),
     };
     let (rows, more, total_count) =
         weekly_summary::page_for_couple(&state.db, couple.id(), after, request.limit).await?;
@@ -242,15 +246,21 @@ impl SummaryMutation {
     ) -> Result<RebuildWeeklySummaryPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
+        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "input.coupleId")?;
         let couple = policy::rebuildable_couple(state, caller, couple_id).await?;
         if input.week_start.weekday() != Weekday::Mon {
-            return Err(ApiError::bad_input("weekStart must be a Monday"));
+            return Err(ApiError::invalid(
+                "input.weekStart",
+                Reason::NotOneOf,
+                "weekStart must be a Monday",
+            ));
         }
         let now = state.clock.now();
         let last = domain::summary::last_finished_week(now, couple.timezone()?);
         if input.week_start > last {
-            return Err(ApiError::bad_input(
+            return Err(ApiError::invalid(
+                "input.weekStart",
+                Reason::NotNow,
                 "that week is not over yet in the couple's time zone",
             ));
         }

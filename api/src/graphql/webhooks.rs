@@ -4,6 +4,7 @@
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use domain::input::Reason;
 use entities::webhook::{self, attempt, delivery};
 
 use crate::auth::Caller;
@@ -273,14 +274,27 @@ impl WebhookMutation {
         let (org, _) = policy::managed_organization(state, caller).await?;
         let settings = state.settings.webhooks;
         let url = input.url.trim();
-        domain::webhook::check_url(url, settings.require_https, settings.allow_internal)
-            .map_err(|refusal| ApiError::bad_input(format!("url refused: {refusal}")))?;
+        domain::webhook::check_url(url, settings.require_https, settings.allow_internal).map_err(
+            |refusal| {
+                ApiError::invalid(
+                    "input.url",
+                    Reason::AddressRefused,
+                    format!("url refused: {refusal}"),
+                )
+            },
+        )?;
         let mut events: Vec<domain::webhook::EventType> =
             input.events.iter().map(|e| (*e).into()).collect();
         events.sort();
         events.dedup();
         if events.is_empty() || events.contains(&domain::webhook::EventType::Ping) {
-            return Err(ApiError::bad_input(
+            return Err(ApiError::invalid(
+                "input.events",
+                if events.is_empty() {
+                    Reason::TooFew
+                } else {
+                    Reason::NotOneOf
+                },
                 "subscribe to at least one event; PING is sent on request to every endpoint",
             ));
         }
@@ -313,7 +327,7 @@ impl WebhookMutation {
         let id = decode_id_of(
             &input.endpoint_id,
             NodeKind::WebhookEndpoint,
-            "webhook endpoint",
+            "input.endpointId",
         )?;
         let endpoint = managed_endpoint(state, caller, id).await?;
         let row = webhook::disable(&state.db, endpoint.id, state.clock.now())
@@ -336,7 +350,7 @@ impl WebhookMutation {
         let id = decode_id_of(
             &input.delivery_id,
             NodeKind::WebhookDelivery,
-            "webhook delivery",
+            "input.deliveryId",
         )?;
         let (org, _) = policy::managed_organization(state, caller).await?;
         let found = delivery::find(&state.db, id)

@@ -10,13 +10,19 @@ use tracing::Instrument;
 
 use super::client::client_info;
 use crate::auth;
-use crate::error::{ErrorCode, error_body};
+use crate::error::{ErrorCode, error_body, input_error_body};
 use crate::graphql::AppSchema;
 use crate::graphql::idempotency::KeyHeader;
 use crate::state::AppState;
+use domain::input::Reason;
 
 fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(error_body(code, message))
+}
+
+/// A request refused as BAD_USER_INPUT about the part of it at `field`.
+fn refuse_input(status: StatusCode, field: &str, reason: Reason, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(input_error_body(field, reason, message))
 }
 
 /// Media types a POST body may have; anything else (a browser's forgeable `text/plain`, form or
@@ -51,9 +57,10 @@ pub async fn post(
 ) -> HttpResponse {
     let limits = &state.settings.graphql;
     if !is_json(&req) {
-        return refuse(
+        return refuse_input(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::BadUserInput,
+            "Content-Type",
+            Reason::NotSupported,
             "send the request as JSON (Content-Type: application/json)",
         );
     }
@@ -62,9 +69,10 @@ pub async fn post(
     let deadline = tokio::time::Instant::now() + limits.body_timeout;
     loop {
         let Ok(next) = tokio::time::timeout_at(deadline, payload.next()).await else {
-            return refuse(
+            return refuse_input(
                 StatusCode::REQUEST_TIMEOUT,
-                ErrorCode::BadUserInput,
+                "body",
+                Reason::NotNow,
                 &format!(
                     "the request body did not arrive within {} seconds",
                     limits.body_timeout.as_secs()
@@ -75,16 +83,18 @@ pub async fn post(
             break;
         };
         let Ok(chunk) = chunk else {
-            return refuse(
+            return refuse_input(
                 StatusCode::BAD_REQUEST,
-                ErrorCode::BadUserInput,
+                "body",
+                Reason::BadFormat,
                 "the request body could not be read",
             );
         };
         if body.len() + chunk.len() > limits.max_body_bytes {
-            return refuse(
+            return refuse_input(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::BadUserInput,
+                "body",
+                Reason::TooLong,
                 &format!(
                     "the request body is larger than {} bytes",
                     limits.max_body_bytes
@@ -105,16 +115,18 @@ pub async fn post(
     };
     if let BatchRequest::Batch(requests) = &batch {
         if limits.max_batch == 0 {
-            return refuse(
+            return refuse_input(
                 StatusCode::BAD_REQUEST,
-                ErrorCode::BadUserInput,
+                "body",
+                Reason::NotSupported,
                 "batched requests are turned off on this server; send one operation per request",
             );
         }
         if requests.is_empty() || requests.len() > limits.max_batch {
-            return refuse(
+            return refuse_input(
                 StatusCode::BAD_REQUEST,
-                ErrorCode::BadUserInput,
+                "body",
+                Reason::TooMany,
                 &format!("a batch holds 1 to {} requests", limits.max_batch),
             );
         }
@@ -123,17 +135,19 @@ pub async fn post(
         None => None,
         Some(Ok(key)) => Some(KeyHeader(key.to_owned())),
         Some(Err(_)) => {
-            return refuse(
+            return refuse_input(
                 StatusCode::BAD_REQUEST,
-                ErrorCode::BadUserInput,
+                "Idempotency-Key",
+                Reason::BadCharacters,
                 "the Idempotency-Key may hold only visible ASCII characters (a UUID is best)",
             );
         }
     };
     if key.is_some() && matches!(batch, BatchRequest::Batch(_)) {
-        return refuse(
+        return refuse_input(
             StatusCode::BAD_REQUEST,
-            ErrorCode::BadUserInput,
+            "Idempotency-Key",
+            Reason::Incompatible,
             "an Idempotency-Key names one operation: send the operation alone, not in a batch",
         );
     }
@@ -222,9 +236,10 @@ pub async fn get(
     req: HttpRequest,
 ) -> HttpResponse {
     if !preflighted(&req) {
-        return refuse(
+        return refuse_input(
             StatusCode::BAD_REQUEST,
-            ErrorCode::BadUserInput,
+            "Content-Type",
+            Reason::Required,
             "a GET request needs a header a browser form cannot send: `Content-Type: application/json`, `Apollo-Require-Preflight: true`, `X-Apollo-Operation-Name` or `X-Rekindle-Client`",
         );
     }
@@ -248,8 +263,9 @@ pub async fn get(
     if is_mutation(&mut request) {
         return HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
             .insert_header(("Allow", "POST"))
-            .json(error_body(
-                ErrorCode::BadUserInput,
+            .json(input_error_body(
+                "query",
+                Reason::NotSupported,
                 "mutations must be sent with POST, never GET",
             ));
     }

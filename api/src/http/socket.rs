@@ -29,9 +29,12 @@ use serde_json::{Value, json};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::time::{Instant, Sleep};
 
+use domain::input::Reason;
+
 use crate::auth::session_events::SessionsEnded;
 use crate::auth::{self, AuthUser, ClientInfo, SocketCredential};
-use crate::error::{ErrorCode, error_body};
+use crate::error::ErrorCode;
+use crate::error::input_error_body;
 use crate::graphql::AppSchema;
 use crate::state::AppState;
 
@@ -57,8 +60,9 @@ pub async fn subscriptions(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|list| list.split(',').any(|p| p.trim() == PROTOCOL));
     if !speaks_protocol {
-        return Ok(HttpResponse::BadRequest().json(error_body(
-            ErrorCode::BadUserInput,
+        return Ok(HttpResponse::BadRequest().json(input_error_body(
+            "Sec-WebSocket-Protocol",
+            Reason::Required,
             "ask for the graphql-transport-ws subprotocol (Sec-WebSocket-Protocol)",
         )));
     }

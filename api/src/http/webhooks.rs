@@ -6,10 +6,12 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use domain::input::Reason;
 use domain::webhook::EventType;
 use tracing::Instrument;
 
 use crate::auth::{self, policy};
+use crate::error::input_error_body;
 use crate::error::{ApiError, ErrorCode, error_body};
 use crate::graphql::ids::{NodeKind, decode_id_of, global_id};
 use crate::state::AppState;
@@ -36,8 +38,9 @@ pub async fn ping(
                     .map(|e| e.as_str())
                     .chain([EventType::Ping.as_str()])
                     .collect();
-                return HttpResponse::BadRequest().json(error_body(
-                    ErrorCode::BadUserInput,
+                return HttpResponse::BadRequest().json(input_error_body(
+                    "event",
+                    Reason::NotOneOf,
                     &format!("`event` must be one of {}", known.join(", ")),
                 ));
             }
@@ -99,7 +102,7 @@ async fn send_ping(
     let id = decode_id_of(
         &async_graphql::ID(endpoint.to_owned()),
         NodeKind::WebhookEndpoint,
-        "webhook endpoint",
+        "endpointId",
     )?;
     let (org, _) = policy::managed_organization(state, &caller).await?;
     state
@@ -108,7 +111,11 @@ async fn send_ping(
         .await?;
     let endpoint = policy::managed_endpoint(&org, entities::webhook::find(&state.db, id).await?)?;
     if endpoint.disabled_at.is_some() {
-        return Err(ApiError::bad_input("the endpoint is disabled"));
+        return Err(ApiError::invalid(
+            "endpointId",
+            Reason::NotNow,
+            "the endpoint is disabled",
+        ));
     }
     let now = state.clock.now();
     let data = match event {

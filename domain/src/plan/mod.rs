@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::input::{Reason, Refusal};
 use crate::schedule::{Schedule, ScheduleError};
 
 /// A missed occurrence may be logged this long after it was due.
@@ -63,8 +64,12 @@ impl Assignee {
 pub enum PlanError {
     #[error(transparent)]
     Schedule(#[from] ScheduleError),
-    #[error("{0}")]
-    Invalid(String),
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        reason: Reason,
+        message: String,
+    },
     #[error("closeness is rated from 1 to 5")]
     Closeness,
     #[error("a note has at most {MAX_NOTE_CHARS} characters")]
@@ -74,7 +79,7 @@ pub enum PlanError {
     #[error("the note {0}")]
     NoteText(crate::text::TextError),
     #[error("a plan's name has 1 to {MAX_PLAN_NAME_CHARS} characters")]
-    PlanName,
+    PlanName(Reason),
     #[error("the ritual has no occurrence on {0}")]
     NotAnOccurrence(NaiveDate),
     #[error("the occurrence on {0} belongs to a later period and cannot be completed yet")]
@@ -117,11 +122,11 @@ pub fn parse_note(raw: Option<&str>) -> Result<Option<String>, PlanError> {
 pub fn parse_plan_name(raw: &str) -> Result<String, PlanError> {
     let name = raw.trim();
     let len = name.chars().count();
-    if len == 0 || len > MAX_PLAN_NAME_CHARS || crate::text::check_line(name).is_err() {
-        Err(PlanError::PlanName)
-    } else {
-        Ok(name.to_owned())
+    if let Some(reason) = crate::input::length_reason(len, MAX_PLAN_NAME_CHARS) {
+        return Err(PlanError::PlanName(reason));
     }
+    crate::text::check_line(name).map_err(|_| PlanError::PlanName(Reason::BadCharacters))?;
+    Ok(name.to_owned())
 }
 
 /// The occurrence a completion with no date refers to: in the current period, the latest one
@@ -197,6 +202,42 @@ pub fn check_relog(stored: &Log, again: &Log) -> Result<(), PlanError> {
         Ok(())
     } else {
         Err(PlanError::LoggedDifferently)
+    }
+}
+
+impl Refusal for PlanError {
+    fn field(&self) -> &'static str {
+        match self {
+            PlanError::Schedule(err) => err.field(),
+            PlanError::Invalid { field, .. } => field,
+            PlanError::Closeness => "closeness",
+            PlanError::NoteTooLong | PlanError::NoteText(_) => "note",
+            PlanError::StartsOn(_) => "startsOn",
+            PlanError::PlanName(_) => "name",
+            PlanError::NotAnOccurrence(_) | PlanError::TooEarly(_) | PlanError::TooLate(_) => {
+                "occurrence"
+            }
+            PlanError::PauseOver | PlanError::PauseTooLong => "until",
+            PlanError::UndoWindowOver | PlanError::LoggedDifferently => "completionId",
+        }
+    }
+
+    fn reason(&self) -> Reason {
+        match self {
+            PlanError::Schedule(err) => err.reason(),
+            PlanError::Invalid { reason, .. } | PlanError::PlanName(reason) => *reason,
+            PlanError::Closeness
+            | PlanError::StartsOn(_)
+            | PlanError::PauseOver
+            | PlanError::PauseTooLong => Reason::OutOfRange,
+            PlanError::NoteTooLong => Reason::TooLong,
+            PlanError::NoteText(_) => Reason::BadCharacters,
+            PlanError::NotAnOccurrence(_) => Reason::NotOneOf,
+            PlanError::TooEarly(_)
+            | PlanError::TooLate(_)
+            | PlanError::UndoWindowOver
+            | PlanError::LoggedDifferently => Reason::NotNow,
+        }
     }
 }
 

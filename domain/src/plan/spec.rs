@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{MAX_START_OFFSET_DAYS, PlanError};
 use crate::account::{Timezone, format_hhmm, parse_hhmm};
+use crate::input::Reason;
 use crate::schedule::{Cadence, MonthDay, Nth, Schedule};
 
 /// A schedule as stored (JSON) and as clients send it: plain names, checked on the way in.
@@ -35,8 +36,12 @@ pub struct ScheduleSpec {
     pub floating: bool,
 }
 
-fn invalid(message: impl Into<String>) -> PlanError {
-    PlanError::Invalid(message.into())
+fn invalid(field: &'static str, reason: Reason, message: impl Into<String>) -> PlanError {
+    PlanError::Invalid {
+        field,
+        reason,
+        message: message.into(),
+    }
 }
 
 pub fn weekday_name(day: Weekday) -> &'static str {
@@ -52,7 +57,13 @@ pub fn weekday_name(day: Weekday) -> &'static str {
 }
 
 fn parse_weekday(name: &str) -> Result<Weekday, PlanError> {
-    Weekday::from_str(name).map_err(|_| invalid(format!("`{name}` is not a day of the week")))
+    Weekday::from_str(name).map_err(|_| {
+        invalid(
+            "daysOfWeek",
+            Reason::NotOneOf,
+            format!("`{name}` is not a day of the week"),
+        )
+    })
 }
 
 pub fn nth_name(nth: Nth) -> &'static str {
@@ -72,9 +83,11 @@ fn parse_nth(name: &str) -> Result<Nth, PlanError> {
         "third" => Ok(Nth::Third),
         "fourth" => Ok(Nth::Fourth),
         "last" => Ok(Nth::Last),
-        other => Err(invalid(format!(
-            "`{other}` is not first, second, third, fourth or last"
-        ))),
+        other => Err(invalid(
+            "nthWeekday.nth",
+            Reason::NotOneOf,
+            format!("`{other}` is not first, second, third, fourth or last"),
+        )),
     }
 }
 
@@ -89,9 +102,13 @@ impl ScheduleSpec {
             "weekdays" => Cadence::Weekdays,
             "weekly" => Cadence::Weekly(days()?),
             "every_n_weeks" => Cadence::EveryNWeeks {
-                interval: self
-                    .interval_weeks
-                    .ok_or_else(|| invalid("every-n-weeks needs intervalWeeks"))?,
+                interval: self.interval_weeks.ok_or_else(|| {
+                    invalid(
+                        "intervalWeeks",
+                        Reason::Required,
+                        "every-n-weeks needs intervalWeeks",
+                    )
+                })?,
                 days: days()?,
             },
             "monthly" => match (self.day_of_month, &self.nth_week, &self.nth_weekday_day) {
@@ -101,14 +118,24 @@ impl ScheduleSpec {
                 }
                 _ => {
                     return Err(invalid(
+                        "dayOfMonth",
+                        Reason::Incompatible,
                         "a monthly schedule takes either dayOfMonth or nthWeekday, not both",
                     ));
                 }
             },
-            other => return Err(invalid(format!("`{other}` is not a cadence"))),
+            other => {
+                return Err(invalid(
+                    "cadence",
+                    Reason::NotOneOf,
+                    format!("`{other}` is not a cadence"),
+                ));
+            }
         };
-        let local_time = parse_hhmm(&self.local_time).map_err(|e| invalid(e.to_string()))?;
-        let tz = Timezone::parse(&self.timezone).map_err(|e| invalid(e.to_string()))?;
+        let local_time = parse_hhmm(&self.local_time)
+            .map_err(|e| invalid("localTime", Reason::NotATime, e.to_string()))?;
+        let tz = Timezone::parse(&self.timezone)
+            .map_err(|e| invalid("timezone", Reason::NotATimeZone, e.to_string()))?;
         Ok(Schedule::new(cadence, local_time, tz.tz(), self.starts_on)?.floating(self.floating))
     }
 

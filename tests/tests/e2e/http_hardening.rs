@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use rekindle_tests::{TestApp, email, error_codes};
+use rekindle_tests::{TestApp, email, error_codes, input_errors};
 use serde_json::{Value, json};
 
 /// An anonymous document of under a kilobyte whose fragments each spread the previous one
@@ -215,6 +215,10 @@ async fn every_error_has_a_code_and_get_runs_only_the_operation_it_names() {
     let two = "query A { __typename } query B { ritual(key: \"six_second_kiss\") { key } }";
     let body = app.graphql(two, json!({})).await;
     assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"], "{body}");
+    assert_eq!(
+        input_errors(&body),
+        [("operationName".into(), "NOT_ONE_OF".into())]
+    );
     let (_, body) = app
         .post_json("/graphql", &json!({ "query": two, "operationName": "C" }))
         .await;

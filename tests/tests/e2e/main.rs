@@ -31,6 +31,7 @@ mod health;
 mod http_hardening;
 mod idempotency;
 mod idempotency_kept;
+mod input_errors;
 mod instrument_privacy;
 mod loading;
 mod node;

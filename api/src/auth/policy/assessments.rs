@@ -3,6 +3,7 @@
 //! else's answers like a missing one. A partner sees a result only as shared with their couple,
 //! and a result that raised a safety concern is never shared.
 
+use domain::input::Reason;
 use entities::assessment;
 use uuid::Uuid;
 
@@ -98,7 +99,9 @@ pub async fn shareable_assessment(
 ) -> Result<AssessmentAccess, ApiError> {
     let access = own_assessment(state, caller, id).await?;
     if !access.row.is_submitted()? {
-        return Err(ApiError::bad_input(
+        return Err(ApiError::invalid(
+            "input.assessmentId",
+            Reason::NotNow,
             "submit the assessment first: only a result can be shared",
         ));
     }

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use domain::checkin::{check_readable, local_today, revealed};
+use domain::input::Reason;
 use entities::{check_in, couple_member};
 
 use super::decisions::CoupleAccess;
@@ -68,7 +69,11 @@ impl CheckInAccess {
 pub async fn check_in_couple(state: &AppState, caller: &Caller) -> Result<CoupleAccess, ApiError> {
     may_be_in_couple(caller)?;
     callers_couple(state, caller).await?.ok_or_else(|| {
-        ApiError::bad_input("check-ins and breaks belong to a couple: join or create one first")
+        ApiError::invalid(
+            "input",
+            Reason::NotNow,
+            "check-ins and breaks belong to a couple: join or create one first",
+        )
     })
 }
 

@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use domain::account::{Email, Password};
+use domain::input::Reason;
 use domain::jobs::{AccountEmail, SendEmail};
 use entities::{email_token, session, user};
 
@@ -12,7 +13,11 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 fn invalid_link() -> ApiError {
-    ApiError::bad_input("the link is invalid, was used already or has expired; ask for a new one")
+    ApiError::invalid(
+        "input.token",
+        Reason::InvalidToken,
+        "the link is invalid, was used already or has expired; ask for a new one",
+    )
 }
 
 /// The address to send a reset link to.
@@ -109,7 +114,8 @@ impl EmailMutation {
         input: ResetPasswordInput,
     ) -> Result<ResetPasswordPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
-        let password = Password::parse(&input.new_password)?;
+        let password = Password::parse(&input.new_password)
+            .map_err(|e| ApiError::from(e).at("input.newPassword"))?;
         let now = state.clock.now();
         let token = email_token::redeem(
             &state.db,

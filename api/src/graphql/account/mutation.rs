@@ -280,7 +280,8 @@ impl AccountMutation {
         let state = ctx.data::<AppState>()?;
         let client = ctx.data::<ClientInfo>()?;
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
-        let password = Password::parse(&input.new_password)?;
+        let password = Password::parse(&input.new_password)
+            .map_err(|e| ApiError::from(e).at("input.newPassword"))?;
         confirm_password(
             state,
             client,
@@ -340,7 +341,8 @@ impl AccountMutation {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
             MaybeUndefined::Value(q) => {
-                let quiet = QuietHours::parse(&q.start, &q.end)?;
+                let quiet = QuietHours::parse(&q.start, &q.end)
+                    .map_err(|e| ApiError::refused("input.quietHours", &e))?;
                 Some(Some((format_hhmm(quiet.start), format_hhmm(quiet.end))))
             }
         };
@@ -376,7 +378,7 @@ impl AccountMutation {
     ) -> Result<RevokeSessionPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = policy::require_user(ctx.data::<Caller>()?)?;
-        let id = decode_id_of(&input.session_id, NodeKind::Session, "session")?;
+        let id = decode_id_of(&input.session_id, NodeKind::Session, "input.sessionId")?;
         let found =
             policy::own_session(ctx.data::<Caller>()?, session::find(&state.db, id).await?)?;
         if session::revoke(&state.db, id, "revoked_by_user", state.clock.now()).await? {

@@ -234,10 +234,10 @@ impl Admin {
         let request = PageArgs::forward_by_uuid(first, after)?;
         let filter = audit::Filter {
             actor: actor_id
-                .map(|id| decode_id_of(&id, NodeKind::User, "user"))
+                .map(|id| decode_id_of(&id, NodeKind::User, "actorId"))
                 .transpose()?,
             target_id: target_id
-                .map(|id| decode_global_id(&id).map(|_| id.0))
+                .map(|id| decode_global_id(&id, "targetId").map(|_| id.0))
                 .transpose()?,
         };
         let page = audit::page(&state.db, &filter, &request).await?;

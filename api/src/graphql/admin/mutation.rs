@@ -122,7 +122,11 @@ impl AdminMutation {
     ) -> Result<RetryFailedJobPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let operator = policy::operator(ctx.data::<Caller>()?)?;
-        let id = decode_id_of(&input.failed_job_id, NodeKind::FailedJob, "failed job")?;
+        let id = decode_id_of(
+            &input.failed_job_id,
+            NodeKind::FailedJob,
+            "input.failedJobId",
+        )?;
         let now = state.clock.now();
         let job = match runtime::failures::retry(&state.db, &state.queue, id, now)
             .await
@@ -148,7 +152,11 @@ impl AdminMutation {
     ) -> Result<DiscardFailedJobPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let operator = policy::operator(ctx.data::<Caller>()?)?;
-        let id = decode_id_of(&input.failed_job_id, NodeKind::FailedJob, "failed job")?;
+        let id = decode_id_of(
+            &input.failed_job_id,
+            NodeKind::FailedJob,
+            "input.failedJobId",
+        )?;
         let now = state.clock.now();
         let write = state.writer.begin(now).await?;
         let job = dead_job::find(&*write, id)
@@ -291,7 +299,7 @@ fn acting_on<'c>(
     Ok((
         state,
         operator,
-        decode_id_of(user_id, NodeKind::User, "user")?,
+        decode_id_of(user_id, NodeKind::User, "input.userId")?,
     ))
 }
 

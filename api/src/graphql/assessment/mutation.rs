@@ -2,6 +2,8 @@
 //! and sharing a result with your couple or taking it back.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use domain::catalog::RitualKey;
+use domain::input::Reason;
 use domain::instrument::{Answer, ResultRecord, ScoreError, answer_value, reliable_change, score};
 use entities::assessment;
 
@@ -14,11 +16,29 @@ use crate::graphql::ids::{NodeKind, decode_id_of};
 use crate::state::AppState;
 use entities::change::{self, Action, Audience};
 
-impl From<ScoreError> for ApiError {
-    fn from(err: ScoreError) -> Self {
-        ApiError::bad_input(err.to_string())
-    }
+/// A scoring refusal at submit time: about the assessment as answered so far.
+fn unscorable(err: &ScoreError) -> ApiError {
+    let reason = match err {
+        ScoreError::Missing(_) => Reason::Required,
+        ScoreError::UnknownItem(_) | ScoreError::InvalidAnswer { .. } => Reason::NotOneOf,
+    };
+    ApiError::invalid("input.assessmentId", reason, err.to_string())
 }
+
+/// An instrument key (given as `input.instrumentKey`) has a key's shape: whatever else names
+/// no instrument.
+pub(crate) fn check_instrument_key(key: &str) -> Result<(), ApiError> {
+    RitualKey::parse(key).map(|_| ()).map_err(|_| {
+        ApiError::invalid(
+            "input.instrumentKey",
+            Reason::BadFormat,
+            "an instrument key is 3 to 64 lower-case letters, digits and single underscores",
+        )
+    })
+}
+
+/// At most this many answers in one call (an instrument has far fewer items).
+const MAX_ANSWERS: usize = 200;
 
 /// Which instrument to take.
 #[derive(InputObject)]
@@ -105,14 +125,27 @@ pub struct UnshareAssessmentResultPayload {
     pub assessment: Assessment,
 }
 
-fn answer_of(input: AssessmentAnswerInput) -> Result<(String, Answer), ApiError> {
-    match (input.choice, input.yes) {
-        (Some(choice), None) => Ok((input.item_key, Answer::Choice(choice))),
-        (None, Some(yes)) => Ok((input.item_key, Answer::YesNo(yes))),
-        _ => Err(ApiError::bad_input(format!(
+/// One answer; `object` is its path (`input.answers.0`).
+fn answer_of(input: AssessmentAnswerInput, object: &str) -> Result<(String, Answer), ApiError> {
+    let message = || {
+        format!(
             "item `{}`: give either `choice` or `yes`, not both and not neither",
             input.item_key
-        ))),
+        )
+    };
+    match (&input.choice, input.yes) {
+        (Some(choice), None) => Ok((input.item_key.clone(), Answer::Choice(choice.clone()))),
+        (None, Some(yes)) => Ok((input.item_key.clone(), Answer::YesNo(yes))),
+        (Some(_), Some(_)) => Err(ApiError::invalid(
+            format!("{object}.yes"),
+            Reason::Incompatible,
+            message(),
+        )),
+        (None, None) => Err(ApiError::invalid(
+            format!("{object}.choice"),
+            Reason::Required,
+            message(),
+        )),
     }
 }
 
@@ -149,6 +182,7 @@ impl AssessmentMutation {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let owner = policy::may_take_assessment(caller)?;
+        check_instrument_key(&input.instrument_key)?;
         let instrument = match state.instruments.by_key(&input.instrument_key) {
             Some(built_in) => built_in,
             None => crate::graphql::organization_content::organization_instrument(
@@ -198,20 +232,46 @@ impl AssessmentMutation {
     ) -> Result<AnswerAssessmentPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
+        let id = decode_id_of(
+            &input.assessment_id,
+            NodeKind::Assessment,
+            "input.assessmentId",
+        )?;
         let access = policy::own_assessment(state, caller, id).await?;
         if access.row().is_submitted()? {
             return Err(already_submitted());
         }
         let instrument = instrument_of(state, access.row()).await?;
         let mut answers = access.row().answers()?;
-        for given in input.answers {
-            let (key, answer) = answer_of(given)?;
-            let item = instrument
-                .definition
-                .item(&key)
-                .ok_or_else(|| ApiError::from(ScoreError::UnknownItem(key.clone())))?;
-            answer_value(item, &answer)?;
+        if input.answers.len() > MAX_ANSWERS {
+            return Err(ApiError::invalid(
+                "input.answers",
+                Reason::TooMany,
+                format!("at most {MAX_ANSWERS} answers at a time"),
+            ));
+        }
+        for (i, given) in input.answers.into_iter().enumerate() {
+            let object = format!("input.answers.{i}");
+            let (key, answer) = answer_of(given, &object)?;
+            let item = instrument.definition.item(&key).ok_or_else(|| {
+                let err = ScoreError::UnknownItem(key.clone());
+                ApiError::invalid(
+                    format!("{object}.itemKey"),
+                    Reason::NotOneOf,
+                    err.to_string(),
+                )
+            })?;
+            answer_value(item, &answer).map_err(|err| {
+                let field = match answer {
+                    Answer::Choice(_) => "choice",
+                    Answer::YesNo(_) => "yes",
+                };
+                ApiError::invalid(
+                    format!("{object}.{field}"),
+                    Reason::NotOneOf,
+                    err.to_string(),
+                )
+            })?;
             answers.insert(key, answer);
         }
         let mut write = state.writer.begin(state.clock.now()).await?;
@@ -239,12 +299,17 @@ impl AssessmentMutation {
     ) -> Result<SubmitAssessmentPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
+        let id = decode_id_of(
+            &input.assessment_id,
+            NodeKind::Assessment,
+            "input.assessmentId",
+        )?;
         let access = policy::own_assessment(state, caller, id).await?;
         let owner = access.row().user_id;
         if !access.row().is_submitted()? {
             let instrument = instrument_of(state, access.row()).await?;
-            let scored = score(&instrument.definition, &access.row().answers()?)?;
+            let scored = score(&instrument.definition, &access.row().answers()?)
+                .map_err(|err| unscorable(&err))?;
             let previous =
                 assessment::latest_submitted(&state.db, owner, &access.row().instrument_key)
                     .await?;
@@ -285,12 +350,20 @@ impl AssessmentMutation {
     ) -> Result<ShareAssessmentResultPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
+        let id = decode_id_of(
+            &input.assessment_id,
+            NodeKind::Assessment,
+            "input.assessmentId",
+        )?;
         let access = policy::shareable_assessment(state, caller, id).await?;
         let couple = policy::callers_couple(state, caller)
             .await?
             .ok_or_else(|| {
-                ApiError::bad_input("join a couple first: results are shared with it")
+                ApiError::invalid(
+                    "input.assessmentId",
+                    Reason::NotNow,
+                    "join a couple first: results are shared with it",
+                )
             })?;
         let mut write = state.writer.begin(state.clock.now()).await?;
         let row = assessment::set_shared(&*write, id, Some(couple.id()), write.now()).await?;
@@ -312,7 +385,11 @@ impl AssessmentMutation {
     ) -> Result<UnshareAssessmentResultPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let id = decode_id_of(&input.assessment_id, NodeKind::Assessment, "assessment")?;
+        let id = decode_id_of(
+            &input.assessment_id,
+            NodeKind::Assessment,
+            "input.assessmentId",
+        )?;
         let access = policy::own_assessment(state, caller, id).await?;
         let owner = access.row().user_id;
         let was_shared_with = access.row().shared_with_couple;

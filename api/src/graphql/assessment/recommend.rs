@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use domain::catalog::RitualKey;
+use domain::input::Reason;
 use domain::instrument::ResultRecord;
 use domain::recommend::{Inputs, Recommendations, ResultOf, Source, recommend};
 use domain::resources::help_for;
@@ -269,46 +270,64 @@ impl RecommendMutation {
     ) -> Result<AcceptRecommendationsPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
+        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "input.planId")?;
         let plan = policy::writable_plan(state, caller, plan_id).await?;
         if !plan.plan().is_active()? {
-            return Err(ApiError::bad_input("recommendations go on an active plan"));
+            return Err(ApiError::invalid(
+                "input.planId",
+                Reason::NotNow,
+                "recommendations go on an active plan",
+            ));
         }
         if input.rituals.is_empty() {
-            return Err(ApiError::bad_input("choose at least one ritual"));
+            return Err(ApiError::invalid(
+                "input.rituals",
+                Reason::TooFew,
+                "choose at least one ritual",
+            ));
         }
         let recommended = current(ctx).await?;
         let couple = plan.couple();
         let now = state.clock.now();
         let mut prepared = Vec::new();
         for (i, chosen) in input.rituals.iter().enumerate() {
+            let object = format!("input.rituals.{i}");
+            let key_field = format!("{object}.ritualKey");
+            // What is given is checked first, then whether it was recommended.
+            let spec = chosen.schedule.to_spec(
+                &couple.couple().timezone,
+                now,
+                &format!("{object}.schedule"),
+            )?;
+            let assignee = assignee_from(
+                state,
+                couple,
+                chosen.assignee,
+                chosen.assignee_member_id.as_ref(),
+                &object,
+            )
+            .await?;
             if input.rituals[..i]
                 .iter()
                 .any(|earlier| earlier.ritual_key == chosen.ritual_key)
             {
-                return Err(ApiError::bad_input(format!(
-                    "`{}` is chosen twice",
-                    chosen.ritual_key
-                )));
+                return Err(ApiError::invalid(
+                    key_field,
+                    Reason::Duplicate,
+                    format!("`{}` is chosen twice", chosen.ritual_key),
+                ));
             }
             if !recommended
                 .rituals
                 .iter()
                 .any(|p| p.ritual.as_str() == chosen.ritual_key)
             {
-                return Err(ApiError::bad_input(format!(
-                    "`{}` is not among your recommendations",
-                    chosen.ritual_key
-                )));
+                return Err(ApiError::invalid(
+                    key_field,
+                    Reason::NotOneOf,
+                    format!("`{}` is not among your recommendations", chosen.ritual_key),
+                ));
             }
-            let spec = chosen.schedule.to_spec(&couple.couple().timezone, now)?;
-            let assignee = assignee_from(
-                state,
-                couple,
-                chosen.assignee,
-                chosen.assignee_member_id.as_ref(),
-            )
-            .await?;
             prepared.push((chosen.ritual_key.clone(), spec, assignee));
         }
         let mut write = state.writer.begin(now).await?;

@@ -257,7 +257,7 @@ impl CoachQuery {
     ) -> Result<CoachConversation, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        own_conversation(state, caller, &id).await
+        own_conversation(state, caller, &id, "id").await
     }
 }
 
@@ -266,9 +266,10 @@ pub async fn own_conversation(
     state: &AppState,
     caller: &Caller,
     id: &ID,
+    field: &str,
 ) -> Result<CoachConversation, ApiError> {
     let user = policy::may_be_in_couple(caller)?;
-    let uuid = decode_id_of(id, NodeKind::CoachConversation, "conversation")?;
+    let uuid = decode_id_of(id, NodeKind::CoachConversation, field)?;
     conversation::find_of_user(&state.db, uuid, user.id)
         .await?
         .and_then(|row| CoachConversation::own(caller, row))

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::Duration;
 use coach::Turn;
+use domain::input::Reason;
 use domain::safety::gate::Concern;
 use entities::coach_conversation as conversation;
 use entities::coach_message::{self as message, NewMessage};
@@ -95,7 +96,12 @@ impl CoachMutation {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let user = policy::may_be_in_couple(caller)?;
-        let text = input.text.as_deref().map(message_text).transpose()?;
+        let text = input
+            .text
+            .as_deref()
+            .map(|text| message_text(text, "input.text"))
+            .transpose()?;
+        let country = country_code(input.country.as_deref())?;
         if text.is_some() {
             within_budget(state, user.id).await?;
         }
@@ -111,7 +117,7 @@ impl CoachMutation {
                 reply: None,
             });
         };
-        let sent = send(ctx, state, caller, user, row, text, input.country).await?;
+        let sent = send(ctx, state, caller, user, row, text, country).await?;
         Ok(StartCoachConversationPayload {
             conversation: sent.conversation,
             message: Some(sent.message),
@@ -132,19 +138,17 @@ impl CoachMutation {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let user = policy::may_be_in_couple(caller)?;
-        let text = message_text(&input.text)?;
-        let conversation = own_conversation(state, caller, &input.conversation_id).await?;
-        within_budget(state, user.id).await?;
-        send(
-            ctx,
+        let text = message_text(&input.text, "input.text")?;
+        let country = country_code(input.country.as_deref())?;
+        let conversation = own_conversation(
             state,
             caller,
-            user,
-            conversation.0,
-            text,
-            input.country,
+            &input.conversation_id,
+            "input.conversationId",
         )
-        .await
+        .await?;
+        within_budget(state, user.id).await?;
+        send(ctx, state, caller, user, conversation.0, text, country).await
     }
 
     /// Deletes one of your conversations and all its messages.
@@ -156,7 +160,13 @@ impl CoachMutation {
     ) -> Result<DeleteCoachConversationPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let conversation = own_conversation(state, caller, &input.conversation_id).await?;
+        let conversation = own_conversation(
+            state,
+            caller,
+            &input.conversation_id,
+            "input.conversationId",
+        )
+        .await?;
         let user = policy::may_be_in_couple(caller)?;
         let write = state.writer.begin(state.clock.now()).await?;
         let deleted = conversation::delete(&*write, conversation.0.id, user.id).await?;
@@ -170,15 +180,37 @@ impl CoachMutation {
     }
 }
 
-fn message_text(raw: &str) -> Result<String, ApiError> {
+/// A country as two letters (ISO 3166-1 alpha-2), upper-cased.
+fn country_code(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(raw) = raw.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    if raw.len() == 2 && raw.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(Some(raw.to_ascii_uppercase()))
+    } else {
+        Err(ApiError::invalid(
+            "input.country",
+            Reason::BadFormat,
+            "country is two letters (ISO 3166-1 alpha-2, such as GB)",
+        ))
+    }
+}
+
+fn message_text(raw: &str, field: &str) -> Result<String, ApiError> {
     let text = raw.trim();
     if text.is_empty() {
-        return Err(ApiError::bad_input("text: write something to the coach"));
+        return Err(ApiError::invalid(
+            field,
+            Reason::Required,
+            "text: write something to the coach",
+        ));
     }
     if text.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(ApiError::bad_input(format!(
-            "text: at most {MAX_MESSAGE_CHARS} characters"
-        )));
+        return Err(ApiError::invalid(
+            field,
+            Reason::TooLong,
+            format!("text: at most {MAX_MESSAGE_CHARS} characters"),
+        ));
     }
     Ok(text.to_owned())
 }

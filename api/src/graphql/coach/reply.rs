@@ -167,7 +167,7 @@ impl CoachSubscription {
         let state = ctx.data::<AppState>()?.clone();
         let caller = ctx.data::<Caller>()?.clone();
         let user = policy::may_be_in_couple(&caller)?.id;
-        let id = decode_id_of(&message_id, NodeKind::CoachMessage, "message")?;
+        let id = decode_id_of(&message_id, NodeKind::CoachMessage, "messageId")?;
         // Listen before reading, so that no event falls between the two.
         let events = state.coach_replies.subscribe();
         let row = message::find_of_user(&state.db, id, user)

@@ -4,6 +4,7 @@ use async_graphql::{Context, Enum, SimpleObject};
 use chrono::Duration;
 use coach::starters::{LoggedRitual, RevealedCheckIn, Shared, SharedBand, Source};
 use domain::checkin::local_today;
+use domain::input::Reason;
 use entities::page::PageRequest;
 use entities::{assessment, check_in};
 
@@ -60,7 +61,13 @@ pub async fn for_couple(
     let first = match first {
         None => 3,
         Some(n @ 0..=10) => usize::try_from(n).unwrap_or(3),
-        Some(_) => return Err(ApiError::bad_input("first: 0 to 10")),
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "first",
+                Reason::OutOfRange,
+                "first: 0 to 10",
+            ));
+        }
     };
     let state = ctx.data::<AppState>()?;
     let loaders = Loaders::of(ctx)?;

@@ -1,6 +1,7 @@
 //! Members granting and revoking an organization's access to their couple.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use domain::input::Reason;
 use domain::webhook::EventType;
 use entities::{access, organization};
 
@@ -50,7 +51,11 @@ async fn consenting(
 ) -> Result<(CoupleAccess, uuid::Uuid, uuid::Uuid), ApiError> {
     let state = ctx.data::<AppState>()?;
     let caller = ctx.data::<Caller>()?;
-    let org_id = decode_id_of(organization_id, NodeKind::Organization, "organization")?;
+    let org_id = decode_id_of(
+        organization_id,
+        NodeKind::Organization,
+        "input.organizationId",
+    )?;
     let (couple, user) = policy::consenting_member(state, caller).await?;
     Ok((couple, user, org_id))
 }
@@ -83,7 +88,9 @@ impl CoachingMutation {
         let (couple, user, org_id) = consenting(ctx, &input.organization_id).await?;
         let scopes = scopes_in(&input.scopes);
         if scopes.is_empty() {
-            return Err(ApiError::bad_input(
+            return Err(ApiError::invalid(
+                "input.scopes",
+                Reason::TooFew,
                 "grant at least one scope, or revoke the organization's access",
             ));
         }

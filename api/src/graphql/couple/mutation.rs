@@ -203,7 +203,7 @@ impl CoupleMutation {
     ) -> Result<CreateInvitePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
+        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "input.coupleId")?;
         let found = policy::writable_couple(state, caller, couple_id).await?;
         check_room(couple_member::count_current(&state.db, found.id()).await?)?;
         let invite = new_invite(&state.db, found.id(), found.viewer(), state.clock.now()).await?;
@@ -231,7 +231,8 @@ impl CoupleMutation {
                 "invite (it may have expired, been used, or been replaced by a newer code)",
             )
         };
-        let code = InviteCode::parse(&input.code).map_err(|_| no_invite())?;
+        // A code of the wrong shape is bad input; one of the right shape names an invite or not.
+        let code = InviteCode::parse(&input.code)?;
         let now = state.clock.now();
         let mut write = state.writer.begin(now).await?;
         let claimed = invite::claim(&*write, &digest(code.as_str()), caller.id, now)
@@ -282,7 +283,7 @@ impl CoupleMutation {
     ) -> Result<UpdateCouplePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
+        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "input.coupleId")?;
         let access = policy::writable_couple(state, caller, couple_id).await?;
         let current = access.couple().clone();
         let profile = couple::Profile {
@@ -333,7 +334,7 @@ impl CoupleMutation {
     ) -> Result<LeaveCouplePayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
+        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "input.coupleId")?;
         let current = policy::writable_couple(state, caller, couple_id).await?;
         let now = state.clock.now();
         let delete_after = now + chrono::Duration::days(SHARED_DATA_RETENTION_DAYS);

@@ -1,6 +1,7 @@
 //! Marking notifications read and changing notification preferences.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use domain::input::Reason;
 use entities::notification;
 use entities::notification_settings::{self, muted};
 
@@ -69,13 +70,21 @@ impl NotificationMutation {
         let owner = policy::own_inbox(ctx.data::<Caller>()?)?;
         let ids = match (input.ids, input.all) {
             (Some(_), true) => {
-                return Err(ApiError::bad_input("give `ids` or `all: true`, not both"));
+                return Err(ApiError::invalid(
+                    "input.all",
+                    Reason::Incompatible,
+                    "give `ids` or `all: true`, not both",
+                ));
             }
             (None, false) => {
-                return Err(ApiError::bad_input("give `ids` or `all: true`"));
+                return Err(ApiError::invalid(
+                    "input.ids",
+                    Reason::Required,
+                    "give `ids` or `all: true`",
+                ));
             }
             (None, true) => None,
-            (Some(ids), false) => Some(decode_ids(&ids, NodeKind::Notification, "notification")?),
+            (Some(ids), false) => Some(decode_ids(&ids, NodeKind::Notification, "input.ids")?),
         };
         let now = state.clock.now();
         let mut write = state.writer.begin(now).await?;
@@ -117,15 +126,27 @@ impl NotificationMutation {
             MaybeUndefined::Null => Some(None),
             MaybeUndefined::Value(cap @ 0..=MAX_DAILY_CAP) => Some(u32::try_from(cap).ok()),
             MaybeUndefined::Value(_) => {
-                return Err(ApiError::bad_input(format!(
-                    "dailyCap must be between 0 and {MAX_DAILY_CAP}, or null for no cap"
-                )));
+                return Err(ApiError::invalid(
+                    "input.dailyCap",
+                    Reason::OutOfRange,
+                    format!("dailyCap must be between 0 and {MAX_DAILY_CAP}, or null for no cap"),
+                ));
             }
         };
-        let mute = decode_ids(&input.mute_plan_item_ids, NodeKind::PlanItem, "plan item")?;
-        let unmute = decode_ids(&input.unmute_plan_item_ids, NodeKind::PlanItem, "plan item")?;
+        let mute = decode_ids(
+            &input.mute_plan_item_ids,
+            NodeKind::PlanItem,
+            "input.mutePlanItemIds",
+        )?;
+        let unmute = decode_ids(
+            &input.unmute_plan_item_ids,
+            NodeKind::PlanItem,
+            "input.unmutePlanItemIds",
+        )?;
         if mute.iter().any(|id| unmute.contains(id)) {
-            return Err(ApiError::bad_input(
+            return Err(ApiError::invalid(
+                "input.unmutePlanItemIds",
+                Reason::Incompatible,
                 "a plan item cannot be muted and unmuted at once",
             ));
         }
@@ -152,11 +173,17 @@ impl NotificationMutation {
 }
 
 /// Global IDs of one kind as UUIDs, at most [`MAX_IDS`] of them.
-fn decode_ids(ids: &[ID], kind: NodeKind, what: &str) -> Result<Vec<uuid::Uuid>, ApiError> {
+/// `field` is the list's path (`input.ids`); a bad ID is named by its place in it.
+fn decode_ids(ids: &[ID], kind: NodeKind, field: &str) -> Result<Vec<uuid::Uuid>, ApiError> {
     if ids.len() > MAX_IDS {
-        return Err(ApiError::bad_input(format!(
-            "at most {MAX_IDS} IDs at a time"
-        )));
+        return Err(ApiError::invalid(
+            field,
+            Reason::TooMany,
+            format!("at most {MAX_IDS} IDs at a time"),
+        ));
     }
-    ids.iter().map(|id| decode_id_of(id, kind, what)).collect()
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| decode_id_of(id, kind, &format!("{field}.{i}")))
+        .collect()
 }

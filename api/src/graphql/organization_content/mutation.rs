@@ -1,5 +1,6 @@
 //! What organizations write (rituals, instruments) and suggest, and members' answers.
 
+use domain::input::Reason;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -159,12 +160,14 @@ impl ContentMutation {
         let caller = ctx.data::<Caller>()?;
         let (organization, _) = policy::content_author(state, caller).await?;
         if input.definition.len() > DEFINITION_MAX_BYTES {
-            return Err(ApiError::bad_input(format!(
-                "a definition is at most {DEFINITION_MAX_BYTES} bytes"
-            )));
+            return Err(ApiError::invalid(
+                "input.definition",
+                Reason::TooLong,
+                format!("a definition is at most {DEFINITION_MAX_BYTES} bytes"),
+            ));
         }
         let definition = Instrument::load("definition", &input.definition)
-            .map_err(|e| ApiError::bad_input(e.to_string()))?;
+            .map_err(|e| ApiError::invalid("input.definition", Reason::BadFormat, e.to_string()))?;
         let row = instrument::store_for_organization(
             &state.db,
             organization.organization().id,
@@ -194,10 +197,12 @@ impl ContentMutation {
         let caller = ctx.data::<Caller>()?;
         let (organization, author) = policy::content_author(state, caller).await?;
         let organization_id = organization.organization().id;
-        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "couple")?;
-        let message = suggestion_message(input.message.as_deref()).map_err(ApiError::bad_input)?;
+        let couple_id = decode_id_of(&input.couple_id, NodeKind::Couple, "input.coupleId")?;
+        let message = suggestion_message(input.message.as_deref())
+            .map_err(|(reason, message)| ApiError::invalid("input.message", reason, message))?;
         let (subject, scope) = match (&input.ritual_key, &input.instrument_key) {
             (Some(key), None) => {
+                RitualKey::parse(key).map_err(|e| ApiError::refused("input", &e))?;
                 let viewer = ritual::Viewer {
                     couple: None,
                     organization: Some(organization_id),
@@ -208,6 +213,7 @@ impl ContentMutation {
                 (suggestion::Subject::Ritual(found.id), Scope::Plans)
             }
             (None, Some(key)) => {
+                crate::graphql::assessment::mutation::check_instrument_key(key)?;
                 let found = match state.instruments.by_key(key) {
                     Some(built_in) => built_in,
                     None => organization_instrument(state, caller, key)
@@ -219,8 +225,18 @@ impl ContentMutation {
                     Scope::AssessmentResults,
                 )
             }
-            _ => {
-                return Err(ApiError::bad_input(
+            (given, _) => {
+                return Err(ApiError::invalid(
+                    if given.is_some() {
+                        "input.instrumentKey"
+                    } else {
+                        "input.ritualKey"
+                    },
+                    if given.is_some() {
+                        Reason::Incompatible
+                    } else {
+                        Reason::Required
+                    },
                     "give exactly one of ritualKey and instrumentKey",
                 ));
             }
@@ -287,7 +303,11 @@ async fn answer(
 ) -> Result<AnswerSuggestionPayload, ApiError> {
     let state = ctx.data::<AppState>()?;
     let caller = ctx.data::<Caller>()?;
-    let id = decode_id_of(&input.suggestion_id, NodeKind::Suggestion, "suggestion")?;
+    let id = decode_id_of(
+        &input.suggestion_id,
+        NodeKind::Suggestion,
+        "input.suggestionId",
+    )?;
     let (access, member) = policy::answerable_suggestion(state, caller, id).await?;
     if !policy::may_answer(&access, status)? {
         return Ok(AnswerSuggestionPayload {

@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use domain::input::Reason;
 use domain::organization::{OrganizationName, PresentedKey, key_name};
 use entities::{api_key, organization, user};
 
@@ -79,8 +80,13 @@ impl OrganizationMutation {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let operator = policy::operator(caller)?;
-        let name = OrganizationName::parse(&input.name)
-            .ok_or_else(|| ApiError::bad_input("name must be one line of 1 to 100 characters"))?;
+        let name = OrganizationName::parse(&input.name).ok_or_else(|| {
+            ApiError::invalid(
+                "input.name",
+                name_reason(&input.name, 100),
+                "name must be one line of 1 to 100 characters",
+            )
+        })?;
         let now = state.clock.now();
         let org = create(&state.db, &name, &input.owner_email, now, Some(&operator)).await?;
         let access = policy::readable_organization(state, caller, org.id).await?;
@@ -99,15 +105,28 @@ impl OrganizationMutation {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
         let (org, user) = policy::managed_organization(state, caller).await?;
-        let name = key_name(&input.name)
-            .ok_or_else(|| ApiError::bad_input("name must be one line of 1 to 60 characters"))?;
+        let name = key_name(&input.name).ok_or_else(|| {
+            ApiError::invalid(
+                "input.name",
+                name_reason(&input.name, 60),
+                "name must be one line of 1 to 60 characters",
+            )
+        })?;
         let scopes = scopes_in(&input.scopes);
         if scopes.is_empty() {
-            return Err(ApiError::bad_input("a key needs at least one scope"));
+            return Err(ApiError::invalid(
+                "input.scopes",
+                Reason::TooFew,
+                "a key needs at least one scope",
+            ));
         }
         let now = state.clock.now();
         if input.expires_at.is_some_and(|at| at <= now) {
-            return Err(ApiError::bad_input("expiresAt must be in the future"));
+            return Err(ApiError::invalid(
+                "input.expiresAt",
+                Reason::OutOfRange,
+                "expiresAt must be in the future",
+            ));
         }
         let id = uuid::Uuid::now_v7();
         let secret = secret_token::new_secret();
@@ -142,7 +161,7 @@ impl OrganizationMutation {
     ) -> Result<RevokeApiKeyPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let key_id = decode_id_of(&input.api_key_id, NodeKind::ApiKey, "API key")?;
+        let key_id = decode_id_of(&input.api_key_id, NodeKind::ApiKey, "input.apiKeyId")?;
         let (org, _) = policy::managed_organization(state, caller).await?;
         let found = api_key::find(&state.db, key_id).await?;
         let key = policy::managed_key(&org, found)?;
@@ -170,14 +189,27 @@ pub async fn create(
     now: DateTime<Utc>,
     operator: Option<&policy::OperatorAccess>,
 ) -> Result<organization::Model, ApiError> {
-    let email = domain::account::Email::parse(owner_email)
-        .map_err(|_| ApiError::bad_input("ownerEmail is not an email address"))?;
+    let email = domain::account::Email::parse(owner_email).map_err(|_| {
+        ApiError::invalid(
+            "input.ownerEmail",
+            Reason::NotAnEmail,
+            "ownerEmail is not an email address",
+        )
+    })?;
     let txn = entities::begin_write(db).await?;
     let owner = user::find_by_email(&txn, email.as_str())
         .await?
-        .ok_or_else(|| ApiError::bad_input("no account has that email"))?;
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "input.ownerEmail",
+                Reason::NotOneOf,
+                "no account has that email",
+            )
+        })?;
     if owner.role()? != domain::account::Role::Coach {
-        return Err(ApiError::bad_input(
+        return Err(ApiError::invalid(
+            "input.ownerEmail",
+            Reason::NotOneOf,
             "the owner must be a coach account (rekindle-api user create --role coach)",
         ));
     }
@@ -201,4 +233,9 @@ pub async fn create(
     txn.commit().await?;
     tracing::info!(organization.id = %org.id, "organization created");
     Ok(org)
+}
+
+/// Why a one-line name of at most `max` characters was refused.
+fn name_reason(raw: &str, max: usize) -> Reason {
+    domain::input::length_reason(raw.trim().chars().count(), max).unwrap_or(Reason::BadCharacters)
 }

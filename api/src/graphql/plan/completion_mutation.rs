@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
+use domain::input::Reason;
 use domain::jobs::AnnounceCompletion;
 use domain::plan::{
     Log, check_completable, check_relog, check_undo, default_occurrence, parse_closeness,
@@ -77,7 +78,7 @@ impl CompletionMutation {
     ) -> Result<CompleteRitualPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let item_id = decode_id_of(&input.plan_item_id, NodeKind::PlanItem, "plan item")?;
+        let item_id = decode_id_of(&input.plan_item_id, NodeKind::PlanItem, "input.planItemId")?;
         let access = policy::writable_item(state, caller, item_id).await?;
         policy::may_log(&access)?;
         let schedule = access.item().schedule()?;
@@ -85,7 +86,11 @@ impl CompletionMutation {
         let occurrence = match input.occurrence {
             Some(date) => date,
             None => default_occurrence(&schedule, now).ok_or_else(|| {
-                ApiError::bad_input("the ritual has no occurrence in the current period")
+                ApiError::invalid(
+                    "input.occurrence",
+                    Reason::Required,
+                    "the ritual has no occurrence in the current period",
+                )
             })?,
         };
         check_completable(&schedule, occurrence, now)?;
@@ -152,7 +157,11 @@ impl CompletionMutation {
     ) -> Result<UndoCompletionPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let id = decode_id_of(&input.completion_id, NodeKind::Completion, "completion")?;
+        let id = decode_id_of(
+            &input.completion_id,
+            NodeKind::Completion,
+            "input.completionId",
+        )?;
         let access = policy::undoable_completion(state, caller, id).await?;
         let now = state.clock.now();
         check_undo(access.completion().created_at, now)?;

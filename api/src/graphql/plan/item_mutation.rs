@@ -1,7 +1,8 @@
 //! Adding, changing and removing the rituals on a plan.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use domain::catalog::{CustomRitual, DefaultCadence};
+use domain::catalog::{CustomRitual, DefaultCadence, RitualKey};
+use domain::input::Reason;
 use domain::plan::Assignee as DomainAssignee;
 use entities::{couple_member, plan_item, ritual};
 use uuid::Uuid;
@@ -13,7 +14,7 @@ use crate::auth::Caller;
 use crate::auth::policy::{self, CoupleAccess};
 use crate::error::ApiError;
 use crate::graphql::changes::recorded;
-use crate::graphql::ids::{NodeKind, decode_id_of};
+use crate::graphql::ids::{NodeKind, decode_global_id, decode_id_of};
 use crate::graphql::ritual::types::RitualCategory;
 use crate::state::AppState;
 use entities::change::{Action, Audience};
@@ -94,28 +95,49 @@ pub struct RemovePlanItemPayload {
     pub plan: Plan,
 }
 
-/// Resolves who does an item; ONE must name a current member of the couple.
+/// Resolves who does an item; ONE must name a current member of the couple. `object` is the
+/// path of the input object holding `assignee` and `assigneeMemberId`.
 pub(crate) async fn assignee_from(
     state: &AppState,
     couple: &CoupleAccess,
     assignee: Assignee,
     member: Option<&ID>,
+    object: &str,
 ) -> Result<DomainAssignee, ApiError> {
+    let field = format!("{object}.assigneeMemberId");
+    // An ID of the wrong shape is named as such, whatever the assignee.
+    let named = member.map(|id| decode_global_id(id, &field)).transpose()?;
     match (assignee, member) {
         (Assignee::Both, None) => Ok(DomainAssignee::Both),
         (Assignee::Either, None) => Ok(DomainAssignee::Either),
-        (Assignee::One, Some(id)) => {
-            let not_member =
-                || ApiError::bad_input("assigneeMemberId is not a member of this couple");
-            let user_id = decode_id_of(id, NodeKind::User, "member").map_err(|_| not_member())?;
+        (Assignee::One, Some(_)) => {
+            let not_member = || {
+                ApiError::invalid(
+                    &field,
+                    Reason::NotOneOf,
+                    "assigneeMemberId is not a member of this couple",
+                )
+            };
+            let user_id = match named {
+                Some((NodeKind::User, uuid)) => uuid,
+                _ => return Err(not_member()),
+            };
             couple_member::find(&state.db, couple.id(), user_id)
                 .await?
                 .filter(couple_member::Model::is_current)
                 .ok_or_else(not_member)?;
             Ok(DomainAssignee::One(user_id))
         }
-        (Assignee::One, None) => Err(ApiError::bad_input("ONE needs assigneeMemberId")),
-        (_, Some(_)) => Err(ApiError::bad_input("assigneeMemberId goes with ONE only")),
+        (Assignee::One, None) => Err(ApiError::invalid(
+            field,
+            Reason::Required,
+            "ONE needs assigneeMemberId",
+        )),
+        (_, Some(_)) => Err(ApiError::invalid(
+            field,
+            Reason::Incompatible,
+            "assigneeMemberId goes with ONE only",
+        )),
     }
 }
 
@@ -138,6 +160,7 @@ async fn ritual_for_item<C: sea_orm::ConnectionTrait>(
 ) -> Result<Uuid, ApiError> {
     match (&input.ritual_key, &input.custom_ritual) {
         (Some(key), None) => {
+            RitualKey::parse(key).map_err(|e| ApiError::refused("input", &e))?;
             Ok(
                 ritual::find_by_key(db, key, ritual::Viewer::of_couple(couple.id()))
                     .await?
@@ -154,14 +177,22 @@ async fn ritual_for_item<C: sea_orm::ConnectionTrait>(
                 duration_minutes: custom.duration_minutes,
                 steps: custom.steps.clone(),
             }
-            .into_ritual(Uuid::new_v4(), default_cadence(input.schedule.cadence))?;
+            .into_ritual(Uuid::new_v4(), default_cadence(input.schedule.cadence))
+            .map_err(|e| ApiError::refused("input.customRitual", &e))?;
             Ok(
                 ritual::create_custom(db, couple.id(), &draft, state.clock.now())
                     .await?
                     .id,
             )
         }
-        _ => Err(ApiError::bad_input(
+        (Some(_), Some(_)) => Err(ApiError::invalid(
+            "input.customRitual",
+            Reason::Incompatible,
+            "give exactly one of ritualKey and customRitual",
+        )),
+        (None, None) => Err(ApiError::invalid(
+            "input.ritualKey",
+            Reason::Required,
             "give exactly one of ritualKey and customRitual",
         )),
     }
@@ -181,16 +212,19 @@ impl ItemMutation {
     ) -> Result<AddPlanItemPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
+        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "input.planId")?;
         let plan = policy::writable_plan(state, caller, plan_id).await?;
         let couple = plan.couple();
         let now = state.clock.now();
-        let spec = input.schedule.to_spec(&couple.couple().timezone, now)?;
+        let spec = input
+            .schedule
+            .to_spec(&couple.couple().timezone, now, "input.schedule")?;
         let assignee = assignee_from(
             state,
             couple,
             input.assignee,
             input.assignee_member_id.as_ref(),
+            "input",
         )
         .await?;
         let mut write = state.writer.begin(now).await?;
@@ -226,18 +260,29 @@ impl ItemMutation {
     ) -> Result<UpdatePlanItemPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let item_id = decode_id_of(&input.plan_item_id, NodeKind::PlanItem, "plan item")?;
+        let item_id = decode_id_of(&input.plan_item_id, NodeKind::PlanItem, "input.planItemId")?;
         let access = policy::writable_item(state, caller, item_id).await?;
         let couple = access.plan().couple();
         let item = access.item();
         let schedule = match &input.schedule {
-            Some(s) => s.to_spec(&couple.couple().timezone, state.clock.now())?,
+            Some(s) => s.to_spec(
+                &couple.couple().timezone,
+                state.clock.now(),
+                "input.schedule",
+            )?,
             None => item.spec()?,
         };
         let assignee = match input.assignee {
-            Some(a) => assignee_from(state, couple, a, input.assignee_member_id.as_ref()).await?,
+            Some(a) => {
+                assignee_from(state, couple, a, input.assignee_member_id.as_ref(), "input").await?
+            }
             None if input.assignee_member_id.is_some() => {
-                return Err(ApiError::bad_input(
+                if let Some(id) = &input.assignee_member_id {
+                    decode_global_id(id, "input.assigneeMemberId")?;
+                }
+                return Err(ApiError::invalid(
+                    "input.assigneeMemberId",
+                    Reason::Incompatible,
                     "assigneeMemberId goes with assignee: ONE",
                 ));
             }
@@ -277,7 +322,7 @@ impl ItemMutation {
     ) -> Result<RemovePlanItemPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let item_id = decode_id_of(&input.plan_item_id, NodeKind::PlanItem, "plan item")?;
+        let item_id = decode_id_of(&input.plan_item_id, NodeKind::PlanItem, "input.planItemId")?;
         let access = policy::writable_item(state, caller, item_id).await?;
         let now = state.clock.now();
         let item_id = access.item().id;

@@ -147,7 +147,7 @@ impl PlanMutation {
     ) -> Result<PausePlanPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
+        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "input.planId")?;
         let access = policy::writable_plan(state, caller, plan_id).await?;
         let now = state.clock.now();
         check_pause_until(input.until, now)?;
@@ -172,7 +172,7 @@ impl PlanMutation {
     ) -> Result<ResumePlanPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
+        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "input.planId")?;
         let access = policy::writable_plan(state, caller, plan_id).await?;
         let id = access.plan().id;
         let now = state.clock.now();
@@ -195,7 +195,7 @@ impl PlanMutation {
     ) -> Result<ArchivePlanPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "plan")?;
+        let plan_id = decode_id_of(&input.plan_id, NodeKind::Plan, "input.planId")?;
         let access = policy::writable_plan(state, caller, plan_id).await?;
         let now = state.clock.now();
         let mut write = state.writer.begin(now).await?;

@@ -2,6 +2,7 @@
 
 use async_graphql::{Enum, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use domain::input::{Reason, Refusal};
 use domain::plan::ScheduleSpec;
 use domain::schedule::{Cadence as DomainCadence, MonthDay, Nth as DomainNth};
 
@@ -135,13 +136,19 @@ pub struct ScheduleInput {
 }
 
 impl ScheduleInput {
-    /// The stored spec, checked by `domain`.
-    pub fn to_spec(&self, default_tz: &str, now: DateTime<Utc>) -> Result<ScheduleSpec, ApiError> {
+    /// The stored spec, checked by `domain`; `object` is this input's path (`input.schedule`).
+    pub fn to_spec(
+        &self,
+        default_tz: &str,
+        now: DateTime<Utc>,
+        object: &str,
+    ) -> Result<ScheduleSpec, ApiError> {
+        let within = |err: &dyn Refusal| ApiError::refused(object, err);
         let timezone = self
             .timezone
             .clone()
             .unwrap_or_else(|| default_tz.to_owned());
-        let tz = domain::account::Timezone::parse(&timezone)?;
+        let tz = domain::account::Timezone::parse(&timezone).map_err(|e| within(&e))?;
         let cadence = match self.cadence {
             Cadence::Daily => "daily",
             Cadence::Weekdays => "weekdays",
@@ -151,15 +158,19 @@ impl ScheduleInput {
         };
         let positive = |v: Option<i32>, what: &str| -> Result<Option<u32>, ApiError> {
             v.map(|n| {
-                u32::try_from(n)
-                    .map_err(|_| ApiError::bad_input(format!("{what} must be positive")))
+                u32::try_from(n).map_err(|_| {
+                    ApiError::invalid(
+                        format!("{object}.{what}"),
+                        Reason::OutOfRange,
+                        format!("{what} must be positive"),
+                    )
+                })
             })
             .transpose()
         };
         let today = now.with_timezone(&tz.tz()).date_naive();
         let starts_on = self.starts_on.unwrap_or(today);
-        domain::plan::check_starts_on(starts_on, today)
-            .map_err(|e| ApiError::bad_input(e.to_string()))?;
+        domain::plan::check_starts_on(starts_on, today).map_err(|e| within(&e))?;
         let spec = ScheduleSpec {
             cadence: cadence.to_owned(),
             days_of_week: self
@@ -180,9 +191,7 @@ impl ScheduleInput {
             starts_on,
             floating: self.floating,
         };
-        let schedule = spec
-            .to_schedule()
-            .map_err(|e| ApiError::bad_input(e.to_string()))?;
+        let schedule = spec.to_schedule().map_err(|e| within(&e))?;
         Ok(ScheduleSpec::from_schedule(&schedule))
     }
 }

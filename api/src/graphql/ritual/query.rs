@@ -2,6 +2,7 @@
 
 use async_graphql::connection::{Connection, EmptyFields};
 use async_graphql::{Context, Object};
+use domain::input::Reason;
 use entities::ritual;
 
 use super::types::{Ritual, RitualCadence, RitualCategory};
@@ -57,9 +58,11 @@ impl RitualQuery {
             .as_ref()
             .is_some_and(|s| s.chars().count() > MAX_SEARCH_CHARS)
         {
-            return Err(ApiError::bad_input(format!(
-                "`search` is limited to {MAX_SEARCH_CHARS} characters"
-            )));
+            return Err(ApiError::invalid(
+                "search",
+                Reason::TooLong,
+                format!("`search` is limited to {MAX_SEARCH_CHARS} characters"),
+            ));
         }
         let filter = ritual::Filter {
             category: category.map(Into::into),

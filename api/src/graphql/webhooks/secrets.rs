@@ -2,6 +2,7 @@
 //! until the overlap ends, so a receiver switches without losing a delivery.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use domain::input::Reason;
 use entities::webhook;
 
 use super::WebhookEndpoint;
@@ -52,16 +53,18 @@ impl WebhookSecretMutation {
         let id = decode_id_of(
             &input.endpoint_id,
             NodeKind::WebhookEndpoint,
-            "webhook endpoint",
+            "input.endpointId",
         )?;
         let overlap = match input.overlap_seconds {
             None => chrono::Duration::from_std(state.settings.webhooks.secret_overlap)
                 .unwrap_or(chrono::Duration::days(1)),
             Some(secs @ 0..=MAX_OVERLAP_SECS) => chrono::Duration::seconds(i64::from(secs)),
             Some(_) => {
-                return Err(ApiError::bad_input(format!(
-                    "overlapSeconds must be 0 to {MAX_OVERLAP_SECS}"
-                )));
+                return Err(ApiError::invalid(
+                    "input.overlapSeconds",
+                    Reason::OutOfRange,
+                    format!("overlapSeconds must be 0 to {MAX_OVERLAP_SECS}"),
+                ));
             }
         };
         let endpoint = super::managed_endpoint(state, caller, id).await?;
