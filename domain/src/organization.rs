@@ -59,17 +59,42 @@ pub enum Scope {
     /// The bands of assessment results their owner shared with the couple (never answers or
     /// safety flags).
     AssessmentResults,
+    /// Managing the organization's webhook endpoints and sending them test events: an API
+    /// key's only, never a couple's to grant.
+    Webhooks,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Self::Progress, Self::Plans, Self::AssessmentResults];
+    pub const ALL: [Scope; 4] = [
+        Self::Progress,
+        Self::Plans,
+        Self::AssessmentResults,
+        Self::Webhooks,
+    ];
 
+    /// How it is stored.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Progress => "progress",
             Self::Plans => "plans",
             Self::AssessmentResults => "assessment_results",
+            Self::Webhooks => "webhooks",
         }
+    }
+
+    /// How clients read it, in GraphQL (`AccessScope`) and in webhook payloads alike.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Progress => "PROGRESS",
+            Self::Plans => "PLANS",
+            Self::AssessmentResults => "ASSESSMENT_RESULTS",
+            Self::Webhooks => "WEBHOOKS",
+        }
+    }
+
+    /// Whether a couple's member may grant it (what an organization may read of them).
+    pub fn grantable(self) -> bool {
+        self != Self::Webhooks
     }
 
     pub fn parse(raw: &str) -> Option<Self> {

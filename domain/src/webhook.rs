@@ -67,7 +67,7 @@ pub fn sample_data(event: EventType) -> serde_json::Value {
     let id = |kind: &str| crate::ids::global_id(kind, uuid::Uuid::nil());
     let mut data = match event {
         EventType::ConsentGranted => serde_json::json!({
-            "coupleId": id("Couple"), "scopes": ["progress", "plans"],
+            "coupleId": id("Couple"), "scopes": ["PROGRESS", "PLANS"],
         }),
         EventType::ConsentRevoked => serde_json::json!({ "coupleId": id("Couple"), "scopes": [] }),
         EventType::RitualCompleted => serde_json::json!({

@@ -222,7 +222,7 @@ async fn tell(
         .map(|(m, _)| m.user_id)
         .collect();
     let scopes = access::effective(&grants, &members)?;
-    let names: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+    let names: Vec<&str> = scopes.iter().map(|s| s.name()).collect();
     write
         .announce_to(
             &[organization_id],
@@ -261,13 +261,13 @@ async fn access_to(
 }
 
 /// A couple as a coach sees it: what both members granted their organization.
-pub struct CoachedCouple(CoachedCoupleAccess);
+pub struct CoachedCouple(pub(crate) CoachedCoupleAccess);
 
 /// A couple as a coach sees it: what both members granted their organization.
 #[Object]
 impl CoachedCouple {
-    /// The couple's global ID.
-    async fn id(&self) -> ID {
+    /// The couple's global ID: `node(id:)` refetches it, for a coach or key, as this.
+    pub async fn id(&self) -> ID {
         global_id(NodeKind::Couple, self.0.id())
     }
 
@@ -288,7 +288,7 @@ impl CoachedCouple {
             .collect())
     }
 
-    /// Progress over the last weeks; needs the `progress` scope.
+    /// Progress over the last weeks; needs the `PROGRESS` scope.
     async fn progress(
         &self,
         #[graphql(
@@ -302,7 +302,7 @@ impl CoachedCouple {
         Ok(Progress::new(couple, u32::try_from(weeks).unwrap_or(12)))
     }
 
-    /// The active plan, if any; needs the `plans` scope. Notes never reach a coach.
+    /// The active plan, if any; needs the `PLANS` scope. Notes never reach a coach.
     async fn active_plan(&self, ctx: &Context<'_>) -> Result<Option<Plan>, ApiError> {
         let couple = self.0.within(Scope::Plans)?;
         crate::graphql::plan::plans::active_plan(ctx, &couple).await
@@ -334,7 +334,7 @@ impl CoachedCouple {
     }
 
     /// Results a member shared with the couple, oldest first: the band only. Needs the
-    /// `assessment_results` scope.
+    /// `ASSESSMENT_RESULTS` scope.
     #[graphql(complexity = "first.map_or(20, |n| n.clamp(0, 100) as usize) * child_complexity")]
     async fn shared_assessment_results(
         &self,

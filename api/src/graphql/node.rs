@@ -12,7 +12,7 @@ use crate::graphql::assessment::instruments::InstrumentNode;
 use crate::graphql::assessment::results::Assessment;
 use crate::graphql::assessment::shared::SharedAssessmentResult;
 use crate::graphql::breaks::CoupleBreak;
-use crate::graphql::coaching::AccessEvent;
+use crate::graphql::coaching::{AccessEvent, CoachedCouple};
 use crate::graphql::couple::types::Couple;
 use crate::graphql::notifications::Notification;
 use crate::graphql::organization_content::Suggestion;
@@ -47,6 +47,57 @@ async fn managed_endpoint(
     };
     let endpoint = entities::webhook::find(&state.db, id).await?;
     Ok(policy::managed_endpoint(&org, endpoint).ok())
+}
+
+/// The couple as the caller's organization coaches it (as one of its coaches or API keys),
+/// when both members granted it access; `None` for anyone else, as for a missing couple.
+async fn coached(
+    state: &AppState,
+    caller: &Caller,
+    couple_id: Uuid,
+) -> Result<Option<policy::CoachedCoupleAccess>, ApiError> {
+    let coaching = caller.api_key.is_some()
+        || caller
+            .user
+            .as_ref()
+            .is_some_and(|u| u.role == domain::account::Role::Coach);
+    if !coaching {
+        return Ok(None);
+    }
+    match policy::coached_couple(state, caller, couple_id).await {
+        Ok(found) => Ok(Some(found)),
+        Err(err)
+            if matches!(
+                err.code,
+                crate::error::ErrorCode::NotFound | crate::error::ErrorCode::Forbidden
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// A plan item of a couple the caller's organization coaches with the PLANS scope.
+async fn coached_item(
+    state: &AppState,
+    caller: &Caller,
+    item_id: Uuid,
+) -> Result<Option<policy::ItemAccess>, ApiError> {
+    let Some(item) = entities::plan_item::find(&state.db, item_id).await? else {
+        return Ok(None);
+    };
+    let Some(plan) = entities::plan::find(&state.db, item.plan_id).await? else {
+        return Ok(None);
+    };
+    let Some(coached) = coached(state, caller, plan.couple_id).await? else {
+        return Ok(None);
+    };
+    Ok(coached
+        .within(domain::organization::Scope::Plans)
+        .ok()
+        .and_then(|couple| couple.plan(plan))
+        .and_then(|plan| plan.item(item)))
 }
 
 /// A policy answer as `node` gives it: NOT_FOUND (missing or not the caller's) becomes null.
@@ -86,6 +137,7 @@ pub enum Node {
     WeeklySummary(WeeklySummary),
     SharedAssessmentResult(SharedAssessmentResult),
     AccessEvent(AccessEvent),
+    CoachedCouple(CoachedCouple),
 }
 
 #[derive(Default)]
@@ -121,9 +173,18 @@ impl NodeQuery {
                     .and_then(|model| policy::account(caller, model))
                     .map(|access| Node::User(User::new(access)))
             }
-            NodeKind::Couple if signed_in => {
-                visible(policy::readable_couple(state, caller, uuid).await)?
-                    .map(|access| Node::Couple(Couple::new(access)))
+            NodeKind::Couple if signed_in || caller.api_key.is_some() => {
+                let member = match signed_in {
+                    true => visible(policy::readable_couple(state, caller, uuid).await)?,
+                    false => None,
+                };
+                match member {
+                    Some(access) => Some(Node::Couple(Couple::new(access))),
+                    // A coach, or an API key, gets the couple as its organization coaches it.
+                    None => coached(state, caller, uuid)
+                        .await?
+                        .map(|access| Node::CoachedCouple(CoachedCouple(access))),
+                }
             }
             NodeKind::Plan if signed_in => {
                 visible(policy::readable_plan(state, caller, uuid).await)?
@@ -138,10 +199,16 @@ impl NodeQuery {
                 };
                 let access = match policy::current_couples_item(state, caller, cached).await? {
                     Some(access) => Some(access),
-                    None => visible(policy::readable_item(state, caller, uuid).await)?,
+                    None => match visible(policy::readable_item(state, caller, uuid).await)? {
+                        Some(access) => Some(access),
+                        None => coached_item(state, caller, uuid).await?,
+                    },
                 };
                 access.map(|access| Node::PlanItem(PlanItem::new(access)))
             }
+            NodeKind::PlanItem if caller.api_key.is_some() => coached_item(state, caller, uuid)
+                .await?
+                .map(|access| Node::PlanItem(PlanItem::new(access))),
             NodeKind::Completion if signed_in => {
                 visible(policy::readable_completion(state, caller, uuid).await)?
                     .map(|access| Node::Completion(Completion::new(access)))
@@ -179,10 +246,12 @@ impl NodeQuery {
                 }
                 None => None,
             },
-            NodeKind::WebhookEndpoint if signed_in => managed_endpoint(state, caller, uuid)
-                .await?
-                .map(|endpoint| Node::WebhookEndpoint(WebhookEndpoint(endpoint))),
-            NodeKind::WebhookDelivery if signed_in => {
+            NodeKind::WebhookEndpoint if signed_in || caller.api_key.is_some() => {
+                managed_endpoint(state, caller, uuid)
+                    .await?
+                    .map(|endpoint| Node::WebhookEndpoint(WebhookEndpoint(endpoint)))
+            }
+            NodeKind::WebhookDelivery if signed_in || caller.api_key.is_some() => {
                 match entities::webhook::delivery::find(&state.db, uuid).await? {
                     Some(row) => managed_endpoint(state, caller, row.endpoint_id)
                         .await?
@@ -218,10 +287,23 @@ impl NodeQuery {
                     .await?
                     .map(Node::CoachMessage)
             }
-            NodeKind::WeeklySummary if signed_in => {
+            NodeKind::WeeklySummary if signed_in || caller.api_key.is_some() => {
                 match entities::weekly_summary::find(&state.db, uuid).await? {
                     Some(row) => {
-                        visible(policy::readable_couple(state, caller, row.couple_id).await)?
+                        let member = match signed_in {
+                            true => visible(
+                                policy::readable_couple(state, caller, row.couple_id).await,
+                            )?,
+                            false => None,
+                        };
+                        // A coach or key reads it with the PROGRESS scope.
+                        let couple = match member {
+                            Some(couple) => Some(couple),
+                            None => coached(state, caller, row.couple_id)
+                                .await?
+                                .and_then(|c| c.within(domain::organization::Scope::Progress).ok()),
+                        };
+                        couple
                             .and_then(|couple| couple.summary(row))
                             .map(WeeklySummary::new)
                             .transpose()?

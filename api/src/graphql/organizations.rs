@@ -27,6 +27,9 @@ pub enum AccessScope {
     Plans,
     /// The bands of results their owner shared with the couple (never answers or safety flags).
     AssessmentResults,
+    /// For an API key only (a couple cannot grant it): manage the organization's webhook
+    /// endpoints (create, disable, rotate, redeliver, list deliveries) and ping them.
+    Webhooks,
 }
 
 pub fn scopes_out(scopes: &Scopes) -> Vec<AccessScope> {
@@ -117,12 +120,13 @@ impl Organization {
             .collect()
     }
 
-    /// Its webhook endpoints, oldest first: for its admins only.
+    /// Its webhook endpoints, oldest first: for its admins and its API keys with the WEBHOOKS
+    /// scope.
     async fn webhook_endpoints(
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::graphql::webhooks::WebhookEndpoint>, ApiError> {
-        self.0.manages()?;
+        self.0.manages_webhooks()?;
         let state = ctx.data::<AppState>()?;
         Ok(
             entities::webhook::of_organization(&state.db, self.0.organization().id)

@@ -25,12 +25,12 @@ pub enum WebhookEventType {
     ConsentGranted,
     /// A member took back access the organization had.
     ConsentRevoked,
-    /// A member logged a ritual (which ritual and when; never the note). Needs `plans`.
+    /// A member logged a ritual (which ritual and when; never the note). Needs `PLANS`.
     RitualCompleted,
     /// A member shared an assessment result: the instrument and its band only. Needs
-    /// `assessment_results`.
+    /// `ASSESSMENT_RESULTS`.
     AssessmentCompleted,
-    /// A couple's weekly summary is ready. Needs `progress`.
+    /// A couple's weekly summary is ready. Needs `PROGRESS`.
     WeeklySummaryReady,
     /// A test delivery (`POST /webhooks/{endpointId}/ping`); every endpoint gets it.
     Ping,
@@ -271,7 +271,7 @@ impl WebhookMutation {
     ) -> Result<CreateWebhookEndpointPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let caller = ctx.data::<Caller>()?;
-        let (org, _) = policy::managed_organization(state, caller).await?;
+        let org = policy::webhook_organization(state, caller).await?;
         let settings = state.settings.webhooks;
         let url = input.url.trim();
         domain::webhook::check_url(url, settings.require_https, settings.allow_internal).map_err(
@@ -352,7 +352,7 @@ impl WebhookMutation {
             NodeKind::WebhookDelivery,
             "input.deliveryId",
         )?;
-        let (org, _) = policy::managed_organization(state, caller).await?;
+        let org = policy::webhook_organization(state, caller).await?;
         let found = delivery::find(&state.db, id)
             .await?
             .ok_or_else(|| ApiError::not_found("webhook delivery"))?;
@@ -377,6 +377,6 @@ pub(crate) async fn managed_endpoint(
     caller: &Caller,
     id: uuid::Uuid,
 ) -> Result<webhook::Model, ApiError> {
-    let (org, _) = policy::managed_organization(state, caller).await?;
+    let org = policy::webhook_organization(state, caller).await?;
     policy::managed_endpoint(&org, webhook::find(&state.db, id).await?)
 }

@@ -104,7 +104,7 @@ async fn send_ping(
         NodeKind::WebhookEndpoint,
         "endpointId",
     )?;
-    let (org, _) = policy::managed_organization(state, &caller).await?;
+    let org = policy::webhook_organization(state, &caller).await?;
     state
         .limiter
         .attempt("webhook_ping", &org.organization().id.to_string(), ip)

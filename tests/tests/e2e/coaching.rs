@@ -181,15 +181,17 @@ async fn an_organization_sees_a_couple_only_while_both_grant_and_only_what_both_
     let by_narrow = app.graphql_as(Some(&narrow), DETAIL, json!({})).await;
     assert_eq!(error_codes(&by_narrow), vec!["FORBIDDEN"], "{by_narrow}");
 
-    // A coach is no member: the couple's own fields stay closed to them.
+    // A coach is no member: the couple refetched is the couple as they coach it, never the
+    // members' own `Couple` with its fields.
     let node = app
         .graphql_as(
             s.org_admin.token(),
-            "query($id: ID!) { node(id: $id) { id } }",
+            "query($id: ID!) { node(id: $id) { __typename id ... on Couple { goals } } }",
             json!({ "id": s.couple }),
         )
         .await;
-    assert_eq!(data(&node, "node"), &Value::Null);
+    assert_eq!(data(&node, "node")["__typename"], "CoachedCouple", "{node}");
+    assert_eq!(data(&node, "node").get("goals"), None, "{node}");
 
     // Either member revokes: gone on the next request, for coaches and keys alike.
     let revoked = app

@@ -47,11 +47,9 @@ async fn an_unknown_global_id_is_null_and_a_malformed_one_is_bad_input() {
 }
 
 /// Objects whose `id` is another object's global ID (the one `node` refetches), not their own.
-const IDS_OF_OTHERS: [&str; 4] = [
+const IDS_OF_OTHERS: [&str; 3] = [
     // The changed object's ID.
     "Change",
-    // The couple's `Couple` ID, as a coach sees it.
-    "CoachedCouple",
     // The member's `User` ID.
     "CoupleMember",
     // The account's `User` ID, as an operator sees it.

@@ -6,7 +6,9 @@
 mod announcements;
 mod deliveries;
 mod fairness;
+mod keys;
 mod listing;
+mod refetch;
 mod standard;
 
 use std::sync::Arc;
@@ -72,6 +74,20 @@ async fn scene(start: DateTime<Utc>) -> Scene {
 }
 
 impl Scene {
+    /// Sets the clock to Monday 15 June 2026, 01:00 UTC (the week of 8 June is over everywhere
+    /// a couple could be) and plans that week's summaries, as the worker's cron would.
+    async fn end_the_week_of_june_8(&self) {
+        self.clock
+            .set(chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 6, 15, 1, 0, 0).unwrap());
+        self.queue
+            .push(domain::jobs::PlanWeeklySummaries {
+                at: Clock::from_source(self.clock.clone()).now(),
+                after: None,
+            })
+            .await
+            .unwrap();
+    }
+
     /// Moves the clock on and runs the minute's tick, as the worker's cron would.
     async fn tick_after(&self, by: chrono::Duration) {
         self.clock.advance(by);

@@ -52,7 +52,7 @@ pub async fn suggestion_target(
 
 /// A couple the caller's organization coaches (both members granted it access, whatever the
 /// scopes); NOT_FOUND otherwise, FORBIDDEN for who coaches nowhere.
-async fn coached_couple(
+pub async fn coached_couple(
     state: &AppState,
     caller: &Caller,
     couple_id: Uuid,

@@ -31,6 +31,8 @@ pub enum OrgView {
 pub struct OrganizationAccess {
     organization: organization::Model,
     view: OrgView,
+    /// The caller is one of its API keys with the WEBHOOKS scope.
+    key_manages_webhooks: bool,
 }
 
 impl OrganizationAccess {
@@ -57,7 +59,23 @@ impl OrganizationAccess {
             _ => Err(forbidden("only an organization's admins manage it")),
         }
     }
+
+    /// Its admins, and its API keys with the WEBHOOKS scope, manage its webhook endpoints.
+    pub fn manages_webhooks(&self) -> Result<(), ApiError> {
+        match self.view {
+            OrgView::Coach(OrgRole::Admin) => Ok(()),
+            OrgView::Key if self.key_manages_webhooks => Ok(()),
+            OrgView::Key => Err(forbidden(
+                "this API key has no WEBHOOKS scope: make one with it to manage webhooks",
+            )),
+            _ => Err(forbidden(WEBHOOK_MANAGERS)),
+        }
+    }
 }
+
+/// Who may manage an organization's webhooks, as a refusal says.
+const WEBHOOK_MANAGERS: &str =
+    "only an organization's admins (or its keys with the WEBHOOKS scope) manage its webhooks";
 
 fn forbidden(message: &str) -> ApiError {
     ApiError::new(ErrorCode::Forbidden, message)
@@ -131,7 +149,15 @@ pub async fn readable_organization(
     let organization = organization::find(&state.db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("organization"))?;
-    Ok(OrganizationAccess { organization, view })
+    let key_manages_webhooks = caller
+        .api_key
+        .as_ref()
+        .is_some_and(|key| key.organization_id == id && key.scopes.contains(&Scope::Webhooks));
+    Ok(OrganizationAccess {
+        organization,
+        view,
+        key_manages_webhooks,
+    })
 }
 
 /// The organization the caller manages (as one of its admins), with the caller.
@@ -145,6 +171,19 @@ pub async fn managed_organization<'a>(
         .ok_or_else(|| forbidden("only an organization's admins manage it"))?;
     access.manages()?;
     Ok((access, user))
+}
+
+/// The organization whose webhooks the caller manages: as one of its admins, or as its API key
+/// with the WEBHOOKS scope.
+pub async fn webhook_organization(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<OrganizationAccess, ApiError> {
+    let access = callers_organization(state, caller)
+        .await?
+        .ok_or_else(|| forbidden(WEBHOOK_MANAGERS))?;
+    access.manages_webhooks()?;
+    Ok(access)
 }
 
 /// An API key of the caller's managed organization; another's answers like a missing one.
@@ -264,7 +303,7 @@ impl CoachedCoupleAccess {
         } else {
             Err(forbidden(&format!(
                 "this couple has not granted your organization the `{}` scope",
-                scope.as_str()
+                scope.name()
             )))
         }
     }
@@ -303,7 +342,7 @@ pub fn managed_endpoint(
     organization: &OrganizationAccess,
     endpoint: Option<entities::webhook::Model>,
 ) -> Result<entities::webhook::Model, ApiError> {
-    organization.manages()?;
+    organization.manages_webhooks()?;
     endpoint
         .filter(|e| e.organization_id == organization.organization.id)
         .ok_or_else(|| ApiError::not_found("webhook endpoint"))
@@ -317,5 +356,6 @@ pub fn operated_organization(
     OrganizationAccess {
         organization,
         view: OrgView::Operator,
+        key_manages_webhooks: false,
     }
 }

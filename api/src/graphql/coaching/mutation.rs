@@ -86,6 +86,17 @@ impl CoachingMutation {
     ) -> Result<GrantOrganizationAccessPayload, ApiError> {
         let state = ctx.data::<AppState>()?;
         let (couple, user, org_id) = consenting(ctx, &input.organization_id).await?;
+        if let Some(i) = input
+            .scopes
+            .iter()
+            .position(|s| !domain::organization::Scope::from(*s).grantable())
+        {
+            return Err(ApiError::invalid(
+                format!("input.scopes.{i}"),
+                Reason::NotOneOf,
+                "WEBHOOKS is for an organization's API keys: a couple grants what it may read",
+            ));
+        }
         let scopes = scopes_in(&input.scopes);
         if scopes.is_empty() {
             return Err(ApiError::invalid(

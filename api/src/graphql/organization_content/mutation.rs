@@ -76,11 +76,11 @@ pub struct CreateOrganizationInstrumentPayload {
 pub struct SuggestToCoupleInput {
     /// The couple's ID (from `coachCouples`).
     pub couple_id: ID,
-    /// A ritual: a catalog ritual's key or one of your organization's. Needs the `plans`
+    /// A ritual: a catalog ritual's key or one of your organization's. Needs the `PLANS`
     /// scope ...
     pub ritual_key: Option<String>,
     /// ... or an instrument: a built-in's key or one of your organization's. Needs the
-    /// `assessment_results` scope. Exactly one of the two.
+    /// `ASSESSMENT_RESULTS` scope. Exactly one of the two.
     pub instrument_key: Option<String>,
     /// A note for the couple, up to 500 characters.
     pub message: Option<String>,
@@ -185,8 +185,8 @@ impl ContentMutation {
     }
 
     /// For an organization's coaches: suggests a ritual or an assessment to a couple of which
-    /// both members granted the organization access (a ritual needs the `plans` scope, an
-    /// assessment `assessment_results`).
+    /// both members granted the organization access (a ritual needs the `PLANS` scope, an
+    /// assessment `ASSESSMENT_RESULTS`).
     async fn suggest_to_couple(
         &self,
         ctx: &Context<'_>,

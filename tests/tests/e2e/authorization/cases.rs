@@ -92,11 +92,13 @@ fn coach_cases() -> Vec<Case> {
 fn member_cases() -> Vec<Case> {
     vec![
         Case {
+            // Its members get the couple; its organization's coach and key get it as they
+            // coach it (both members granted them access).
             root: Root::Query,
             field: "node",
-            query: "query($id: ID!) { node(id: $id) { id } }",
+            query: "query($id: ID!) { node(id: $id) { id ... on CoachedCouple { scopes } } }",
             variables: |w, _| json!({ "id": w.couple_id }),
-            expect: [Null, Null, Null, Null, Ok, Ok],
+            expect: [Null, Null, Ok, Null, Ok, Ok],
             fresh_world_per_actor: false,
         },
         Case {
@@ -376,6 +378,21 @@ pub(super) fn key_expectations(field: &str, query: &str) -> Option<Expect> {
         }
         // The refresh token presented is what is refused, whoever presents it.
         "refreshSession" => Some(UNAUTH),
+        // The key has the WEBHOOKS scope: it manages the organization's endpoints.
+        "createWebhookEndpoint"
+        | "rotateWebhookSecret"
+        | "disableWebhookEndpoint"
+        | "redeliverWebhook" => Some(Ok),
+        "node"
+            if query.contains("... on WebhookEndpoint")
+                || query.contains("... on WebhookDelivery") =>
+        {
+            Some(Ok)
+        }
+        // What a webhook payload names, within the scopes the couple granted.
+        "node" if query.contains("... on CoachedCouple") || query.contains("... on PlanItem") => {
+            Some(Ok)
+        }
         _ => None,
     }
 }

@@ -21,7 +21,8 @@ pub(super) fn cases() -> Vec<Case> {
             field: "node",
             query: "query($id: ID!) { node(id: $id) { id ... on PlanItem { streak { current } } } }",
             variables: |w, _| json!({ "id": w.item_id }),
-            expect: [Null, Null, Null, Null, Ok, Ok],
+            // The coach (and key) with the PLANS scope too.
+            expect: [Null, Null, Ok, Null, Ok, Ok],
             fresh_world_per_actor: false,
         },
         Case {

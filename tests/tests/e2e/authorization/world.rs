@@ -108,8 +108,11 @@ impl World {
             .as_str()
             .unwrap_or_else(|| panic!("{made}"))
             .to_owned();
+        // Everything a couple can grant; the key may also manage webhooks.
         let all = ["PROGRESS", "PLANS", "ASSESSMENT_RESULTS"];
-        let key = rekindle_tests::builders::api_key(app, &coach, &all).await;
+        let key =
+            rekindle_tests::builders::api_key(app, &coach, &[&all[..], &["WEBHOOKS"]].concat())
+                .await;
         let spare = rekindle_tests::builders::api_key(app, &coach, &["PLANS"]).await;
         let endpoint = app
             .graphql_as(

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use domain::clock::Clock;
 use rekindle_tests::assessments::take_yes_no;
 use rekindle_tests::builders::{grant, pair, plan_with_item};
 use rekindle_tests::receiver::Receiver;
@@ -102,16 +101,7 @@ async fn a_finished_week_is_announced_to_organizations_granted_progress() {
     grant(&s.app, &ana, &org, &["PROGRESS"]).await;
     grant(&s.app, &ben, &org, &["PROGRESS"]).await;
 
-    // Monday 15 June, 01:00 UTC: the week of 8 June is over everywhere the couple could be.
-    s.clock
-        .set(Utc.with_ymd_and_hms(2026, 6, 15, 1, 0, 0).unwrap());
-    s.queue
-        .push(domain::jobs::PlanWeeklySummaries {
-            at: Clock::from_source(s.clock.clone()).now(),
-            after: None,
-        })
-        .await
-        .unwrap();
+    s.end_the_week_of_june_8().await;
     let got = eventually("the week announced", Duration::from_secs(60), || async {
         receiver
             .received()

@@ -35,7 +35,7 @@ async fn deliveries_are_signed_and_retried_with_growing_pauses_until_accepted() 
     let sent = body(&first[0]);
     assert_eq!(sent["type"], "consent.granted");
     assert_eq!(sent["data"]["coupleId"], couple.as_str());
-    assert_eq!(sent["data"]["scopes"], json!(["plans"]));
+    assert_eq!(sent["data"]["scopes"], json!(["PLANS"]));
     assert_eq!(first[0].headers["webhook-id"], sent["id"].as_str().unwrap());
 
     // Pending, to be tried again later (15 to 30 s after a first failure).
