@@ -126,6 +126,7 @@ async fn create_user(args: &[&str]) -> anyhow::Result<()> {
         password_hash,
         display_name: display_name.as_str().to_owned(),
         timezone: timezone.name().to_owned(),
+        locale: domain::messages::DEFAULT_LOCALE.to_owned(),
         role,
     };
     let now = domain::clock::Clock::system().now();

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod input;
 pub mod instrument;
 pub mod jobs;
+pub mod messages;
 pub mod notification;
 pub mod operations;
 pub mod organization;

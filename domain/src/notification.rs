@@ -4,6 +4,8 @@
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::messages::Messages;
+
 /// The kinds of notification, as stored and as the API names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -72,19 +74,33 @@ pub struct Draft {
     pub dedupe_key: String,
 }
 
+/// Whom a notification is for, and the messages to word it with in their locale.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipient<'a> {
+    pub user_id: Uuid,
+    pub locale: &'a str,
+    pub messages: &'a Messages,
+}
+
+impl Recipient<'_> {
+    fn say(&self, key: &str, args: &[(&str, &str)]) -> String {
+        self.messages.text(self.locale, key, args)
+    }
+}
+
 /// The reminder of a plan item's occurrence.
 pub fn ritual_reminder(
-    user_id: Uuid,
+    to: Recipient<'_>,
     reminder_id: Uuid,
     ritual_title: &str,
     plan_item_id: Uuid,
     occurrence_date: chrono::NaiveDate,
 ) -> Draft {
     Draft {
-        user_id,
+        user_id: to.user_id,
         kind: Kind::RitualReminder,
-        title: format!("Time for {ritual_title}"),
-        body: "A few minutes together now keeps the streak going.".into(),
+        title: to.say("ritual-reminder-title", &[("ritual", ritual_title)]),
+        body: to.say("ritual-reminder-body", &[]),
         data: json!({
             "planItemId": plan_item_id,
             "occurrenceDate": occurrence_date,
@@ -96,18 +112,22 @@ pub fn ritual_reminder(
 /// Tells `partner` that `who` logged a ritual: the ritual and the day, never the note or how
 /// close it felt.
 pub fn partner_completed(
-    partner: Uuid,
+    to: Recipient<'_>,
     completion_id: Uuid,
     who: &str,
     ritual_title: &str,
     plan_item_id: Uuid,
     occurrence_date: chrono::NaiveDate,
 ) -> Draft {
+    let partner = to.user_id;
     Draft {
         user_id: partner,
         kind: Kind::PartnerCompleted,
-        title: format!("{who} did {ritual_title}"),
-        body: "Your partner logged a ritual you share.".into(),
+        title: to.say(
+            "partner-completed-title",
+            &[("who", who), ("ritual", ritual_title)],
+        ),
+        body: to.say("partner-completed-body", &[]),
         data: json!({
             "planItemId": plan_item_id,
             "occurrenceDate": occurrence_date,
@@ -119,34 +139,40 @@ pub fn partner_completed(
 /// Tells `partner` that `who` answered the day's check-in, never what they answered; a
 /// partner who already answered is told the answers are open to both.
 pub fn partner_checked_in(
-    partner: Uuid,
+    to: Recipient<'_>,
     couple_id: Uuid,
     who: &str,
     local_date: chrono::NaiveDate,
     partner_answered: bool,
 ) -> Draft {
     let body = if partner_answered {
-        "You have both answered: see each other's answers."
+        "partner-checked-in-body-both"
     } else {
-        "Answer yours to see each other's."
+        "partner-checked-in-body-yours"
     };
+    let partner = to.user_id;
     Draft {
         user_id: partner,
         kind: Kind::PartnerCheckedIn,
-        title: format!("{who} answered today's check-in"),
-        body: body.into(),
+        title: to.say("partner-checked-in-title", &[("who", who)]),
+        body: to.say(body, &[]),
         data: json!({ "date": local_date }),
         dedupe_key: format!("check_in:{couple_id}:{local_date}:{partner}"),
     }
 }
 
 /// Tells a member their couple's summary of the week starting `week_start` is ready.
-pub fn weekly_summary_ready(member: Uuid, couple_id: Uuid, week_start: chrono::NaiveDate) -> Draft {
+pub fn weekly_summary_ready(
+    to: Recipient<'_>,
+    couple_id: Uuid,
+    week_start: chrono::NaiveDate,
+) -> Draft {
+    let member = to.user_id;
     Draft {
         user_id: member,
         kind: Kind::WeeklySummaryReady,
-        title: "Your week together".into(),
-        body: "See what you planned, what you did and what to try next.".into(),
+        title: to.say("weekly-summary-title", &[]),
+        body: to.say("weekly-summary-body", &[]),
         data: json!({ "weekStart": week_start }),
         dedupe_key: format!("summary:{couple_id}:{week_start}:{member}"),
     }
@@ -155,15 +181,15 @@ pub fn weekly_summary_ready(member: Uuid, couple_id: Uuid, week_start: chrono::N
 /// Tells a member the export of their data is ready (the link is only ever in the answer to
 /// their request: a notification is stored, the link must not be).
 pub fn data_export_ready(
-    member: Uuid,
+    to: Recipient<'_>,
     export_id: Uuid,
     expires_at: chrono::DateTime<chrono::Utc>,
 ) -> Draft {
     Draft {
-        user_id: member,
+        user_id: to.user_id,
         kind: Kind::DataExportReady,
-        title: "Your data is ready".into(),
-        body: "Download it with the link you were given, once, before it expires.".into(),
+        title: to.say("data-export-title", &[]),
+        body: to.say("data-export-body", &[]),
         data: json!({ "expiresAt": expires_at }),
         dedupe_key: format!("data_export:{export_id}"),
     }
@@ -195,9 +221,19 @@ impl AboutPartner {
 mod tests {
     use super::*;
 
+    fn recipient<'a>(messages: &'a Messages, locale: &'a str) -> Recipient<'a> {
+        Recipient {
+            user_id: Uuid::from_u128(2),
+            locale,
+            messages,
+        }
+    }
+
     #[test]
     fn partner_notifications_say_what_they_were_about() {
-        let (partner, id) = (Uuid::from_u128(2), Uuid::from_u128(9));
+        let messages = Messages::load().expect("the shipped messages load");
+        let partner = recipient(&messages, "en");
+        let id = Uuid::from_u128(9);
         let date = chrono::NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
         let done = partner_completed(partner, id, "Sam", "Kiss", Uuid::from_u128(5), date);
         assert_eq!(
@@ -213,6 +249,7 @@ mod tests {
         let both = partner_checked_in(partner, id, "Sam", date, true);
         assert!(!both.body.contains("Answer yours"), "{}", both.body);
         let summary = weekly_summary_ready(partner, id, date);
+        assert_eq!(summary.title, "Your week together");
         assert_eq!(AboutPartner::of(&summary.dedupe_key), None);
         assert_eq!(AboutPartner::of("completion:not-a-uuid:x"), None);
     }
@@ -226,10 +263,38 @@ mod tests {
     }
 
     #[test]
+    fn notifications_are_worded_in_the_recipients_locale() {
+        let messages = Messages::load().expect("the shipped messages load");
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
+        let spanish = recipient(&messages, "es-AR");
+        let reminder = ritual_reminder(
+            spanish,
+            Uuid::from_u128(1),
+            "Beso",
+            Uuid::from_u128(5),
+            date,
+        );
+        assert_eq!(reminder.title, "Es hora de Beso");
+        let done = partner_completed(
+            spanish,
+            Uuid::from_u128(9),
+            "Sam",
+            "Beso",
+            Uuid::from_u128(5),
+            date,
+        );
+        assert_eq!(done.title, "Sam hizo Beso");
+        assert_eq!(done.body, "Tu pareja registró un ritual que comparten.");
+        let export = data_export_ready(spanish, Uuid::from_u128(3), chrono::Utc::now());
+        assert_eq!(export.title, "Tus datos están listos");
+    }
+
+    #[test]
     fn a_partner_notification_names_the_ritual_and_nothing_logged_with_it() {
+        let messages = Messages::load().expect("the shipped messages load");
         let date = chrono::NaiveDate::from_ymd_opt(2026, 6, 10).unwrap();
         let draft = partner_completed(
-            Uuid::from_u128(2),
+            recipient(&messages, "en"),
             Uuid::from_u128(9),
             "Sam",
             "Gratitude at dinner",

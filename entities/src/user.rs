@@ -15,6 +15,8 @@ pub struct Model {
     pub password_hash: String,
     pub display_name: String,
     pub timezone: String,
+    /// A BCP 47 tag: the language notifications and emails are worded in.
+    pub locale: String,
     /// "HH:MM" local time, or none.
     pub quiet_hours_start: Option<String>,
     pub quiet_hours_end: Option<String>,
@@ -71,6 +73,7 @@ pub struct NewUser {
     pub password_hash: String,
     pub display_name: String,
     pub timezone: String,
+    pub locale: String,
     pub role: domain::account::Role,
 }
 
@@ -86,6 +89,7 @@ pub async fn create<C: ConnectionTrait>(
         password_hash: Set(new.password_hash),
         display_name: Set(new.display_name),
         timezone: Set(new.timezone),
+        locale: Set(new.locale),
         quiet_hours_start: Set(None),
         quiet_hours_end: Set(None),
         role: Set(new.role.as_str().to_owned()),
@@ -128,6 +132,7 @@ pub async fn find_by_email<C: ConnectionTrait>(
 pub struct ProfileChange {
     pub display_name: Option<String>,
     pub timezone: Option<String>,
+    pub locale: Option<String>,
     /// `Some(None)` clears quiet hours.
     pub quiet_hours: Option<Option<(String, String)>>,
 }
@@ -144,6 +149,9 @@ pub async fn update_profile<C: ConnectionTrait>(
     }
     if let Some(tz) = change.timezone {
         row.timezone = Set(tz);
+    }
+    if let Some(locale) = change.locale {
+        row.locale = Set(locale);
     }
     if let Some(quiet) = change.quiet_hours {
         let (start, end) = quiet.map_or((None, None), |(s, e)| (Some(s), Some(e)));

@@ -42,6 +42,7 @@ mod m20261205_000035_create_push_devices;
 mod m20261205_000036_create_coach_conversations;
 mod m20261205_000037_couple_versions;
 mod m20261205_000038_create_queue_throughput;
+mod m20261206_000039_add_user_locale;
 
 pub mod content;
 
@@ -89,6 +90,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000036_create_coach_conversations::Migration),
             Box::new(m20261205_000037_couple_versions::Migration),
             Box::new(m20261205_000038_create_queue_throughput::Migration),
+            Box::new(m20261206_000039_add_user_locale::Migration),
         ]
     }
 }

@@ -200,14 +200,25 @@ impl Settings {
                 graces_per_window: parse_num(&var, "STREAK_GRACES", 1)?,
                 grace_window_days: parse_num(&var, "STREAK_GRACE_WINDOW_DAYS", 28)?,
             },
-            mail: MailSettings {
-                smtp_url: var("SMTP_URL").map(Secret::new),
-                from: var("MAIL_FROM")
-                    .unwrap_or_else(|| "Rekindle <no-reply@rekindle.invalid>".into()),
-                public_url: var("PUBLIC_URL")
+            mail: {
+                let public_url = var("PUBLIC_URL")
                     .unwrap_or_else(|| "http://localhost:8080".into())
                     .trim_end_matches('/')
-                    .to_owned(),
+                    .to_owned();
+                let link_template = var("EMAIL_LINK_TEMPLATE")
+                    .unwrap_or_else(|| format!("{public_url}/{{page}}?token={{token}}"));
+                if !link_template.contains("{token}") {
+                    bail!(
+                        "REKINDLE_EMAIL_LINK_TEMPLATE must hold {{token}} (and may hold {{page}}), such as rekindle://{{page}}?token={{token}}"
+                    );
+                }
+                MailSettings {
+                    smtp_url: var("SMTP_URL").map(Secret::new),
+                    from: var("MAIL_FROM")
+                        .unwrap_or_else(|| "Rekindle <no-reply@rekindle.invalid>".into()),
+                    public_url,
+                    link_template,
+                }
             },
             webhooks: WebhookSettings {
                 require_https: parse_bool(&var, "WEBHOOK_REQUIRE_HTTPS", production)?,

@@ -12,8 +12,8 @@ pub struct Mailer {
     transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
     production: bool,
-    /// The app's address, where links point (no trailing slash).
-    public_url: String,
+    /// How links are written (`{page}` and `{token}` filled in).
+    link_template: String,
 }
 
 impl Mailer {
@@ -34,13 +34,16 @@ impl Mailer {
             transport,
             from,
             production,
-            public_url: settings.public_url.clone(),
+            link_template: settings.link_template.clone(),
         })
     }
 
-    /// A link into the app: `{public_url}/{page}?token={token}`.
+    /// A link into the app to `page` with `token`, as the link template writes it
+    /// (`{public_url}/{page}?token={token}` unless configured).
     pub fn link(&self, page: &str, token: &str) -> String {
-        format!("{}/{page}?token={token}", self.public_url)
+        self.link_template
+            .replace("{page}", page)
+            .replace("{token}", token)
     }
 
     /// Sends a plain-text message. A message that cannot be sent is logged (without its body,

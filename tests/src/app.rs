@@ -251,6 +251,7 @@ impl TestApp {
             password_hash: hasher.hash(&password).await.unwrap(),
             display_name: role.to_owned(),
             timezone: "UTC".to_owned(),
+            locale: domain::messages::DEFAULT_LOCALE.to_owned(),
             role: role.parse().expect("a known role"),
         };
         entities::user::create(&self.db, new, self.now())

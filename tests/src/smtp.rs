@@ -15,9 +15,15 @@ pub struct Mail {
 }
 
 impl Mail {
+    /// The message with quoted-printable's soft line breaks and escaped `=` undone (enough to
+    /// read its ASCII words and links).
+    pub fn unfolded(&self) -> String {
+        self.data.replace("=\r\n", "").replace("=3D", "=")
+    }
+
     /// The first `token=` value of a link in the message.
     pub fn token(&self) -> Option<String> {
-        let unfolded = self.data.replace("=\r\n", "").replace("=3D", "=");
+        let unfolded = self.unfolded();
         let at = unfolded.find("token=")? + "token=".len();
         Some(
             unfolded[at..]

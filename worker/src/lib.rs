@@ -47,6 +47,8 @@ pub struct JobState {
     pub narrator: Option<std::sync::Arc<coach::narrator::Narrator>>,
     /// The runs this process has added to `queue_throughput` so far, by queue.
     pub counted: std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<String, (u64, u64)>>>,
+    /// What notifications and emails say, in every shipped locale.
+    pub messages: std::sync::Arc<domain::messages::Messages>,
 }
 
 impl JobState {
@@ -81,6 +83,7 @@ impl JobState {
                 None => None,
             },
             counted: std::sync::Arc::default(),
+            messages: std::sync::Arc::new(domain::messages::Messages::load()?),
         })
     }
 }

@@ -163,6 +163,7 @@ impl CoachInviteMutation {
                     password_hash: hash,
                     display_name: name.as_str().to_owned(),
                     timezone: "UTC".to_owned(),
+                    locale: domain::messages::DEFAULT_LOCALE.to_owned(),
                     role: Role::Coach,
                 })
             }

@@ -87,6 +87,7 @@ fn account_of(u: &user::Model) -> Value {
         "email": u.email,
         "displayName": u.display_name,
         "timezone": u.timezone,
+        "locale": u.locale,
         "quietHours": match (&u.quiet_hours_start, &u.quiet_hours_end) {
             (Some(start), Some(end)) => json!({ "start": start, "end": end }),
             _ => Value::Null,

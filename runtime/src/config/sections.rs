@@ -95,6 +95,10 @@ pub struct MailSettings {
     pub from: String,
     /// The app's address, where the links in messages point (no trailing slash).
     pub public_url: String,
+    /// How a link in a message is written: `{page}` (`reset-password`, `verify-email`,
+    /// `accept-coach-invite`) and `{token}` filled in. By default
+    /// `{public_url}/{page}?token={token}`; an app with deep links sets its own.
+    pub link_template: String,
 }
 
 /// Where webhook endpoints may point, and how deliveries share the worker.

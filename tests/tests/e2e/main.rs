@@ -34,6 +34,7 @@ mod idempotency_kept;
 mod input_errors;
 mod instrument_privacy;
 mod loading;
+mod locale;
 mod node;
 mod notifications;
 mod operators;

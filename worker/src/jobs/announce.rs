@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::jobs::{AnnounceCheckIn, AnnounceCompletion};
-use domain::notification::{self, Draft};
+use domain::notification::{self, Draft, Recipient};
 use entities::{check_in, completion, couple_break, couple_member, plan, plan_item, ritual, user};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -66,7 +66,7 @@ impl Perform for AnnounceCheckIn {
                     answer.couple_id,
                     who,
                     answer.local_date,
-                    answered.iter().any(|a| a.user_id == partner),
+                    answered.iter().any(|a| a.user_id == partner.user_id),
                 )
             },
         )
@@ -81,7 +81,7 @@ async fn tell_partners(
     couple_id: Uuid,
     author: Uuid,
     now: DateTime<Utc>,
-    draft: impl Fn(Uuid, &str) -> Draft,
+    draft: impl Fn(Recipient<'_>, &str) -> Draft,
 ) -> Result<(), Failure> {
     let db = &state.db;
     let members = couple_member::with_users(db, &[couple_id]).await?;
@@ -98,7 +98,12 @@ async fn tell_partners(
         if on_break(db, couple_id, partner, now).await? {
             continue;
         }
-        let draft = draft(partner.id, &who.display_name);
+        let to = Recipient {
+            user_id: partner.id,
+            locale: &partner.locale,
+            messages: &state.messages,
+        };
+        let draft = draft(to, &who.display_name);
         let mut write = state.writer.begin(now).await?;
         let stored = entities::notification::insert_once(&*write, draft, now).await?;
         if let Some(stored) = &stored {

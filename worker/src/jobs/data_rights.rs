@@ -32,8 +32,16 @@ impl Perform for BuildDataExport {
         if !data_export::store_archive(&*write, export.id, archive, now).await? {
             return Ok(());
         }
-        let draft =
-            domain::notification::data_export_ready(export.user_id, export.id, export.expires_at);
+        // Worded in the member's language (English for an account gone since).
+        let locale = entities::user::find_by_id(&*write, export.user_id)
+            .await?
+            .map_or_else(|| domain::messages::DEFAULT_LOCALE.to_owned(), |u| u.locale);
+        let to = domain::notification::Recipient {
+            user_id: export.user_id,
+            locale: &locale,
+            messages: &state.messages,
+        };
+        let draft = domain::notification::data_export_ready(to, export.id, export.expires_at);
         let stored = entities::notification::insert_once(&*write, draft, now).await?;
         if let Some(stored) = &stored {
             super::send_push::queue_pushes(&mut write, std::slice::from_ref(stored)).await?;

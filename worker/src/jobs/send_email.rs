@@ -19,8 +19,26 @@ const VERIFY_TTL: Duration = Duration::hours(24);
 /// A message ready to go.
 struct Letter {
     to: String,
-    subject: &'static str,
+    subject: String,
     body: String,
+}
+
+impl Letter {
+    /// The message `<kind>-subject` and `<kind>-body` say to `to` in `locale`, with `args`.
+    fn worded(
+        state: &JobState,
+        to: String,
+        locale: &str,
+        kind: &str,
+        args: &[(&str, &str)],
+    ) -> Self {
+        let say = |part: &str| state.messages.text(locale, &format!("{kind}-{part}"), args);
+        Self {
+            subject: say("subject"),
+            body: say("body"),
+            to,
+        }
+    }
 }
 
 impl Perform for SendEmail {
@@ -36,7 +54,7 @@ impl Perform for SendEmail {
         };
         state
             .mailer
-            .send(&letter.to, letter.subject, letter.body)
+            .send(&letter.to, &letter.subject, letter.body)
             .await
             .map_err(Failure::Transient)
     }
@@ -79,15 +97,13 @@ async fn password_reset(state: &JobState, email: &str) -> Result<Option<Letter>,
         RESET_TTL,
     )
     .await?;
-    Ok(Some(Letter {
-        to: account.email,
-        subject: "Reset your Rekindle password",
-        body: format!(
-            "Someone asked to reset the password of your Rekindle account.\n\n\
-             To choose a new one, open this link within an hour:\n{link}\n\n\
-             If it was not you, ignore this email: your password stays as it is."
-        ),
-    }))
+    Ok(Some(Letter::worded(
+        state,
+        account.email,
+        &account.locale,
+        "email-reset",
+        &[("link", link.as_str())],
+    )))
 }
 
 async fn verification(state: &JobState, user_id: uuid::Uuid) -> Result<Option<Letter>, Failure> {
@@ -104,13 +120,13 @@ async fn verification(state: &JobState, user_id: uuid::Uuid) -> Result<Option<Le
         VERIFY_TTL,
     )
     .await?;
-    Ok(Some(Letter {
-        to: account.email,
-        subject: "Confirm your email for Rekindle",
-        body: format!(
-            "To confirm this is your email for Rekindle, open this link within a day:\n{link}"
-        ),
-    }))
+    Ok(Some(Letter::worded(
+        state,
+        account.email,
+        &account.locale,
+        "email-verify",
+        &[("link", link.as_str())],
+    )))
 }
 
 async fn coach_invite(state: &JobState, invite_id: uuid::Uuid) -> Result<Option<Letter>, Failure> {
@@ -127,12 +143,15 @@ async fn coach_invite(state: &JobState, invite_id: uuid::Uuid) -> Result<Option<
     let token = secret_token::new_secret();
     organization::invite::set_token(&state.db, invite.id, secret_token::digest(&token)).await?;
     let link = state.mailer.link("accept-coach-invite", &token);
-    Ok(Some(Letter {
-        to: invite.email,
-        subject: "Join your team on Rekindle",
-        body: format!(
-            "{} invites you to coach with them on Rekindle.\n\nTo accept, open this link within a week:\n{link}",
-            org.name
-        ),
-    }))
+    // Worded in the language of the account the address has, if it has one.
+    let locale = user::find_by_email(&state.db, &invite.email)
+        .await?
+        .map_or_else(|| domain::messages::DEFAULT_LOCALE.to_owned(), |u| u.locale);
+    Ok(Some(Letter::worded(
+        state,
+        invite.email,
+        &locale,
+        "email-coach-invite",
+        &[("organization", org.name.as_str()), ("link", link.as_str())],
+    )))
 }

@@ -38,7 +38,7 @@ impl Perform for SendReminders {
         let (mut send, mut skip) = (Vec::new(), Vec::new());
         let mut sent_today: HashMap<Uuid, u32> = HashMap::new();
         for row in &rows {
-            match batch.verdict(row, &mut sent_today) {
+            match batch.verdict(row, &mut sent_today, &state.messages) {
                 Ok(Some(draft)) => send.push((row, draft)),
                 Ok(None) => skip.push(row.id),
                 // A row that does not read stops its own reminder, not the batch.
@@ -175,6 +175,7 @@ impl Batch {
         &self,
         row: &reminder::Model,
         sent: &mut HashMap<Uuid, u32>,
+        messages: &domain::messages::Messages,
     ) -> Result<Option<Draft>, entities::BadRow> {
         let Some(item) = self.items.get(&row.plan_item_id) else {
             return Ok(None);
@@ -217,8 +218,13 @@ impl Batch {
             .titles
             .get(&item.ritual_id)
             .map_or("your ritual", String::as_str);
+        let to = notification::Recipient {
+            user_id: row.user_id,
+            locale: &member.locale,
+            messages,
+        };
         Ok(Some(notification::ritual_reminder(
-            row.user_id,
+            to,
             row.id,
             title,
             item.id,

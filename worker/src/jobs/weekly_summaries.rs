@@ -74,13 +74,18 @@ impl Perform for BuildWeeklySummaries {
                 .await?;
         let built: Vec<Uuid> = stored.iter().map(|s| s.couple_id).collect();
         let mut drafts = Vec::new();
-        for (member, _) in couple_member::with_users(&*write, &built).await? {
+        for (member, account) in couple_member::with_users(&*write, &built).await? {
             if !member.is_current() {
                 continue;
             }
             if let Some(summary) = stored.iter().find(|s| s.couple_id == member.couple_id) {
+                let to = domain::notification::Recipient {
+                    user_id: member.user_id,
+                    locale: &account.locale,
+                    messages: &state.messages,
+                };
                 drafts.push(domain::notification::weekly_summary_ready(
-                    member.user_id,
+                    to,
                     member.couple_id,
                     summary.week_start,
                 ));

@@ -6,6 +6,7 @@ use domain::account::{
     DisplayName, Email, MAX_EMAIL_BYTES, MAX_PASSWORD_CHARS, Password, QuietHours, Role, Timezone,
     format_hhmm,
 };
+use domain::messages::{DEFAULT_LOCALE, parse_locale};
 use entities::{reminder, session, user};
 
 use super::types::{QuietHoursInput, Session, User};
@@ -53,6 +54,9 @@ pub struct RegisterInput {
     pub display_name: String,
     /// An IANA time zone name such as "Europe/London".
     pub timezone: String,
+    /// A BCP 47 language tag (en, es, pt-BR) to word notifications and emails in; en when
+    /// omitted.
+    pub locale: Option<String>,
 }
 
 /// A new account, signed in.
@@ -133,6 +137,8 @@ pub struct UpdateProfileInput {
     pub timezone: Option<String>,
     /// New quiet hours; null clears them, omitted keeps them.
     pub quiet_hours: MaybeUndefined<QuietHoursInput>,
+    /// A new BCP 47 language tag for notifications and emails; omitted keeps the current one.
+    pub locale: Option<String>,
 }
 
 /// The changed account.
@@ -184,12 +190,17 @@ impl AccountMutation {
         let password = Password::parse(&input.password)?;
         let display_name = DisplayName::parse(&input.display_name)?;
         let timezone = Timezone::parse(&input.timezone)?;
+        let locale = match &input.locale {
+            Some(raw) => parse_locale(raw).map_err(|e| ApiError::refused("input", &e))?,
+            None => DEFAULT_LOCALE.to_owned(),
+        };
         let password_hash = state.hasher.hash(password.expose()).await?;
         let new = user::NewUser {
             email: email.as_str().to_owned(),
             password_hash,
             display_name: display_name.as_str().to_owned(),
             timezone: timezone.name().to_owned(),
+            locale,
             role: Role::Member,
         };
         let created = user::create(&state.db, new, state.clock.now()).await?;
@@ -321,7 +332,7 @@ impl AccountMutation {
         })
     }
 
-    /// Changes the caller's display name, time zone or quiet hours.
+    /// Changes the caller's display name, time zone, quiet hours or locale.
     async fn update_profile(
         &self,
         ctx: &Context<'_>,
@@ -336,6 +347,9 @@ impl AccountMutation {
         }
         if let Some(tz) = &input.timezone {
             change.timezone = Some(Timezone::parse(tz)?.name().to_owned());
+        }
+        if let Some(locale) = &input.locale {
+            change.locale = Some(parse_locale(locale).map_err(|e| ApiError::refused("input", &e))?);
         }
         change.quiet_hours = match input.quiet_hours {
             MaybeUndefined::Undefined => None,

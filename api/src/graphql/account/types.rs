@@ -108,6 +108,13 @@ impl User {
         &self.account().timezone
     }
 
+    /// The BCP 47 language tag (en, es, pt-BR) the user's notifications, push messages and
+    /// emails are worded in; a locale Rekindle ships no messages for reads its language's, then
+    /// English.
+    async fn locale(&self) -> &str {
+        &self.account().locale
+    }
+
     /// When reminders must not fire; null when none are set.
     async fn quiet_hours(&self) -> Option<QuietHours> {
         match (
