@@ -1,5 +1,6 @@
 //! The root span of every request: the fields tracing-actix-web's own carries, with the path's
-//! secrets left out (an export link's token never reaches a log line or a trace), and, where
+//! secrets and the query's values left out (an export link's token, a GET's variables never
+//! reach a log line or a trace), and, where
 //! traces are exported, joined to the caller's trace (W3C `traceparent`) with its `trace_id`
 //! recorded, so every log line of the request carries it. Where they are not, no `trace_id` is
 //! written at all.
@@ -72,7 +73,8 @@ impl RootSpanBuilder for RequestSpans {
     }
 }
 
-/// The request's path and query, with a secret path segment replaced.
+/// The request's path, with a secret path segment replaced, and the names of its query
+/// parameters without their values (a GET /graphql's `variables` are a member's data).
 fn target(request: &ServiceRequest) -> String {
     let path = request.path();
     for prefix in SECRET_PATHS {
@@ -80,10 +82,16 @@ fn target(request: &ServiceRequest) -> String {
             return format!("{prefix}{{token}}");
         }
     }
-    request
-        .uri()
-        .path_and_query()
-        .map_or_else(|| path.to_owned(), |p| p.as_str().to_owned())
+    match request.uri().query() {
+        Some(query) if !query.is_empty() => {
+            let names: Vec<&str> = query
+                .split('&')
+                .map(|pair| pair.split_once('=').map_or(pair, |(name, _)| name))
+                .collect();
+            format!("{path}?{}", names.join("&"))
+        }
+        _ => path.to_owned(),
+    }
 }
 
 /// A request's headers, as OpenTelemetry's propagators read them.

@@ -73,6 +73,37 @@ async fn logs_of_register_login_refresh_and_password_change_hold_no_secrets() {
 }
 
 #[actix_web::test]
+async fn a_get_requests_variables_never_reach_a_log_line() {
+    logs::start();
+    let app = TestApp::spawn_with(&[("REKINDLE_ACCESS_LOG", "true")]).await;
+    let marker = format!("private-{}", uuid::Uuid::new_v4().simple());
+    let variables = format!("%7B%22k%22%3A%22{marker}%22%7D");
+    let (status, _, _) = app
+        .get_with(
+            &format!(
+                "/graphql?query=query(%24k%3A%20String!)%20%7B%20ritual(key%3A%20%24k)%20%7B%20key%20%7D%20%7D&variables={variables}"
+            ),
+            &[("apollo-require-preflight", "true")],
+        )
+        .await;
+    assert_eq!(status, 200);
+    // The request's span, written with its access log line: the parameters' names only.
+    let captured = rekindle_tests::eventually(
+        "the request's span in the log",
+        std::time::Duration::from_secs(10),
+        || async {
+            let captured = logs::captured();
+            let written =
+                captured.contains("/graphql?query&variables") || captured.contains(&marker);
+            written.then_some(captured)
+        },
+    )
+    .await;
+    assert!(!captured.contains(&marker), "a variable was logged");
+    app.stop().await;
+}
+
+#[actix_web::test]
 async fn an_export_links_token_never_reaches_a_log_line() {
     logs::start();
     let app = TestApp::spawn().await;
