@@ -102,16 +102,6 @@ impl ApiError {
         self
     }
 
-    /// Moves a bad input's field from under `input` to under `object` (a nested input object
-    /// such as `input.schedule` or `input.rituals.2.schedule`).
-    pub fn within(mut self, object: &str) -> Self {
-        if let Some((field, _)) = self.field.as_mut() {
-            let rest = field.strip_prefix("input").unwrap_or(field);
-            *field = format!("{object}{rest}");
-        }
-        self
-    }
-
     pub fn not_found(what: &str) -> Self {
         Self::new(ErrorCode::NotFound, format!("{what} not found"))
     }
@@ -366,9 +356,8 @@ mod tests {
 
     #[test]
     fn a_bad_input_names_its_field_and_reason() {
-        let err = async_graphql::Error::from(
-            ApiError::invalid("input.name", Reason::TooLong, "too long").within("input.plan"),
-        );
+        let refusal = domain::plan::PlanError::PlanName(Reason::TooLong);
+        let err = async_graphql::Error::from(ApiError::refused("input.plan", &refusal));
         let extensions = err.extensions.expect("extensions");
         assert_eq!(
             extensions.get("field"),

@@ -285,7 +285,8 @@ mod tests {
         );
         assert_eq!(done.title, "Sam hizo Beso");
         assert_eq!(done.body, "Tu pareja registró un ritual que comparten.");
-        let export = data_export_ready(spanish, Uuid::from_u128(3), chrono::Utc::now());
+        let expires = chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(20_000);
+        let export = data_export_ready(spanish, Uuid::from_u128(3), expires);
         assert_eq!(export.title, "Tus datos están listos");
     }
 

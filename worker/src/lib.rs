@@ -88,6 +88,21 @@ impl JobState {
     }
 }
 
+impl JobState {
+    /// Whom a notification is for, to be worded in their `locale`.
+    pub fn recipient<'a>(
+        &'a self,
+        user_id: Uuid,
+        locale: &'a str,
+    ) -> domain::notification::Recipient<'a> {
+        domain::notification::Recipient {
+            user_id,
+            locale,
+            messages: &self.messages,
+        }
+    }
+}
+
 /// Who this worker process is, as recorded in its heartbeat row.
 #[derive(Debug, Clone)]
 pub struct WorkerIdentity {

@@ -49,6 +49,16 @@ async fn managed_endpoint(
     Ok(policy::managed_endpoint(&org, endpoint).ok())
 }
 
+/// Whether the caller could coach anyone: an API key or a coach. A member or an operator
+/// coaches nowhere, and no statement is spent finding that out.
+fn may_coach(caller: &Caller) -> bool {
+    caller.api_key.is_some()
+        || caller
+            .user
+            .as_ref()
+            .is_some_and(|u| u.role == domain::account::Role::Coach)
+}
+
 /// The couple as the caller's organization coaches it (as one of its coaches or API keys),
 /// when both members granted it access; `None` for anyone else, as for a missing couple.
 async fn coached(
@@ -56,12 +66,7 @@ async fn coached(
     caller: &Caller,
     couple_id: Uuid,
 ) -> Result<Option<policy::CoachedCoupleAccess>, ApiError> {
-    let coaching = caller.api_key.is_some()
-        || caller
-            .user
-            .as_ref()
-            .is_some_and(|u| u.role == domain::account::Role::Coach);
-    if !coaching {
+    if !may_coach(caller) {
         return Ok(None);
     }
     match policy::coached_couple(state, caller, couple_id).await {
@@ -84,6 +89,9 @@ async fn coached_item(
     caller: &Caller,
     item_id: Uuid,
 ) -> Result<Option<policy::ItemAccess>, ApiError> {
+    if !may_coach(caller) {
+        return Ok(None);
+    }
     let Some(item) = entities::plan_item::find(&state.db, item_id).await? else {
         return Ok(None);
     };

@@ -98,12 +98,10 @@ async fn tell_partners(
         if on_break(db, couple_id, partner, now).await? {
             continue;
         }
-        let to = Recipient {
-            user_id: partner.id,
-            locale: &partner.locale,
-            messages: &state.messages,
-        };
-        let draft = draft(to, &who.display_name);
+        let draft = draft(
+            state.recipient(partner.id, &partner.locale),
+            &who.display_name,
+        );
         let mut write = state.writer.begin(now).await?;
         let stored = entities::notification::insert_once(&*write, draft, now).await?;
         if let Some(stored) = &stored {

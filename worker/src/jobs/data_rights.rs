@@ -36,11 +36,7 @@ impl Perform for BuildDataExport {
         let locale = entities::user::find_by_id(&*write, export.user_id)
             .await?
             .map_or_else(|| domain::messages::DEFAULT_LOCALE.to_owned(), |u| u.locale);
-        let to = domain::notification::Recipient {
-            user_id: export.user_id,
-            locale: &locale,
-            messages: &state.messages,
-        };
+        let to = state.recipient(export.user_id, &locale);
         let draft = domain::notification::data_export_ready(to, export.id, export.expires_at);
         let stored = entities::notification::insert_once(&*write, draft, now).await?;
         if let Some(stored) = &stored {

@@ -297,7 +297,9 @@ mod tests {
 
     #[test]
     fn an_attempt_already_due_waits_only_the_rounding_second() {
-        let now = Utc::now();
+        let now = DateTime::parse_from_rfc3339("2026-12-06T10:00:00.500Z")
+            .expect("a valid instant")
+            .with_timezone(&Utc);
         assert_eq!(wait_until(now, now - TimeDelta::seconds(5)).as_secs(), 1);
     }
 }

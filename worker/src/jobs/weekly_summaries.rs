@@ -79,13 +79,8 @@ impl Perform for BuildWeeklySummaries {
                 continue;
             }
             if let Some(summary) = stored.iter().find(|s| s.couple_id == member.couple_id) {
-                let to = domain::notification::Recipient {
-                    user_id: member.user_id,
-                    locale: &account.locale,
-                    messages: &state.messages,
-                };
                 drafts.push(domain::notification::weekly_summary_ready(
-                    to,
+                    state.recipient(member.user_id, &account.locale),
                     member.couple_id,
                     summary.week_start,
                 ));
