@@ -178,7 +178,7 @@ pub(crate) fn fallback(
 ) -> Finished {
     let reply = script.reply(message, facts);
     Finished {
-        text: format!("{}\n\n{}", reply.text, script.fallback_note()),
+        text: format!("{}\n\n{}", reply.text, script.fallback_note(facts.locale())),
         engine: EngineKind::Scripted,
         fallback: Some(reason),
         tokens_in,
@@ -240,6 +240,6 @@ mod tests {
         let finished = coach.engine().write(ask(&facts), &mut |_: &str| {}).await;
         assert_eq!(finished.engine, EngineKind::Scripted);
         assert_eq!(finished.fallback, Some("unreachable"));
-        assert!(finished.text.ends_with(coach.script().fallback_note()));
+        assert!(finished.text.ends_with(&coach.script().fallback_note("en")));
     }
 }

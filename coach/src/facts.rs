@@ -3,7 +3,8 @@
 //! [`Facts`] is the only thing of a member's that reaches a model's prompt. Its parts are built
 //! from stored rows by constructors that take only what is allowed: a ritual's key, title and
 //! cadence; the member's own streak and counts; a band of a non-safety instrument (never an
-//! answer); a break's status and end date. No part holds a name, an email, a note, an answer or
+//! answer); a break's status and end date; the member's locale, the language they asked
+//! Rekindle to use (a validated BCP 47 tag such as `es-MX`). No part holds a name, an email, a note, an answer or
 //! anything of a safety result, and none can be made from free text:
 //!
 //! ```compile_fail
@@ -23,17 +24,40 @@ use entities::{assessment, couple_break, plan_item, ritual};
 use serde::Serialize;
 
 /// Everything a model may know of the member it talks to.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Facts {
+    locale: String,
     plan: Vec<PlanRitual>,
     streak: Option<Streaks>,
     bands: Vec<Band>,
     on_break: Option<BreakState>,
 }
 
+impl Default for Facts {
+    fn default() -> Self {
+        Self {
+            locale: domain::messages::DEFAULT_LOCALE.to_owned(),
+            plan: Vec::new(),
+            streak: None,
+            bands: Vec::new(),
+            on_break: None,
+        }
+    }
+}
+
 impl Facts {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The member's locale, as `users.locale` holds it (a canonical BCP 47 tag).
+    pub fn with_locale(mut self, locale: &str) -> Self {
+        locale.clone_into(&mut self.locale);
+        self
+    }
+
+    pub fn locale(&self) -> &str {
+        &self.locale
     }
 
     pub fn with_plan(mut self, plan: Vec<PlanRitual>) -> Self {

@@ -9,6 +9,7 @@ pub mod narrator;
 mod prompt;
 pub mod scripted;
 pub mod starters;
+mod words;
 
 use std::sync::Arc;
 
@@ -102,7 +103,8 @@ impl Coach {
         concurrency: usize,
     ) -> Result<Self, CoachError> {
         let gate = Gate::builtin()?;
-        let script = Arc::new(Script::builtin(guide)?);
+        let words = Arc::new(words::load(&words::LOCALES)?);
+        let script = Arc::new(Script::builtin(guide, words.clone())?);
         let permits = Arc::new(Semaphore::new(concurrency.max(1)));
         let model = match model {
             Some(config) => Some(ModelEngine {
@@ -116,7 +118,7 @@ impl Coach {
         Ok(Self {
             gate,
             script,
-            starters: starters::Starters::builtin()?,
+            starters: starters::Starters::builtin(words)?,
             model,
             permits,
         })

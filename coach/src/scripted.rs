@@ -1,17 +1,22 @@
-//! The scripted engine: every sentence written by people (`content/scripted.json`), chosen by
-//! deterministic rules that only read the member's message, and grounded in their own facts.
-//! The same message and facts always give the same reply.
+//! The scripted engine: every sentence written by people, in the member's language (the
+//! coach's message files, `content/locales`), chosen by deterministic rules that only read the
+//! member's message (topics and their order in `content/scripted.json`, their triggers in each
+//! language), and grounded in their own facts. The same message, facts and locale always give
+//! the same reply.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
+use domain::messages::{DEFAULT_LOCALE, FluentArgs, FluentValue, Messages};
 use domain::safety::Resource;
 use domain::safety::gate::Concern;
 use serde::Deserialize;
 use thiserror::Error;
 
 use crate::facts::Facts;
+use crate::words;
 
-const BUILTIN: &str = include_str!("../content/scripted.json");
+const STRUCTURE: &str = include_str!("../content/scripted.json");
 
 /// A ritual of the guide, as the scripted replies describe it.
 #[derive(Debug, Clone)]
@@ -30,7 +35,7 @@ pub struct Guide {
 
 /// Content that does not hold together.
 #[derive(Debug, Error, PartialEq, Eq)]
-#[error("coach content scripted.json: {0}")]
+#[error("coach content: {0}")]
 pub struct ScriptError(String);
 
 impl ScriptError {
@@ -39,58 +44,37 @@ impl ScriptError {
     }
 }
 
+/// Which topics there are, in order (the earliest wins a tie), and the rituals and instrument
+/// each draws on; their words are in the message files.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Content {
-    disclosure: String,
-    safety: SafetyText,
-    fallback_note: String,
-    topics: Vec<Topic>,
-    unknown: Unknown,
-    facts: FactTexts,
+struct Structure {
+    topics: Vec<TopicShape>,
+    unknown: UnknownShape,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct SafetyText {
-    opening: BTreeMap<String, String>,
-    resources: String,
-    closing: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Topic {
+struct TopicShape {
     key: String,
-    triggers: Vec<String>,
     #[serde(default)]
     rituals: Vec<String>,
     #[serde(default)]
     instrument: Option<String>,
-    replies: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Unknown {
+struct UnknownShape {
     #[serde(default)]
     rituals: Vec<String>,
-    replies: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FactTexts {
-    plan_empty: String,
-    plan_one: String,
-    plan_many: String,
-    streak: String,
-    streak_none: String,
-    break_running: String,
-    break_proposed: String,
-    band: String,
-    ritual: String,
-    steps: String,
+/// A topic: its key and its replies' message keys.
+#[derive(Debug)]
+struct Topic {
+    key: String,
+    replies: Vec<String>,
 }
 
 /// A scripted reply and the topic it answered.
@@ -103,101 +87,132 @@ pub struct Scripted {
 /// The compiled scripted engine.
 #[derive(Debug)]
 pub struct Script {
-    content: Content,
-    /// Each topic's triggers, folded as messages are.
-    triggers: Vec<Vec<String>>,
+    words: Arc<Messages>,
+    topics: Vec<Topic>,
+    unknown: Vec<String>,
+    /// Each shipped locale's triggers, by topic, folded as messages are.
+    triggers: HashMap<&'static str, Vec<Vec<String>>>,
     guide: Guide,
+}
+
+/// The safety reply's opening for a concern.
+fn safety_key(concern: Concern) -> String {
+    format!("coach-safety-{}", concern.as_str().replace('_', "-"))
+}
+
+/// The words of a topic's messages: `coach-TOPIC-…`.
+fn topic_prefix(topic: &str) -> String {
+    format!("coach-{}", topic.replace('_', "-"))
 }
 
 impl Script {
     /// The content shipped with Rekindle, checked against the guide it refers to.
-    pub fn builtin(guide: Guide) -> Result<Self, ScriptError> {
-        Self::load(BUILTIN, guide)
+    pub fn builtin(guide: Guide, words: Arc<Messages>) -> Result<Self, ScriptError> {
+        Self::load(STRUCTURE, words, guide)
     }
 
-    pub fn load(json: &str, guide: Guide) -> Result<Self, ScriptError> {
-        let content: Content =
-            serde_json::from_str(json).map_err(|e| ScriptError(e.to_string()))?;
-        for concern in [
-            Concern::Suicide,
-            Concern::SelfHarm,
-            Concern::Violence,
-            Concern::Abuse,
-            Concern::CoerciveControl,
-        ] {
-            if !content.safety.opening.contains_key(concern.as_str()) {
+    /// `structure` (scripted.json) with the coach's `words`, checked against `guide`: every
+    /// topic has triggers and replies in every locale, every variable a reply uses is one the
+    /// engine fills, and every ritual and instrument named is in the guide.
+    pub fn load(structure: &str, words: Arc<Messages>, guide: Guide) -> Result<Self, ScriptError> {
+        let structure: Structure =
+            serde_json::from_str(structure).map_err(|e| ScriptError(e.to_string()))?;
+        let english = words.locales().next().unwrap_or(DEFAULT_LOCALE);
+        let has = |key: &str| words.variables(english, key).is_some();
+        for concern in Concern::ALL {
+            if !has(&safety_key(concern)) {
                 return Err(ScriptError(format!(
-                    "safety.opening has no text for {}",
+                    "no safety text for {}",
                     concern.as_str()
                 )));
             }
         }
-        let mut texts: Vec<(&str, &str)> = Vec::new();
-        for topic in &content.topics {
-            if topic.triggers.is_empty() || topic.replies.is_empty() {
+        for key in FIXED {
+            if !has(key) {
+                return Err(ScriptError(format!("no message {key}")));
+            }
+        }
+        let mut topics = Vec::with_capacity(structure.topics.len());
+        let mut triggers: HashMap<&'static str, Vec<Vec<String>>> = HashMap::new();
+        for shape in &structure.topics {
+            let prefix = topic_prefix(&shape.key);
+            let replies = words::numbered(&words, &format!("{prefix}-reply"));
+            if replies.is_empty() || !has(&format!("{prefix}-triggers")) {
                 return Err(ScriptError(format!(
-                    "topic {} needs triggers and replies",
-                    topic.key
+                    "topic {} needs {prefix}-triggers and {prefix}-reply-1",
+                    shape.key
                 )));
             }
-            texts.extend(
-                topic
-                    .replies
-                    .iter()
-                    .map(|r| (topic.key.as_str(), r.as_str())),
-            );
-            for key in &topic.rituals {
-                check_ritual(&guide, &topic.key, key)?;
+            for locale in words.locales() {
+                let listed =
+                    words.format(locale, &format!("{prefix}-triggers"), &FluentArgs::new());
+                let folded: Vec<String> = listed
+                    .split(',')
+                    .map(fold)
+                    .filter(|t| !t.trim().is_empty())
+                    .collect();
+                if folded.is_empty() {
+                    return Err(ScriptError(format!(
+                        "topic {}: no triggers in {locale}",
+                        shape.key
+                    )));
+                }
+                triggers.entry(locale).or_default().push(folded);
             }
-            if let Some(key) = &topic.instrument {
-                check_instrument(&guide, &topic.key, key)?;
+            for key in &shape.rituals {
+                check_ritual(&guide, &shape.key, key)?;
             }
+            if let Some(key) = &shape.instrument {
+                check_instrument(&guide, &shape.key, key)?;
+            }
+            topics.push(Topic {
+                key: shape.key.clone(),
+                replies,
+            });
         }
-        if content.unknown.replies.is_empty() {
-            return Err(ScriptError("unknown needs replies".into()));
+        let unknown = words::numbered(&words, "coach-unknown-reply");
+        if unknown.is_empty() {
+            return Err(ScriptError("no coach-unknown-reply-1".into()));
         }
-        texts.extend(
-            content
-                .unknown
-                .replies
-                .iter()
-                .map(|r| ("unknown", r.as_str())),
-        );
-        for key in &content.unknown.rituals {
+        for key in &structure.unknown.rituals {
             check_ritual(&guide, "unknown", key)?;
         }
-        for (topic, text) in texts {
-            for placeholder in placeholders(text) {
-                match placeholder.split_once(':') {
-                    None if ["plan", "streak", "break"].contains(&placeholder) => {}
-                    Some(("ritual" | "steps", key)) => check_ritual(&guide, topic, key)?,
-                    Some(("band", key)) => check_instrument(&guide, topic, key)?,
-                    _ => {
-                        return Err(ScriptError(format!(
-                            "topic {topic}: unknown placeholder {{{placeholder}}}"
-                        )));
+        let replies = topics
+            .iter()
+            .flat_map(|t| t.replies.iter().map(|r| (t.key.as_str(), r)))
+            .chain(unknown.iter().map(|r| ("unknown", r)));
+        for (topic, key) in replies {
+            for variable in words::variables(&words, key) {
+                match Fill::parse(&variable) {
+                    Some(Fill::Ritual(ritual) | Fill::Steps(ritual)) => {
+                        check_ritual(&guide, topic, &ritual)?;
+                    }
+                    Some(Fill::Band(instrument)) => check_instrument(&guide, topic, &instrument)?,
+                    Some(Fill::Plan | Fill::Streak | Fill::Break) => {}
+                    None => {
+                        return Err(ScriptError(format!("{key}: unknown variable ${variable}")));
                     }
                 }
             }
         }
-        let triggers = content
-            .topics
-            .iter()
-            .map(|t| t.triggers.iter().map(|w| fold(w)).collect())
-            .collect();
         Ok(Self {
-            content,
+            words,
+            topics,
+            unknown,
             triggers,
             guide,
         })
     }
 
-    /// The reply to `message`, from the member's own `facts`.
+    /// The reply to `message`, in the member's language, from their own `facts`.
     pub fn reply(&self, message: &str, facts: &Facts) -> Scripted {
+        let locale = self.words.resolve(facts.locale());
         let folded = fold(message);
         let best = self
             .triggers
-            .iter()
+            .get(locale)
+            .into_iter()
+            .flatten()
             .enumerate()
             .map(|(i, triggers)| {
                 let score: usize = triggers
@@ -210,31 +225,29 @@ impl Script {
             // The highest score; the earliest topic among equals.
             .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
             .filter(|(score, _)| *score > 0);
-        let (topic, replies) = match best {
-            Some((_, i)) => (
-                self.content.topics[i].key.as_str(),
-                &self.content.topics[i].replies,
-            ),
-            None => ("unknown", &self.content.unknown.replies),
+        let (topic, replies) = match best.and_then(|(_, i)| self.topics.get(i)) {
+            Some(topic) => (topic.key.as_str(), &topic.replies),
+            None => ("unknown", &self.unknown),
         };
-        let template = &replies[(stable_hash(&folded) % replies.len() as u64) as usize];
+        let key = &replies[(stable_hash(&folded) % replies.len() as u64) as usize];
         Scripted {
             topic: topic.to_owned(),
-            text: self.render(template, facts),
+            text: self.render(locale, key, facts),
         }
     }
 
-    /// The reply to a message the safety gate stopped: what it heard, where to get help in
-    /// the member's country, and that this stays private.
-    pub fn safety_reply(&self, concern: Concern, resources: &[Resource]) -> String {
-        let safety = &self.content.safety;
-        let mut text = safety
-            .opening
-            .get(concern.as_str())
-            .cloned()
-            .unwrap_or_default();
+    /// The reply to a message the safety gate stopped, in the member's language: what it
+    /// heard, where to get help in the member's country, and that this stays private.
+    pub fn safety_reply(&self, concern: Concern, resources: &[Resource], locale: &str) -> String {
+        let none = FluentArgs::new();
+        let mut text = words::say(&self.words, locale, &safety_key(concern), &none);
         text.push_str("\n\n");
-        text.push_str(&safety.resources);
+        text.push_str(&words::say(
+            &self.words,
+            locale,
+            "coach-safety-resources",
+            &none,
+        ));
         for resource in resources {
             text.push_str("\n- ");
             text.push_str(&resource.name);
@@ -248,75 +261,95 @@ impl Script {
             text.push_str(&resource.description);
         }
         text.push_str("\n\n");
-        text.push_str(&safety.closing);
+        text.push_str(&words::say(
+            &self.words,
+            locale,
+            "coach-safety-closing",
+            &none,
+        ));
         text
     }
 
     /// That this is an automated coach, not a person or a therapist.
-    pub fn disclosure(&self) -> &str {
-        &self.content.disclosure
+    pub fn disclosure(&self, locale: &str) -> String {
+        words::say(&self.words, locale, "coach-disclosure", &FluentArgs::new())
     }
 
     /// Said when a scripted reply stands in for a model's.
-    pub fn fallback_note(&self) -> &str {
-        &self.content.fallback_note
+    pub fn fallback_note(&self, locale: &str) -> String {
+        words::say(
+            &self.words,
+            locale,
+            "coach-fallback-note",
+            &FluentArgs::new(),
+        )
     }
 
-    fn render(&self, template: &str, facts: &Facts) -> String {
-        let mut out = String::with_capacity(template.len() * 2);
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find('}') else {
-                break;
-            };
-            out.push_str(&self.fill(&rest[open + 1..open + close], facts));
-            rest = &rest[open + close + 1..];
+    fn render(&self, locale: &str, key: &str, facts: &Facts) -> String {
+        let mut args = FluentArgs::new();
+        for variable in self.words.variables(locale, key).unwrap_or_default() {
+            let value = Fill::parse(&variable)
+                .map_or_else(String::new, |fill| self.fill(locale, fill, facts));
+            args.set(variable, value);
         }
-        out.push_str(rest);
-        out.split_whitespace().collect::<Vec<_>>().join(" ")
+        words::say(&self.words, locale, key, &args)
     }
 
-    fn fill(&self, placeholder: &str, facts: &Facts) -> String {
-        let texts = &self.content.facts;
-        match placeholder.split_once(':') {
-            None if placeholder == "plan" => {
-                let titles: Vec<&str> = facts.plan().iter().map(|r| r.title()).collect();
-                match titles.len() {
-                    0 => texts.plan_empty.clone(),
-                    1 => texts.plan_one.replace("{titles}", titles[0]),
-                    n => texts
-                        .plan_many
-                        .replace("{count}", &n.to_string())
-                        .replace("{titles}", &titles[..n.min(3)].join(", ")),
-                }
+    fn fill(&self, locale: &str, fill: Fill, facts: &Facts) -> String {
+        let say = |key: &str, args: &[(&str, FluentValue<'static>)]| {
+            let mut fluent = FluentArgs::new();
+            for (name, value) in args {
+                fluent.set(*name, value.clone());
             }
-            None if placeholder == "streak" => match facts.streak() {
-                Some(s) if s.current() > 0 || s.longest() > 0 => texts
-                    .streak
-                    .replace("{current}", &s.current().to_string())
-                    .replace("{longest}", &s.longest().to_string()),
-                _ => texts.streak_none.clone(),
+            words::say(&self.words, locale, key, &fluent)
+        };
+        let text = |s: &str| FluentValue::from(s.to_owned());
+        let ritual = |r: &GuideRitual| {
+            say(
+                "coach-fact-ritual",
+                &[("title", text(&r.title)), ("summary", text(&r.summary))],
+            )
+        };
+        match fill {
+            Fill::Plan => {
+                let titles: Vec<&str> = facts.plan().iter().map(|r| r.title()).collect();
+                if titles.is_empty() {
+                    return say("coach-fact-plan-empty", &[]);
+                }
+                say(
+                    "coach-fact-plan",
+                    &[
+                        ("count", FluentValue::from(titles.len())),
+                        ("titles", text(&titles[..titles.len().min(3)].join(", "))),
+                    ],
+                )
+            }
+            Fill::Streak => match facts.streak() {
+                Some(s) if s.current() > 0 || s.longest() > 0 => say(
+                    "coach-fact-streak",
+                    &[
+                        ("current", FluentValue::from(s.current())),
+                        ("longest", FluentValue::from(s.longest())),
+                    ],
+                ),
+                _ => String::new(),
             },
-            None if placeholder == "break" => match facts.on_break() {
-                Some(b) if b.is_running() => texts
-                    .break_running
-                    .replace("{until}", &b.until().format("%-d %B %Y").to_string()),
-                Some(_) => texts.break_proposed.clone(),
+            Fill::Break => match facts.on_break() {
+                Some(b) if b.is_running() => say(
+                    "coach-fact-break-running",
+                    &[("until", text(&words::date(&self.words, locale, b.until())))],
+                ),
+                Some(_) => say("coach-fact-break-proposed", &[]),
                 None => String::new(),
             },
-            Some(("ritual", key)) => self.guide.rituals.get(key).map_or_else(String::new, |r| {
-                texts
-                    .ritual
-                    .replace("{title}", &r.title)
-                    .replace("{summary}", &r.summary)
-            }),
-            Some(("steps", key)) => self.guide.rituals.get(key).map_or_else(String::new, |r| {
+            Fill::Ritual(key) => self
+                .guide
+                .rituals
+                .get(&key)
+                .map_or_else(String::new, ritual),
+            Fill::Steps(key) => self.guide.rituals.get(&key).map_or_else(String::new, |r| {
                 if r.steps.is_empty() {
-                    return texts
-                        .ritual
-                        .replace("{title}", &r.title)
-                        .replace("{summary}", &r.summary);
+                    return ritual(r);
                 }
                 let steps: Vec<String> = r
                     .steps
@@ -324,24 +357,83 @@ impl Script {
                     .enumerate()
                     .map(|(i, s)| format!("{}. {}", i + 1, s.trim_end_matches('.')))
                     .collect();
-                texts
-                    .steps
-                    .replace("{title}", &r.title)
-                    .replace("{steps}", &steps.join("; "))
+                say(
+                    "coach-fact-steps",
+                    &[
+                        ("title", text(&r.title)),
+                        ("steps", text(&steps.join("; "))),
+                    ],
+                )
             }),
-            Some(("band", key)) => {
+            Fill::Band(key) => {
                 facts
                     .bands()
                     .iter()
-                    .find(|b| b.is_of(key))
+                    .find(|b| b.is_of(&key))
                     .map_or_else(String::new, |b| {
-                        texts
-                            .band
-                            .replace("{instrument}", b.instrument())
-                            .replace("{band}", b.label())
+                        say(
+                            "coach-fact-band",
+                            &[
+                                ("instrument", text(b.instrument())),
+                                ("band", text(b.label())),
+                            ],
+                        )
                     })
             }
-            _ => String::new(),
+        }
+    }
+}
+
+/// Messages the engine says besides topics' replies.
+const FIXED: [&str; 12] = [
+    "coach-disclosure",
+    "coach-fallback-note",
+    "coach-safety-resources",
+    "coach-safety-closing",
+    "coach-fact-plan-empty",
+    "coach-fact-plan",
+    "coach-fact-streak",
+    "coach-fact-break-running",
+    "coach-fact-break-proposed",
+    "coach-fact-band",
+    "coach-fact-ritual",
+    "coach-fact-steps",
+];
+
+/// What a reply's variable asks the engine for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Fill {
+    Plan,
+    Streak,
+    Break,
+    /// A ritual's title and summary, by ritual key.
+    Ritual(String),
+    /// A ritual step by step.
+    Steps(String),
+    /// The member's band on an instrument, by instrument key.
+    Band(String),
+}
+
+impl Fill {
+    /// `plan`, `streak`, `break`, or `ritual-KEY`, `steps-KEY`, `band-KEY` with `-` for the
+    /// key's `_`.
+    fn parse(variable: &str) -> Option<Self> {
+        match variable.split_once('-') {
+            None => match variable {
+                "plan" => Some(Self::Plan),
+                "streak" => Some(Self::Streak),
+                "break" => Some(Self::Break),
+                _ => None,
+            },
+            Some((kind, key)) => {
+                let key = key.replace('-', "_");
+                match kind {
+                    "ritual" => Some(Self::Ritual(key)),
+                    "steps" => Some(Self::Steps(key)),
+                    "band" => Some(Self::Band(key)),
+                    _ => None,
+                }
+            }
         }
     }
 }
@@ -364,23 +456,27 @@ fn check_instrument(guide: &Guide, topic: &str, key: &str) -> Result<(), ScriptE
     }
 }
 
-fn placeholders(text: &str) -> impl Iterator<Item = &str> {
-    text.split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}').map(|(p, _)| p))
-}
-
 /// A message as triggers are matched against it: lowercase words between single spaces, with
-/// a space at each end.
+/// a space at each end, without apostrophes or accents ("discusión" is "discusion").
 fn fold(text: &str) -> String {
-    let words: Vec<String> = text
+    let lower: String = text
         .to_lowercase()
-        .replace(['\u{2019}', '\''], "")
+        .chars()
+        .filter(|c| !matches!(c, '\u{2019}' | '\''))
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            other => other,
+        })
+        .collect();
+    let parts: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_owned)
         .collect();
-    format!(" {} ", words.join(" "))
+    format!(" {} ", parts.join(" "))
 }
 
 /// FNV-1a: a stable hash, the same in every process and version.

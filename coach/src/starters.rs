@@ -1,19 +1,21 @@
 //! Conversation starters for a couple, drawn only from what both partners can already see:
 //! check-ins both answered (their question, never the answers), results shared with the couple
 //! (instrument and band), the plan, and rituals logged without a note. Each says what it draws
-//! from. Written from a bank (`content/starters.json`), chosen deterministically per day.
+//! from. Written from a bank in the coach's words (`coach-starter-*` in `content/locales`), in
+//! the asking member's language, chosen deterministically per day.
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use domain::checkin::prompt_for;
 use domain::instrument::Instrument;
+use domain::messages::{FluentArgs, Messages};
 use entities::{assessment, check_in, completion, plan_item, ritual};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::facts::PlanRitual;
 use crate::scripted::ScriptError;
-
-const BANK: &str = include_str!("../content/starters.json");
 
 /// What a starter draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,9 +113,10 @@ pub struct Shared {
     pub plan: Vec<PlanRitual>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Bank {
+/// The starter bank: each kind's message keys, in the coach's words.
+#[derive(Debug)]
+pub struct Starters {
+    words: Arc<Messages>,
     check_in: Vec<String>,
     shared_result: Vec<String>,
     completion: Vec<String>,
@@ -121,72 +124,72 @@ struct Bank {
     general: Vec<String>,
 }
 
-/// The starter bank, checked at start.
-#[derive(Debug)]
-pub struct Starters(Bank);
-
 impl Starters {
-    pub fn builtin() -> Result<Self, ScriptError> {
-        let bank: Bank =
-            serde_json::from_str(BANK).map_err(|e| ScriptError::new(format!("starters: {e}")))?;
-        for (name, list) in [
-            ("check_in", &bank.check_in),
-            ("shared_result", &bank.shared_result),
-            ("completion", &bank.completion),
-            ("plan", &bank.plan),
-            ("general", &bank.general),
-        ] {
-            if list.is_empty() {
-                return Err(ScriptError::new(format!("starters: {name} is empty")));
+    /// The shipped bank, each kind holding at least one starter.
+    pub fn builtin(words: Arc<Messages>) -> Result<Self, ScriptError> {
+        let kind = |name: &str| {
+            let keys = crate::words::numbered(&words, &format!("coach-starter-{name}"));
+            if keys.is_empty() {
+                return Err(ScriptError::new(format!(
+                    "no coach-starter-{name}-1 message"
+                )));
             }
-        }
-        Ok(Self(bank))
+            Ok(keys)
+        };
+        Ok(Self {
+            check_in: kind("check-in")?,
+            shared_result: kind("shared-result")?,
+            completion: kind("completion")?,
+            plan: kind("plan")?,
+            general: kind("general")?,
+            words,
+        })
     }
 
-    /// Up to `first` starters for the couple on `today`: one from each kind of thing first,
-    /// then more, then general questions; the same all day.
+    /// Up to `first` starters for the couple on `today`, in `locale`: one from each kind of
+    /// thing first, then more, then general questions; the same all day.
     pub fn pick(
         &self,
         shared: &Shared,
         seed: Uuid,
         today: NaiveDate,
         first: usize,
+        locale: &str,
     ) -> Vec<Starter> {
-        let day = |d: NaiveDate| d.format("%A %-d %B").to_string();
+        let words = &*self.words;
+        let locale = words.resolve(locale);
+        let day = |d: NaiveDate| crate::words::day(words, locale, d);
         let mut candidates = Vec::new();
         for c in shared.check_ins.iter().rev() {
-            let fill = vec![("{about}", c.question.to_owned()), ("{day}", day(c.day))];
+            let fill = vec![("about", c.question.to_owned()), ("day", day(c.day))];
             candidates.push(Candidate::new(
                 Source::CheckIn,
                 c.question,
-                &self.0.check_in,
+                &self.check_in,
                 fill,
             ));
         }
         for r in &shared.results {
-            let fill = vec![
-                ("{about}", r.instrument.clone()),
-                ("{band}", r.band.clone()),
-            ];
+            let fill = vec![("about", r.instrument.clone()), ("band", r.band.clone())];
             candidates.push(Candidate::new(
                 Source::SharedResult,
                 &r.instrument,
-                &self.0.shared_result,
+                &self.shared_result,
                 fill,
             ));
         }
         for l in shared.logged.iter().rev() {
-            let fill = vec![("{about}", l.title.clone()), ("{day}", day(l.day))];
+            let fill = vec![("about", l.title.clone()), ("day", day(l.day))];
             candidates.push(Candidate::new(
                 Source::Completion,
                 &l.title,
-                &self.0.completion,
+                &self.completion,
                 fill,
             ));
         }
         for p in &shared.plan {
-            let fill = vec![("{about}", p.title().to_owned())];
-            candidates.push(Candidate::new(Source::Plan, p.title(), &self.0.plan, fill));
+            let fill = vec![("about", p.title().to_owned())];
+            candidates.push(Candidate::new(Source::Plan, p.title(), &self.plan, fill));
         }
         let mut seen = std::collections::HashSet::new();
         candidates.retain(|c| seen.insert((c.source as u8, c.about.clone())));
@@ -197,28 +200,32 @@ impl Starters {
         let choose = |bank: &[String], i: usize| {
             bank[((salt.wrapping_add(i as u64)) % bank.len() as u64) as usize].clone()
         };
+        let say = |key: &str, fill: &[(&str, String)]| {
+            let mut args = FluentArgs::new();
+            for (name, value) in fill {
+                args.set(*name, value.clone());
+            }
+            crate::words::say(words, locale, key, &args)
+        };
         let mut out: Vec<Starter> = firsts
             .into_iter()
             .chain(rest)
             .take(first)
             .map(|i| {
                 let c = &candidates[i];
-                let text = c.fill.iter().fold(choose(c.bank, i), |text, (key, value)| {
-                    text.replace(key, value)
-                });
                 Starter {
                     source: c.source,
                     about: Some(c.about.clone()),
-                    text,
+                    text: say(&choose(c.bank, i), &c.fill),
                     by_model: false,
                 }
             })
             .collect();
-        for i in 0..self.0.general.len() {
+        for i in 0..self.general.len() {
             if out.len() >= first {
                 break;
             }
-            let text = choose(&self.0.general, i);
+            let text = say(&choose(&self.general, i), &[]);
             if !out.iter().any(|s| s.text == text) {
                 out.push(Starter {
                     source: Source::General,
@@ -232,7 +239,8 @@ impl Starters {
     }
 }
 
-/// A starter that could be written: its source, what it is about, its templates and fills.
+/// A starter that could be written: its source, what it is about, its messages and their
+/// variables.
 struct Candidate<'a> {
     source: Source,
     about: String,
@@ -253,5 +261,30 @@ impl<'a> Candidate<'a> {
             bank,
             fill,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn starters_are_in_the_asking_members_language() {
+        let starters = Starters::builtin(crate::scripted::tests::words()).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 6, 8).unwrap();
+        let pick = |locale: &str| {
+            starters
+                .pick(&Shared::default(), Uuid::nil(), today, 3, locale)
+                .into_iter()
+                .map(|s| s.text)
+                .collect::<Vec<_>>()
+        };
+        let english = pick("en");
+        assert_eq!(english.len(), 3);
+        assert!(english.iter().all(|t| t.starts_with("What")), "{english:?}");
+        let spanish = pick("es-AR");
+        assert_eq!(spanish.len(), 3);
+        assert!(spanish.iter().all(|t| t.starts_with('¿')), "{spanish:?}");
+        assert_eq!(pick("de"), english);
     }
 }

@@ -3,12 +3,15 @@
 //! (`content/locales/<locale>.ftl`, compiled in). A member's `locale` (a BCP 47 tag) picks the
 //! file: the tag itself, then its language (`es-MX` reads `es`), then English, which is
 //! complete. Every shipped file holds every message English has (a test checks), so a
-//! fallback only ever happens for a locale Rekindle does not ship.
+//! fallback only ever happens for a locale Rekindle does not ship. The coach ships its own
+//! files (`coach/content/locales`), read the same way through [`Messages::of`].
 
 use std::collections::BTreeSet;
 
+use fluent_bundle::FluentResource;
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource};
+pub use fluent_bundle::{FluentArgs, FluentValue};
+use fluent_syntax::ast;
 use unic_langid::LanguageIdentifier;
 
 use crate::input::{Reason, Refusal};
@@ -25,14 +28,17 @@ pub const SHIPPED: [(&str, &str); 2] = [
 /// The longest locale tag accepted (BCP 47 tags in use are far shorter).
 const MAX_LOCALE_CHARS: usize = 35;
 
+/// Message files by locale (`(tag, Fluent source)`), the complete one (English) first.
+pub type Files = [(&'static str, &'static str)];
+
 /// Every shipped locale's messages, ready to format.
 pub struct Messages {
-    bundles: Vec<(LanguageIdentifier, FluentBundle<FluentResource>)>,
+    bundles: Vec<(&'static str, FluentBundle<FluentResource>)>,
 }
 
 impl std::fmt::Debug for Messages {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let locales: Vec<String> = self.bundles.iter().map(|(id, _)| id.to_string()).collect();
+        let locales: Vec<&str> = self.locales().collect();
         f.debug_struct("Messages")
             .field("locales", &locales)
             .finish()
@@ -48,22 +54,33 @@ pub struct MessagesError {
 }
 
 impl Messages {
-    /// Loads every shipped message file.
+    /// Loads every shipped message file of notifications and emails.
     pub fn load() -> Result<Self, MessagesError> {
-        let mut bundles = Vec::with_capacity(SHIPPED.len());
-        for (locale, source) in SHIPPED {
+        Self::of(&SHIPPED)
+    }
+
+    /// Loads `files` (other parts of Rekindle, such as the coach, ship their own).
+    pub fn of(files: &Files) -> Result<Self, MessagesError> {
+        let mut bundles = Vec::with_capacity(files.len());
+        for &(locale, source) in files {
             let fail = |detail: String| MessagesError { locale, detail };
             let id: LanguageIdentifier = locale.parse().map_err(|e| fail(format!("{e}")))?;
             let resource = FluentResource::try_new(source.to_owned())
                 .map_err(|(_, errors)| fail(format!("{errors:?}")))?;
-            let mut bundle = FluentBundle::new_concurrent(vec![id.clone()]);
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
             // Plain text: no directional isolation marks around what is filled in (emails
             // and push payloads are not laid out by a bidi-aware renderer).
             bundle.set_use_isolating(false);
             bundle
                 .add_resource(resource)
                 .map_err(|errors| fail(format!("{errors:?}")))?;
-            bundles.push((id, bundle));
+            bundles.push((locale, bundle));
+        }
+        if bundles.is_empty() {
+            return Err(MessagesError {
+                locale: DEFAULT_LOCALE,
+                detail: "no message files".into(),
+            });
         }
         Ok(Self { bundles })
     }
@@ -76,53 +93,124 @@ impl Messages {
         for (name, value) in args {
             fluent_args.set(*name, *value);
         }
+        self.format(locale, key, &fluent_args)
+    }
+
+    /// As [`Messages::text`], with arguments of any Fluent type (numbers choose plural forms).
+    pub fn format(&self, locale: &str, key: &str, args: &FluentArgs) -> String {
         for bundle in self.candidates(locale) {
             let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) else {
                 continue;
             };
             let mut errors = Vec::new();
-            let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+            let text = bundle.format_pattern(pattern, Some(args), &mut errors);
             return text.into_owned();
         }
         key.to_owned()
     }
 
-    /// The bundles to try for `locale`: the tag, its language, then the default.
+    /// The shipped locale whose file answers for `locale`: the tag, else its language, else
+    /// the default.
+    pub fn resolve(&self, locale: &str) -> &'static str {
+        let wanted: Option<LanguageIdentifier> = locale.parse().ok();
+        let shipped = |exact: bool| {
+            let wanted = wanted.as_ref()?;
+            self.bundles.iter().find(|(_, bundle)| {
+                bundle.locales.first().is_some_and(|id| {
+                    if exact {
+                        id == wanted
+                    } else {
+                        id.language == wanted.language && id.region.is_none()
+                    }
+                })
+            })
+        };
+        shipped(true)
+            .or_else(|| shipped(false))
+            .map_or(self.bundles[0].0, |(tag, _)| tag)
+    }
+
+    /// The shipped locales, the complete one first.
+    pub fn locales(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.bundles.iter().map(|(tag, _)| *tag)
+    }
+
+    /// The variables message `key` uses in the shipped locale `shipped` (in its variants
+    /// too); `None` when that file does not hold it.
+    pub fn variables(&self, shipped: &str, key: &str) -> Option<BTreeSet<String>> {
+        let (_, bundle) = self.bundles.iter().find(|(tag, _)| *tag == shipped)?;
+        let pattern = bundle.get_message(key)?.value()?;
+        let mut names = BTreeSet::new();
+        variables_of(pattern, &mut names);
+        Some(names)
+    }
+
+    /// The bundles to try for `locale`: the one it resolves to, then the default.
     fn candidates<'a>(
         &'a self,
         locale: &str,
     ) -> impl Iterator<Item = &'a FluentBundle<FluentResource>> + 'a {
-        let wanted: Option<LanguageIdentifier> = locale.parse().ok();
-        let exact = wanted
-            .as_ref()
-            .and_then(|w| self.bundles.iter().find(|(id, _)| id == w));
-        let language = wanted.as_ref().and_then(|w| {
-            self.bundles
-                .iter()
-                .find(|(id, _)| id.language == w.language && id.region.is_none())
-        });
-        let default = self.bundles.first();
-        [exact, language, default]
+        let chosen = self.resolve(locale);
+        let first = self.bundles.iter().find(|(tag, _)| *tag == chosen);
+        [first, self.bundles.first()]
             .into_iter()
             .flatten()
             .map(|(_, bundle)| bundle)
     }
 
-    /// The message keys of a shipped locale's file.
+    /// The message keys of a shipped notification and email locale's file.
     pub fn keys(locale: &str) -> BTreeSet<String> {
-        let Some((_, source)) = SHIPPED.iter().find(|(l, _)| *l == locale) else {
-            return BTreeSet::new();
-        };
-        let resource = match FluentResource::try_new((*source).to_owned()) {
+        SHIPPED
+            .iter()
+            .find(|(l, _)| *l == locale)
+            .map(|(_, source)| Self::keys_of(source))
+            .unwrap_or_default()
+    }
+
+    /// The message keys of a Fluent source.
+    pub fn keys_of(source: &str) -> BTreeSet<String> {
+        let resource = match FluentResource::try_new(source.to_owned()) {
             Ok(resource) | Err((resource, _)) => resource,
         };
         resource
             .entries()
             .filter_map(|entry| match entry {
-                fluent_syntax::ast::Entry::Message(message) => Some(message.id.name.to_owned()),
+                ast::Entry::Message(message) => Some(message.id.name.to_owned()),
                 _ => None,
             })
             .collect()
+    }
+}
+
+fn variables_of(pattern: &ast::Pattern<&str>, names: &mut BTreeSet<String>) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            expression_variables(expression, names);
+        }
+    }
+}
+
+fn expression_variables(expression: &ast::Expression<&str>, names: &mut BTreeSet<String>) {
+    match expression {
+        ast::Expression::Inline(inline) => inline_variables(inline, names),
+        ast::Expression::Select { selector, variants } => {
+            inline_variables(selector, names);
+            for variant in variants {
+                variables_of(&variant.value, names);
+            }
+        }
+    }
+}
+
+fn inline_variables(inline: &ast::InlineExpression<&str>, names: &mut BTreeSet<String>) {
+    match inline {
+        ast::InlineExpression::VariableReference { id } => {
+            names.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::Placeable { expression } => {
+            expression_variables(expression, names);
+        }
+        _ => {}
     }
 }
 
@@ -185,6 +273,35 @@ mod tests {
                 assert!(!text.contains('{'), "{locale}: {key}: {text}");
             }
         }
+    }
+
+    #[test]
+    fn a_message_names_its_variables_in_its_variants_too_and_numbers_choose_them() {
+        let files: &Files = &[
+            (
+                "en",
+                "a = { $n ->\n    [one] one { $x }\n   *[other] { $n } { $y }\n}\nb = plain\n",
+            ),
+            ("es-MX", "a = x\n"),
+        ];
+        let messages = Messages::of(files).expect("the files load");
+        let names = |list: &[&str]| list.iter().map(|n| (*n).to_owned()).collect();
+        assert_eq!(messages.variables("en", "a"), Some(names(&["n", "x", "y"])));
+        assert_eq!(messages.variables("en", "b"), Some(BTreeSet::new()));
+        assert_eq!(messages.variables("en", "c"), None);
+        assert_eq!(messages.variables("es-MX", "b"), None);
+        assert_eq!(messages.resolve("es-mx"), "es-MX");
+        // A region's file does not answer for its language.
+        assert_eq!(messages.resolve("es"), "en");
+        assert_eq!(messages.resolve("not a tag"), "en");
+        let mut args = FluentArgs::new();
+        args.set("n", 1);
+        args.set("x", "X");
+        args.set("y", "Y");
+        assert_eq!(messages.format("en", "a", &args), "one X");
+        args.set("n", 3);
+        assert_eq!(messages.format("en", "a", &args), "3 Y");
+        assert_eq!(messages.format("es-MX", "b", &args), "plain");
     }
 
     #[test]

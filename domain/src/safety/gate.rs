@@ -26,6 +26,15 @@ pub enum Concern {
 }
 
 impl Concern {
+    /// Every concern.
+    pub const ALL: [Self; 5] = [
+        Self::Suicide,
+        Self::SelfHarm,
+        Self::Violence,
+        Self::Abuse,
+        Self::CoerciveControl,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Suicide => "suicide",

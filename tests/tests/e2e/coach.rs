@@ -1,6 +1,7 @@
 //! The coach: private conversations answered by the scripted engine (no model configured) or
 //! by a fake OpenAI-compatible model started here, every message behind the safety gate.
 
+mod language;
 mod model;
 mod privacy;
 mod starters;

@@ -12,8 +12,8 @@ use crate::graphql::loaders::Loaders;
 use crate::graphql::plan::progress::Progress;
 use crate::state::AppState;
 
-/// What the coach may know of the caller: their plan, streak, recent count, non-safety bands
-/// and the couple's break.
+/// What the coach may know of the caller: their locale, plan, streak, recent count, non-safety
+/// bands and the couple's break.
 pub async fn of_member(
     ctx: &Context<'_>,
     state: &AppState,
@@ -26,7 +26,9 @@ pub async fn of_member(
         let instrument = instrument_of(state, &row).await?;
         bands.extend(Band::of(user.id, &row, &instrument.definition));
     }
-    let mut facts = Facts::new().with_bands(bands);
+    let mut facts = Facts::new()
+        .with_locale(&user.account.locale)
+        .with_bands(bands);
     let Some(couple) = policy::callers_couple(state, caller).await? else {
         return Ok(facts);
     };

@@ -265,7 +265,8 @@ async fn send(
     let model_may_answer = state.coach.engine().kind() == coach::EngineKind::Model
         && concern.is_none()
         && conversation.safety_concern.is_none();
-    let disclosure = disclose.then(|| script.disclosure().to_owned());
+    let locale = user.account.locale.as_str();
+    let disclosure = disclose.then(|| script.disclosure(locale));
     let with_disclosure = |body: String| match &disclosure {
         Some(d) => format!("{d}\n\n{body}"),
         None => body,
@@ -281,7 +282,7 @@ async fn send(
     match concern {
         Some(concern) => {
             let resources = state.safety_resources.for_country(country.as_deref());
-            reply.text = with_disclosure(script.safety_reply(concern, resources));
+            reply.text = with_disclosure(script.safety_reply(concern, resources, locale));
             reply.engine = Some(coach::EngineKind::Scripted.as_str());
             reply.fallback_reason = state.coach.has_model().then_some("safety");
         }

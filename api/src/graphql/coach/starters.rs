@@ -5,9 +5,11 @@ use chrono::Duration;
 use coach::starters::{LoggedRitual, RevealedCheckIn, Shared, SharedBand, Source};
 use domain::checkin::local_today;
 use domain::input::Reason;
+use domain::messages::DEFAULT_LOCALE;
 use entities::page::PageRequest;
 use entities::{assessment, check_in};
 
+use crate::auth::Caller;
 use crate::auth::policy::{CoupleAccess, Standing};
 use crate::error::{ApiError, ErrorCode};
 use crate::graphql::assessment::results::instrument_of;
@@ -121,7 +123,16 @@ pub async fn for_couple(
         logged,
         plan,
     };
-    let picked = state.coach.starters().pick(&shared, id, today, first);
+    // A member's own couple: the caller is the member asking, in their language.
+    let locale = ctx
+        .data::<Caller>()?
+        .user
+        .as_ref()
+        .map_or(DEFAULT_LOCALE, |user| user.account.locale.as_str());
+    let picked = state
+        .coach
+        .starters()
+        .pick(&shared, id, today, first, locale);
     let written = state.coach.personalise_starters(&shared, picked).await;
     Ok(written
         .into_iter()

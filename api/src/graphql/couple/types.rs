@@ -268,8 +268,9 @@ impl Couple {
     /// Questions to talk about together, drawn only from what both of you already see:
     /// check-ins you both answered (the question, never an answer), results shared with the
     /// couple, rituals logged without a note, and your plan; each says what it draws from. The
-    /// same all day from the bank; reworded for you when a model is configured (told only what
-    /// both of you see, and every line passed by the safety gate). For the couple's members only.
+    /// same all day from the bank, in your `locale`; reworded for you when a model is configured
+    /// (told only what both of you see, and every line passed by the safety gate). For the
+    /// couple's members only.
     async fn conversation_starters(
         &self,
         ctx: &Context<'_>,
