@@ -1,4 +1,4 @@
-//! The coach's safety gate: how much of the red-team sets it stops, and how many messages a
+//! The coach's safety gate: how much of the red-team sets (English and Spanish) it stops, and how many messages a
 //! second one core reads. Run through `bench/coach.sh gate`.
 #![allow(clippy::expect_used)]
 
@@ -14,28 +14,45 @@ fn messages(set: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The sets by language: (language, must catch, ordinary).
+const SETS: [(&str, &str, &str); 2] = [
+    (
+        "English",
+        include_str!("../tests/gate/must_catch.txt"),
+        include_str!("../tests/gate/ordinary.txt"),
+    ),
+    (
+        "Spanish",
+        include_str!("../tests/gate/must_catch_es.txt"),
+        include_str!("../tests/gate/ordinary_es.txt"),
+    ),
+];
+
 fn main() {
     let gate = Gate::builtin().expect("the shipped rules compile");
-    let must_catch = messages(include_str!("../tests/gate/must_catch.txt"));
-    let ordinary = messages(include_str!("../tests/gate/ordinary.txt"));
+    let mut all: Vec<&str> = Vec::new();
+    for (language, must_catch, ordinary) in SETS {
+        let must_catch = messages(must_catch);
+        let ordinary = messages(ordinary);
+        let caught = must_catch
+            .iter()
+            .filter(|m| gate.check(m).is_some())
+            .count();
+        let alarms = ordinary.iter().filter(|m| gate.check(m).is_some()).count();
+        println!(
+            "{language:<8} catch rate:       {caught}/{} = {:.1}%",
+            must_catch.len(),
+            100.0 * caught as f64 / must_catch.len() as f64
+        );
+        println!(
+            "{language:<8} false alarm rate: {alarms}/{} = {:.1}%",
+            ordinary.len(),
+            100.0 * alarms as f64 / ordinary.len() as f64
+        );
+        all.extend(must_catch);
+        all.extend(ordinary);
+    }
 
-    let caught = must_catch
-        .iter()
-        .filter(|m| gate.check(m).is_some())
-        .count();
-    let alarms = ordinary.iter().filter(|m| gate.check(m).is_some()).count();
-    println!(
-        "catch rate:       {caught}/{} = {:.1}%",
-        must_catch.len(),
-        100.0 * caught as f64 / must_catch.len() as f64
-    );
-    println!(
-        "false alarm rate: {alarms}/{} = {:.1}%",
-        ordinary.len(),
-        100.0 * alarms as f64 / ordinary.len() as f64
-    );
-
-    let all: Vec<&str> = must_catch.iter().chain(&ordinary).copied().collect();
     let rounds = std::env::var("ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())

@@ -1,5 +1,5 @@
-//! The coach's safety gate against the red-team sets in `tests/gate/`: every message that must
-//! be stopped is, and at most 2% of ordinary relationship talk is.
+//! The coach's safety gate against the red-team sets in `tests/gate/`, in English and in Spanish:
+//! every message that must be stopped is, and at most 2% of ordinary relationship talk is.
 
 use rekindle_domain::safety::gate::Gate;
 
@@ -12,9 +12,43 @@ fn messages(set: &str) -> Vec<&str> {
 
 #[test]
 fn every_message_of_the_must_catch_set_is_stopped() {
-    let gate = Gate::builtin().unwrap();
-    let set = messages(include_str!("gate/must_catch.txt"));
-    assert!(set.len() >= 150, "the set has {} messages", set.len());
+    all_stopped(
+        &Gate::builtin().unwrap(),
+        include_str!("gate/must_catch.txt"),
+        150,
+    );
+}
+
+#[test]
+fn every_message_of_the_spanish_must_catch_set_is_stopped() {
+    all_stopped(
+        &Gate::builtin().unwrap(),
+        include_str!("gate/must_catch_es.txt"),
+        60,
+    );
+}
+
+#[test]
+fn at_most_two_percent_of_ordinary_messages_are_stopped() {
+    at_most_two_percent(
+        &Gate::builtin().unwrap(),
+        include_str!("gate/ordinary.txt"),
+        300,
+    );
+}
+
+#[test]
+fn at_most_two_percent_of_ordinary_spanish_messages_are_stopped() {
+    at_most_two_percent(
+        &Gate::builtin().unwrap(),
+        include_str!("gate/ordinary_es.txt"),
+        100,
+    );
+}
+
+fn all_stopped(gate: &Gate, set: &str, at_least: usize) {
+    let set = messages(set);
+    assert!(set.len() >= at_least, "the set has {} messages", set.len());
     let missed: Vec<_> = set.iter().filter(|m| gate.check(m).is_none()).collect();
     assert!(
         missed.is_empty(),
@@ -23,11 +57,9 @@ fn every_message_of_the_must_catch_set_is_stopped() {
     );
 }
 
-#[test]
-fn at_most_two_percent_of_ordinary_messages_are_stopped() {
-    let gate = Gate::builtin().unwrap();
-    let set = messages(include_str!("gate/ordinary.txt"));
-    assert!(set.len() >= 300, "the set has {} messages", set.len());
+fn at_most_two_percent(gate: &Gate, set: &str, at_least: usize) {
+    let set = messages(set);
+    assert!(set.len() >= at_least, "the set has {} messages", set.len());
     let stopped: Vec<_> = set
         .iter()
         .filter_map(|m| gate.check(m).map(|c| (c.as_str(), *m)))

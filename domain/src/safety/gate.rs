@@ -66,8 +66,8 @@ pub struct GateError {
     pub problem: String,
 }
 
-/// Words that end a clause without ending the sentence.
-const CLAUSE_WORDS: [&str; 2] = ["but", "though"];
+/// Words that end a clause without ending the sentence (English and Spanish).
+const CLAUSE_WORDS: [&str; 4] = ["but", "though", "pero", "aunque"];
 
 /// The compiled rules.
 #[derive(Debug, Clone)]
@@ -232,6 +232,12 @@ fn fold_word(raw: &str) -> String {
             '5' | '$' if has_letter => 's',
             '7' if has_letter => 't',
             '*' | '_' => c,
+            // Accents dropped, as many type without them ("matarme", "mátarme"); ñ stays.
+            'á' | 'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
             c if c.is_alphanumeric() => c,
             _ => continue,
         };

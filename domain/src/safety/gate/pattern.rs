@@ -2,8 +2,8 @@
 
 use super::{Concern, fold_word};
 
-/// Words that negate what follows them in a clause.
-pub(super) const NEGATORS: [&str; 5] = ["not", "never", "no", "nor", "nothing"];
+/// Words that negate what follows them in a clause (English and Spanish; "no" is both).
+pub(super) const NEGATORS: [&str; 7] = ["not", "never", "no", "nor", "nothing", "nunca", "jamas"];
 /// How many words before a match a negator reaches.
 const NEGATION_REACH: usize = 3;
 

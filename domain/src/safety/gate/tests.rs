@@ -125,3 +125,46 @@ fn folding_reads_a_word_as_the_rules_do() {
     assert_eq!(fold_word("$elf"), "self");
     assert_eq!(fold_word("2024"), "2024");
 }
+
+#[test]
+fn spanish_statements_are_stopped_with_their_concern_accents_or_not() {
+    let gate = gate();
+    for (message, concern) in [
+        ("Ya no quiero vivir", Concern::Suicide),
+        ("me quiero matar", Concern::Suicide),
+        ("He pensado en quitarme la vida", Concern::Suicide),
+        ("todos estarían mejor sin mí", Concern::Suicide),
+        ("Me corto los brazos cuando estoy mal", Concern::SelfHarm),
+        ("Mi marido me golpeo anoche", Concern::Violence),
+        ("Mi esposo me pegó otra vez", Concern::Violence),
+        ("se pone violenta cuando bebe", Concern::Violence),
+        ("Tengo miedo de él", Concern::Violence),
+        ("Me obligó a tener sexo", Concern::Abuse),
+        ("No me deja ver a mis amigos", Concern::CoerciveControl),
+        ("revisa mi celular todo el tiempo", Concern::CoerciveControl),
+    ] {
+        assert_eq!(gate.check(message), Some(concern), "{message}");
+    }
+}
+
+#[test]
+fn spanish_negations_and_figures_of_speech_pass() {
+    let gate = gate();
+    for message in [
+        "Nunca me pegó",
+        "No me quiero matar, solo estoy cansada",
+        "me voy a matar de risa con esta serie",
+        "quiero morir de vergüenza",
+        "Me pegó un susto tremendo",
+        "no estoy segura de qué hacer",
+        "Peleamos por la misma discusión de siempre",
+        "no me deja hablar cuando discutimos",
+    ] {
+        assert_eq!(gate.check(message), None, "{message}");
+    }
+    // A negator in the clause before does not reach past "pero".
+    assert_eq!(
+        gate.check("No sé, pero me quiero morir"),
+        Some(Concern::Suicide)
+    );
+}

@@ -62,8 +62,15 @@ async fn a_safety_reply_is_in_the_members_language_with_the_same_resources() {
     let app = TestApp::spawn().await;
     let ana = app.register(&rekindle_tests::email("ana"), "Ana").await;
     set_locale(&app, &ana, "es").await;
-    let first = start(&app, &ana, "honestly i want to kil myself").await;
+    // The gate reads Spanish: accents or not.
+    let first = start(
+        &app,
+        &ana,
+        "la verdad ya no quiero vivir, estoy cansada de todo",
+    )
+    .await;
     assert_eq!(first["message"]["safetyConcern"], "SUICIDE");
+    assert_eq!(first["conversation"]["safetyMode"], true);
     let text = first["reply"]["text"].as_str().unwrap();
     assert!(text.contains("Gracias por contármelo"), "{text}");
     assert!(text.contains("privada"), "{text}");
