@@ -7,12 +7,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use domain::messages::{DEFAULT_LOCALE, FluentArgs, FluentValue, Messages};
+use domain::messages::{DEFAULT_LOCALE, FluentArgs, Messages};
 use domain::safety::Resource;
 use domain::safety::gate::Concern;
 use serde::Deserialize;
 use thiserror::Error;
 
+use self::fill::Fill;
 use crate::facts::Facts;
 use crate::words;
 
@@ -288,99 +289,12 @@ impl Script {
     fn render(&self, locale: &str, key: &str, facts: &Facts) -> String {
         let mut args = FluentArgs::new();
         for variable in self.words.variables(locale, key).unwrap_or_default() {
-            let value = Fill::parse(&variable)
-                .map_or_else(String::new, |fill| self.fill(locale, fill, facts));
+            let value = Fill::parse(&variable).map_or_else(String::new, |fill| {
+                fill::fill(&self.words, &self.guide, locale, fill, facts)
+            });
             args.set(variable, value);
         }
         words::say(&self.words, locale, key, &args)
-    }
-
-    fn fill(&self, locale: &str, fill: Fill, facts: &Facts) -> String {
-        let say = |key: &str, args: &[(&str, FluentValue<'static>)]| {
-            let mut fluent = FluentArgs::new();
-            for (name, value) in args {
-                fluent.set(*name, value.clone());
-            }
-            words::say(&self.words, locale, key, &fluent)
-        };
-        let text = |s: &str| FluentValue::from(s.to_owned());
-        let ritual = |r: &GuideRitual| {
-            say(
-                "coach-fact-ritual",
-                &[("title", text(&r.title)), ("summary", text(&r.summary))],
-            )
-        };
-        match fill {
-            Fill::Plan => {
-                let titles: Vec<&str> = facts.plan().iter().map(|r| r.title()).collect();
-                if titles.is_empty() {
-                    return say("coach-fact-plan-empty", &[]);
-                }
-                say(
-                    "coach-fact-plan",
-                    &[
-                        ("count", FluentValue::from(titles.len())),
-                        ("titles", text(&titles[..titles.len().min(3)].join(", "))),
-                    ],
-                )
-            }
-            Fill::Streak => match facts.streak() {
-                Some(s) if s.current() > 0 || s.longest() > 0 => say(
-                    "coach-fact-streak",
-                    &[
-                        ("current", FluentValue::from(s.current())),
-                        ("longest", FluentValue::from(s.longest())),
-                    ],
-                ),
-                _ => String::new(),
-            },
-            Fill::Break => match facts.on_break() {
-                Some(b) if b.is_running() => say(
-                    "coach-fact-break-running",
-                    &[("until", text(&words::date(&self.words, locale, b.until())))],
-                ),
-                Some(_) => say("coach-fact-break-proposed", &[]),
-                None => String::new(),
-            },
-            Fill::Ritual(key) => self
-                .guide
-                .rituals
-                .get(&key)
-                .map_or_else(String::new, ritual),
-            Fill::Steps(key) => self.guide.rituals.get(&key).map_or_else(String::new, |r| {
-                if r.steps.is_empty() {
-                    return ritual(r);
-                }
-                let steps: Vec<String> = r
-                    .steps
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| format!("{}. {}", i + 1, s.trim_end_matches('.')))
-                    .collect();
-                say(
-                    "coach-fact-steps",
-                    &[
-                        ("title", text(&r.title)),
-                        ("steps", text(&steps.join("; "))),
-                    ],
-                )
-            }),
-            Fill::Band(key) => {
-                facts
-                    .bands()
-                    .iter()
-                    .find(|b| b.is_of(&key))
-                    .map_or_else(String::new, |b| {
-                        say(
-                            "coach-fact-band",
-                            &[
-                                ("instrument", text(b.instrument())),
-                                ("band", text(b.label())),
-                            ],
-                        )
-                    })
-            }
-        }
     }
 }
 
@@ -399,44 +313,6 @@ const FIXED: [&str; 12] = [
     "coach-fact-ritual",
     "coach-fact-steps",
 ];
-
-/// What a reply's variable asks the engine for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Fill {
-    Plan,
-    Streak,
-    Break,
-    /// A ritual's title and summary, by ritual key.
-    Ritual(String),
-    /// A ritual step by step.
-    Steps(String),
-    /// The member's band on an instrument, by instrument key.
-    Band(String),
-}
-
-impl Fill {
-    /// `plan`, `streak`, `break`, or `ritual-KEY`, `steps-KEY`, `band-KEY` with `-` for the
-    /// key's `_`.
-    fn parse(variable: &str) -> Option<Self> {
-        match variable.split_once('-') {
-            None => match variable {
-                "plan" => Some(Self::Plan),
-                "streak" => Some(Self::Streak),
-                "break" => Some(Self::Break),
-                _ => None,
-            },
-            Some((kind, key)) => {
-                let key = key.replace('-', "_");
-                match kind {
-                    "ritual" => Some(Self::Ritual(key)),
-                    "steps" => Some(Self::Steps(key)),
-                    "band" => Some(Self::Band(key)),
-                    _ => None,
-                }
-            }
-        }
-    }
-}
 
 fn check_ritual(guide: &Guide, topic: &str, key: &str) -> Result<(), ScriptError> {
     if guide.rituals.contains_key(key) {
@@ -486,5 +362,6 @@ pub(crate) fn stable_hash(text: &str) -> u64 {
     })
 }
 
+mod fill;
 #[cfg(test)]
 pub(crate) mod tests;
