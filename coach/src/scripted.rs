@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use domain::messages::{DEFAULT_LOCALE, FluentArgs, Messages};
+use domain::messages::{FluentArgs, Messages};
 use domain::safety::Resource;
 use domain::safety::gate::Concern;
 use serde::Deserialize;
@@ -118,10 +118,8 @@ impl Script {
     pub fn load(structure: &str, words: Arc<Messages>, guide: Guide) -> Result<Self, ScriptError> {
         let structure: Structure =
             serde_json::from_str(structure).map_err(|e| ScriptError(e.to_string()))?;
-        let english = words.locales().next().unwrap_or(DEFAULT_LOCALE);
-        let has = |key: &str| words.variables(english, key).is_some();
         for concern in Concern::ALL {
-            if !has(&safety_key(concern)) {
+            if !words.has(&safety_key(concern)) {
                 return Err(ScriptError(format!(
                     "no safety text for {}",
                     concern.as_str()
@@ -129,7 +127,7 @@ impl Script {
             }
         }
         for key in FIXED {
-            if !has(key) {
+            if !words.has(key) {
                 return Err(ScriptError(format!("no message {key}")));
             }
         }
@@ -138,7 +136,7 @@ impl Script {
         for shape in &structure.topics {
             let prefix = topic_prefix(&shape.key);
             let replies = words::numbered(&words, &format!("{prefix}-reply"));
-            if replies.is_empty() || !has(&format!("{prefix}-triggers")) {
+            if replies.is_empty() || !words.has(&format!("{prefix}-triggers")) {
                 return Err(ScriptError(format!(
                     "topic {} needs {prefix}-triggers and {prefix}-reply-1",
                     shape.key

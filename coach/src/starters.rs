@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use domain::checkin::prompt_for;
 use domain::instrument::Instrument;
-use domain::messages::{FluentArgs, Messages};
+use domain::messages::Messages;
 use entities::{assessment, check_in, completion, plan_item, ritual};
 use serde::Serialize;
 use uuid::Uuid;
@@ -201,10 +201,10 @@ impl Starters {
             bank[((salt.wrapping_add(i as u64)) % bank.len() as u64) as usize].clone()
         };
         let say = |key: &str, fill: &[(&str, String)]| {
-            let mut args = FluentArgs::new();
-            for (name, value) in fill {
-                args.set(*name, value.clone());
-            }
+            let args = fill
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
             crate::words::say(words, locale, key, &args)
         };
         let mut out: Vec<Starter> = firsts

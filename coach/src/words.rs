@@ -19,38 +19,14 @@ pub const LOCALES: [(&str, &str); 2] = [
 /// The coach's messages in every locale of `files` (English first), refused unless each file
 /// holds exactly the messages the first one has.
 pub(crate) fn load(files: &Files) -> Result<Messages, ScriptError> {
-    let words = Messages::of(files).map_err(|e| ScriptError::new(e.to_string()))?;
-    let Some((_, english)) = files.first() else {
-        return Err(ScriptError::new("no message files".into()));
-    };
-    let english = Messages::keys_of(english);
-    for (locale, source) in files.iter().skip(1) {
-        let keys = Messages::keys_of(source);
-        let missing: Vec<&String> = english.difference(&keys).collect();
-        if !missing.is_empty() {
-            return Err(ScriptError::new(format!(
-                "the {locale} file lacks {missing:?}"
-            )));
-        }
-        let extra: Vec<&String> = keys.difference(&english).collect();
-        if !extra.is_empty() {
-            return Err(ScriptError::new(format!(
-                "the {locale} file has messages English lacks: {extra:?}"
-            )));
-        }
-    }
-    Ok(words)
+    Messages::complete(files).map_err(|e| ScriptError::new(e.to_string()))
 }
 
 /// The keys `PREFIX-1`, `PREFIX-2`, … English holds, in order, up to the first gap.
 pub(crate) fn numbered(words: &Messages, prefix: &str) -> Vec<String> {
-    let english = words
-        .locales()
-        .next()
-        .unwrap_or(domain::messages::DEFAULT_LOCALE);
     (1..)
         .map(|n| format!("{prefix}-{n}"))
-        .take_while(|key| words.variables(english, key).is_some())
+        .take_while(|key| words.has(key))
         .collect()
 }
 

@@ -33,6 +33,8 @@ pub type Files = [(&'static str, &'static str)];
 
 /// Every shipped locale's messages, ready to format.
 pub struct Messages {
+    /// One per file, the complete one first; never empty ([`Messages::of`] refuses no
+    /// files), so `bundles[0]` is always there.
     bundles: Vec<(&'static str, FluentBundle<FluentResource>)>,
 }
 
@@ -85,15 +87,41 @@ impl Messages {
         Ok(Self { bundles })
     }
 
+    /// As [`Messages::of`], refused unless every file holds exactly the messages the first
+    /// (complete) one has: for content that must not fall back message by message.
+    pub fn complete(files: &Files) -> Result<Self, MessagesError> {
+        let messages = Self::of(files)?;
+        let Some(((complete, source), rest)) = files.split_first() else {
+            return Ok(messages);
+        };
+        let expected = Self::keys_of(source);
+        for &(locale, source) in rest {
+            let keys = Self::keys_of(source);
+            let fail = |detail: String| MessagesError { locale, detail };
+            let missing: Vec<&String> = expected.difference(&keys).collect();
+            if !missing.is_empty() {
+                return Err(fail(format!("it lacks {missing:?}")));
+            }
+            let extra: Vec<&String> = keys.difference(&expected).collect();
+            if !extra.is_empty() {
+                return Err(fail(format!(
+                    "it has messages the {complete} file lacks: {extra:?}"
+                )));
+            }
+        }
+        Ok(messages)
+    }
+
+    /// Whether the complete (first) file holds `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.bundles[0].1.has_message(key)
+    }
+
     /// The message `key` for a member whose locale is `locale`, with `args` filled in.
     /// A key no shipped file holds comes back as the key itself (tests hold every key used
     /// in every file).
     pub fn text(&self, locale: &str, key: &str, args: &[(&str, &str)]) -> String {
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            fluent_args.set(*name, *value);
-        }
-        self.format(locale, key, &fluent_args)
+        self.format(locale, key, &args.iter().copied().collect())
     }
 
     /// As [`Messages::text`], with arguments of any Fluent type (numbers choose plural forms).
@@ -302,6 +330,19 @@ mod tests {
         args.set("n", 3);
         assert_eq!(messages.format("en", "a", &args), "3 Y");
         assert_eq!(messages.format("es-MX", "b", &args), "plain");
+    }
+
+    #[test]
+    fn complete_files_hold_exactly_the_first_files_messages() {
+        let en = ("en", "a = A\nb = B\n");
+        assert!(Messages::complete(&[en, ("es", "a = x\nb = y\n")]).is_ok());
+        let lacking = Messages::complete(&[en, ("es", "a = x\n")]).unwrap_err();
+        assert_eq!(lacking.locale, "es");
+        assert!(lacking.detail.contains("\"b\""), "{lacking}");
+        let extra = Messages::complete(&[en, ("es", "a = x\nb = y\nc = z\n")]).unwrap_err();
+        assert!(extra.detail.contains("\"c\""), "{extra}");
+        // `of` keeps loading them: a missing message falls back to the first file's.
+        assert!(Messages::of(&[en, ("es", "a = x\n")]).is_ok());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What a reply's variables are filled with, in the member's language: their own facts (plan,
 //! streak, break, bands) and the guide's rituals.
 
-use domain::messages::{FluentArgs, FluentValue, Messages};
+use domain::messages::{FluentValue, Messages};
 
 use super::{Guide, GuideRitual};
 use crate::facts::Facts;
@@ -55,11 +55,7 @@ pub(super) fn fill(
     facts: &Facts,
 ) -> String {
     let say = |key: &str, args: &[(&str, FluentValue<'static>)]| {
-        let mut fluent = FluentArgs::new();
-        for (name, value) in args {
-            fluent.set(*name, value.clone());
-        }
-        words::say(messages, locale, key, &fluent)
+        words::say(messages, locale, key, &args.iter().cloned().collect())
     };
     let text = |s: &str| FluentValue::from(s.to_owned());
     let ritual = |r: &GuideRitual| {
