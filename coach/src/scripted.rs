@@ -337,14 +337,7 @@ fn fold(text: &str) -> String {
         .to_lowercase()
         .chars()
         .filter(|c| !matches!(c, '\u{2019}' | '\''))
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            other => other,
-        })
+        .map(domain::text::unaccented)
         .collect();
     let parts: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())

@@ -13,6 +13,20 @@ pub enum TextError {
     Invisible,
 }
 
+/// A lowercase vowel without its accent, as many type it ("discusión" read as "discusion"); any
+/// other character as it is (ñ stays; lowercase first). For matching words, never for what is
+/// stored or shown.
+pub fn unaccented(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        other => other,
+    }
+}
+
 /// Explicit direction embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
@@ -65,6 +79,15 @@ fn check(text: &str, refused_control: impl Fn(char) -> bool) -> Result<(), TextE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vowels_lose_their_accents_and_nothing_else_changes() {
+        let read: String = "Discusión, pingüino, año, ÉL"
+            .chars()
+            .map(unaccented)
+            .collect();
+        assert_eq!(read, "Discusion, pinguino, año, ÉL");
+    }
 
     #[test]
     fn ordinary_text_in_any_script_passes() {

@@ -223,7 +223,12 @@ fn fold_word(raw: &str) -> String {
     let has_letter = raw.chars().any(|c| c.is_alphabetic());
     let mut out = String::with_capacity(raw.len());
     let mut last = None;
-    for c in raw.chars().flat_map(char::to_lowercase) {
+    // Accents dropped, as many type without them ("matarme", "mátarme"); ñ stays.
+    for c in raw
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(crate::text::unaccented)
+    {
         let c = match c {
             '0' if has_letter => 'o',
             '1' if has_letter => 'i',
@@ -232,12 +237,6 @@ fn fold_word(raw: &str) -> String {
             '5' | '$' if has_letter => 's',
             '7' if has_letter => 't',
             '*' | '_' => c,
-            // Accents dropped, as many type without them ("matarme", "mátarme"); ñ stays.
-            'á' | 'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
             c if c.is_alphanumeric() => c,
             _ => continue,
         };
