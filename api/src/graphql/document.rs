@@ -155,7 +155,7 @@ pub fn root_fields<'d>(
 }
 
 /// The operation a request runs: the named one, or the only one.
-fn select<'d>(
+pub(crate) fn select<'d>(
     document: &'d ExecutableDocument,
     operation_name: Option<&str>,
 ) -> Result<&'d OperationDefinition, DocumentError> {

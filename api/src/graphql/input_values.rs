@@ -6,9 +6,7 @@
 
 use std::collections::HashSet;
 
-use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationType, Selection, SelectionSet,
-};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::{Value as ConstValue, Variables};
 use domain::input::Reason;
@@ -28,17 +26,9 @@ pub fn check(
     operation_name: Option<&str>,
     variables: &Variables,
 ) -> Result<(), Unparsable> {
-    let operation = match (&document.operations, operation_name) {
-        (DocumentOperations::Single(op), _) => &op.node,
-        (DocumentOperations::Multiple(ops), Some(name)) => match ops.get(name) {
-            Some(op) => &op.node,
-            None => return Ok(()),
-        },
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => match ops.values().next() {
-            Some(op) => &op.node,
-            None => return Ok(()),
-        },
-        _ => return Ok(()),
+    // A document without the operation named is refused with its own error, elsewhere.
+    let Ok(operation) = super::document::select(document, operation_name) else {
+        return Ok(());
     };
     let root = match operation.ty {
         OperationType::Query => Some(registry.query_type.as_str()),
